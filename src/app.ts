@@ -1,0 +1,69 @@
+// The composition root: builds the Fastify app from the infrastructure it is given.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.js';
+import type { Storage } from './db/database.js';
+import type { Clock, Ids } from './domain/clock.js';
+import { registerErrorHandling } from './http/errors.js';
+import { validatorCompiler } from './http/validation.js';
+import { loggerOptions } from './http/logging.js';
+import { registerDocs } from './http/plugins/docs.js';
+import { healthRoutes } from './http/routes/health.js';
+import { integrateRoutes } from './http/routes/integrate/index.js';
+import { adminRoutes } from './http/routes/admin/index.js';
+import { createServices, type Services } from './services/index.js';
+
+export interface AppDeps {
+  config: Config;
+  storage: Storage;
+  clock: Clock;
+  ids: Ids;
+  /** SHA-256 (hex) of the operator key. */
+  adminKeyHash: string;
+  logger?: FastifyBaseLogger | false;
+}
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { services: Services }> {
+  const app = Fastify({
+    logger: deps.logger === false ? false : loggerOptions(deps.config.logLevel),
+    ...(deps.logger ? { loggerInstance: deps.logger } : {}),
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : deps.ids.uuid();
+    },
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 72_000,
+    requestTimeout: 120_000,
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: {} },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Bodies are JSON only (multipart and forms are added by the routes that take them): text is a 415.
+  app.removeContentTypeParser('text/plain');
+  registerErrorHandling(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const services = createServices({
+    db: deps.storage.db,
+    dialect: deps.storage.dialect,
+    clock: deps.clock,
+    ids: deps.ids,
+    config: deps.config,
+    log: app.log as never,
+  });
+  app.decorate('services', services);
+
+  await registerDocs(app, deps.config.publicUrl);
+  await app.register(healthRoutes, { storage: deps.storage });
+  await app.register(integrateRoutes, { prefix: '/api/integrate/v3', services });
+  await app.register(adminRoutes, { prefix: '/admin/v1', services, adminKeyHash: deps.adminKeyHash });
+  return app as unknown as FastifyInstance & { services: Services };
+}

@@ -1,0 +1,68 @@
+// First-start duties: the operator key, migrations, and the demo company on a fresh embedded database.
+import { sha256Hex, randomBase62 } from './domain/clock.js';
+import type { Config } from './config.js';
+import type { Storage } from './db/database.js';
+import { migrateToLatest } from './db/migrations/index.js';
+import type { Services } from './services/index.js';
+import type { Kysely } from 'kysely';
+
+export interface AdminKeyResolution {
+  hash: string;
+  /** Set only when the key was generated now: printed once, never stored in clear. */
+  generated: string | null;
+}
+
+async function readSetting(storage: Storage, name: string): Promise<string | undefined> {
+  const row = await storage.db.selectFrom('server_settings').select('value').where('name', '=', name).executeTakeFirst();
+  return row?.value;
+}
+
+async function writeSettingOnce(storage: Storage, name: string, value: string): Promise<string> {
+  await storage.db.insertInto('server_settings').values({ name, value }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  return (await readSetting(storage, name))!;
+}
+
+export async function migrate(storage: Storage): Promise<string[]> {
+  return migrateToLatest(storage.db as unknown as Kysely<unknown>, storage.dialect);
+}
+
+export async function resolveAdminKey(storage: Storage, config: Config): Promise<AdminKeyResolution> {
+  if (config.adminKey) return { hash: sha256Hex(config.adminKey), generated: null };
+  const existing = await readSetting(storage, 'admin_key_hash');
+  if (existing) return { hash: existing, generated: null };
+  const key = `casa_admin_${randomBase62(40)}`;
+  const stored = await writeSettingOnce(storage, 'admin_key_hash', sha256Hex(key));
+  // Another process may have won the race; then its key stands and ours is never shown.
+  return stored === sha256Hex(key) ? { hash: stored, generated: key } : { hash: stored, generated: null };
+}
+
+/** A server-wide secret (for signing file URLs and the like), created once and kept in the database. */
+export async function serverSecret(storage: Storage, name: string): Promise<string> {
+  return (await readSetting(storage, name)) ?? writeSettingOnce(storage, name, randomBase62(48));
+}
+
+export interface DemoSeed {
+  apiKey: string;
+  managerEmail: string;
+  managerPassword: string;
+}
+
+/** On the very first start of an empty database, a Demo Company so a newcomer can curl at once. */
+export async function seedDemoCompany(storage: Storage, services: Services): Promise<DemoSeed | null> {
+  if ((await services.company.count()) > 0) return null;
+  const claimed = await storage.db
+    .insertInto('server_settings')
+    .values({ name: 'demo_seeded', value: 'yes' })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .executeTakeFirst();
+  if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return null;
+  const managerPassword = randomBase62(16);
+  const created = await services.company.create({
+    name: 'Demo Company',
+    manager_email: 'manager@demo.casa-integrate.local',
+    manager_password: managerPassword,
+    country: 'United States',
+    customer_type: 'Photographer',
+  });
+  return { apiKey: created.api_key, managerEmail: created.manager.email, managerPassword };
+}

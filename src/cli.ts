@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// `casa-integrate serve | worker | migrate | company create | key create | key revoke`
+import { parseArgs } from 'node:util';
+import { loadConfig, ConfigError } from './config.js';
+import { randomIds, systemClock } from './domain/clock.js';
+import { createServices } from './services/index.js';
+import { migrate } from './bootstrap.js';
+import { openConfiguredStorage, serve } from './main.js';
+import pino from 'pino';
+
+const USAGE = `usage: casa-integrate <command>
+
+  serve                                     start the API (and workers unless CASA_ROLE=api)
+  worker                                    run only the background workers
+  migrate                                   apply database migrations and exit
+  company create --name N --manager-email E [--manager-password P] [--country C] [--customer-type T]
+                                            create a company; prints JSON with its api key
+  company list                              list companies as JSON
+  key create --company ID                   create an api key for a company; prints JSON
+  key revoke --key ID                       revoke an api key
+
+Configuration comes from the environment (see README.md).`;
+
+async function withServices<T>(fn: (services: ReturnType<typeof createServices>) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const storage = await openConfiguredStorage(config);
+  try {
+    await migrate(storage);
+    const services = createServices({ db: storage.db, dialect: storage.dialect, clock: systemClock, ids: randomIds, config, log: pino({ level: 'warn' }) });
+    return await fn(services);
+  } finally {
+    await storage.close();
+  }
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  const flags = parseArgs({
+    args: command === 'company' || command === 'key' ? rest : [sub, ...rest].filter((a): a is string => a !== undefined),
+    options: {
+      name: { type: 'string' },
+      'manager-email': { type: 'string' },
+      'manager-password': { type: 'string' },
+      country: { type: 'string' },
+      'customer-type': { type: 'string' },
+      company: { type: 'string' },
+      key: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+  }).values;
+
+  if (!command || flags.help || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 1;
+  }
+  switch (command) {
+    case 'serve':
+      await serve(loadConfig());
+      return -1; // keeps running
+    case 'worker':
+      await serve({ ...loadConfig(), role: 'worker' });
+      return -1;
+    case 'migrate': {
+      const config = loadConfig();
+      const storage = await openConfiguredStorage(config);
+      const applied = await migrate(storage);
+      await storage.close();
+      print({ applied });
+      return 0;
+    }
+    case 'company':
+      if (sub === 'create') {
+        if (!flags.name || !flags['manager-email']) throw new UsageError('company create needs --name and --manager-email');
+        const created = await withServices((s) =>
+          s.company.create({
+            name: flags.name!,
+            manager_email: flags['manager-email']!,
+            manager_password: flags['manager-password'],
+            country: flags.country,
+            customer_type: flags['customer-type'] as never,
+          }),
+        );
+        print(created);
+        return 0;
+      }
+      if (sub === 'list') {
+        print(await withServices((s) => s.company.list({ limit: 100, offset: 0 })));
+        return 0;
+      }
+      break;
+    case 'key':
+      if (sub === 'create' && flags.company) {
+        print(await withServices((s) => s.company.issueKey(flags.company!)));
+        return 0;
+      }
+      if (sub === 'revoke' && flags.key) {
+        await withServices((s) => s.apiKeys.revoke(flags.key!));
+        print({ message: 'API key was revoked.' });
+        return 0;
+      }
+      break;
+    default:
+      break;
+  }
+  throw new UsageError(`unknown command: ${argv.join(' ')}`);
+}
+
+class UsageError extends Error {}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      process.stderr.write(`casa-integrate: ${err.message}\n\n${USAGE}\n`);
+      process.exit(2);
+    }
+    const e = err as { message?: string; statusCode?: number };
+    process.stderr.write(`casa-integrate: ${e.message ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,89 @@
+// Every environment variable the server reads, parsed and typed in one place.
+import path from 'node:path';
+
+export type Role = 'all' | 'api' | 'worker';
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  adminKey: string | null;
+  role: Role;
+  processes: number;
+  productionDelayS: number;
+  webhookSchedule: number[];
+  webhookAllowPrivate: boolean;
+  webhookRequireHttps: boolean;
+  webhookRetentionDays: number;
+  smtpUrl: string | null;
+  mailFrom: string;
+  redisUrl: string | null;
+  rateLimitPerSecond: number;
+  rateLimitBurst: number;
+  allowReset: boolean;
+  logLevel: string;
+  fileUrlTtlS: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min) throw new ConfigError(`${name} must be a number ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function schedule(raw: string | undefined): number[] {
+  if (raw === undefined || raw.trim() === '') return [0, 10, 60];
+  const parts = raw.split(',').map((p) => Number(p.trim()));
+  if (parts.length === 0 || parts.some((n) => !Number.isFinite(n) || n < 0)) {
+    throw new ConfigError(`CASA_WEBHOOK_SCHEDULE must be a comma-separated list of seconds, got "${raw}"`);
+  }
+  return parts;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = int(env, 'PORT', 8080);
+  const host = env.HOST || '127.0.0.1';
+  const databaseUrl = env.DATABASE_URL || null;
+  const role = (env.CASA_ROLE || 'all') as Role;
+  if (!['all', 'api', 'worker'].includes(role)) throw new ConfigError(`CASA_ROLE must be all, api or worker, got "${role}"`);
+  const displayHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return {
+    port,
+    host,
+    publicUrl: (env.CASA_PUBLIC_URL || `http://${displayHost}:${port}`).replace(/\/+$/, ''),
+    dataDir: path.resolve(env.CASA_DATA_DIR || './data'),
+    databaseUrl,
+    adminKey: env.CASA_ADMIN_KEY || null,
+    role,
+    processes: int(env, 'CASA_PROCESSES', 1, 1),
+    productionDelayS: int(env, 'CASA_PRODUCTION_DELAY_S', 20),
+    webhookSchedule: schedule(env.CASA_WEBHOOK_SCHEDULE),
+    webhookAllowPrivate: bool(env, 'CASA_WEBHOOK_ALLOW_PRIVATE', databaseUrl === null),
+    webhookRequireHttps: bool(env, 'CASA_WEBHOOK_REQUIRE_HTTPS', false),
+    webhookRetentionDays: int(env, 'CASA_WEBHOOK_RETENTION_DAYS', 30),
+    smtpUrl: env.SMTP_URL || null,
+    mailFrom: env.CASA_MAIL_FROM || 'casa-integrate <no-reply@casa-integrate.local>',
+    redisUrl: env.REDIS_URL || null,
+    rateLimitPerSecond: int(env, 'CASA_RATE_LIMIT_PER_S', 50, 1),
+    rateLimitBurst: int(env, 'CASA_RATE_LIMIT_BURST', 100, 1),
+    allowReset: bool(env, 'CASA_ALLOW_RESET', false),
+    logLevel: env.LOG_LEVEL || 'info',
+    fileUrlTtlS: int(env, 'CASA_FILE_URL_TTL_S', 7 * 24 * 3600, 1),
+  };
+}

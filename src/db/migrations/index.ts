@@ -1,0 +1,28 @@
+// The one migration set, applied in order at start and by `casa-integrate migrate`.
+import { Migrator, type Kysely, type MigrationProvider } from 'kysely';
+import type { DialectName } from '../database.js';
+import type { Migration } from './helpers.js';
+import { foundation } from './001-foundation.js';
+import { orders } from './002-orders.js';
+
+const migrations: Record<string, Migration> = {
+  '001-foundation': foundation,
+  '002-orders': orders,
+};
+
+function provider(dialect: DialectName): MigrationProvider {
+  return {
+    async getMigrations() {
+      return Object.fromEntries(
+        Object.entries(migrations).map(([name, m]) => [name, { up: (db: Kysely<unknown>) => m.up(db, dialect) }]),
+      );
+    },
+  };
+}
+
+export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: provider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,98 @@
+// Orders, their lifecycle events and change requests. Times are integer microseconds.
+import type { Generated, Selectable } from 'kysely';
+
+export interface OrdersTable {
+  id: string;
+  company_id: string;
+  status: string; // New | Draft | Pending | Ready | Fixing | Failed
+  held: number; // 1 = production paused by the operator
+  created_by: string; // email of the key's user
+  owner_user_id: string | null;
+  owner_email: string | null;
+  order_type: string; // vbim | redraw
+  is_scan_order: number;
+  external_id: string | null;
+  add_info: string;
+  style_template: string | null; // JSON object or null
+  package_type: string;
+  add_ons: string; // JSON array
+  total_scanned_area: number;
+  first_delivered_at: number | null;
+  created_at: number;
+  updated_at: number;
+  status_changed_at: number;
+  due_at: number | null; // when production may deliver (Pending/Fixing)
+  model_id: string;
+  // address
+  street: string;
+  number: string | null;
+  suite: string | null;
+  city: string;
+  state: string | null;
+  postal_code: string | null;
+  country: string;
+  latitude: number | null;
+  longitude: number | null;
+  full_address: string;
+  // redraw source urls (JSON array) and order preferences (JSON object)
+  source: string | null;
+  order_preferences: string | null;
+  // GoToScan
+  go2scan_token_hash: string | null;
+  go2scan_expires_at: number | null;
+  go2scan_customer: string | null; // JSON {name,email,phone}
+  go2scan_invitation_sent_at: number | null;
+  go2scan_uploaded_at: number | null;
+  go2scan_link_token: string | null; // kept so the link can be shown again; the hash is what is checked
+  // products delivered so far (JSON array of product names) – the deliverables issue fills assets
+  delivered_products: string;
+  pending_delivery_type: string | null; // new | fix | update: what the next Ready will be
+}
+
+export interface OrderEventsTable {
+  seq: Generated<number>; // global order of events
+  id: string; // event id (UUID), stable; the webhook-id derives from it
+  order_id: string;
+  company_id: string;
+  trigger: string; // moved_to_draft | moved_to_pending | moved_to_ready | moved_to_fixing | moved_to_failed
+  current_status: string;
+  previous_status: string | null;
+  model_id: string;
+  product_type: string; // products_2d | products_3d | tour
+  delivery_type: string; // new | fix | update
+  created_at: number;
+}
+
+export interface ChangeRequestsTable {
+  id: string;
+  order_id: string;
+  company_id: string;
+  status: string; // Open | Done
+  message: string;
+  product_type: string;
+  attachment_urls: string; // JSON array
+  created_by: string;
+  created_at: number;
+  resolved_at: number | null;
+}
+
+export interface ScanFilesTable {
+  id: string;
+  order_id: string;
+  storage_key: string;
+  original_name: string;
+  content_type: string;
+  size: number;
+  created_at: number;
+}
+
+export interface OrderTables {
+  orders: OrdersTable;
+  order_events: OrderEventsTable;
+  change_requests: ChangeRequestsTable;
+  scan_files: ScanFilesTable;
+}
+
+export type OrderRow = Selectable<OrdersTable>;
+export type OrderEventRow = Selectable<OrderEventsTable>;
+export type ChangeRequestRow = Selectable<ChangeRequestsTable>;

@@ -1,0 +1,42 @@
+// The OpenAPI 3.1 document, generated from the route schemas, and the offline docs at /docs.
+import swagger from '@fastify/swagger';
+import scalar from '@scalar/fastify-api-reference';
+import type { FastifyInstance } from 'fastify';
+import { VERSION } from '../../version.js';
+
+export async function registerDocs(app: FastifyInstance, publicUrl: string): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'casa-integrate: CubiCasa Integrate API v3',
+        version: VERSION,
+        description:
+          'A self-hosted, stateful implementation of the CubiCasa Integrate API v3. Customer endpoints live under ' +
+          '`/api/integrate/v3` and take the `api-key` header; the operator API lives under `/admin/v1` and takes `admin-key`.',
+      },
+      servers: [{ url: publicUrl }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'api-key' },
+          adminKey: { type: 'apiKey', in: 'header', name: 'admin-key' },
+        },
+      },
+      tags: [
+        { name: 'Company' },
+        { name: 'Office' },
+        { name: 'Users' },
+        { name: 'Orders' },
+        { name: 'Change Request' },
+        { name: 'Draft Orders' },
+        { name: 'GoToScan Orders' },
+        { name: 'Operator' },
+      ],
+    },
+  });
+  app.get('/api/integrate/v3/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(scalar, {
+    routePrefix: '/docs',
+    configuration: { url: '/api/integrate/v3/openapi.json', hideClientButton: true, withDefaultFonts: false },
+  });
+}

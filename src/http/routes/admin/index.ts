@@ -1,0 +1,10 @@
+// The operator API, behind the admin-key check.
+import type { FastifyPluginAsync } from 'fastify';
+import type { Services } from '../../../services/index.js';
+import { adminAuth } from '../../plugins/admin-auth.js';
+import { adminCompaniesRoutes } from './companies.js';
+
+export const adminRoutes: FastifyPluginAsync<{ services: Services; adminKeyHash: string }> = async (app, { services, adminKeyHash }) => {
+  await app.register(adminAuth, { adminKeyHash });
+  await app.register(adminCompaniesRoutes, { services });
+};

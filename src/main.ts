@@ -1,0 +1,52 @@
+// Starts the server: config → storage → migrations → app → listen, and the workers unless CASA_ROLE=api.
+import path from 'node:path';
+import closeWithGrace from 'close-with-grace';
+import { loadConfig, type Config } from './config.js';
+import { openStorage, type Storage } from './db/database.js';
+import { randomIds, systemClock } from './domain/clock.js';
+import { buildApp } from './app.js';
+import { migrate, resolveAdminKey, seedDemoCompany } from './bootstrap.js';
+import { startWorkers, type Workers } from './workers/index.js';
+
+export async function openConfiguredStorage(config: Config): Promise<Storage> {
+  return openStorage({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'casa.sqlite') });
+}
+
+function banner(lines: string[]): void {
+  const width = Math.max(...lines.map((l) => l.length));
+  process.stdout.write(`\n${'='.repeat(width)}\n${lines.join('\n')}\n${'='.repeat(width)}\n\n`);
+}
+
+export async function serve(config: Config = loadConfig()): Promise<void> {
+  const storage = await openConfiguredStorage(config);
+  await migrate(storage);
+  const admin = await resolveAdminKey(storage, config);
+  const app = await buildApp({ config, storage, clock: systemClock, ids: randomIds, adminKeyHash: admin.hash });
+
+  const notes: string[] = [];
+  if (!config.databaseUrl) {
+    const demo = await seedDemoCompany(storage, app.services);
+    if (demo) {
+      notes.push('Demo Company created on this new database.', `  demo api-key:  ${demo.apiKey}`, `  manager login: ${demo.managerEmail} / ${demo.managerPassword}`);
+    }
+  }
+  if (admin.generated) notes.push(`  admin-key:     ${admin.generated}   (shown once; set CASA_ADMIN_KEY to choose your own)`);
+
+  let workers: Workers | null = null;
+  if (config.role !== 'api') workers = startWorkers({ config, storage, services: app.services, log: app.log });
+
+  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    await app.close(); // stops accepting, lets in-flight requests finish
+    await workers?.stop();
+    await storage.close();
+  });
+
+  if (config.role !== 'worker') {
+    await app.listen({ port: config.port, host: config.host });
+    notes.push(`casa-integrate listening on ${config.publicUrl}  (API ${config.publicUrl}/api/integrate/v3, docs ${config.publicUrl}/docs)`);
+  } else {
+    notes.push('casa-integrate worker running (no HTTP).');
+  }
+  if (notes.length) banner(notes);
+}

@@ -1,0 +1,66 @@
+// API keys: `casa_` + 40 base62 characters, shown once, kept only as SHA-256.
+import { isUuid, randomBase62, sha256Hex, toEpochSeconds } from '../../domain/clock.js';
+import { NotFoundError, UnauthorizedError } from '../../http/errors.js';
+import type { Db } from '../../db/dialect.js';
+import type { ServiceDeps } from '../deps.js';
+import { apiKeysRepo, type KeyOwner } from './api-keys-repo.js';
+
+export interface IssuedKey {
+  id: string;
+  api_key: string;
+  prefix: string;
+  created_at: number;
+}
+
+export interface ApiKeyView {
+  id: string;
+  prefix: string;
+  user_id: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export function apiKeysServiceFactory({ db, clock, ids }: Pick<ServiceDeps, 'db' | 'clock' | 'ids'>) {
+  return {
+    /** Issues a key inside the caller's transaction. */
+    async issue(tx: Db, companyId: string, userId: string | null): Promise<IssuedKey> {
+      const raw = `casa_${randomBase62(40)}`;
+      const row = {
+        id: ids.uuid(),
+        company_id: companyId,
+        user_id: userId,
+        key_hash: sha256Hex(raw),
+        prefix: raw.slice(0, 9),
+        created_at: clock.nowUs(),
+        revoked_at: null,
+      };
+      await apiKeysRepo.insert(tx, row);
+      return { id: row.id, api_key: raw, prefix: row.prefix, created_at: toEpochSeconds(row.created_at) };
+    },
+
+    async authenticate(rawKey: string | undefined): Promise<KeyOwner> {
+      if (!rawKey || !rawKey.startsWith('casa_') || rawKey.length > 200) throw new UnauthorizedError();
+      const owner = await apiKeysRepo.findActiveByHash(db, sha256Hex(rawKey));
+      if (!owner) throw new UnauthorizedError();
+      return owner;
+    },
+
+    async list(companyId: string): Promise<ApiKeyView[]> {
+      const rows = await apiKeysRepo.listForCompany(db, companyId);
+      return rows.map((r) => ({
+        id: r.id,
+        prefix: r.prefix,
+        user_id: r.user_id,
+        created_at: toEpochSeconds(r.created_at),
+        revoked_at: toEpochSeconds(r.revoked_at),
+      }));
+    },
+
+    async revoke(keyId: string): Promise<void> {
+      const ok = isUuid(keyId) && await apiKeysRepo.revoke(db, keyId, clock.nowUs());
+      if (!ok) throw new NotFoundError('API key not found.');
+    },
+  };
+}
+
+export type ApiKeysService = ReturnType<typeof apiKeysServiceFactory>;

@@ -1,0 +1,46 @@
+import type { Db } from '../../db/dialect.js';
+import type { CompanyRow, OfficeRow, UserRow } from '../../db/schema.js';
+
+export const companyRepo = {
+  async insert(db: Db, row: CompanyRow): Promise<void> {
+    await db.insertInto('companies').values(row).execute();
+  },
+
+  async findById(db: Db, id: string): Promise<CompanyRow | undefined> {
+    return db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  async list(db: Db, opts: { limit: number; offset: number; search?: string }): Promise<CompanyRow[]> {
+    let q = db.selectFrom('companies').selectAll();
+    if (opts.search) q = q.where('name', 'like', `%${opts.search.replace(/[%_]/g, '')}%`);
+    return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit + 1).offset(opts.offset).execute();
+  },
+
+  async count(db: Db): Promise<number> {
+    const row = await db.selectFrom('companies').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  },
+
+  async update(db: Db, id: string, values: Partial<CompanyRow>): Promise<void> {
+    await db.updateTable('companies').set(values).where('id', '=', id).execute();
+  },
+
+  async oldestManager(db: Db, companyId: string): Promise<UserRow | undefined> {
+    return db
+      .selectFrom('users')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('role', '=', 'Manager')
+      .orderBy('created_at', 'asc')
+      .orderBy('id', 'asc')
+      .executeTakeFirst();
+  },
+
+  async insertOffice(db: Db, row: OfficeRow): Promise<void> {
+    await db.insertInto('offices').values(row).execute();
+  },
+
+  async insertUser(db: Db, row: UserRow): Promise<void> {
+    await db.insertInto('users').values(row).execute();
+  },
+};

@@ -1,0 +1,23 @@
+// The company object as the API shows it.
+import { toEpochSeconds } from '../../domain/clock.js';
+import type { CustomerType } from '../../domain/catalog.js';
+import type { CompanyRow } from '../../db/schema.js';
+
+export function companyView(row: CompanyRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    country: row.country,
+    customer_type: row.customer_type as CustomerType,
+    created_at: toEpochSeconds(row.created_at),
+    main_office_id: row.main_office_id,
+    webhook_urls: JSON.parse(row.webhook_urls) as string[],
+    webhook_triggers: JSON.parse(row.webhook_triggers) as string[],
+    settings: {
+      allow_submission_without_draft: row.allow_submission_without_draft === 1,
+      allow_post_scan_upgrades: row.allow_post_scan_upgrades === 1,
+    },
+  };
+}
+
+export type CompanyView = ReturnType<typeof companyView>;

@@ -1,0 +1,106 @@
+// Builds the real app on a real database for one test file: SQLite in memory, or a fresh
+// PostgreSQL schema when TEST_DATABASE_URL is set. Time is a ManualClock the test moves.
+import crypto from 'node:crypto';
+import type { TestContext } from 'node:test';
+import pg from 'pg';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { openStorage, type Storage } from '../../src/db/database.js';
+import { ManualClock, randomIds, sha256Hex } from '../../src/domain/clock.js';
+import { migrate } from '../../src/bootstrap.js';
+import type { Services } from '../../src/services/index.js';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || null;
+export const dialectName = TEST_DATABASE_URL ? 'postgres' : 'sqlite';
+
+export interface TestCompany {
+  id: string;
+  apiKey: string;
+  apiKeyId: string;
+  headers: { 'api-key': string };
+  managerId: string;
+  managerEmail: string;
+  mainOfficeId: string;
+}
+
+export interface TestApp {
+  app: FastifyInstance & { services: Services };
+  storage: Storage;
+  clock: ManualClock;
+  config: Config;
+  adminKey: string;
+  adminHeaders: { 'admin-key': string };
+  createCompany(name?: string, managerEmail?: string): Promise<TestCompany>;
+  inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** A fresh, isolated database: `:memory:` SQLite or a new PostgreSQL schema. */
+export async function openTestStorage(): Promise<{ storage: Storage; drop(): Promise<void> }> {
+  if (!TEST_DATABASE_URL) return { storage: await openStorage({ databaseUrl: null, sqliteFile: ':memory:' }), drop: async () => {} };
+  const schema = `t_${process.pid}_${Date.now().toString(36)}_${counter++}_${crypto.randomBytes(3).toString('hex')}`;
+  const storage = await openStorage({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema, pgPoolSize: 5 });
+  return {
+    storage,
+    async drop() {
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    },
+  };
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({ CASA_DATA_DIR: '/tmp/casa-integrate-test', LOG_LEVEL: 'silent' }),
+    publicUrl: 'http://casa.test',
+    databaseUrl: TEST_DATABASE_URL,
+    ...overrides,
+  };
+}
+
+export async function buildTestApp(t?: TestContext, overrides: Partial<Config> = {}): Promise<TestApp> {
+  const { storage, drop } = await openTestStorage();
+  await migrate(storage);
+  const config = testConfig(overrides);
+  const clock = new ManualClock();
+  const adminKey = `casa_admin_test_${crypto.randomBytes(8).toString('hex')}`;
+  const app = await buildApp({ config, storage, clock, ids: randomIds, adminKeyHash: sha256Hex(adminKey), logger: false });
+  await app.ready();
+  let n = 0;
+  const testApp: TestApp = {
+    app,
+    storage,
+    clock,
+    config,
+    adminKey,
+    adminHeaders: { 'admin-key': adminKey },
+    inject: (opts) => app.inject(opts),
+    async createCompany(name = `Company ${++n}`, managerEmail?: string) {
+      const email = managerEmail ?? `manager-${crypto.randomBytes(5).toString('hex')}@example.com`;
+      const res = await app.inject({ method: 'POST', url: '/admin/v1/companies', headers: { 'admin-key': adminKey }, payload: { name, manager_email: email, manager_password: 'manager-password-1' } });
+      if (res.statusCode !== 201) throw new Error(`creating a test company failed: ${res.statusCode} ${res.body}`);
+      const body = res.json();
+      return {
+        id: body.company.id,
+        apiKey: body.api_key,
+        apiKeyId: body.api_key_id,
+        headers: { 'api-key': body.api_key },
+        managerId: body.manager.id,
+        managerEmail: body.manager.email,
+        mainOfficeId: body.company.main_office_id,
+      };
+    },
+    async close() {
+      await app.close();
+      await storage.close();
+      await drop();
+    },
+  };
+  t?.after(() => testApp.close());
+  return testApp;
+}
