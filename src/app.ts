@@ -1,4 +1,5 @@
 // The composition root: builds the Fastify app from the infrastructure it is given.
+import path from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
@@ -11,6 +12,8 @@ import { registerDocs } from './http/plugins/docs.js';
 import { healthRoutes } from './http/routes/health.js';
 import { integrateRoutes } from './http/routes/integrate/index.js';
 import { adminRoutes } from './http/routes/admin/index.js';
+import { localFileStorage, type FileStorage } from './storage/file-storage.js';
+import { createJobQueue } from './workers/job-queue.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface AppDeps {
@@ -21,6 +24,8 @@ export interface AppDeps {
   /** SHA-256 (hex) of the operator key. */
   adminKeyHash: string;
   logger?: FastifyBaseLogger | false;
+  /** Where stored files live; defaults to `<CASA_DATA_DIR>/files` on local disk. */
+  files?: FileStorage;
 }
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -58,7 +63,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
     ids: deps.ids,
     config: deps.config,
     log: app.log as never,
+    files: deps.files ?? localFileStorage(path.join(deps.config.dataDir, 'files')),
+    jobs: createJobQueue(deps.storage.db, deps.storage.dialect, deps.clock),
   });
+  app.addHook('onClose', async () => services.emails.close());
   app.decorate('services', services);
 
   await registerDocs(app, deps.config.publicUrl);

@@ -6,7 +6,10 @@ import { randomIds, systemClock } from './domain/clock.js';
 import { createServices } from './services/index.js';
 import { migrate } from './bootstrap.js';
 import { openConfiguredStorage, serve } from './main.js';
+import path from 'node:path';
 import pino from 'pino';
+import { localFileStorage } from './storage/file-storage.js';
+import { createJobQueue } from './workers/job-queue.js';
 
 const USAGE = `usage: casa-integrate <command>
 
@@ -26,7 +29,16 @@ async function withServices<T>(fn: (services: ReturnType<typeof createServices>)
   const storage = await openConfiguredStorage(config);
   try {
     await migrate(storage);
-    const services = createServices({ db: storage.db, dialect: storage.dialect, clock: systemClock, ids: randomIds, config, log: pino({ level: 'warn' }) });
+    const services = createServices({
+      db: storage.db,
+      dialect: storage.dialect,
+      clock: systemClock,
+      ids: randomIds,
+      config,
+      log: pino({ level: 'warn' }),
+      files: localFileStorage(path.join(config.dataDir, 'files')),
+      jobs: createJobQueue(storage.db, storage.dialect, systemClock),
+    });
     return await fn(services);
   } finally {
     await storage.close();

@@ -4,6 +4,8 @@ import type { Db } from '../db/dialect.js';
 import type { DialectName } from '../db/database.js';
 import type { Clock, Ids } from '../domain/clock.js';
 import type { Logger } from 'pino';
+import type { FileStorage } from '../storage/file-storage.js';
+import type { JobQueue } from '../workers/job-queue.js';
 
 export interface ServiceDeps {
   db: Db;
@@ -12,4 +14,6 @@ export interface ServiceDeps {
   ids: Ids;
   config: Config;
   log: Logger;
+  files: FileStorage;
+  jobs: JobQueue;
 }

@@ -3,12 +3,18 @@ import type { ServiceDeps } from './deps.js';
 import { apiKeysServiceFactory } from './api-keys/api-keys-service.js';
 import { companyServiceFactory } from './company/company-service.js';
 import { officesServiceFactory } from './offices/offices-service.js';
+import { emailsServiceFactory } from './emails/emails-service.js';
+import { webhookOutboxFactory } from './webhooks/webhook-outbox.js';
+import { orderEventsFactory } from './orders/order-events.js';
 
 export function createServices(deps: ServiceDeps) {
   const apiKeys = apiKeysServiceFactory(deps);
   const company = companyServiceFactory({ ...deps, apiKeys });
   const offices = officesServiceFactory(deps);
-  return { apiKeys, company, offices };
+  const emails = emailsServiceFactory(deps);
+  const webhookOutbox = webhookOutboxFactory(deps);
+  const orderEvents = orderEventsFactory({ ...deps, webhookOutbox });
+  return { deps, apiKeys, company, offices, emails, webhookOutbox, orderEvents };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,6 +1,9 @@
 // Builds the real app on a real database for one test file: SQLite in memory, or a fresh
 // PostgreSQL schema when TEST_DATABASE_URL is set. Time is a ManualClock the test moves.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -66,7 +69,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 export async function buildTestApp(t?: TestContext, overrides: Partial<Config> = {}): Promise<TestApp> {
   const { storage, drop } = await openTestStorage();
   await migrate(storage);
-  const config = testConfig(overrides);
+  const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-files-'));
+  const config = testConfig({ dataDir: filesDir, ...overrides });
   const clock = new ManualClock();
   const adminKey = `casa_admin_test_${crypto.randomBytes(8).toString('hex')}`;
   const app = await buildApp({ config, storage, clock, ids: randomIds, adminKeyHash: sha256Hex(adminKey), logger: false });
@@ -99,6 +103,7 @@ export async function buildTestApp(t?: TestContext, overrides: Partial<Config> =
       await app.close();
       await storage.close();
       await drop();
+      fs.rmSync(filesDir, { recursive: true, force: true });
     },
   };
   t?.after(() => testApp.close());
