@@ -25,3 +25,52 @@ export function purchasableAddOns(bought: readonly string[]): AddOn[] {
 }
 
 export const DEFAULT_PACKAGE: PackageType = 'plus';
+
+/** The keys of `delivery_assets`, in the order the API shows them. */
+export const PRODUCTS = [
+  'listing_floorplans',
+  'home_report',
+  'tour',
+  'floorplans_3d',
+  'video_3d',
+  'gla_package',
+  'snapshot',
+  'property_data',
+  'cad_files',
+] as const;
+export type Product = (typeof PRODUCTS)[number];
+
+export type ProductType = 'products_2d' | 'products_3d' | 'tour';
+
+/** Which webhook product type a delivered product belongs to. */
+export const PRODUCT_TYPE: Record<Product, ProductType> = {
+  listing_floorplans: 'products_2d',
+  home_report: 'products_2d',
+  snapshot: 'products_2d',
+  property_data: 'products_2d',
+  gla_package: 'products_2d',
+  floorplans_3d: 'products_3d',
+  cad_files: 'products_3d',
+  video_3d: 'products_3d',
+  tour: 'tour',
+};
+
+const PACKAGE_PRODUCTS: Record<PackageType, Product[]> = {
+  base: ['listing_floorplans'],
+  plus: ['listing_floorplans', 'home_report', 'snapshot', 'property_data', 'tour'],
+  plus_3d: ['listing_floorplans', 'home_report', 'snapshot', 'property_data', 'tour', 'floorplans_3d'],
+};
+
+const ADD_ON_PRODUCTS: Record<AddOn, Product[]> = {
+  gla: ['gla_package'],
+  '3d_cad_files': ['cad_files'],
+  '3d_video': ['video_3d'],
+  '6h_turnaround': [],
+};
+
+/** Every product an order with this package and these add-ons has bought, in PRODUCTS order. */
+export function boughtProducts(packageType: PackageType, addOns: readonly string[]): Product[] {
+  const bought = new Set<Product>(PACKAGE_PRODUCTS[packageType]);
+  for (const a of addOns) for (const p of ADD_ON_PRODUCTS[a as AddOn] ?? []) bought.add(p);
+  return PRODUCTS.filter((p) => bought.has(p));
+}

@@ -1,0 +1,58 @@
+// What the orders side needs from the deliverables side: produce files, and show them.
+// The deliverables issue implements this for real (render/ + stored files + signed URLs);
+// until an order's products are produced, their lists are empty, as the contract says.
+import type { Readable } from 'node:stream';
+import type { OrderRow } from '../../db/tables/orders.js';
+import { PRODUCTS, boughtProducts, type PackageType, type Product } from '../../domain/catalog.js';
+
+export interface RenderStyle {
+  style_template_id: string; // default | classic | blueprint | monochrome
+  units: 'metric' | 'imperial';
+  label_language: string;
+  show_dimensions: boolean;
+  add_info: string;
+}
+
+export type DeliveryAssets = Record<Product, Record<string, unknown> | null>;
+
+export interface Deliverables {
+  /**
+   * Produces the files of `products` for the order. Idempotent; called outside any transaction,
+   * before the order moves to Ready. Throwing makes production retry later.
+   */
+  produce(order: OrderRow, products: Product[]): Promise<void>;
+  /** The `delivery_assets` object for a read; file URLs are signed at read time. */
+  deliveryAssets(order: OrderRow): Promise<DeliveryAssets>;
+  /** The combined PDF (floor plans, then bought reports), or null when nothing is delivered yet. */
+  combinedPdf(order: OrderRow): Promise<Readable | null>;
+}
+
+/** The empty shape of each product before delivery. */
+export const EMPTY_ASSETS: Record<Product, Record<string, unknown>> = {
+  listing_floorplans: {
+    jpg_urls: [],
+    jpg_urls_dim: [],
+    png_urls: [],
+    png_urls_dim: [],
+    svg_urls: [],
+    svg_urls_dim: [],
+    pdf_urls: [],
+    pdf_urls_dim: [],
+    zip_urls: [],
+    zip_urls_dim: [],
+  },
+  home_report: { pdf_urls: [] },
+  tour: { link: null, mls_compliance_link: null, type: 'floorplan_tour' },
+  floorplans_3d: { gltf_urls: [], viewer_url: null },
+  video_3d: { mp4_urls: [] },
+  gla_package: { pdf_urls: [], json_urls: [] },
+  snapshot: { image_urls: [], pdf_urls: [] },
+  property_data: { json_urls: [] },
+  cad_files: { dxf_urls: [] },
+};
+
+/** Every key present; products not bought are null; bought ones start empty. */
+export function undeliveredAssets(order: Pick<OrderRow, 'package_type' | 'add_ons'>): DeliveryAssets {
+  const bought = new Set(boughtProducts(order.package_type as PackageType, JSON.parse(order.add_ons) as string[]));
+  return Object.fromEntries(PRODUCTS.map((p) => [p, bought.has(p) ? structuredClone(EMPTY_ASSETS[p]) : null])) as DeliveryAssets;
+}
