@@ -17,6 +17,7 @@ export interface Config {
   webhookAllowPrivate: boolean;
   webhookRequireHttps: boolean;
   webhookRetentionDays: number;
+  webhookTimeoutS: number;
   smtpUrl: string | null;
   mailFrom: string;
   redisUrl: string | null;
@@ -77,6 +78,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhookAllowPrivate: bool(env, 'CASA_WEBHOOK_ALLOW_PRIVATE', databaseUrl === null),
     webhookRequireHttps: bool(env, 'CASA_WEBHOOK_REQUIRE_HTTPS', false),
     webhookRetentionDays: int(env, 'CASA_WEBHOOK_RETENTION_DAYS', 30),
+    webhookTimeoutS: int(env, 'CASA_WEBHOOK_TIMEOUT_S', 10, 0.01),
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.CASA_MAIL_FROM || 'casa-integrate <no-reply@casa-integrate.local>',
     redisUrl: env.REDIS_URL || null,

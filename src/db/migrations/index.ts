@@ -4,10 +4,12 @@ import type { DialectName } from '../database.js';
 import type { Migration } from './helpers.js';
 import { foundation } from './001-foundation.js';
 import { orders } from './002-orders.js';
+import { webhooks } from './003-webhooks.js';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
   '002-orders': orders,
+  '003-webhooks': webhooks,
 };
 
 function provider(dialect: DialectName): MigrationProvider {
