@@ -4,6 +4,7 @@ import { apiKeysServiceFactory } from './api-keys/api-keys-service.js';
 import { companyServiceFactory } from './company/company-service.js';
 import { officesServiceFactory } from './offices/offices-service.js';
 import { emailsServiceFactory } from './emails/emails-service.js';
+import { usersServiceFactory } from './users/users-service.js';
 import { webhookOutboxFactory } from './webhooks/webhook-outbox.js';
 import { orderEventsFactory } from './orders/order-events.js';
 
@@ -12,9 +13,10 @@ export function createServices(deps: ServiceDeps) {
   const company = companyServiceFactory({ ...deps, apiKeys });
   const offices = officesServiceFactory(deps);
   const emails = emailsServiceFactory(deps);
+  const users = usersServiceFactory({ ...deps, emails });
   const webhookOutbox = webhookOutboxFactory(deps);
   const orderEvents = orderEventsFactory({ ...deps, webhookOutbox });
-  return { deps, apiKeys, company, offices, emails, webhookOutbox, orderEvents };
+  return { deps, apiKeys, company, offices, emails, users, webhookOutbox, orderEvents };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -3,8 +3,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../../services/index.js';
 import { adminAuth } from '../../plugins/admin-auth.js';
 import { adminCompaniesRoutes } from './companies.js';
+import { adminEmailsRoutes } from './emails.js';
 
 export const adminRoutes: FastifyPluginAsync<{ services: Services; adminKeyHash: string }> = async (app, { services, adminKeyHash }) => {
   await app.register(adminAuth, { adminKeyHash });
   await app.register(adminCompaniesRoutes, { services });
+  await app.register(adminEmailsRoutes, { services });
 };
