@@ -2,6 +2,9 @@
 import type { ServiceDeps } from './deps.js';
 import { apiKeysServiceFactory } from './api-keys/api-keys-service.js';
 import { companyServiceFactory } from './company/company-service.js';
+import { mergeRequestsServiceFactory } from './company/merge-requests-service.js';
+import { idempotencyServiceFactory } from './idempotency/idempotency-service.js';
+import { dataResetServiceFactory } from './data-reset/data-reset-service.js';
 import { officesServiceFactory } from './offices/offices-service.js';
 import { emailsServiceFactory } from './emails/emails-service.js';
 import { usersServiceFactory } from './users/users-service.js';
@@ -13,10 +16,13 @@ export function createServices(deps: ServiceDeps) {
   const company = companyServiceFactory({ ...deps, apiKeys });
   const offices = officesServiceFactory(deps);
   const emails = emailsServiceFactory(deps);
+  const mergeRequests = mergeRequestsServiceFactory({ ...deps, emails });
+  const idempotency = idempotencyServiceFactory(deps);
+  const dataReset = dataResetServiceFactory(deps);
   const users = usersServiceFactory({ ...deps, emails });
   const webhookOutbox = webhookOutboxFactory(deps);
   const orderEvents = orderEventsFactory({ ...deps, webhookOutbox });
-  return { deps, apiKeys, company, offices, emails, users, webhookOutbox, orderEvents };
+  return { deps, apiKeys, company, offices, emails, users, webhookOutbox, orderEvents, mergeRequests, idempotency, dataReset };
 }
 
 export type Services = ReturnType<typeof createServices>;

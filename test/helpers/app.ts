@@ -62,6 +62,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     ...loadConfig({ CASA_DATA_DIR: '/tmp/casa-integrate-test', LOG_LEVEL: 'silent' }),
     publicUrl: 'http://casa.test',
     databaseUrl: TEST_DATABASE_URL,
+    // Tests make many requests with one key at one frozen instant; rate-limit tests set their own.
+    rateLimitPerSecond: 1_000_000,
+    rateLimitBurst: 1_000_000,
     ...overrides,
   };
 }

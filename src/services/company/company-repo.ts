@@ -25,6 +25,14 @@ export const companyRepo = {
     await db.updateTable('companies').set(values).where('id', '=', id).execute();
   },
 
+  async setWebhook(db: Db, id: string, settings: { webhook_urls: string[]; webhook_triggers: string[] }): Promise<void> {
+    await db
+      .updateTable('companies')
+      .set({ webhook_urls: JSON.stringify(settings.webhook_urls), webhook_triggers: JSON.stringify(settings.webhook_triggers) })
+      .where('id', '=', id)
+      .execute();
+  },
+
   async oldestManager(db: Db, companyId: string): Promise<UserRow | undefined> {
     return db
       .selectFrom('users')

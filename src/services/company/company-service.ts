@@ -1,8 +1,8 @@
 // Companies: creation by the operator, and what a company's key can read and change about it.
-import { ConflictError, NotFoundError } from '../../http/errors.js';
+import { ConflictError, NotFoundError, RequestValidationError } from '../../http/errors.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { isUuid } from '../../domain/clock.js';
-import { DEFAULT_PACKAGE, type CustomerType } from '../../domain/catalog.js';
+import { ADD_ONS, DEFAULT_PACKAGE, PACKAGE_TYPES, type AddOn, type CustomerType, type PackageType, type WebhookTrigger } from '../../domain/catalog.js';
 import { paginate, type Page } from '../../domain/pagination.js';
 import type { ServiceDeps } from '../deps.js';
 import type { ApiKeysService } from '../api-keys/api-keys-service.js';
@@ -19,12 +19,37 @@ export interface CreateCompanyInput {
   customer_type?: CustomerType;
 }
 
+export interface WebhookSettings {
+  webhook_urls: string[];
+  webhook_triggers: WebhookTrigger[];
+}
+
+/** De-duplicates both lists (first occurrence wins) and applies the https-only rule when configured. */
+export function normalizeWebhookSettings(input: WebhookSettings, requireHttps: boolean): WebhookSettings {
+  const urls = [...new Set(input.webhook_urls.map((u) => u.trim()))];
+  if (requireHttps) {
+    const entries = input.webhook_urls
+      .map((url, i) => ({ url, i }))
+      .filter(({ url }) => new URL(url.trim()).protocol !== 'https:')
+      .map(({ i }) => ({ loc: ['webhook_urls', i], msg: 'URL scheme not permitted', type: 'value_error.url.scheme' }));
+    if (entries.length) throw new RequestValidationError('body_params', entries);
+  }
+  return { webhook_urls: urls, webhook_triggers: [...new Set(input.webhook_triggers)] };
+}
+
 export function companyServiceFactory({
   db,
   clock,
   ids,
+  config,
   apiKeys,
-}: Pick<ServiceDeps, 'db' | 'clock' | 'ids'> & { apiKeys: Pick<ApiKeysService, 'issue'> }) {
+}: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'config'> & { apiKeys: Pick<ApiKeysService, 'issue'> }) {
+  async function existing(companyId: string) {
+    const row = isUuid(companyId) ? await companyRepo.findById(db, companyId) : undefined;
+    if (!row) throw new NotFoundError('Company not found.');
+    return row;
+  }
+
   return {
     /** Creates a company with its main office, its first Manager and an api key, in one transaction. */
     async create(input: CreateCompanyInput) {
@@ -75,9 +100,31 @@ export function companyServiceFactory({
     },
 
     async info(companyId: string) {
-      const row = isUuid(companyId) ? await companyRepo.findById(db, companyId) : undefined;
-      if (!row) throw new NotFoundError('Company not found.');
-      return companyView(row);
+      return companyView(await existing(companyId));
+    },
+
+    /** Replaces both webhook lists at once and answers what is stored. */
+    async setWebhook(companyId: string, input: WebhookSettings): Promise<WebhookSettings> {
+      const settings = normalizeWebhookSettings(input, config.webhookRequireHttps);
+      await companyRepo.setWebhook(db, companyId, settings);
+      return settings;
+    },
+
+    async clearWebhook(companyId: string): Promise<WebhookSettings> {
+      const settings = { webhook_urls: [], webhook_triggers: [] };
+      await companyRepo.setWebhook(db, companyId, settings);
+      return settings;
+    },
+
+    /** The company's default product for new orders, and what it may choose from. */
+    async package(companyId: string) {
+      const row = await existing(companyId);
+      return {
+        package_type: row.default_package_type as PackageType,
+        add_ons: JSON.parse(row.default_add_ons) as AddOn[],
+        available_package_types: [...PACKAGE_TYPES],
+        available_add_ons: [...ADD_ONS],
+      };
     },
 
     async list(page: Page, search?: string) {
@@ -88,8 +135,8 @@ export function companyServiceFactory({
 
     /** A new key for a company, attributed to its oldest Manager. */
     async issueKey(companyId: string) {
-      const row = isUuid(companyId) ? await companyRepo.findById(db, companyId) : undefined;
-      if (!row) throw new NotFoundError('Company not found.');
+      const row = await existing(companyId);
+      if (row.merged_into) throw new ConflictError('This company was merged into another company.');
       const manager = await companyRepo.oldestManager(db, companyId);
       const key = await db.transaction().execute((tx) => apiKeys.issue(tx, companyId, manager?.id ?? null));
       return { id: key.id, api_key: key.api_key, prefix: key.prefix, created_at: key.created_at };

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../../services/index.js';
-import { CUSTOMER_TYPES } from '../../../domain/catalog.js';
-import { EpochSeconds, Nullable, StringEnum, standardErrors } from '../../schemas/common.js';
+import { ADD_ONS, CUSTOMER_TYPES, PACKAGE_TYPES, WEBHOOK_TRIGGERS } from '../../../domain/catalog.js';
+import { EpochSeconds, HttpUrl, Nullable, StringEnum, standardErrors } from '../../schemas/common.js';
 
 export const Company = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -16,10 +16,70 @@ export const Company = Type.Object({
   settings: Type.Object({ allow_submission_without_draft: Type.Boolean(), allow_post_scan_upgrades: Type.Boolean() }),
 });
 
+const WebhookSettings = Type.Object({
+  webhook_urls: Type.Array(HttpUrl, { maxItems: 10, description: 'Absolute http(s) URLs, at most 10; duplicates are dropped' }),
+  webhook_triggers: Type.Array(StringEnum(WEBHOOK_TRIGGERS), { description: 'Events sent to every URL' }),
+});
+
+const CompanyPackage = Type.Object({
+  package_type: StringEnum(PACKAGE_TYPES),
+  add_ons: Type.Array(StringEnum(ADD_ONS)),
+  available_package_types: Type.Array(StringEnum(PACKAGE_TYPES)),
+  available_add_ons: Type.Array(StringEnum(ADD_ONS)),
+});
+
+const MergeRequestCreated = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  status: Type.Literal('pending'),
+  target_email: Type.String(),
+  created_at: EpochSeconds,
+  message: Type.String(),
+});
+
 export const companiesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   app.get(
     '/companies/info',
     { schema: { tags: ['Company'], summary: 'Get company information', response: { 200: Company, ...standardErrors } } },
     async (request) => services.company.info(request.auth.companyId),
+  );
+
+  app.patch(
+    '/companies/webhook',
+    {
+      schema: {
+        tags: ['Company'],
+        summary: 'Update company webhooks',
+        description: 'Replaces both lists. URLs must be absolute http(s) URLs (https only when the server requires it).',
+        body: WebhookSettings,
+        response: { 200: WebhookSettings, ...standardErrors },
+      },
+    },
+    async (request) => services.company.setWebhook(request.auth.companyId, request.body),
+  );
+
+  app.delete(
+    '/companies/webhook',
+    { schema: { tags: ['Company'], summary: 'Delete company webhook', response: { 200: WebhookSettings, ...standardErrors } } },
+    async (request) => services.company.clearWebhook(request.auth.companyId),
+  );
+
+  app.get(
+    '/companies/package',
+    { schema: { tags: ['Company'], summary: 'Get company package', response: { 200: CompanyPackage, ...standardErrors } } },
+    async (request) => services.company.package(request.auth.companyId),
+  );
+
+  app.post(
+    '/companies/merge-request',
+    {
+      schema: {
+        tags: ['Company'],
+        summary: 'Send a merge request to another company',
+        description: "Asks to merge this company into the company of `email`, one of its Managers. The operator approves it.",
+        body: Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }) }),
+        response: { 200: MergeRequestCreated, ...standardErrors },
+      },
+    },
+    async (request) => services.mergeRequests.request(request.auth.companyId, request.body.email),
   );
 };

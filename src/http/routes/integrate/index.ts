@@ -2,12 +2,16 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../../services/index.js';
 import { apiKeyAuth } from '../../plugins/api-key-auth.js';
+import { apiKeyRateLimit } from '../../plugins/rate-limit.js';
+import { idempotencyKeys } from '../../plugins/idempotency.js';
 import { officesRoutes } from './offices.js';
 import { companiesRoutes } from './companies.js';
 import { usersRoutes } from './users.js';
 
 export const integrateRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   await app.register(apiKeyAuth, { apiKeys: services.apiKeys });
+  await app.register(apiKeyRateLimit, { config: services.deps.config, clock: services.deps.clock });
+  await app.register(idempotencyKeys, { idempotency: services.idempotency, clock: services.deps.clock });
   await app.register(companiesRoutes, { services });
   await app.register(officesRoutes, { services });
   await app.register(usersRoutes, { services });

@@ -1,0 +1,86 @@
+// `Idempotency-Key` on customer POSTs: the first answer (2xx or 4xx) is kept and replayed; a 5xx
+// frees the key so the retry runs again. Runs after the key check and body validation, so a
+// request the schema refuses claims nothing and the corrected retry may reuse the key.
+import fp from 'fastify-plugin';
+import type { Clock } from '../../domain/clock.js';
+import { requestFingerprint, type IdempotencyService, type IdempotentRequest } from '../../services/idempotency/idempotency-service.js';
+import { BadRequestError } from '../errors.js';
+
+interface Claim {
+  request: IdempotentRequest;
+  createdAt: number;
+  settled: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotencyClaim: Claim | null;
+  }
+}
+
+const MAX_KEY_LENGTH = 255;
+const PURGE_EVERY_US = 3600 * 1e6;
+
+function isStoredDecision(status: number): boolean {
+  return (status >= 200 && status < 300) || (status >= 400 && status < 500);
+}
+
+export const idempotencyKeys = fp<{ idempotency: IdempotencyService; clock: Clock }>(
+  async (app, { idempotency, clock }) => {
+    let lastPurge = 0;
+    app.decorateRequest('idempotencyClaim', null);
+
+    app.addHook('preHandler', async (request, reply) => {
+      if (request.method !== 'POST') return;
+      const header = request.headers['idempotency-key'];
+      if (header === undefined) return;
+      // Multipart uploads are streamed by their handler: there is no body to compare, so no replay.
+      if (String(request.headers['content-type'] ?? '').startsWith('multipart/')) return;
+      const key = (Array.isArray(header) ? header[0] : header)?.trim() ?? '';
+      if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
+        throw new BadRequestError(`Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} characters.`);
+      }
+      const now = clock.nowUs();
+      if (now - lastPurge > PURGE_EVERY_US) {
+        lastPurge = now;
+        idempotency.purgeExpired().catch((err: Error) => request.log.warn({ err: err.message }, 'purging idempotency keys failed'));
+      }
+      const idem = { companyId: request.auth.companyId, key, fingerprint: requestFingerprint(request.method, request.url, request.body ?? null) };
+      const result = await idempotency.claim(idem);
+      if (result.kind === 'replay') {
+        reply.code(result.statusCode).header('idempotent-replayed', 'true');
+        if (result.contentType) reply.header('content-type', result.contentType);
+        return reply.send(result.body);
+      }
+      request.idempotencyClaim = { request: idem, createdAt: result.createdAt, settled: false };
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const claim = request.idempotencyClaim;
+      if (!claim || claim.settled) return payload;
+      claim.settled = true;
+      const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
+      try {
+        if (body !== null && isStoredDecision(reply.statusCode)) {
+          const contentType = reply.getHeader('content-type');
+          await idempotency.complete(claim.request, claim.createdAt, { statusCode: reply.statusCode, body, contentType: contentType === undefined ? null : String(contentType) });
+        } else {
+          await idempotency.release(claim.request, claim.createdAt);
+        }
+      } catch (err) {
+        request.log.error({ err: (err as Error).message }, 'storing the idempotent answer failed');
+        await idempotency.release(claim.request, claim.createdAt).catch(() => {});
+      }
+      return payload;
+    });
+
+    // A request that never reached onSend (connection lost, hook error) must not hold its key.
+    app.addHook('onResponse', async (request) => {
+      const claim = request.idempotencyClaim;
+      if (!claim || claim.settled) return;
+      claim.settled = true;
+      await idempotency.release(claim.request, claim.createdAt).catch(() => {});
+    });
+  },
+  { name: 'idempotency-keys', dependencies: ['api-key-auth'] },
+);

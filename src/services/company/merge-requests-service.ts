@@ -1,0 +1,142 @@
+// Merge requests: a company asks to be merged into another; the operator approves, and in one
+// transaction everything the requesting company owns moves to the target company.
+import { ConflictError, NotFoundError } from '../../http/errors.js';
+import { isUuid, toEpochSeconds } from '../../domain/clock.js';
+import { paginate, type Page } from '../../domain/pagination.js';
+import type { ServiceDeps } from '../deps.js';
+import type { EmailsService } from '../emails/emails-service.js';
+import { apiKeysRepo } from '../api-keys/api-keys-repo.js';
+import { companyRepo } from './company-repo.js';
+import { mergeRequestsRepo, type MergeRequestRow } from './merge-requests-repo.js';
+
+const MAX_WEBHOOK_URLS = 10;
+const MAX_OFFICE_NAME = 200;
+
+export function mergeRequestView(row: MergeRequestRow) {
+  return {
+    id: row.id,
+    company_id: row.company_id,
+    target_company_id: row.target_company_id,
+    target_email: row.target_email,
+    status: row.status as 'pending' | 'approved',
+    created_at: toEpochSeconds(row.created_at),
+    approved_at: toEpochSeconds(row.approved_at),
+  };
+}
+
+/**
+ * The name a moved office takes in the target company: its own when free, else suffixed with the
+ * requesting company's name, then a counter (`Main office (Acme)`, `Main office (Acme) 2`, …).
+ */
+export function mergedOfficeName(name: string, sourceCompanyName: string, taken: Set<string>): string {
+  const fit = (base: string, suffix: string) => `${base.slice(0, MAX_OFFICE_NAME - suffix.length)}${suffix}`;
+  if (!taken.has(name.toLowerCase())) return name;
+  const suffixed = fit(name, ` (${sourceCompanyName})`);
+  if (!taken.has(suffixed.toLowerCase())) return suffixed;
+  for (let n = 2; ; n++) {
+    const candidate = fit(name, ` (${sourceCompanyName}) ${n}`);
+    if (!taken.has(candidate.toLowerCase())) return candidate;
+  }
+}
+
+/** Target's lists first, then the requester's, de-duplicated; at most 10 URLs. */
+function mergedWebhooks(target: { webhook_urls: string; webhook_triggers: string }, source: { webhook_urls: string; webhook_triggers: string }) {
+  const urls = [...new Set([...(JSON.parse(target.webhook_urls) as string[]), ...(JSON.parse(source.webhook_urls) as string[])])];
+  const triggers = [...new Set([...(JSON.parse(target.webhook_triggers) as string[]), ...(JSON.parse(source.webhook_triggers) as string[])])];
+  return { webhook_urls: urls.slice(0, MAX_WEBHOOK_URLS), webhook_triggers: triggers };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function mergeRequestsServiceFactory({
+  db,
+  clock,
+  ids,
+  emails,
+}: Pick<ServiceDeps, 'db' | 'clock' | 'ids'> & { emails: Pick<EmailsService, 'queue' | 'kick'> }) {
+  return {
+    /** A company asks to be merged into the company of `targetEmail`, a Manager there. */
+    async request(companyId: string, targetEmail: string) {
+      const email = targetEmail.trim().toLowerCase();
+      const target = await mergeRequestsRepo.userByEmail(db, email);
+      if (!target || target.role !== 'Manager') throw new NotFoundError('No Manager with this email was found.');
+      if (target.company_id === companyId) throw new ConflictError('This Manager belongs to your own company.');
+      const row: MergeRequestRow = {
+        id: ids.uuid(),
+        company_id: companyId,
+        target_company_id: target.company_id,
+        target_email: email,
+        status: 'pending',
+        created_at: clock.nowUs(),
+        approved_at: null,
+      };
+      await db.transaction().execute(async (tx) => {
+        if (await mergeRequestsRepo.findPending(tx, companyId, target.company_id)) {
+          throw new ConflictError('A merge request to this company is already pending.');
+        }
+        const requester = (await companyRepo.findById(tx, companyId))!;
+        await mergeRequestsRepo.insert(tx, row);
+        for (const manager of await mergeRequestsRepo.managers(tx, target.company_id)) {
+          await emails.queue(tx, {
+            companyId: target.company_id,
+            to: manager.email,
+            subject: `${requester.name} asks to merge into your company`,
+            text:
+              `${requester.name} has asked to merge its CubiCasa account into your company (request ${row.id}, sent to ${email}).\n` +
+              'Once approved, its offices, users and orders join your company and its api keys stop working.\n',
+            html:
+              `<p><strong>${escapeHtml(requester.name)}</strong> has asked to merge its CubiCasa account into your company ` +
+              `(request <code>${row.id}</code>, sent to ${escapeHtml(email)}).</p>` +
+              '<p>Once approved, its offices, users and orders join your company and its api keys stop working.</p>',
+            kind: 'merge_request',
+          });
+        }
+      });
+      void emails.kick();
+      return { id: row.id, status: 'pending' as const, target_email: email, created_at: toEpochSeconds(row.created_at), message: 'Merge request sent.' };
+    },
+
+    async list(page: Page, status?: string) {
+      const rows = await mergeRequestsRepo.list(db, page, status);
+      const result = paginate(rows, page);
+      return { pagination: result.pagination, items: result.items.map(mergeRequestView) };
+    },
+
+    /** The operator's approval: everything of the requesting company moves, in one transaction. */
+    async approve(id: string) {
+      const found = isUuid(id) ? await mergeRequestsRepo.findById(db, id) : undefined;
+      if (!found) throw new NotFoundError('Merge request not found.');
+      return db.transaction().execute(async (tx) => {
+        const now = clock.nowUs();
+        if (!(await mergeRequestsRepo.markApproved(tx, id, now))) {
+          throw new ConflictError(`Merge request is ${found.status}; only a pending request can be approved.`);
+        }
+        const source = (await companyRepo.findById(tx, found.company_id))!;
+        const target = (await companyRepo.findById(tx, found.target_company_id))!;
+        if (source.merged_into || target.merged_into) throw new ConflictError('One of the companies was already merged into another company.');
+
+        const taken = new Set((await mergeRequestsRepo.offices(tx, target.id)).map((o) => o.name_key));
+        const offices = await mergeRequestsRepo.offices(tx, source.id);
+        for (const office of offices) {
+          const name = mergedOfficeName(office.name, source.name, taken);
+          taken.add(name.toLowerCase());
+          await mergeRequestsRepo.moveOffice(tx, office.id, source.id, target.id, name);
+        }
+        const moved = await mergeRequestsRepo.moveOwnedRows(tx, source.id, target.id);
+        const webhooks = mergedWebhooks(target, source);
+        await companyRepo.setWebhook(tx, target.id, webhooks);
+        await companyRepo.setWebhook(tx, source.id, { webhook_urls: [], webhook_triggers: [] });
+        await companyRepo.update(tx, source.id, { merged_into: target.id });
+        await apiKeysRepo.revokeAllForCompany(tx, source.id, now);
+        return {
+          ...mergeRequestView({ ...found, status: 'approved', approved_at: now }),
+          moved: { offices: offices.length, users: moved.users, orders: moved.orders },
+        };
+      });
+    },
+  };
+}
+
+export type MergeRequestsService = ReturnType<typeof mergeRequestsServiceFactory>;

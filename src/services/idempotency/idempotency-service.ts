@@ -1,0 +1,101 @@
+// Idempotency-Key: the first answer to a POST is kept 24 h per company and key and replayed for a
+// repeat of the same request; a different request under the same key, or a repeat while the first
+// is still running, is a 409.
+import crypto from 'node:crypto';
+import { isUniqueViolation } from '../../db/dialect.js';
+import { ConflictError } from '../../http/errors.js';
+import type { ServiceDeps } from '../deps.js';
+import { idempotencyRepo } from './idempotency-repo.js';
+
+export const IDEMPOTENCY_TTL_US = 24 * 3600 * 1e6;
+/** A claim with no answer after this long belongs to a request that died (crash, lost connection). */
+export const ABANDONED_CLAIM_US = 5 * 60 * 1e6;
+
+export interface IdempotentRequest {
+  companyId: string;
+  key: string;
+  /** Fingerprint of method, URL and body: see `requestFingerprint`. */
+  fingerprint: string;
+}
+
+export type ClaimResult =
+  | { kind: 'claimed'; createdAt: number }
+  | { kind: 'replay'; statusCode: number; body: string; contentType: string | null };
+
+/** JSON with object keys sorted, so the same body in another key order is the same request. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function requestFingerprint(method: string, url: string, body: unknown): string {
+  return crypto.createHash('sha256').update(`${method} ${url}\n${canonicalJson(body)}`).digest('hex');
+}
+
+export function idempotencyServiceFactory({ db, clock }: Pick<ServiceDeps, 'db' | 'clock'>) {
+  return {
+    /** Claims the key for this request, or answers the stored response to replay; 409 otherwise. */
+    async claim(req: IdempotentRequest): Promise<ClaimResult> {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const now = clock.nowUs();
+        try {
+          await idempotencyRepo.insert(db, {
+            company_id: req.companyId,
+            idem_key: req.key,
+            request_hash: req.fingerprint,
+            status_code: null,
+            response_body: null,
+            content_type: null,
+            created_at: now,
+          });
+          return { kind: 'claimed', createdAt: now };
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err;
+        }
+        const row = await idempotencyRepo.find(db, req.companyId, req.key);
+        if (!row) continue; // released in between: claim again
+        const expired = row.created_at <= now - IDEMPOTENCY_TTL_US;
+        const abandoned = row.status_code === null && row.created_at <= now - ABANDONED_CLAIM_US;
+        if (expired || abandoned) {
+          await idempotencyRepo.deleteIfCreatedAt(db, req.companyId, req.key, row.created_at);
+          continue;
+        }
+        if (row.request_hash !== req.fingerprint) {
+          throw new ConflictError('This Idempotency-Key was already used for a different request.');
+        }
+        if (row.status_code === null) {
+          throw new ConflictError('A request with this Idempotency-Key is still in progress; retry later.');
+        }
+        return { kind: 'replay', statusCode: row.status_code, body: row.response_body ?? '', contentType: row.content_type };
+      }
+      throw new ConflictError('A request with this Idempotency-Key is still in progress; retry later.');
+    },
+
+    /** Stores the decision (2xx and 4xx) for replay. */
+    async complete(req: IdempotentRequest, createdAt: number, response: { statusCode: number; body: string; contentType: string | null }): Promise<void> {
+      await idempotencyRepo.complete(db, req.companyId, req.key, createdAt, {
+        status_code: response.statusCode,
+        response_body: response.body,
+        content_type: response.contentType,
+      });
+    },
+
+    /** Frees the key so a retry runs again (after a 5xx or a request that never answered). */
+    async release(req: IdempotentRequest, createdAt: number): Promise<void> {
+      await idempotencyRepo.deleteIfCreatedAt(db, req.companyId, req.key, createdAt);
+    },
+
+    /** Drops answers older than 24 h. */
+    async purgeExpired(): Promise<number> {
+      return idempotencyRepo.deleteOlderThan(db, clock.nowUs() - IDEMPOTENCY_TTL_US);
+    },
+  };
+}
+
+export type IdempotencyService = ReturnType<typeof idempotencyServiceFactory>;
