@@ -9,6 +9,7 @@ import { officesServiceFactory } from './offices/offices-service.js';
 import { emailsServiceFactory } from './emails/emails-service.js';
 import { usersServiceFactory } from './users/users-service.js';
 import { webhookOutboxFactory } from './webhooks/webhook-outbox.js';
+import { webhooksServiceFactory } from './webhooks/webhooks-service.js';
 import { orderEventsFactory } from './orders/order-events.js';
 
 export function createServices(deps: ServiceDeps) {
@@ -21,8 +22,9 @@ export function createServices(deps: ServiceDeps) {
   const dataReset = dataResetServiceFactory(deps);
   const users = usersServiceFactory({ ...deps, emails });
   const webhookOutbox = webhookOutboxFactory(deps);
+  const webhooks = webhooksServiceFactory(deps);
   const orderEvents = orderEventsFactory({ ...deps, webhookOutbox });
-  return { deps, apiKeys, company, offices, emails, users, webhookOutbox, orderEvents, mergeRequests, idempotency, dataReset };
+  return { deps, apiKeys, company, offices, emails, users, webhookOutbox, webhooks, orderEvents, mergeRequests, idempotency, dataReset };
 }
 
 export type Services = ReturnType<typeof createServices>;

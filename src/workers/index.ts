@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { Storage } from '../db/database.js';
 import type { Services } from '../services/index.js';
+import { createWebhookDispatcher } from './webhook-dispatcher.js';
 
 export interface Workers {
   stop(): Promise<void>;
@@ -16,8 +17,11 @@ export interface WorkerDeps {
 }
 
 /** Each worker is a loop with stop(); later issues add production and webhook dispatch here. */
-export function startWorkers(_deps: WorkerDeps): Workers {
+export function startWorkers(deps: WorkerDeps): Workers {
   const loops: Workers[] = [];
+  const webhooks = createWebhookDispatcher({ ...deps.services.deps, webhooks: deps.services.webhooks });
+  webhooks.start();
+  loops.push({ stop: () => webhooks.close() });
   return {
     async stop() {
       await Promise.all(loops.map((l) => l.stop()));

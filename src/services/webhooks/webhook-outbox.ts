@@ -1,12 +1,64 @@
-// Turns an order event into webhook deliveries inside the transition's transaction.
-// (The webhooks issue fills this in: one delivery per subscribed URL, plus its job.)
+// Turns an order event into webhook deliveries inside the transition's transaction: one per URL
+// the company has configured, when it subscribes to the event's trigger. The delivery keeps its
+// URL and exact body, so changing the subscription later never resends or drops it.
 import type { Db } from '../../db/dialect.js';
 import type { OrderEventRow } from '../../db/tables/orders.js';
+import { secondsToUs } from '../../domain/clock.js';
 import type { ServiceDeps } from '../deps.js';
+import { webhookBody } from './webhook-payload.js';
+import { webhookSecretsFactory } from './webhook-secrets.js';
+import { webhookDeliveriesRepo } from './webhook-deliveries-repo.js';
 
-export function webhookOutboxFactory(_deps: Pick<ServiceDeps, 'clock' | 'ids'>) {
+function jsonList(text: string): string[] {
+  const value: unknown = JSON.parse(text);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+export function webhookOutboxFactory(deps: Pick<ServiceDeps, 'clock' | 'ids' | 'config'>) {
+  const { clock, ids, config } = deps;
+  const secrets = webhookSecretsFactory(deps);
   return {
-    async enqueueForEvent(_tx: Db, _event: OrderEventRow): Promise<void> {},
+    async enqueueForEvent(tx: Db, event: OrderEventRow): Promise<void> {
+      const company = await tx
+        .selectFrom('companies')
+        .select(['webhook_urls', 'webhook_triggers'])
+        .where('id', '=', event.company_id)
+        .executeTakeFirst();
+      if (!company || !jsonList(company.webhook_triggers).includes(event.trigger)) return;
+      const urls = [...new Set(jsonList(company.webhook_urls))];
+      if (urls.length === 0) return;
+      await secrets.ensure(tx, event.company_id);
+      const now = clock.nowUs();
+      const body = webhookBody(event);
+      await webhookDeliveriesRepo.insertMany(
+        tx,
+        urls.map((url) => ({
+          id: ids.uuid(),
+          event_id: event.id,
+          event_seq: event.seq,
+          order_id: event.order_id,
+          company_id: event.company_id,
+          trigger: event.trigger,
+          url,
+          body,
+          status: 'pending',
+          attempt_count: 0,
+          next_attempt_at: now + secondsToUs(config.webhookSchedule[0] ?? 0),
+          lease_until: null,
+          lease_owner: null,
+          last_status_code: null,
+          last_error: null,
+          created_at: now,
+          updated_at: now,
+          completed_at: null,
+        })),
+      );
+    },
+
+    /** Cancels every delivery of the company still waiting (the webhook configuration was deleted). */
+    async cancelQueuedForCompany(tx: Db, companyId: string): Promise<number> {
+      return webhookDeliveriesRepo.cancelActiveForCompany(tx, companyId, clock.nowUs());
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../../services/index.js';
 import { adminAuth } from '../../plugins/admin-auth.js';
 import { adminCompaniesRoutes } from './companies.js';
+import { adminWebhooksRoutes } from './webhooks.js';
 import { adminMergeRequestsRoutes } from './merge-requests.js';
 import { adminResetRoutes } from './reset.js';
 import { adminEmailsRoutes } from './emails.js';
@@ -10,6 +11,7 @@ import { adminEmailsRoutes } from './emails.js';
 export const adminRoutes: FastifyPluginAsync<{ services: Services; adminKeyHash: string }> = async (app, { services, adminKeyHash }) => {
   await app.register(adminAuth, { adminKeyHash });
   await app.register(adminCompaniesRoutes, { services });
+  await app.register(adminWebhooksRoutes, { services });
   await app.register(adminEmailsRoutes, { services });
   await app.register(adminMergeRequestsRoutes, { services });
   if (services.deps.config.allowReset) await app.register(adminResetRoutes, { services });

@@ -1,0 +1,48 @@
+// One signing secret per company, made on first need (the first subscribed event, or the first
+// read by the operator) so it exists before any webhook leaves. Rotation keeps the old secret
+// signing beside the new one for 24 hours, so receivers can switch without losing a message.
+import type { Db } from '../../db/dialect.js';
+import type { WebhookSecretRow } from '../../db/tables/webhooks.js';
+import type { ServiceDeps } from '../deps.js';
+import { generateWebhookSecret } from './webhook-signature.js';
+import { webhookSecretsRepo } from './webhook-secrets-repo.js';
+
+export const ROTATION_OVERLAP_US = 24 * 3600 * 1e6;
+
+/** The secrets a message is signed with at `nowUs`: the current one, and the previous during overlap. */
+export function activeSecrets(row: WebhookSecretRow, nowUs: number): string[] {
+  return row.previous_secret && row.previous_expires_at !== null && row.previous_expires_at > nowUs ? [row.secret, row.previous_secret] : [row.secret];
+}
+
+export function webhookSecretsFactory({ clock }: Pick<ServiceDeps, 'clock'>) {
+  return {
+    async ensure(tx: Db, companyId: string): Promise<WebhookSecretRow> {
+      const found = await webhookSecretsRepo.find(tx, companyId);
+      if (found) return found;
+      await webhookSecretsRepo.insertIfMissing(tx, {
+        company_id: companyId,
+        secret: generateWebhookSecret(),
+        previous_secret: null,
+        previous_expires_at: null,
+        created_at: clock.nowUs(),
+        rotated_at: null,
+      });
+      return (await webhookSecretsRepo.find(tx, companyId))!;
+    },
+
+    /** Replaces the secret; the old one keeps signing for 24 hours. Call inside a transaction. */
+    async rotate(tx: Db, companyId: string): Promise<WebhookSecretRow> {
+      const current = await this.ensure(tx, companyId);
+      const now = clock.nowUs();
+      await webhookSecretsRepo.rotate(tx, companyId, {
+        secret: generateWebhookSecret(),
+        previous_secret: current.secret,
+        previous_expires_at: now + ROTATION_OVERLAP_US,
+        rotated_at: now,
+      });
+      return (await webhookSecretsRepo.find(tx, companyId))!;
+    },
+  };
+}
+
+export type WebhookSecrets = ReturnType<typeof webhookSecretsFactory>;
