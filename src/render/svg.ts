@@ -1,0 +1,244 @@
+// SVG floor plans: one drawing per floor, with or without measurements, in a template's style.
+// Coordinates are written in pixels with two decimals, so the same model always gives the same text.
+import { boundingBox, centroid, polygonArea, pointAlong, wallFrame, wallLength, wallRectangle, type Box } from './geometry.js';
+import { floorName, roomLabel, term } from './labels.js';
+import type { Floor, FloorPlanModel, Opening, Point, Room, Wall } from './model.js';
+import { PALETTES, type DrawOptions, type Palette } from './style.js';
+import { formatArea, formatLength } from './units.js';
+
+export const FONT_FAMILY = 'DejaVu Sans';
+/** Size of every floor-plan drawing (and so of its PNG and JPG). */
+export const PLAN_WIDTH = 1600;
+export const PLAN_HEIGHT = 1200;
+const TITLE_BAND = 90;
+const MARGIN = 50;
+/** Room left around the outline for the measurement lines, in metres. */
+const DIMENSION_SPACE = 1.1;
+
+export function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const n = (v: number) => {
+  const s = v.toFixed(2);
+  return s === '-0.00' ? '0.00' : s;
+};
+
+/** Where the plan goes on the page: metres → pixels. */
+export interface Frame {
+  scale: number;
+  offsetX: number;
+  offsetY: number;
+}
+
+/**
+ * One scale for every floor of a model (floors of one house keep their relative size), centred in
+ * the box (x, y, width, height) in pixels.
+ */
+export function planFrame(model: FloorPlanModel, floor: Floor, box: { x: number; y: number; width: number; height: number }): Frame {
+  const all = boundingBox(model.floors.flatMap((f) => f.outline));
+  const spanX = all.maxX - all.minX + 2 * DIMENSION_SPACE;
+  const spanY = all.maxY - all.minY + 2 * DIMENSION_SPACE;
+  const scale = Math.min(box.width / spanX, box.height / spanY);
+  const own = boundingBox(floor.outline);
+  const cx = (own.minX + own.maxX) / 2;
+  const cy = (own.minY + own.maxY) / 2;
+  return { scale, offsetX: box.x + box.width / 2 - cx * scale, offsetY: box.y + box.height / 2 - cy * scale };
+}
+
+function project(frame: Frame, p: Point): Point {
+  return [frame.offsetX + p[0] * frame.scale, frame.offsetY + p[1] * frame.scale];
+}
+
+function points(frame: Frame, poly: readonly Point[]): string {
+  return poly
+    .map((p) => project(frame, p))
+    .map(([x, y]) => `${n(x)},${n(y)}`)
+    .join(' ');
+}
+
+/** The intervals along a wall left solid between its openings, with the ends stretched to close corners. */
+function solidIntervals(wall: Wall, openings: Opening[]): [number, number][] {
+  const len = wallLength(wall);
+  const cuts = openings
+    .filter((o) => o.wall_id === wall.id)
+    .map((o): [number, number] => [o.offset - o.width / 2, o.offset + o.width / 2])
+    .sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  let from = -wall.thickness / 2;
+  for (const [a, b] of cuts) {
+    if (a > from + 1e-6) out.push([from, a]);
+    from = Math.max(from, b);
+  }
+  if (len + wall.thickness / 2 > from + 1e-6) out.push([from, len + wall.thickness / 2]);
+  return out;
+}
+
+function estimateTextWidth(text: string, size: number): number {
+  return text.length * size * 0.58;
+}
+
+function roomGroup(room: Room, frame: Frame, palette: Palette, opts: DrawOptions, dimensions: boolean): string {
+  const fill = palette.roomFills[room.type] ?? palette.roomFill;
+  const label = roomLabel(room, opts.language);
+  const areaText = formatArea(polygonArea(room.polygon), opts.units, 1);
+  const box = boundingBox(room.polygon);
+  const widthPx = (box.maxX - box.minX) * frame.scale * 0.9;
+  const heightPx = (box.maxY - box.minY) * frame.scale * 0.9;
+  const dimText = dimensions ? `${formatLength(box.maxX - box.minX, opts.units)} × ${formatLength(box.maxY - box.minY, opts.units)}` : null;
+  const lines = [label, areaText, ...(dimText ? [dimText] : [])];
+  let size = 20;
+  const fits = (s: number) => lines.every((l, i) => estimateTextWidth(l, i === 0 ? s : s * 0.8) <= widthPx) && s * 1.25 * lines.length <= heightPx;
+  while (size > 8 && !fits(size)) size -= 1;
+  const [cx, cy] = project(frame, centroid(room.polygon));
+  const lineHeight = size * 1.2;
+  const firstY = cy - ((lines.length - 1) * lineHeight) / 2 + size * 0.35;
+  const texts = lines
+    .map((line, i) => {
+      const cls = i === 0 ? 'room-name' : i === 1 ? 'room-area' : 'room-dimensions';
+      const s = i === 0 ? size : size * 0.8;
+      const color = i === 0 ? palette.label : palette.area;
+      const weight = i === 0 ? ` font-weight="${palette.labelWeight}"` : '';
+      return `<text class="${cls}" x="${n(cx)}" y="${n(firstY + i * lineHeight)}" font-size="${n(s)}"${weight} fill="${color}" text-anchor="middle">${escapeXml(line)}</text>`;
+    })
+    .join('');
+  return (
+    `<g class="room" id="room-${escapeXml(room.id)}" data-room-type="${room.type}">` +
+    `<polygon points="${points(frame, room.polygon)}" fill="${fill}" stroke="${palette.roomStroke}" stroke-width="1"/>${texts}</g>`
+  );
+}
+
+function wallsGroup(floor: Floor, frame: Frame, palette: Palette): string {
+  const openings = [...floor.doors, ...floor.windows];
+  const parts = floor.walls.flatMap((wall) =>
+    solidIntervals(wall, openings).map(([a, b]) => `<polygon points="${points(frame, wallRectangle(wall, a, b))}"/>`),
+  );
+  return `<g class="walls" fill="${palette.wall}">${parts.join('')}</g>`;
+}
+
+function doorsGroup(floor: Floor, frame: Frame, palette: Palette): string {
+  const walls = new Map(floor.walls.map((w) => [w.id, w]));
+  const middle = centroid(floor.outline);
+  const parts = floor.doors.map((door) => {
+    const wall = walls.get(door.wall_id)!;
+    const frameOfWall = wallFrame(wall);
+    // An exterior door opens inwards.
+    const inward = (middle[0] - wall.start[0]) * frameOfWall.normal[0] + (middle[1] - wall.start[1]) * frameOfWall.normal[1] >= 0;
+    const normal: Point = wall.exterior && !inward ? [-frameOfWall.normal[0], -frameOfWall.normal[1]] : frameOfWall.normal;
+    const hinge = pointAlong(wall, door.offset - door.width / 2);
+    const jamb = pointAlong(wall, door.offset + door.width / 2);
+    const leafEnd: Point = [hinge[0] + normal[0] * door.width, hinge[1] + normal[1] * door.width];
+    const [hx, hy] = project(frame, hinge);
+    const [jx, jy] = project(frame, jamb);
+    const [lx, ly] = project(frame, leafEnd);
+    const r = door.width * frame.scale;
+    const sweep = normal[0] * (jamb[1] - hinge[1]) - normal[1] * (jamb[0] - hinge[0]) > 0 ? 1 : 0;
+    return (
+      `<g class="door" id="door-${escapeXml(door.id)}">` +
+      `<line x1="${n(hx)}" y1="${n(hy)}" x2="${n(lx)}" y2="${n(ly)}" stroke-width="2"/>` +
+      `<path d="M ${n(lx)} ${n(ly)} A ${n(r)} ${n(r)} 0 0 ${sweep} ${n(jx)} ${n(jy)}" fill="none" stroke-width="1" stroke-dasharray="4 3"/></g>`
+    );
+  });
+  return `<g class="doors" stroke="${palette.door}">${parts.join('')}</g>`;
+}
+
+function windowsGroup(floor: Floor, frame: Frame, palette: Palette): string {
+  const walls = new Map(floor.walls.map((w) => [w.id, w]));
+  const parts = floor.windows.map((win) => {
+    const wall = walls.get(win.wall_id)!;
+    const a = win.offset - win.width / 2;
+    const b = win.offset + win.width / 2;
+    const frameRect = wallRectangle(wall, a, b);
+    const glass = wallRectangle({ ...wall, thickness: wall.thickness * 0.3 }, a, b);
+    return (
+      `<g class="window" id="window-${escapeXml(win.id)}">` +
+      `<polygon points="${points(frame, frameRect)}" fill="${palette.background}" stroke="${palette.window}" stroke-width="1.5"/>` +
+      `<polygon points="${points(frame, glass)}" fill="${palette.window}"/></g>`
+    );
+  });
+  return `<g class="windows">${parts.join('')}</g>`;
+}
+
+function stairsGroup(floor: Floor, frame: Frame, palette: Palette): string {
+  const parts = floor.stairs.map((s) => {
+    const box = boundingBox(s.polygon);
+    const alongX = box.maxX - box.minX >= box.maxY - box.minY;
+    const length = alongX ? box.maxX - box.minX : box.maxY - box.minY;
+    const steps = Math.max(2, Math.round(length / 0.25));
+    const treads: string[] = [];
+    for (let i = 1; i < steps; i++) {
+      const t = (i / steps) * length;
+      const a: Point = alongX ? [box.minX + t, box.minY] : [box.minX, box.minY + t];
+      const b: Point = alongX ? [box.minX + t, box.maxY] : [box.maxX, box.minY + t];
+      const [ax, ay] = project(frame, a);
+      const [bx, by] = project(frame, b);
+      treads.push(`<line x1="${n(ax)}" y1="${n(ay)}" x2="${n(bx)}" y2="${n(by)}"/>`);
+    }
+    const mid = (box.minY + box.maxY) / 2;
+    const midX = (box.minX + box.maxX) / 2;
+    const from = project(frame, alongX ? [box.minX + 0.15, mid] : [midX, box.minY + 0.15]);
+    const to = project(frame, alongX ? [box.maxX - 0.15, mid] : [midX, box.maxY - 0.15]);
+    return (
+      `<g class="stairs" id="stairs-${escapeXml(s.id)}" data-to-level="${s.to_level}">` +
+      `<polygon points="${points(frame, s.polygon)}" fill="none"/>${treads.join('')}` +
+      `<line x1="${n(from[0])}" y1="${n(from[1])}" x2="${n(to[0])}" y2="${n(to[1])}" stroke-width="1.5"/></g>`
+    );
+  });
+  return `<g class="stairs-all" stroke="${palette.stairs}" stroke-width="1">${parts.join('')}</g>`;
+}
+
+function dimensionLine(frame: Frame, a: Point, b: Point, label: string, palette: Palette, vertical: boolean): string {
+  const [ax, ay] = project(frame, a);
+  const [bx, by] = project(frame, b);
+  const tick = 8;
+  const ticks = vertical
+    ? `<line x1="${n(ax - tick)}" y1="${n(ay)}" x2="${n(ax + tick)}" y2="${n(ay)}"/><line x1="${n(bx - tick)}" y1="${n(by)}" x2="${n(bx + tick)}" y2="${n(by)}"/>`
+    : `<line x1="${n(ax)}" y1="${n(ay - tick)}" x2="${n(ax)}" y2="${n(ay + tick)}"/><line x1="${n(bx)}" y1="${n(by - tick)}" x2="${n(bx)}" y2="${n(by + tick)}"/>`;
+  const mx = (ax + bx) / 2;
+  const my = (ay + by) / 2;
+  const text = vertical
+    ? `<text x="${n(mx - 10)}" y="${n(my)}" font-size="16" fill="${palette.dimension}" stroke="none" text-anchor="middle" transform="rotate(-90 ${n(mx - 10)} ${n(my)})">${escapeXml(label)}</text>`
+    : `<text x="${n(mx)}" y="${n(my - 10)}" font-size="16" fill="${palette.dimension}" stroke="none" text-anchor="middle">${escapeXml(label)}</text>`;
+  return `<line x1="${n(ax)}" y1="${n(ay)}" x2="${n(bx)}" y2="${n(by)}"/>${ticks}${text}`;
+}
+
+function dimensionsGroup(floor: Floor, frame: Frame, palette: Palette, opts: DrawOptions): string {
+  const box: Box = boundingBox(floor.outline);
+  const off = DIMENSION_SPACE * 0.6;
+  const top = dimensionLine(frame, [box.minX, box.minY - off], [box.maxX, box.minY - off], formatLength(box.maxX - box.minX, opts.units), palette, false);
+  const left = dimensionLine(frame, [box.minX - off, box.minY], [box.minX - off, box.maxY], formatLength(box.maxY - box.minY, opts.units), palette, true);
+  return `<g class="dimensions" stroke="${palette.dimension}" stroke-width="1">${top}${left}</g>`;
+}
+
+/** The drawing of one floor as SVG elements inside `frame` (no <svg> wrapper). */
+export function floorPlanElements(floor: Floor, frame: Frame, opts: DrawOptions, dimensions: boolean): string {
+  const palette = PALETTES[opts.template];
+  return [
+    `<g class="rooms">${floor.rooms.map((r) => roomGroup(r, frame, palette, opts, dimensions)).join('')}</g>`,
+    stairsGroup(floor, frame, palette),
+    wallsGroup(floor, frame, palette),
+    windowsGroup(floor, frame, palette),
+    doorsGroup(floor, frame, palette),
+    dimensions ? dimensionsGroup(floor, frame, palette, opts) : '',
+  ].join('');
+}
+
+export function floorArea(floor: Floor): number {
+  return floor.rooms.reduce((s, r) => s + polygonArea(r.polygon), 0);
+}
+
+/** The complete SVG document of one floor. */
+export function floorSvg(model: FloorPlanModel, floor: Floor, opts: DrawOptions, dimensions: boolean): string {
+  const palette = PALETTES[opts.template];
+  const frame = planFrame(model, floor, { x: MARGIN, y: TITLE_BAND, width: PLAN_WIDTH - 2 * MARGIN, height: PLAN_HEIGHT - TITLE_BAND - MARGIN });
+  const title = `${floorName(floor.level, opts.language)} · ${formatArea(floorArea(floor), opts.units, 1)}`;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${PLAN_WIDTH}" height="${PLAN_HEIGHT}" viewBox="0 0 ${PLAN_WIDTH} ${PLAN_HEIGHT}" font-family="${FONT_FAMILY}" data-level="${floor.level}">` +
+    `<title>${escapeXml(`${term('floorPlan', opts.language)}: ${title}`)}</title>` +
+    `<rect class="background" x="0" y="0" width="${PLAN_WIDTH}" height="${PLAN_HEIGHT}" fill="${palette.background}"/>` +
+    `<text class="floor-title" x="${MARGIN}" y="${TITLE_BAND / 2 + 12}" font-size="32" font-weight="bold" fill="${palette.title}">${escapeXml(title)}</text>` +
+    floorPlanElements(floor, frame, opts, dimensions) +
+    `</svg>\n`
+  );
+}
