@@ -12,7 +12,8 @@ export const companyRepo = {
 
   async list(db: Db, opts: { limit: number; offset: number; search?: string }): Promise<CompanyRow[]> {
     let q = db.selectFrom('companies').selectAll();
-    if (opts.search) q = q.where('name', 'like', `%${opts.search.replace(/[%_]/g, '')}%`);
+    // Case-insensitive on both databases (PostgreSQL's LIKE is case-sensitive).
+    if (opts.search) q = q.where((eb) => eb(eb.fn('lower', ['name']), 'like', `%${opts.search!.toLowerCase().replace(/[%_\\]/g, '')}%`));
     return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit + 1).offset(opts.offset).execute();
   },
 

@@ -6,6 +6,7 @@ import { ADD_ONS, DEFAULT_PACKAGE, PACKAGE_TYPES, type AddOn, type CustomerType,
 import { paginate, type Page } from '../../domain/pagination.js';
 import type { ServiceDeps } from '../deps.js';
 import type { ApiKeysService } from '../api-keys/api-keys-service.js';
+import type { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 import { hashPassword } from '../users/passwords.js';
 import { userView } from '../users/user-view.js';
 import { companyRepo } from './company-repo.js';
@@ -43,7 +44,8 @@ export function companyServiceFactory({
   ids,
   config,
   apiKeys,
-}: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'config'> & { apiKeys: Pick<ApiKeysService, 'issue'> }) {
+  webhookOutbox,
+}: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'config'> & { apiKeys: Pick<ApiKeysService, 'issue'>; webhookOutbox: Pick<WebhookOutbox, 'cancelQueuedForCompany'> }) {
   async function existing(companyId: string) {
     const row = isUuid(companyId) ? await companyRepo.findById(db, companyId) : undefined;
     if (!row) throw new NotFoundError('Company not found.');
@@ -112,7 +114,10 @@ export function companyServiceFactory({
 
     async clearWebhook(companyId: string): Promise<WebhookSettings> {
       const settings = { webhook_urls: [], webhook_triggers: [] };
-      await companyRepo.setWebhook(db, companyId, settings);
+      await db.transaction().execute(async (tx) => {
+        await companyRepo.setWebhook(tx, companyId, settings);
+        await webhookOutbox.cancelQueuedForCompany(tx, companyId);
+      });
       return settings;
     },
 

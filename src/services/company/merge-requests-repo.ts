@@ -6,8 +6,12 @@ import type { Selectable } from 'kysely';
 
 export type MergeRequestRow = Selectable<MergeRequestsTable>;
 
-/** Tables whose rows belong to a company and follow it into the target company on a merge. */
-const MOVED_WITH_COMPANY = ['users', 'orders', 'change_requests', 'order_events'] as const;
+/**
+ * Tables whose rows belong to a company and follow it into the target company on a merge (offices
+ * move one by one, renamed on a clash). Kept with the merged company: its api keys (revoked), its
+ * webhook secret, its emails and idempotency answers.
+ */
+const MOVED_WITH_COMPANY = ['users', 'orders', 'change_requests', 'order_events', 'webhook_deliveries', 'webhook_attempts'] as const;
 
 export const mergeRequestsRepo = {
   async insert(db: Db, row: MergeRequestRow): Promise<void> {
