@@ -14,14 +14,14 @@ import { orderEventsFactory } from './orders/order-events.js';
 
 export function createServices(deps: ServiceDeps) {
   const apiKeys = apiKeysServiceFactory(deps);
-  const company = companyServiceFactory({ ...deps, apiKeys });
+  const webhookOutbox = webhookOutboxFactory(deps);
+  const company = companyServiceFactory({ ...deps, apiKeys, webhookOutbox });
   const offices = officesServiceFactory(deps);
   const emails = emailsServiceFactory(deps);
   const mergeRequests = mergeRequestsServiceFactory({ ...deps, emails });
   const idempotency = idempotencyServiceFactory(deps);
   const dataReset = dataResetServiceFactory(deps);
   const users = usersServiceFactory({ ...deps, emails });
-  const webhookOutbox = webhookOutboxFactory(deps);
   const webhooks = webhooksServiceFactory(deps);
   const orderEvents = orderEventsFactory({ ...deps, webhookOutbox });
   return { deps, apiKeys, company, offices, emails, users, webhookOutbox, webhooks, orderEvents, mergeRequests, idempotency, dataReset };

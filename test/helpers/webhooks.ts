@@ -73,13 +73,10 @@ export async function startReceiver(t?: TestContext, host = '127.0.0.1'): Promis
   return receiver;
 }
 
-/** Sets a company's webhook URLs and triggers directly in its row (the contract's PATCH does the same). */
-export async function subscribe(ctx: TestApp, companyId: string, urls: string[], triggers: string[]): Promise<void> {
-  await ctx.storage.db
-    .updateTable('companies')
-    .set({ webhook_urls: JSON.stringify(urls), webhook_triggers: JSON.stringify(triggers) })
-    .where('id', '=', companyId)
-    .execute();
+/** Sets a company's webhook URLs and triggers through `PATCH /companies/webhook`, as a customer does. */
+export async function subscribe(ctx: TestApp, company: { headers: Record<string, string> }, urls: string[], triggers: string[]): Promise<void> {
+  const res = await ctx.inject({ method: 'PATCH', url: '/api/integrate/v3/companies/webhook', headers: company.headers, payload: { webhook_urls: urls, webhook_triggers: triggers } });
+  if (res.statusCode !== 200) throw new Error(`PATCH /companies/webhook failed: ${res.statusCode} ${res.body}`);
 }
 
 export const ALL_TRIGGERS = ['moved_to_draft', 'moved_to_pending', 'moved_to_ready', 'moved_to_fixing', 'moved_to_failed'];

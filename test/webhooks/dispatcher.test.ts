@@ -12,7 +12,7 @@ describe('webhook delivery', () => {
     const company = await ctx.createCompany();
     const a = await startReceiver(t);
     const b = await startReceiver(t);
-    await subscribe(ctx, company.id, [a.url, b.url], ['moved_to_pending', 'moved_to_ready']);
+    await subscribe(ctx, company, [a.url, b.url], ['moved_to_pending', 'moved_to_ready']);
     const dispatcher = testDispatcher(ctx, t);
 
     const event = await recordEvent(ctx, { companyId: company.id, trigger: 'moved_to_pending', currentStatus: 'Pending', previousStatus: 'Draft' });
@@ -44,7 +44,7 @@ describe('webhook delivery', () => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
     const receiver = await startReceiver(t);
-    await subscribe(ctx, company.id, [receiver.url], ['moved_to_ready']);
+    await subscribe(ctx, company, [receiver.url], ['moved_to_ready']);
     const dispatcher = testDispatcher(ctx, t);
     await recordEvent(ctx, { companyId: company.id, trigger: 'moved_to_draft', currentStatus: 'Draft', previousStatus: 'New' });
     await recordEvent(ctx, { companyId: company.id, trigger: 'moved_to_pending' });

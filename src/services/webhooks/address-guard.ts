@@ -55,7 +55,7 @@ export function addressRefusal(address: string): string | null {
 export class AddressRefusedError extends Error {
   readonly code = 'CASA_ADDRESS_REFUSED';
   constructor(host: string, address: string, reason: string) {
-    super(host === address ? `refused: ${address} is a ${reason} address` : `refused: ${host} resolves to ${address}, a ${reason} address`);
+    super(host === address ? `refused: ${address} is not a public address (${reason})` : `refused: ${host} resolves to ${address}, not a public address (${reason})`);
   }
 }
 

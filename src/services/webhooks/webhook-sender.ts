@@ -33,6 +33,7 @@ function describe(err: unknown, timeoutMs: number): string {
   const e = err as { code?: string; message?: string; cause?: unknown };
   if (err instanceof AddressRefusedError) return err.message;
   if (e?.cause instanceof AddressRefusedError) return e.cause.message;
+  if ((err as Error)?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
   switch (e?.code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
       return `connect timeout after ${timeoutMs} ms`;
@@ -67,7 +68,9 @@ export function createWebhookSender(opts: { timeoutMs: number; allowPrivate: boo
       const refused = literalRefusal(parsed.hostname, opts.allowPrivate);
       if (refused) return { statusCode: null, error: refused.message, latencyMs: 0, excerpt: null, retryAfterS: null };
       try {
-        const res = await request(parsed, { method: 'POST', headers, body, dispatcher: agent, signal: AbortSignal.timeout(opts.timeoutMs * 2) });
+        // undici's own timers tick at about one second; this deadline (connect + answer) is exact.
+        const signal = AbortSignal.timeout(opts.timeoutMs * 2);
+        const res = await request(parsed, { method: 'POST', headers, body, dispatcher: agent, signal });
         const kept: Buffer[] = [];
         let keptBytes = 0;
         let total = 0;
