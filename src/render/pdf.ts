@@ -1,8 +1,9 @@
-// PDF documents with pdfkit: fixed metadata dates (so bytes repeat), the bundled font embedded,
-// and SVG drawings placed as vector graphics (svg-to-pdfkit), never as rasters.
+// PDF documents with pdfkit: fixed metadata dates (so bytes repeat), text in the PDF standard
+// Helvetica (its WinAnsi set covers every label language we print, needs no embedding and lays out
+// several times faster than an embedded TrueType font), and SVG drawings placed as vector graphics
+// (svg-to-pdfkit), never as rasters.
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
-import { fontBuffers } from './fonts.js';
 
 /** Every PDF claims this creation date: output depends on the model only, not on the clock. */
 export const PDF_DATE = new Date(Date.UTC(2024, 0, 1, 0, 0, 0));
@@ -11,8 +12,8 @@ export const A4_PORTRAIT: [number, number] = [595.28, 841.89];
 export const A4_LANDSCAPE: [number, number] = [841.89, 595.28];
 export const PAGE_MARGIN = 40;
 
-export const SANS = 'Sans';
-export const SANS_BOLD = 'Sans-Bold';
+export const SANS = 'Helvetica';
+export const SANS_BOLD = 'Helvetica-Bold';
 
 export function newPdf(title: string): PDFKit.PDFDocument {
   const doc = new PDFDocument({
@@ -21,9 +22,6 @@ export function newPdf(title: string): PDFKit.PDFDocument {
     margin: PAGE_MARGIN,
     info: { Title: title, Author: 'casa-integrate', Creator: 'casa-integrate', Producer: 'casa-integrate', CreationDate: PDF_DATE, ModDate: PDF_DATE },
   });
-  const { regular, bold } = fontBuffers();
-  doc.registerFont(SANS, regular);
-  doc.registerFont(SANS_BOLD, bold);
   return doc;
 }
 

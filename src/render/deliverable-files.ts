@@ -1,0 +1,110 @@
+// Every file of the products an order bought, rendered from its model: the one list the
+// deliverables service stores. File names are stable, so a re-render replaces the same keys.
+import type { Product } from '../domain/catalog.js';
+import { combinedPdf } from './combined-pdf.js';
+import { floorDxf } from './dxf.js';
+import { floorPlansPdf } from './floorplan-pdf.js';
+import { glaJson, glaPdf } from './gla.js';
+import { homeReportPdf } from './home-report.js';
+import { floorsInOrder, type Floor } from './model.js';
+import { modelGlb } from './gltf.js';
+import { propertyDataJson } from './property-data.js';
+import { pngToJpg, svgToPng } from './raster.js';
+import { snapshotJpg, snapshotPdf } from './snapshot.js';
+import type { RenderInput } from './summary.js';
+import { floorSvg } from './svg.js';
+import { zipFiles } from './zip.js';
+
+export interface RenderedFile {
+  product: Product;
+  /** The list in `delivery_assets[product]` this file belongs to, e.g. `svg_urls_dim`. */
+  field: string;
+  name: string;
+  contentType: string;
+  data: Buffer;
+}
+
+export const CONTENT_TYPES: Record<string, string> = {
+  svg: 'image/svg+xml',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  pdf: 'application/pdf',
+  zip: 'application/zip',
+  json: 'application/json',
+  dxf: 'image/vnd.dxf',
+  glb: 'model/gltf-binary',
+};
+
+export function contentTypeOf(name: string): string {
+  return CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'application/octet-stream';
+}
+
+/** `floor-1`, `floor-2`, … above grade; `basement-1`, … below. */
+export function floorSlug(floor: Pick<Floor, 'level'>): string {
+  return floor.level < 0 ? `basement-${-floor.level}` : `floor-${floor.level + 1}`;
+}
+
+/** Products whose files are drawings in the order's 2D style (redelivered when the style changes). */
+export const STYLED_PRODUCTS: Product[] = ['listing_floorplans', 'home_report', 'snapshot', 'property_data', 'gla_package'];
+
+/** Products that are files made here (the tour is a page, video is not made). */
+export const FILE_PRODUCTS: Product[] = [...STYLED_PRODUCTS, 'cad_files', 'floorplans_3d'];
+
+async function listingFloorplans(input: RenderInput): Promise<RenderedFile[]> {
+  const files: RenderedFile[] = [];
+  const add = (field: string, name: string, data: Buffer) => files.push({ product: 'listing_floorplans', field, name, contentType: contentTypeOf(name), data });
+  for (const dim of [false, true]) {
+    const suffix = dim ? '_dim' : '';
+    const tag = dim ? '-dim' : '';
+    const floors = floorsInOrder(input.model);
+    const svgs = floors.map((f) => floorSvg(input.model, f, input.opts, dim));
+    const [pngs, pdf] = await Promise.all([Promise.all(svgs.map(svgToPng)), floorPlansPdf(input, dim)]);
+    const jpgs = await Promise.all(pngs.map((p) => pngToJpg(p)));
+    const zipEntries: { name: string; data: Buffer }[] = [];
+    floors.forEach((f, i) => {
+      const base = `${floorSlug(f)}${tag}`;
+      add(`svg_urls${suffix}`, `${base}.svg`, Buffer.from(svgs[i]!));
+      add(`png_urls${suffix}`, `${base}.png`, pngs[i]!);
+      add(`jpg_urls${suffix}`, `${base}.jpg`, jpgs[i]!);
+      zipEntries.push({ name: `${base}.svg`, data: Buffer.from(svgs[i]!) }, { name: `${base}.png`, data: pngs[i]! }, { name: `${base}.jpg`, data: jpgs[i]! });
+    });
+    add(`pdf_urls${suffix}`, `floorplans${tag}.pdf`, pdf);
+    zipEntries.push({ name: `floorplans${tag}.pdf`, data: pdf });
+    add(`zip_urls${suffix}`, `floorplans${tag}.zip`, await zipFiles(zipEntries));
+  }
+  return files;
+}
+
+async function productFiles(product: Product, input: RenderInput): Promise<RenderedFile[]> {
+  const file = (field: string, name: string, data: Buffer): RenderedFile => ({ product, field, name, contentType: contentTypeOf(name), data });
+  switch (product) {
+    case 'listing_floorplans':
+      return listingFloorplans(input);
+    case 'home_report':
+      return [file('pdf_urls', 'home-report.pdf', await homeReportPdf(input))];
+    case 'snapshot':
+      return [file('image_urls', 'snapshot.jpg', await snapshotJpg(input)), file('pdf_urls', 'snapshot.pdf', await snapshotPdf(input))];
+    case 'property_data':
+      return [file('json_urls', 'property-data.json', propertyDataJson(input))];
+    case 'gla_package':
+      return [file('json_urls', 'gla.json', glaJson(input)), file('pdf_urls', 'gla.pdf', await glaPdf(input))];
+    case 'cad_files':
+      return floorsInOrder(input.model).map((f) => file('dxf_urls', `${floorSlug(f)}.dxf`, floorDxf(f, input.opts.language)));
+    case 'floorplans_3d':
+      return [file('gltf_urls', 'model.glb', modelGlb(input.model))];
+    case 'tour':
+    case 'video_3d':
+      return [];
+  }
+}
+
+/** The files of `products`, in product order. */
+export async function renderProducts(input: RenderInput, products: readonly Product[]): Promise<RenderedFile[]> {
+  const lists = await Promise.all(products.map((p) => productFiles(p, input)));
+  return lists.flat();
+}
+
+/** The combined PDF for an order that has `delivered` products. */
+export function renderCombinedPdf(input: RenderInput, delivered: readonly Product[]): Promise<Buffer> {
+  return combinedPdf(input, { homeReport: delivered.includes('home_report'), snapshot: delivered.includes('snapshot'), gla: delivered.includes('gla_package') });
+}

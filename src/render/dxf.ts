@@ -1,0 +1,170 @@
+// DXF (R12, ASCII) of one floor: walls, doors, windows, stairs and rooms each on their own layer,
+// in metres, y pointing up (the plan's y is flipped so the drawing reads the same way).
+import { centroid, pointAlong, wallFrame, wallRectangle } from './geometry.js';
+import { roomLabel } from './labels.js';
+import type { Floor, Point } from './model.js';
+import type { Language } from './labels.js';
+
+export const DXF_LAYERS = [
+  { name: 'WALLS', color: 7 },
+  { name: 'DOORS', color: 1 },
+  { name: 'WINDOWS', color: 5 },
+  { name: 'STAIRS', color: 3 },
+  { name: 'ROOMS', color: 8 },
+  { name: 'ROOM_LABELS', color: 2 },
+] as const;
+type Layer = (typeof DXF_LAYERS)[number]['name'];
+
+const num = (v: number) => {
+  const s = v.toFixed(4);
+  return s === '-0.0000' ? '0.0000' : s;
+};
+
+/** R12 text is single-byte: anything outside ASCII is written as an AutoCAD \U+XXXX escape. */
+function dxfText(text: string): string {
+  return [...text].map((ch) => (ch.charCodeAt(0) < 128 ? ch : `\\U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`)).join('');
+}
+
+class DxfWriter {
+  private out: string[] = [];
+  pair(code: number, value: string | number): void {
+    this.out.push(String(code), typeof value === 'number' ? num(value) : value);
+  }
+  int(code: number, value: number): void {
+    this.out.push(String(code), String(value));
+  }
+  private xy(p: Point, codeX = 10): void {
+    this.pair(codeX, p[0]);
+    this.pair(codeX + 10, -p[1]);
+  }
+  line(layer: Layer, a: Point, b: Point): void {
+    this.pair(0, 'LINE');
+    this.pair(8, layer);
+    this.xy(a);
+    this.pair(30, 0);
+    this.xy(b, 11);
+    this.pair(31, 0);
+  }
+  polyline(layer: Layer, points: Point[]): void {
+    this.pair(0, 'POLYLINE');
+    this.pair(8, layer);
+    this.int(66, 1);
+    this.pair(10, 0);
+    this.pair(20, 0);
+    this.pair(30, 0);
+    this.int(70, 1);
+    for (const p of points) {
+      this.pair(0, 'VERTEX');
+      this.pair(8, layer);
+      this.xy(p);
+      this.pair(30, 0);
+    }
+    this.pair(0, 'SEQEND');
+    this.pair(8, layer);
+  }
+  /** A counter-clockwise arc (in DXF's y-up frame) from `startDeg` to `endDeg`. */
+  arc(layer: Layer, center: Point, radius: number, startDeg: number, endDeg: number): void {
+    this.pair(0, 'ARC');
+    this.pair(8, layer);
+    this.xy(center);
+    this.pair(30, 0);
+    this.pair(40, radius);
+    this.pair(50, startDeg);
+    this.pair(51, endDeg);
+  }
+  text(layer: Layer, at: Point, height: number, value: string): void {
+    this.pair(0, 'TEXT');
+    this.pair(8, layer);
+    this.xy(at);
+    this.pair(30, 0);
+    this.pair(40, height);
+    this.pair(1, dxfText(value));
+    this.int(72, 1);
+    this.int(73, 2);
+    this.xy(at, 11);
+    this.pair(31, 0);
+  }
+  toString(): string {
+    return `${this.out.join('\n')}\n`;
+  }
+}
+
+/** Angle in degrees of the vector a→b in DXF's y-up frame, in [0, 360). */
+function angle(a: Point, b: Point): number {
+  const deg = (Math.atan2(-(b[1] - a[1]), b[0] - a[0]) * 180) / Math.PI;
+  return Math.round(((deg % 360) + 360) % 360 * 1e4) / 1e4;
+}
+
+export function floorDxf(floor: Floor, language: Language): Buffer {
+  const w = new DxfWriter();
+  w.pair(0, 'SECTION');
+  w.pair(2, 'HEADER');
+  w.pair(9, '$ACADVER');
+  w.pair(1, 'AC1009');
+  w.pair(9, '$DWGCODEPAGE');
+  w.pair(3, 'ANSI_1252');
+  w.pair(9, '$INSUNITS');
+  w.int(70, 6);
+  w.pair(0, 'ENDSEC');
+
+  w.pair(0, 'SECTION');
+  w.pair(2, 'TABLES');
+  w.pair(0, 'TABLE');
+  w.pair(2, 'LTYPE');
+  w.int(70, 1);
+  w.pair(0, 'LTYPE');
+  w.pair(2, 'CONTINUOUS');
+  w.int(70, 0);
+  w.pair(3, 'Solid line');
+  w.int(72, 65);
+  w.int(73, 0);
+  w.pair(40, 0);
+  w.pair(0, 'ENDTAB');
+  w.pair(0, 'TABLE');
+  w.pair(2, 'LAYER');
+  w.int(70, DXF_LAYERS.length);
+  for (const layer of DXF_LAYERS) {
+    w.pair(0, 'LAYER');
+    w.pair(2, layer.name);
+    w.int(70, 0);
+    w.int(62, layer.color);
+    w.pair(6, 'CONTINUOUS');
+  }
+  w.pair(0, 'ENDTAB');
+  w.pair(0, 'ENDSEC');
+
+  w.pair(0, 'SECTION');
+  w.pair(2, 'ENTITIES');
+  for (const wall of floor.walls) w.polyline('WALLS', wallRectangle(wall));
+  const walls = new Map(floor.walls.map((x) => [x.id, x]));
+  for (const door of floor.doors) {
+    const wall = walls.get(door.wall_id)!;
+    const { normal } = wallFrame(wall);
+    const hinge = pointAlong(wall, door.offset - door.width / 2);
+    const jamb = pointAlong(wall, door.offset + door.width / 2);
+    const leaf: Point = [hinge[0] + normal[0] * door.width, hinge[1] + normal[1] * door.width];
+    w.line('DOORS', hinge, leaf);
+    const a1 = angle(hinge, jamb);
+    const a2 = angle(hinge, leaf);
+    const ccw = Math.abs(((a2 - a1 + 360) % 360) - 90) < 1;
+    w.arc('DOORS', hinge, door.width, ccw ? a1 : a2, ccw ? a2 : a1);
+  }
+  for (const win of floor.windows) {
+    const wall = walls.get(win.wall_id)!;
+    const a = win.offset - win.width / 2;
+    const b = win.offset + win.width / 2;
+    w.polyline('WINDOWS', wallRectangle(wall, a, b));
+    const glass = wallRectangle({ ...wall, thickness: wall.thickness * 0.3 }, a, b);
+    w.line('WINDOWS', glass[0]!, glass[1]!);
+    w.line('WINDOWS', glass[3]!, glass[2]!);
+  }
+  for (const s of floor.stairs) w.polyline('STAIRS', s.polygon);
+  for (const room of floor.rooms) {
+    w.polyline('ROOMS', room.polygon);
+    w.text('ROOM_LABELS', centroid(room.polygon), 0.25, roomLabel(room, language));
+  }
+  w.pair(0, 'ENDSEC');
+  w.pair(0, 'EOF');
+  return Buffer.from(w.toString(), 'latin1');
+}
+

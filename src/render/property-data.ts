@@ -1,0 +1,120 @@
+// Property data: the machine-readable rooms, areas and floors of the model, with its JSON Schema.
+import { round } from './geometry.js';
+import { floorName, roomLabel } from './labels.js';
+import { ROOM_TYPES, floorsInOrder } from './model.js';
+import { summarize, type RenderInput } from './summary.js';
+import { squareFeet } from './units.js';
+
+export const PROPERTY_DATA_SCHEMA_ID = 'https://casa-integrate.dev/schemas/property-data/v1';
+
+const area = { type: 'number', minimum: 0 } as const;
+const point = { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 } as const;
+
+/** JSON Schema (draft 2020-12) of the property data file. */
+export const PROPERTY_DATA_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: PROPERTY_DATA_SCHEMA_ID,
+  type: 'object',
+  additionalProperties: false,
+  required: ['$schema', 'order_id', 'model_id', 'address', 'units', 'totals', 'floors'],
+  properties: {
+    $schema: { const: PROPERTY_DATA_SCHEMA_ID },
+    order_id: { type: 'string' },
+    model_id: { type: 'string' },
+    address: { type: 'string' },
+    units: { type: 'object', additionalProperties: false, required: ['length', 'area'], properties: { length: { const: 'm' }, area: { const: 'm2, sqft' } } },
+    totals: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['area_m2', 'area_sqft', 'gla_m2', 'gla_sqft', 'floors', 'rooms', 'bedrooms', 'bathrooms'],
+      properties: {
+        area_m2: area,
+        area_sqft: area,
+        gla_m2: area,
+        gla_sqft: area,
+        floors: { type: 'integer', minimum: 1 },
+        rooms: { type: 'integer', minimum: 0 },
+        bedrooms: { type: 'integer', minimum: 0 },
+        bathrooms: { type: 'integer', minimum: 0 },
+      },
+    },
+    floors: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['level', 'name', 'below_grade', 'area_m2', 'area_sqft', 'rooms'],
+        properties: {
+          level: { type: 'integer' },
+          name: { type: 'string' },
+          below_grade: { type: 'boolean' },
+          area_m2: area,
+          area_sqft: area,
+          rooms: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['id', 'type', 'label', 'area_m2', 'area_sqft', 'width_m', 'depth_m', 'polygon'],
+              properties: {
+                id: { type: 'string' },
+                type: { enum: [...ROOM_TYPES] },
+                label: { type: 'string' },
+                area_m2: area,
+                area_sqft: area,
+                width_m: area,
+                depth_m: area,
+                polygon: { type: 'array', minItems: 3, items: point },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export function propertyData(input: RenderInput) {
+  const s = summarize(input.model);
+  const lang = input.opts.language;
+  const polygons = new Map(floorsInOrder(input.model).flatMap((f) => f.rooms.map((r) => [`${f.level}/${r.id}`, r.polygon] as const)));
+  return {
+    $schema: PROPERTY_DATA_SCHEMA_ID,
+    order_id: input.property.orderId,
+    model_id: input.property.modelId,
+    address: input.property.address,
+    units: { length: 'm', area: 'm2, sqft' },
+    totals: {
+      area_m2: round(s.totalM2),
+      area_sqft: round(squareFeet(s.totalM2)),
+      gla_m2: round(s.glaM2),
+      gla_sqft: round(squareFeet(s.glaM2)),
+      floors: s.floors.length,
+      rooms: s.rooms,
+      bedrooms: s.bedrooms,
+      bathrooms: s.bathrooms,
+    },
+    floors: s.floors.map((f) => ({
+      level: f.level,
+      name: floorName(f.level, lang),
+      below_grade: f.belowGrade,
+      area_m2: round(f.areaM2),
+      area_sqft: round(squareFeet(f.areaM2)),
+      rooms: f.rooms.map((r) => ({
+        id: r.id,
+        type: r.type,
+        label: roomLabel(r, lang),
+        area_m2: round(r.areaM2),
+        area_sqft: round(squareFeet(r.areaM2)),
+        width_m: round(r.widthM, 3),
+        depth_m: round(r.depthM, 3),
+        polygon: polygons.get(`${f.level}/${r.id}`)!,
+      })),
+    })),
+  };
+}
+
+export function propertyDataJson(input: RenderInput): Buffer {
+  return Buffer.from(`${JSON.stringify(propertyData(input), null, 2)}\n`);
+}
