@@ -1,0 +1,84 @@
+// The package as it ships: it builds to dist/, its tarball holds only what it should, its type
+// fixture proves wrong requests fail to compile.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const PKG = path.join(ROOT, 'packages/client');
+const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+
+/** Builds dist/ once for every test of this file. */
+let built: Promise<void> | null = null;
+function build(): Promise<void> {
+  built ??= run('npm', ['run', 'build', '-w', '@casa-integrate/client'], { cwd: ROOT }).then(() => undefined);
+  return built;
+}
+
+/** tsc's diagnostics, as "file(line,col): error TSxxxx", or [] when it compiles. */
+async function tsc(args: string[], cwd: string): Promise<string[]> {
+  try {
+    await run(process.execPath, [TSC, ...args], { cwd });
+    return [];
+  } catch (err) {
+    const out = (err as { stdout?: string }).stdout ?? '';
+    return out.split('\n').filter((l) => /error TS\d+/.test(l));
+  }
+}
+
+describe('@casa-integrate/client package', () => {
+  it('builds ESM with declarations for every module, and the built entry point works', async () => {
+    await build();
+    const sources = fs.readdirSync(path.join(PKG, 'src')).filter((f) => f.endsWith('.ts'));
+    const expected = sources.flatMap((f) => [f.replace(/\.ts$/, '.js'), f.replace(/\.ts$/, '.d.ts')]).sort();
+    assert.deepEqual(fs.readdirSync(path.join(PKG, 'dist')).sort(), expected);
+
+    const manifest = JSON.parse(fs.readFileSync(path.join(PKG, 'package.json'), 'utf8'));
+    assert.equal(manifest.type, 'module');
+    assert.deepEqual(manifest.exports['.'], { types: './dist/index.d.ts', default: './dist/index.js' });
+    assert.deepEqual(Object.keys(manifest.dependencies), ['openapi-fetch'], 'one small runtime dependency');
+
+    const lib = await import(pathToFileURL(path.join(PKG, 'dist/index.js')).href);
+    const client = new lib.CasaClient({ apiKey: 'casa_test' });
+    assert.equal(client.baseUrl, 'https://app.cubi.casa/api/integrate/v3');
+    assert.equal(lib.DEFAULT_BASE_URL, 'https://app.cubi.casa/api/integrate/v3');
+    for (const name of ['paginate', 'verifyWebhook', 'parseOrderStatusEvent', 'createNodeWebhookHandler', 'createFetchWebhookHandler', 'CasaValidationError']) {
+      assert.equal(typeof lib[name], 'function', name);
+    }
+  });
+
+  it('packs only dist (js and d.ts), openapi.json, README.md and package.json', async () => {
+    await build();
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', '-w', '@casa-integrate/client'], { cwd: ROOT });
+    const [report] = JSON.parse(stdout) as { name: string; files: { path: string }[] }[];
+    assert.equal(report!.name, '@casa-integrate/client');
+    const files = report!.files.map((f) => f.path).sort();
+    const dist = fs.readdirSync(path.join(PKG, 'dist')).map((f) => `dist/${f}`);
+    assert.deepEqual(files, [...dist, 'README.md', 'openapi.json', 'package.json'].sort());
+    assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('typetest/') || f.includes('tsconfig')));
+  });
+
+  it('type fixture: every @ts-expect-error line is a compile error of its own, and every other line compiles', async () => {
+    assert.deepEqual(await tsc(['--noEmit', '-p', 'tsconfig.typetest.json'], PKG), []);
+
+    // Without the directives, tsc must report an error on exactly the lines they guarded.
+    const fixture = fs.readFileSync(path.join(PKG, 'typetest/requests.ts'), 'utf8').split('\n');
+    const guarded = fixture.flatMap((line, n) => (line.trim().startsWith('// @ts-expect-error') ? [n + 2] : []));
+    assert.ok(guarded.length >= 10, `the fixture checks ${guarded.length} wrong requests`);
+    const dir = fs.mkdtempSync(path.join(PKG, 'typetest/.stripped-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'requests.ts'), fixture.map((l) => (l.trim().startsWith('// @ts-expect-error') ? '' : l)).join('\n').replaceAll("'../src/index.js'", "'../../src/index.js'"));
+      const errors = await tsc(['--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2023,dom', '--types', 'node', path.join(dir, 'requests.ts')], PKG);
+      const lines = [...new Set(errors.filter((e) => e.includes('requests.ts(')).map((e) => Number(/requests\.ts\((\d+),/.exec(e)![1])))].sort((a, b) => a - b);
+      assert.deepEqual(lines, guarded, errors.join('\n'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
