@@ -26,6 +26,7 @@ export interface Config {
   allowReset: boolean;
   logLevel: string;
   fileUrlTtlS: number;
+  scanMaxBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -87,5 +88,6 @@ export function loadConfig(env: Env = process.env): Config {
     allowReset: bool(env, 'CASA_ALLOW_RESET', false),
     logLevel: env.LOG_LEVEL || 'info',
     fileUrlTtlS: int(env, 'CASA_FILE_URL_TTL_S', 7 * 24 * 3600, 1),
+    scanMaxBytes: int(env, 'CASA_SCAN_MAX_BYTES', 200 * 1024 * 1024, 1),
   };
 }

@@ -11,6 +11,15 @@ import { usersServiceFactory } from './users/users-service.js';
 import { webhookOutboxFactory } from './webhooks/webhook-outbox.js';
 import { webhooksServiceFactory } from './webhooks/webhooks-service.js';
 import { orderEventsFactory } from './orders/order-events.js';
+import type { Deliverables } from './deliverables/deliverables-port.js';
+import { pendingDeliverables } from './deliverables/pending-deliverables.js';
+import { orderTransitionsFactory } from './orders/order-transitions.js';
+import { newOrderFactory } from './orders/new-order.js';
+import { ordersServiceFactory } from './orders/orders-service.js';
+import { orderOperatorServiceFactory } from './orders/order-operator-service.js';
+import { changeRequestsServiceFactory } from './change-requests/change-requests-service.js';
+import { go2scanServiceFactory } from './go2scan/go2scan-service.js';
+import { productionServiceFactory } from './production/production-service.js';
 
 export function createServices(deps: ServiceDeps) {
   const apiKeys = apiKeysServiceFactory(deps);
@@ -24,7 +33,15 @@ export function createServices(deps: ServiceDeps) {
   const users = usersServiceFactory({ ...deps, emails });
   const webhooks = webhooksServiceFactory(deps);
   const orderEvents = orderEventsFactory({ ...deps, webhookOutbox });
-  return { deps, apiKeys, company, offices, emails, users, webhookOutbox, webhooks, orderEvents, mergeRequests, idempotency, dataReset };
+  const deliverables: Deliverables = pendingDeliverables();
+  const orderTransitions = orderTransitionsFactory({ ...deps, orderEvents });
+  const newOrder = newOrderFactory(deps);
+  const orders = ordersServiceFactory({ ...deps, deliverables, transitions: orderTransitions, newOrder });
+  const changeRequests = changeRequestsServiceFactory({ ...deps, transitions: orderTransitions });
+  const go2scan = go2scanServiceFactory({ ...deps, newOrder, transitions: orderTransitions, emails });
+  const production = productionServiceFactory({ ...deps, deliverables, transitions: orderTransitions });
+  const orderOperator = orderOperatorServiceFactory({ ...deps, deliverables, transitions: orderTransitions, production, orderEvents });
+  return { deps, apiKeys, company, offices, emails, users, webhookOutbox, webhooks, orderEvents, mergeRequests, idempotency, dataReset, deliverables, orders, changeRequests, go2scan, production, orderOperator };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Storage } from '../db/database.js';
 import type { Services } from '../services/index.js';
 import { createWebhookDispatcher } from './webhook-dispatcher.js';
+import { startProductionWorker } from './production-worker.js';
 
 export interface Workers {
   stop(): Promise<void>;
@@ -22,6 +23,7 @@ export function startWorkers(deps: WorkerDeps): Workers {
   const webhooks = createWebhookDispatcher({ ...deps.services.deps, webhooks: deps.services.webhooks });
   webhooks.start();
   loops.push({ stop: () => webhooks.close() });
+  loops.push(startProductionWorker({ production: deps.services.production, log: deps.log }));
   return {
     async stop() {
       await Promise.all(loops.map((l) => l.stop()));

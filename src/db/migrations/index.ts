@@ -5,11 +5,13 @@ import type { Migration } from './helpers.js';
 import { foundation } from './001-foundation.js';
 import { orders } from './002-orders.js';
 import { webhooks } from './003-webhooks.js';
+import { ordersProduction } from './005-orders-production.js';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
   '002-orders': orders,
   '003-webhooks': webhooks,
+  '005-orders-production': ordersProduction,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

@@ -1,5 +1,5 @@
 // Orders, their lifecycle events and change requests. Times are integer microseconds.
-import type { Generated, Selectable } from 'kysely';
+import type { Generated, Selectable, Updateable } from 'kysely';
 
 export interface OrdersTable {
   id: string;
@@ -47,6 +47,11 @@ export interface OrdersTable {
   // products delivered so far (JSON array of product names) – the deliverables issue fills assets
   delivered_products: string;
   pending_delivery_type: string | null; // new | fix | update: what the next Ready will be
+  // products queued for the next delivery (JSON array; Fixing/Ready), and the production lease
+  pending_products: string | null;
+  lease_until: number | null;
+  lease_owner: string | null;
+  production_attempts: Generated<number>; // failed produce() attempts since the last delivery
 }
 
 export interface OrderEventsTable {
@@ -94,5 +99,6 @@ export interface OrderTables {
 }
 
 export type OrderRow = Selectable<OrdersTable>;
+export type OrderUpdate = Updateable<OrdersTable>;
 export type OrderEventRow = Selectable<OrderEventsTable>;
 export type ChangeRequestRow = Selectable<ChangeRequestsTable>;

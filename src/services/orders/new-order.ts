@@ -1,0 +1,118 @@
+// Builds the row of a new order (draft, redraw or GoToScan) from a flat request body.
+import { fullAddress, normalizeAddress, cleanText, type Address } from '../../domain/address.js';
+import { normalizeAddOns } from '../../domain/order-product.js';
+import { templateFromPreferences } from '../../domain/order-style.js';
+import { fieldError } from '../../http/errors.js';
+import type { Db } from '../../db/dialect.js';
+import type { OrderRow } from '../../db/tables/orders.js';
+import type { ServiceDeps } from '../deps.js';
+import { ordersRepo } from './orders-repo.js';
+
+export interface Caller {
+  companyId: string;
+  userEmail: string | null;
+}
+
+/** The flat address-and-product body shared by draft, redraw and GoToScan creation. */
+export interface OrderFields {
+  street: string;
+  suite?: string | null;
+  city: string;
+  state?: string | null;
+  postalCode?: string | null;
+  country: string;
+  info?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+  external_id?: string | null;
+  owner_email?: string | null;
+  package_type?: string | null;
+  add_ons?: string[] | null;
+  order_preferences?: object | null;
+}
+
+export function addressColumns(a: Address) {
+  return {
+    street: a.street,
+    number: a.number,
+    suite: a.suite,
+    city: a.city,
+    state: a.state,
+    postal_code: a.postalCode,
+    country: a.country,
+    full_address: fullAddress(a),
+  };
+}
+
+export function styleColumn(prefs: unknown, previous: string | null): string | null {
+  const template = templateFromPreferences(prefs);
+  if (!template) return previous;
+  return JSON.stringify({ ...(previous ? (JSON.parse(previous) as object) : {}), style_template_id: template });
+}
+
+/** The owner: a user of the company (400 on `owner_email` otherwise), or `fallback`. */
+export async function resolveOwner(db: Db, companyId: string, ownerEmail: string | null | undefined, fallback: string | null): Promise<{ id: string | null; email: string | null }> {
+  const email = cleanText(ownerEmail);
+  if (email === null) {
+    if (fallback === null) return { id: null, email: null };
+    const user = await ordersRepo.findUserByEmail(db, companyId, fallback);
+    return { id: user?.id ?? null, email: user?.email ?? fallback.toLowerCase() };
+  }
+  const user = await ordersRepo.findUserByEmail(db, companyId, email);
+  if (!user) throw fieldError(['owner_email'], 'user not found', 'value_error');
+  return { id: user.id, email: user.email };
+}
+
+export function newOrderFactory({ db, clock, ids }: Pick<ServiceDeps, 'db' | 'clock' | 'ids'>) {
+  return {
+    /** A New order from `fields`; product defaults come from the company's package. */
+    async build(caller: Caller, fields: OrderFields, kind: { orderType: 'vbim' | 'redraw'; isScanOrder: boolean; ownerFallback: string | null }): Promise<OrderRow> {
+      const owner = await resolveOwner(db, caller.companyId, fields.owner_email, kind.ownerFallback);
+      const defaults = (await ordersRepo.companyDefaults(db, caller.companyId)) ?? { packageType: 'plus', addOns: [] };
+      const now = clock.nowUs();
+      const address = normalizeAddress(fields);
+      return {
+        id: ids.uuid(),
+        company_id: caller.companyId,
+        status: 'New',
+        held: 0,
+        created_by: caller.userEmail ?? '',
+        owner_user_id: owner.id,
+        owner_email: owner.email,
+        order_type: kind.orderType,
+        is_scan_order: kind.isScanOrder ? 1 : 0,
+        external_id: cleanText(fields.external_id),
+        add_info: fields.info?.trim() ?? '',
+        style_template: styleColumn(fields.order_preferences, null),
+        package_type: fields.package_type ?? defaults.packageType,
+        add_ons: JSON.stringify(normalizeAddOns(fields.add_ons ?? (fields.package_type ? [] : defaults.addOns))),
+        total_scanned_area: 0,
+        first_delivered_at: null,
+        created_at: now,
+        updated_at: now,
+        status_changed_at: now,
+        due_at: null,
+        model_id: ids.uuid(),
+        ...addressColumns(address),
+        latitude: fields.latitude ?? null,
+        longitude: fields.longitude ?? null,
+        source: null,
+        order_preferences: fields.order_preferences ? JSON.stringify(fields.order_preferences) : null,
+        go2scan_token_hash: null,
+        go2scan_expires_at: null,
+        go2scan_customer: null,
+        go2scan_invitation_sent_at: null,
+        go2scan_uploaded_at: null,
+        go2scan_link_token: null,
+        delivered_products: '[]',
+        pending_delivery_type: null,
+        pending_products: null,
+        lease_until: null,
+        lease_owner: null,
+        production_attempts: 0,
+      };
+    },
+  };
+}
+
+export type NewOrder = ReturnType<typeof newOrderFactory>;

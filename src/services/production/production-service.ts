@@ -1,0 +1,138 @@
+// Production: stands in for CubiCasa's drawing team. Takes orders whose production is due, has
+// the deliverables produced (outside any transaction), then moves the order to Ready with one
+// `moved_to_ready` event per product type delivered. Any number of workers may run this at
+// once: an order is claimed with a lease, and the final transition re-checks the order under
+// its row lock, so no order is ever delivered twice.
+import os from 'node:os';
+import { deliveryPlan, isTestAddress, mergeProducts, productTypesOf, type DeliveryPlan } from '../../domain/order-lifecycle.js';
+import type { Product } from '../../domain/catalog.js';
+import { ConflictError } from '../../http/errors.js';
+import type { OrderRow } from '../../db/tables/orders.js';
+import type { ServiceDeps } from '../deps.js';
+import type { Deliverables } from '../deliverables/deliverables-port.js';
+import { changeRequestsRepo } from '../change-requests/change-requests-repo.js';
+import { ordersRepo } from '../orders/orders-repo.js';
+import type { OrderTransitions } from '../orders/order-transitions.js';
+import { leaveProduction } from './production-schedule.js';
+
+export const PRODUCTION_LEASE_MS = 5 * 60_000;
+/** After a failed produce(), production tries again this much later (times the attempts, capped). */
+export const RETRY_BASE_S = 30;
+
+export type DeliveryOutcome = 'delivered' | 'nothing_due' | 'retry' | 'lost';
+
+let ownerCounter = 0;
+export function workerName(): string {
+  return `${os.hostname()}:${process.pid}:${++ownerCounter}`;
+}
+
+export function productionServiceFactory({
+  db,
+  dialect,
+  clock,
+  log,
+  deliverables,
+  transitions,
+}: Pick<ServiceDeps, 'db' | 'dialect' | 'clock' | 'log'> & { deliverables: Deliverables; transitions: OrderTransitions }) {
+  const defaultOwner = workerName();
+
+  /**
+   * Delivers what `plan` names, if the order (re-read under its lock) still waits for exactly
+   * those products. `owner` is the lease holder, or null for the operator's "deliver now".
+   */
+  async function commitDelivery(order: OrderRow, plan: DeliveryPlan, owner: string | null): Promise<{ outcome: DeliveryOutcome; order: OrderRow | null }> {
+    return db.transaction().execute(async (tx) => {
+      const current = await ordersRepo.lock(tx, order.id);
+      if (!current) return { outcome: 'lost' as const, order: null };
+      if (owner !== null && current.lease_owner !== owner) return { outcome: 'lost' as const, order: current };
+      const now = deliveryPlan(current);
+      const produced = new Set<Product>(plan.products);
+      if (!now || now.from !== plan.from || now.products.some((p) => !produced.has(p))) {
+        // Something changed while we produced (an upgrade, a fail): let the next round decide.
+        const released = await ordersRepo.update(tx, current.id, { lease_until: null, lease_owner: null });
+        return { outcome: now ? ('retry' as const) : ('nothing_due' as const), order: released };
+      }
+      const at = clock.nowUs();
+      const delivered = await transitions.move(tx, current, 'deliver', {
+        set: {
+          ...leaveProduction,
+          first_delivered_at: current.first_delivered_at ?? at,
+          delivered_products: mergeProducts(current.delivered_products, now.products),
+        },
+        productTypes: productTypesOf(now.products),
+        deliveryType: now.deliveryType,
+      });
+      if (now.from === 'Fixing') await changeRequestsRepo.resolveOpen(tx, current.company_id, current.id, at);
+      return { outcome: 'delivered' as const, order: delivered };
+    });
+  }
+
+  async function release(order: OrderRow, owner: string, failed: boolean): Promise<void> {
+    const attempts = order.production_attempts + 1;
+    const retryAt = clock.nowUs() + Math.min(RETRY_BASE_S * attempts, 600) * 1e6;
+    await db
+      .updateTable('orders')
+      .set(failed ? { lease_until: null, lease_owner: null, production_attempts: attempts, due_at: retryAt } : { lease_until: null, lease_owner: null })
+      .where('id', '=', order.id)
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
+
+  /** Produces and delivers one claimed order. */
+  async function processClaimed(order: OrderRow, owner: string): Promise<DeliveryOutcome> {
+    const plan = deliveryPlan(order);
+    if (!plan) {
+      await db.updateTable('orders').set(leaveProduction).where('id', '=', order.id).where('lease_owner', '=', owner).execute();
+      return 'nothing_due';
+    }
+    try {
+      await deliverables.produce(order, plan.products);
+    } catch (err) {
+      log.warn({ orderId: order.id, err: (err as Error).message }, 'production failed; will retry');
+      await release(order, owner, true);
+      return 'retry';
+    }
+    return (await commitDelivery(order, plan, owner)).outcome;
+  }
+
+  return {
+    /** One round: claims up to `limit` due orders and delivers them. Answers how many it took. */
+    async runOnce(opts: { owner?: string; limit?: number } = {}): Promise<number> {
+      const owner = opts.owner ?? defaultOwner;
+      const claimed = await ordersRepo.claimDue(db, dialect, clock.nowUs(), opts.limit ?? 10, PRODUCTION_LEASE_MS, owner);
+      for (const order of claimed) await processClaimed(order, owner);
+      return claimed.length;
+    },
+
+    /**
+     * The operator's "deliver now": whatever is waiting (first delivery, fix or update) is
+     * produced and delivered at once, whether due, held or leased. `cctest` orders: 409.
+     */
+    async deliverNow(orderId: string): Promise<OrderRow> {
+      const order = await transitions.withOrder(null, orderId, async (_tx, o) => {
+        transitions.assertAllowed('deliver', o);
+        if (isTestAddress([o.full_address])) throw new ConflictError('Orders with cctest in the address are never delivered.');
+        if (!deliveryPlan(o)) throw new ConflictError('Order is in status Ready with nothing waiting to be delivered.');
+        return o;
+      });
+      const plan = deliveryPlan(order)!;
+      await deliverables.produce(order, plan.products);
+      const result = await commitDelivery(order, plan, null);
+      if (result.outcome !== 'delivered') throw new ConflictError('Order changed while it was produced; try again.');
+      return result.order!;
+    },
+
+    /** Orders due now and not held (the worker's backlog). */
+    async backlog(): Promise<number> {
+      const row = await db
+        .selectFrom('orders')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('due_at', '<=', clock.nowUs())
+        .where('held', '=', 0)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}
+
+export type ProductionService = ReturnType<typeof productionServiceFactory>;
