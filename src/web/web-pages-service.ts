@@ -1,0 +1,145 @@
+// What the web pages show, read through the other areas' services and repos: the GoToScan link's
+// order, a link's state for the password pages, and a delivered order's floor plans and 3D model.
+import type { Db } from '../db/dialect.js';
+import type { OrderRow } from '../db/tables/orders.js';
+import { isUuid } from '../domain/clock.js';
+import { resolvedStyle } from '../domain/order-style.js';
+import { NotFoundError } from '../http/errors.js';
+import { generateModel } from '../render/generate-model.js';
+import { modelGlb } from '../render/gltf.js';
+import { floorName, languageOf, roomLabel } from '../render/labels.js';
+import { floorsInOrder, type FloorPlanModel } from '../render/model.js';
+import type { DrawOptions, StyleTemplate } from '../render/style.js';
+import { summarize } from '../render/summary.js';
+import { floorSvg } from '../render/svg.js';
+import { formatArea } from '../render/units.js';
+import { companyRepo } from '../services/company/company-repo.js';
+import type { Deliverables } from '../services/deliverables/deliverables-port.js';
+import type { Go2scanService } from '../services/go2scan/go2scan-service.js';
+import { MAX_SCAN_FILES } from '../services/go2scan/go2scan-service.js';
+import { ordersRepo } from '../services/orders/orders-repo.js';
+import { usersRepo } from '../services/users/users-repo.js';
+import type { Config } from '../config.js';
+
+/**
+ * The deliverables side may expose the order's stored floor-plan model (the one production made or
+ * the operator uploaded). Until it does, the model is the deterministic one production makes from
+ * the order id and its scanned area.
+ */
+type ModelSource = Deliverables & { model?: (order: OrderRow) => Promise<FloorPlanModel | null> };
+
+export interface TourFloor {
+  slug: string;
+  name: string;
+  area: string;
+  svg: string;
+  rooms: { name: string; area: string }[];
+}
+
+export interface TourView {
+  orderId: string;
+  address: string;
+  companyName: string | null;
+  contact: { name: string | null; email: string } | null;
+  totalArea: string;
+  floors: TourFloor[];
+  has3d: boolean;
+}
+
+const TOUR_NOT_FOUND = 'This tour does not exist or is not delivered yet.';
+const VIEWER_NOT_FOUND = 'This 3D model does not exist or is not delivered yet.';
+
+function deliveredProducts(order: OrderRow): string[] {
+  return JSON.parse(order.delivered_products) as string[];
+}
+
+function drawOptions(order: OrderRow): DrawOptions {
+  const style = resolvedStyle(order);
+  return {
+    template: style.style_template_id as StyleTemplate,
+    units: style.units,
+    language: languageOf(style.label_language),
+    showDimensions: style.show_dimensions,
+    note: order.add_info,
+  };
+}
+
+export function webPagesServiceFactory({
+  db,
+  config,
+  go2scan,
+  deliverables,
+}: {
+  db: Db;
+  config: Pick<Config, 'scanMaxBytes'>;
+  go2scan: Pick<Go2scanService, 'orderForToken'>;
+  deliverables: ModelSource;
+}) {
+  async function deliveredOrder(orderId: string, product: string, message: string): Promise<OrderRow> {
+    const order = isUuid(orderId) ? await ordersRepo.findAny(db, orderId) : undefined;
+    if (!order || !deliveredProducts(order).includes(product)) throw new NotFoundError(message);
+    return order;
+  }
+
+  async function modelOf(order: OrderRow): Promise<FloorPlanModel> {
+    return (await deliverables.model?.(order)) ?? generateModel(order.id, order.total_scanned_area);
+  }
+
+  return {
+    /** The upload page's facts; throws the GoToScan service's 404/410 for links that cannot be used. */
+    async go2scanPage(token: string) {
+      const order = await go2scan.orderForToken(token);
+      const company = await companyRepo.findById(db, order.company_id);
+      return { address: order.full_address, companyName: company?.name ?? null, maxBytes: config.scanMaxBytes, maxFiles: MAX_SCAN_FILES };
+    },
+
+    /** A delivered order's tour: every floor's plan, rooms and areas; branding unless `unbranded`. */
+    async tour(orderId: string, unbranded: boolean): Promise<TourView> {
+      const order = await deliveredOrder(orderId, 'tour', TOUR_NOT_FOUND);
+      const model = await modelOf(order);
+      const opts = drawOptions(order);
+      const summary = summarize(model);
+      const floors = floorsInOrder(model).map((floor, i): TourFloor => {
+        const facts = summary.floors[i]!;
+        return {
+          slug: floor.level < 0 ? `basement-${-floor.level}` : `floor-${floor.level + 1}`,
+          name: floorName(floor.level, opts.language),
+          area: formatArea(facts.areaM2, opts.units, 1),
+          svg: floorSvg(model, floor, opts, opts.showDimensions),
+          rooms: facts.rooms.map((r) => ({ name: roomLabel(r, opts.language), area: formatArea(r.areaM2, opts.units, 1) })),
+        };
+      });
+      let companyName: string | null = null;
+      let contact: TourView['contact'] = null;
+      if (!unbranded) {
+        companyName = (await companyRepo.findById(db, order.company_id))?.name ?? null;
+        const owner = order.owner_user_id ? await usersRepo.userById(db, order.owner_user_id) : undefined;
+        const email = owner?.email ?? order.owner_email;
+        if (email) contact = { name: owner ? [owner.name, owner.surname].filter(Boolean).join(' ') || null : null, email };
+      }
+      return {
+        orderId: order.id,
+        address: order.full_address,
+        companyName,
+        contact,
+        totalArea: formatArea(summary.totalM2, opts.units, 1),
+        floors,
+        has3d: deliveredProducts(order).includes('floorplans_3d'),
+      };
+    },
+
+    /** The 3D viewer page's facts. */
+    async viewer(orderId: string) {
+      const order = await deliveredOrder(orderId, 'floorplans_3d', VIEWER_NOT_FOUND);
+      return { orderId: order.id, address: order.full_address };
+    },
+
+    /** The delivered glTF (binary) of the order: the same bytes the deliverable file holds. */
+    async modelGlb(orderId: string): Promise<Buffer> {
+      const order = await deliveredOrder(orderId, 'floorplans_3d', VIEWER_NOT_FOUND);
+      return modelGlb(await modelOf(order));
+    },
+  };
+}
+
+export type WebPagesService = ReturnType<typeof webPagesServiceFactory>;
