@@ -2,10 +2,19 @@
 // (embedded SQLite, or PostgreSQL with TEST_DATABASE_URL) listening on a free port, and a client
 // for one of its companies.
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
-import { buildTestApp, type TestApp, type TestCompany } from '../helpers/app.js';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildTestApp, openTestStorage, testConfig, type TestApp, type TestCompany } from '../helpers/app.js';
 import type { Config } from '../../src/config.js';
+import { buildApp } from '../../src/app.js';
+import { migrate } from '../../src/bootstrap.js';
+import { randomIds, sha256Hex, systemClock } from '../../src/domain/clock.js';
+import { startWorkers } from '../../src/workers/index.js';
 import { CasaClient, type CasaClientOptions } from '../../packages/client/src/index.js';
 
 export interface ClientServer extends TestApp {
@@ -32,16 +41,91 @@ export async function startServer(t: TestContext, overrides: Partial<Config> = {
       const company = await ctx.createCompany();
       return { company, client: new CasaClient({ apiKey: company.apiKey, baseUrl, ...options }) };
     },
-    async admin<T>(method: string, path: string, body?: unknown) {
-      const res = await fetch(`${origin}/admin/v1${path}`, {
-        method,
-        headers: { 'admin-key': ctx.adminKey, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-    },
+    admin: <T>(method: string, urlPath: string, body?: unknown) => adminCall<T>(origin, ctx.adminKey, method, urlPath, body),
   });
+}
+
+export interface LiveServer {
+  origin: string;
+  baseUrl: string;
+  adminKey: string;
+  /** A company made through the operator API, and a client holding its key. */
+  newCompany(options?: Partial<CasaClientOptions>): Promise<{ company: TestCompany; client: CasaClient }>;
+  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+}
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function adminCall<T>(origin: string, adminKey: string, method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${origin}/admin/v1${urlPath}`, {
+    method,
+    headers: { 'admin-key': adminKey, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/**
+ * The server as `casa-integrate serve` runs it: the system clock, the production worker and the
+ * webhook dispatcher running, HTTP on loopback; on a fresh database of the test's dialect.
+ */
+export async function startLiveServer(t: TestContext, overrides: Partial<Config> = {}): Promise<LiveServer> {
+  const { storage, drop } = await openTestStorage();
+  await migrate(storage);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-live-'));
+  const adminKey = `casa_admin_${crypto.randomBytes(12).toString('hex')}`;
+  // Links and file URLs point at the listener, so its port is chosen before the app is built.
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const base = testConfig({ dataDir, webhookAllowPrivate: true, ...overrides, publicUrl: origin });
+  const app = await buildApp({ config: base, storage, clock: systemClock, ids: randomIds, adminKeyHash: sha256Hex(adminKey), logger: false });
+  await app.listen({ port, host: '127.0.0.1' });
+  const workers = startWorkers({ config: base, storage, services: app.services, log: app.log });
+  t.after(async () => {
+    await workers.stop();
+    await app.close();
+    await storage.close();
+    await drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  const baseUrl = `${origin}/api/integrate/v3`;
+  const admin = <T>(method: string, urlPath: string, body?: unknown) => adminCall<T>(origin, adminKey, method, urlPath, body);
+  return {
+    origin,
+    baseUrl,
+    adminKey,
+    admin,
+    async newCompany(options: Partial<CasaClientOptions> = {}) {
+      const managerEmail = `manager-${crypto.randomBytes(5).toString('hex')}@example.com`;
+      const res = await admin<{ company: { id: string; main_office_id: string }; manager: { id: string; email: string }; api_key: string; api_key_id: string }>('POST', '/companies', {
+        name: `Live ${crypto.randomBytes(3).toString('hex')}`,
+        manager_email: managerEmail,
+        manager_password: 'manager-password-1',
+      });
+      if (res.status !== 201) throw new Error(`creating a company failed: ${res.status} ${JSON.stringify(res.body)}`);
+      const company: TestCompany = {
+        id: res.body.company.id,
+        apiKey: res.body.api_key,
+        apiKeyId: res.body.api_key_id,
+        headers: { 'api-key': res.body.api_key },
+        managerId: res.body.manager.id,
+        managerEmail: res.body.manager.email,
+        mainOfficeId: res.body.company.main_office_id,
+      };
+      return { company, client: new CasaClient({ apiKey: company.apiKey, baseUrl, ...options }) };
+    },
+  };
 }
 
 /** What a fault-injecting proxy does with one request. */

@@ -47,6 +47,19 @@ export const OPERATIONS = {
   deleteUser: 'DELETE /users/{user_id}',
   changePassword: 'POST /users/change-password',
   resetPassword: 'POST /users/reset-password',
+  listOrders: 'GET /orders',
+  getOrder: 'GET /orders/{id}',
+  createRedrawOrder: 'POST /orders',
+  upgradeOrder: 'POST /orders/{order_id}/post-purchase',
+  redeliverOrder: 'POST /orders/{order_id}/redeliver',
+  getCombinedPdf: 'GET /orders/{order_id}/combined-pdf',
+  createDraft: 'POST /orders/draft',
+  updateDraft: 'PATCH /orders/draft/{order_id}',
+  deleteDraft: 'DELETE /orders/draft/{order_id}',
+  createGo2ScanOrder: 'POST /orders/go2scan',
+  createChangeRequest: 'POST /orders/{order_id}/change-requests',
+  listChangeRequests: 'GET /orders/{order_id}/change-requests',
+  getChangeRequest: 'GET /orders/{order_id}/change-requests/{change_request_id}',
 } as const;
 
 type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'patch';
@@ -65,16 +78,18 @@ export class CasaClient {
   /** The underlying openapi-fetch client, for calls this class does not wrap. */
   readonly api: Client<paths>;
   private readonly transportOptions: TransportOptions;
+  private readonly transport: (input: Request) => Promise<Response>;
 
   constructor(options: CasaClientOptions) {
     if (!options.apiKey) throw new TypeError('CasaClient needs an apiKey.');
     const { apiKey, baseUrl, headers, ...transportOptions } = options;
     this.baseUrl = (baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.transportOptions = transportOptions;
+    this.transport = createTransport(transportOptions);
     this.api = createClient<paths>({
       baseUrl: this.baseUrl,
       headers: { accept: 'application/json', ...headers, 'api-key': apiKey },
-      fetch: createTransport(transportOptions),
+      fetch: this.transport,
     });
   }
 
@@ -144,6 +159,99 @@ export class CasaClient {
   /** `POST /users/reset-password`: emails a single-use reset link. */
   readonly resetPassword = (body: T.ResetPasswordBody, options?: CallOptions): Promise<T.MessageResponse> =>
     this.send(this.api.POST('/users/reset-password', { body, ...this.init(options) }), options);
+
+  // Orders
+
+  /** `GET /orders` (one page, newest first, without `delivery_assets`; see `paginate`). */
+  readonly listOrders = (query: T.ListOrdersQuery = {}, options?: CallOptions): Promise<Page<T.OrderListItem>> =>
+    this.send(this.api.GET('/orders', { params: { query }, ...this.init(options) }), options);
+
+  /** `GET /orders/{id}`: the order with its `delivery_assets`. */
+  readonly getOrder = (id: string, options?: CallOptions): Promise<T.Order> => this.send(this.api.GET('/orders/{id}', { params: { path: { id } }, ...this.init(options) }), options);
+
+  /** `POST /orders`: a redraw order, drawn from an existing floor plan (`source`). */
+  readonly createRedrawOrder = (body: T.CreateRedrawOrderBody, options?: CallOptions): Promise<T.Order> =>
+    this.send(this.api.POST('/orders', { body, ...this.init(options) }), options);
+
+  /** `POST /orders/{order_id}/post-purchase`: buy a higher package and/or add-ons. */
+  readonly upgradeOrder = (orderId: string, body: T.UpgradeOrderBody, options?: CallOptions): Promise<T.Order> =>
+    this.send(this.api.POST('/orders/{order_id}/post-purchase', { params: { path: { order_id: orderId } }, body, ...this.init(options) }), options);
+
+  /** `POST /orders/{order_id}/redeliver`: produce the 2D products again with other styling. */
+  readonly redeliverOrder = (orderId: string, body: T.RedeliverOrderBody, options?: CallOptions): Promise<T.Order> =>
+    this.send(this.api.POST('/orders/{order_id}/redeliver', { params: { path: { order_id: orderId } }, body, ...this.init(options) }), options);
+
+  /** `GET /orders/{order_id}/combined-pdf`: the PDF's bytes. */
+  readonly getCombinedPdf = async (orderId: string, options?: CallOptions): Promise<Uint8Array> => {
+    const init = this.init(options);
+    const buffer = await this.send(
+      this.api.GET('/orders/{order_id}/combined-pdf', { params: { path: { order_id: orderId } }, parseAs: 'arrayBuffer', ...init, headers: { accept: 'application/pdf, application/json', ...init.headers } }),
+      options,
+    );
+    return new Uint8Array(buffer);
+  };
+
+  // Drafts and GoToScan
+
+  /** `POST /orders/draft`: a Draft order for `owner_email` to scan. */
+  readonly createDraft = (body: T.CreateDraftBody, options?: CallOptions): Promise<T.Order> => this.send(this.api.POST('/orders/draft', { body, ...this.init(options) }), options);
+
+  /** `PATCH /orders/draft/{order_id}`: only while the order is a Draft. */
+  readonly updateDraft = (orderId: string, body: T.UpdateDraftBody, options?: CallOptions): Promise<T.Order> =>
+    this.send(this.api.PATCH('/orders/draft/{order_id}', { params: { path: { order_id: orderId } }, body, ...this.init(options) }), options);
+
+  /** `DELETE /orders/draft/{order_id}`: only while the order is a Draft. */
+  readonly deleteDraft = (orderId: string, options?: CallOptions): Promise<T.MessageResponse> =>
+    this.send(this.api.DELETE('/orders/draft/{order_id}', { params: { path: { order_id: orderId } }, ...this.init(options) }), options);
+
+  /** `POST /orders/go2scan`: an order with a GoToScan link for the homeowner. */
+  readonly createGo2ScanOrder = (body: T.CreateGo2ScanOrderBody, options?: CallOptions): Promise<T.Order> =>
+    this.send(this.api.POST('/orders/go2scan', { body, ...this.init(options) }), options);
+
+  // Change requests
+
+  /** `POST /orders/{order_id}/change-requests`: only on Ready orders; the order moves to Fixing. */
+  readonly createChangeRequest = (orderId: string, body: T.CreateChangeRequestBody, options?: CallOptions): Promise<T.ChangeRequest> =>
+    this.send(this.api.POST('/orders/{order_id}/change-requests', { params: { path: { order_id: orderId } }, body, ...this.init(options) }), options);
+
+  /** `GET /orders/{order_id}/change-requests` (one page; see `paginate`). */
+  readonly listChangeRequests = (orderId: string, query: T.ListChangeRequestsQuery = {}, options?: CallOptions): Promise<Page<T.ChangeRequest>> =>
+    this.send(this.api.GET('/orders/{order_id}/change-requests', { params: { path: { order_id: orderId }, query }, ...this.init(options) }), options);
+
+  /** `GET /orders/{order_id}/change-requests/{change_request_id}` */
+  readonly getChangeRequest = (orderId: string, changeRequestId: string, options?: CallOptions): Promise<T.ChangeRequest> =>
+    this.send(
+      this.api.GET('/orders/{order_id}/change-requests/{change_request_id}', { params: { path: { order_id: orderId, change_request_id: changeRequestId } }, ...this.init(options) }),
+      options,
+    );
+
+  // Files
+
+  /**
+   * The bytes of a delivery-asset URL. The URLs are pre-signed, so no api-key is sent (they may
+   * live on another host); timeouts and retries apply as to any GET.
+   */
+  readonly download = async (url: string, options: CallOptions = {}): Promise<Uint8Array> => {
+    const fetchFile = this.init(options).fetch ?? this.transport;
+    let response: Response;
+    try {
+      response = await fetchFile(new Request(url, { headers: options.headers, ...(options.signal ? { signal: options.signal } : {}) }));
+    } catch (err) {
+      if (err instanceof Error && err.name === 'TimeoutError') throw new CasaTimeoutError('GET', url, options.timeoutMs ?? this.transportOptions.timeoutMs ?? 30_000);
+      throw err;
+    }
+    if (!response.ok) {
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON: keep the text
+      }
+      throw errorFromResponse(response, body, 'GET');
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  };
 
   /** The per-call part of an openapi-fetch request. */
   private init(options: CallOptions = {}): { signal?: AbortSignal; headers?: Record<string, string>; fetch?: (input: Request) => Promise<Response> } {

@@ -826,6 +826,2386 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List orders
+         * @description Newest first. `status` repeats for several values. Items omit `delivery_assets`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    status?: ("New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed")[];
+                    external_id?: string;
+                    owner_email?: string;
+                    /** @description epoch seconds, inclusive */
+                    created_after?: number;
+                    /** @description epoch seconds, exclusive */
+                    created_before?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pagination: {
+                                has_more: boolean;
+                                limit: number;
+                                next_offset: number;
+                                previous_offset: number;
+                            };
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                info: {
+                                    /** @enum {string} */
+                                    status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
+                                    created_by: string;
+                                    owner_email: string | null;
+                                    location: string;
+                                    order_type: string;
+                                    first_delivered_at: number | null;
+                                    /** @description Unix epoch seconds with a microsecond fraction */
+                                    created_at: number;
+                                    is_scan_order: boolean;
+                                    total_scanned_area: number;
+                                    go2scan: {
+                                        /** @description The link with its token: only in the answer that creates it */
+                                        link: string | null;
+                                        /** @description Unix epoch seconds with a microsecond fraction */
+                                        expires_at: number;
+                                        customer: {
+                                            name: string | null;
+                                            email: string | null;
+                                            phone: string | null;
+                                        } | null;
+                                        invitation_sent_at: number | null;
+                                        uploaded_at: number | null;
+                                    } | null;
+                                    external_id: string | null;
+                                    add_info: string;
+                                    style_template: {
+                                        /** @enum {string} */
+                                        style_template_id: "default" | "classic" | "blueprint" | "monochrome";
+                                        /** @enum {string} */
+                                        units: "metric" | "imperial";
+                                        label_language: string;
+                                        show_dimensions: boolean;
+                                    } | null;
+                                    product: {
+                                        package_type: string;
+                                        add_ons: string[];
+                                        over_limits: string[];
+                                        purchasable_add_ons: string[];
+                                    };
+                                };
+                                address: {
+                                    full_address: string;
+                                    street: string;
+                                    number: string | null;
+                                    suite: string | null;
+                                    city: string;
+                                    state: string | null;
+                                    postalCode: string | null;
+                                    country: string;
+                                    latitude: number | null;
+                                    longitude: number | null;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            validation_error: {
+                                body_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                query_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                path_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                            };
+                        } | {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a redraw order
+         * @description A floor plan drawn from an existing drawing (`source`). The order is created New and moves to Pending at once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        street: string;
+                        city: string;
+                        country: string;
+                        info: string;
+                        /** @description URL of the drawing, or 1–10 of them */
+                        source: string | string[];
+                        suite?: string | null;
+                        state?: string | null;
+                        postalCode?: string | null;
+                        latitude?: number | null;
+                        longitude?: number | null;
+                        external_id?: string | null;
+                        owner_email?: string | null;
+                        package_type?: ("base" | "plus" | "plus_3d") | null;
+                        add_ons?: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[] | null;
+                        order_preferences?: {
+                            [key: string]: unknown;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            info: {
+                                /** @enum {string} */
+                                status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
+                                created_by: string;
+                                owner_email: string | null;
+                                location: string;
+                                order_type: string;
+                                first_delivered_at: number | null;
+                                /** @description Unix epoch seconds with a microsecond fraction */
+                                created_at: number;
+                                is_scan_order: boolean;
+                                total_scanned_area: number;
+                                go2scan: {
+                                    /** @description The link with its token: only in the answer that creates it */
+                                    link: string | null;
+                                    /** @description Unix epoch seconds with a microsecond fraction */
+                                    expires_at: number;
+                                    customer: {
+                                        name: string | null;
+                                        email: string | null;
+                                        phone: string | null;
+                                    } | null;
+                                    invitation_sent_at: number | null;
+                                    uploaded_at: number | null;
+                                } | null;
+                                external_id: string | null;
+                                add_info: string;
+                                style_template: {
+                                    /** @enum {string} */
+                                    style_template_id: "default" | "classic" | "blueprint" | "monochrome";
+                                    /** @enum {string} */
+                                    units: "metric" | "imperial";
+                                    label_language: string;
+                                    show_dimensions: boolean;
+                                } | null;
+                                product: {
+                                    package_type: string;
+                                    add_ons: string[];
+                                    over_limits: string[];
+                                    purchasable_add_ons: string[];
+                                };
+                            };
+                            address: {
+                                full_address: string;
+                                street: string;
+                                number: string | null;
+                                suite: string | null;
+                                city: string;
+                                state: string | null;
+                                postalCode: string | null;
+                                country: string;
+                                latitude: number | null;
+                                longitude: number | null;
+                            };
+                            /** @description Every key present; null when not bought; empty lists until delivered */
+                            delivery_assets: {
+                                listing_floorplans: {
+                                    jpg_urls: string[];
+                                    jpg_urls_dim: string[];
+                                    png_urls: string[];
+                                    png_urls_dim: string[];
+                                    svg_urls: string[];
+                                    svg_urls_dim: string[];
+                                    pdf_urls: string[];
+                                    pdf_urls_dim: string[];
+                                    zip_urls: string[];
+                                    zip_urls_dim: string[];
+                                } | null;
+                                home_report: {
+                                    pdf_urls: string[];
+                                } | null;
+                                tour: {
+                                    link: string | null;
+                                    mls_compliance_link: string | null;
+                                    type: string;
+                                } | null;
+                                floorplans_3d: {
+                                    gltf_urls: string[];
+                                    viewer_url: string | null;
+                                } | null;
+                                video_3d: {
+                                    mp4_urls: string[];
+                                } | null;
+                                gla_package: {
+                                    pdf_urls: string[];
+                                    json_urls: string[];
+                                } | null;
+                                snapshot: {
+                                    image_urls: string[];
+                                    pdf_urls: string[];
+                                } | null;
+                                property_data: {
+                                    json_urls: string[];
+                                } | null;
+                                cad_files: {
+                                    dxf_urls: string[];
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            validation_error: {
+                                body_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                query_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                path_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                            };
+                        } | {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get order by ID */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            info: {
+                                /** @enum {string} */
+                                status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
+                                created_by: string;
+                                owner_email: string | null;
+                                location: string;
+                                order_type: string;
+                                first_delivered_at: number | null;
+                                /** @description Unix epoch seconds with a microsecond fraction */
+                                created_at: number;
+                                is_scan_order: boolean;
+                                total_scanned_area: number;
+                                go2scan: {
+                                    /** @description The link with its token: only in the answer that creates it */
+                                    link: string | null;
+                                    /** @description Unix epoch seconds with a microsecond fraction */
+                                    expires_at: number;
+                                    customer: {
+                                        name: string | null;
+                                        email: string | null;
+                                        phone: string | null;
+                                    } | null;
+                                    invitation_sent_at: number | null;
+                                    uploaded_at: number | null;
+                                } | null;
+                                external_id: string | null;
+                                add_info: string;
+                                style_template: {
+                                    /** @enum {string} */
+                                    style_template_id: "default" | "classic" | "blueprint" | "monochrome";
+                                    /** @enum {string} */
+                                    units: "metric" | "imperial";
+                                    label_language: string;
+                                    show_dimensions: boolean;
+                                } | null;
+                                product: {
+                                    package_type: string;
+                                    add_ons: string[];
+                                    over_limits: string[];
+                                    purchasable_add_ons: string[];
+                                };
+                            };
+                            address: {
+                                full_address: string;
+                                street: string;
+                                number: string | null;
+                                suite: string | null;
+                                city: string;
+                                state: string | null;
+                                postalCode: string | null;
+                                country: string;
+                                latitude: number | null;
+                                longitude: number | null;
+                            };
+                            /** @description Every key present; null when not bought; empty lists until delivered */
+                            delivery_assets: {
+                                listing_floorplans: {
+                                    jpg_urls: string[];
+                                    jpg_urls_dim: string[];
+                                    png_urls: string[];
+                                    png_urls_dim: string[];
+                                    svg_urls: string[];
+                                    svg_urls_dim: string[];
+                                    pdf_urls: string[];
+                                    pdf_urls_dim: string[];
+                                    zip_urls: string[];
+                                    zip_urls_dim: string[];
+                                } | null;
+                                home_report: {
+                                    pdf_urls: string[];
+                                } | null;
+                                tour: {
+                                    link: string | null;
+                                    mls_compliance_link: string | null;
+                                    type: string;
+                                } | null;
+                                floorplans_3d: {
+                                    gltf_urls: string[];
+                                    viewer_url: string | null;
+                                } | null;
+                                video_3d: {
+                                    mp4_urls: string[];
+                                } | null;
+                                gla_package: {
+                                    pdf_urls: string[];
+                                    json_urls: string[];
+                                } | null;
+                                snapshot: {
+                                    image_urls: string[];
+                                    pdf_urls: string[];
+                                } | null;
+                                property_data: {
+                                    json_urls: string[];
+                                } | null;
+                                cad_files: {
+                                    dxf_urls: string[];
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            validation_error: {
+                                body_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                query_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                path_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                            };
+                        } | {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{order_id}/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List all change requests of order */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    order_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pagination: {
+                                has_more: boolean;
+                                limit: number;
+                                next_offset: number;
+                                previous_offset: number;
+                            };
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                order_id: string;
+                                /** @enum {string} */
+                                status: "Open" | "Done";
+                                message: string;
+                                /** @enum {string} */
+                                product_type: "products_2d" | "products_3d" | "tour";
+                                attachment_urls: string[];
+                                created_by: string;
+                                /** @description Unix epoch seconds with a microsecond fraction */
+                                created_at: number;
+                                resolved_at: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            validation_error: {
+                                body_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                query_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                path_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                            };
+                        } | {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add new change request for an order
+         * @description Only on Ready orders (409 otherwise). The order moves to Fixing; when the fix is delivered the request is Done and the order Ready.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    order_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        message: string;
+                        /** @enum {string} */
+                        product_type?: "products_2d" | "products_3d" | "tour";
+                        attachment_urls?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            order_id: string;
+                            /** @enum {string} */
+                            status: "Open" | "Done";
+                            message: string;
+                            /** @enum {string} */
+                            product_type: "products_2d" | "products_3d" | "tour";
+                            attachment_urls: string[];
+                            created_by: string;
+                            /** @description Unix epoch seconds with a microsecond fraction */
+                            created_at: number;
+                            resolved_at: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            validation_error: {
+                                body_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                query_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                path_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                            };
+                        } | {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{order_id}/change-requests/{change_request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get change request by ID */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    order_id: string;
+                    change_request_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            order_id: string;
+                            /** @enum {string} */
+                            status: "Open" | "Done";
+                            message: string;
+                            /** @enum {string} */
+                            product_type: "products_2d" | "products_3d" | "tour";
+                            attachment_urls: string[];
+                            created_by: string;
+                            /** @description Unix epoch seconds with a microsecond fraction */
+                            created_at: number;
+                            resolved_at: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            validation_error: {
+                                body_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                query_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                path_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                            };
+                        } | {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{order_id}/combined-pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get combined PDF document
+         * @description Every 2D floor plan page, then the reports bought, as one PDF. 409 until the order is delivered.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    order_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The PDF document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            validation_error: {
+                                body_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                query_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                path_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                            };
+                        } | {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{order_id}/post-purchase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upgrade order
+         * @description Buys a higher package and/or add-ons. On a Ready order the new products are delivered later (`delivery_type` `update`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    order_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        package_type: ("base" | "plus" | "plus_3d") | null;
+                        add_ons: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            info: {
+                                /** @enum {string} */
+                                status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
+                                created_by: string;
+                                owner_email: string | null;
+                                location: string;
+                                order_type: string;
+                                first_delivered_at: number | null;
+                                /** @description Unix epoch seconds with a microsecond fraction */
+                                created_at: number;
+                                is_scan_order: boolean;
+                                total_scanned_area: number;
+                                go2scan: {
+                                    /** @description The link with its token: only in the answer that creates it */
+                                    link: string | null;
+                                    /** @description Unix epoch seconds with a microsecond fraction */
+                                    expires_at: number;
+                                    customer: {
+                                        name: string | null;
+                                        email: string | null;
+                                        phone: string | null;
+                                    } | null;
+                                    invitation_sent_at: number | null;
+                                    uploaded_at: number | null;
+                                } | null;
+                                external_id: string | null;
+                                add_info: string;
+                                style_template: {
+                                    /** @enum {string} */
+                                    style_template_id: "default" | "classic" | "blueprint" | "monochrome";
+                                    /** @enum {string} */
+                                    units: "metric" | "imperial";
+                                    label_language: string;
+                                    show_dimensions: boolean;
+                                } | null;
+                                product: {
+                                    package_type: string;
+                                    add_ons: string[];
+                                    over_limits: string[];
+                                    purchasable_add_ons: string[];
+                                };
+                            };
+                            address: {
+                                full_address: string;
+                                street: string;
+                                number: string | null;
+                                suite: string | null;
+                                city: string;
+                                state: string | null;
+                                postalCode: string | null;
+                                country: string;
+                                latitude: number | null;
+                                longitude: number | null;
+                            };
+                            /** @description Every key present; null when not bought; empty lists until delivered */
+                            delivery_assets: {
+                                listing_floorplans: {
+                                    jpg_urls: string[];
+                                    jpg_urls_dim: string[];
+                                    png_urls: string[];
+                                    png_urls_dim: string[];
+                                    svg_urls: string[];
+                                    svg_urls_dim: string[];
+                                    pdf_urls: string[];
+                                    pdf_urls_dim: string[];
+                                    zip_urls: string[];
+                                    zip_urls_dim: string[];
+                                } | null;
+                                home_report: {
+                                    pdf_urls: string[];
+                                } | null;
+                                tour: {
+                                    link: string | null;
+                                    mls_compliance_link: string | null;
+                                    type: string;
+                                } | null;
+                                floorplans_3d: {
+                                    gltf_urls: string[];
+                                    viewer_url: string | null;
+                                } | null;
+                                video_3d: {
+                                    mp4_urls: string[];
+                                } | null;
+                                gla_package: {
+                                    pdf_urls: string[];
+                                    json_urls: string[];
+                                } | null;
+                                snapshot: {
+                                    image_urls: string[];
+                                    pdf_urls: string[];
+                                } | null;
+                                property_data: {
+                                    json_urls: string[];
+                                } | null;
+                                cad_files: {
+                                    dxf_urls: string[];
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            validation_error: {
+                                body_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                query_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                path_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                            };
+                        } | {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{order_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-deliver order with styling options
+         * @description Only on Ready orders. The 2D products are produced again with the new style and delivered as an `update`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    order_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        style_template_id?: "default" | "classic" | "blueprint" | "monochrome";
+                        add_info?: string;
+                        /** @enum {string} */
+                        units?: "metric" | "imperial";
+                        label_language?: string;
+                        show_dimensions?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            info: {
+                                /** @enum {string} */
+                                status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
+                                created_by: string;
+                                owner_email: string | null;
+                                location: string;
+                                order_type: string;
+                                first_delivered_at: number | null;
+                                /** @description Unix epoch seconds with a microsecond fraction */
+                                created_at: number;
+                                is_scan_order: boolean;
+                                total_scanned_area: number;
+                                go2scan: {
+                                    /** @description The link with its token: only in the answer that creates it */
+                                    link: string | null;
+                                    /** @description Unix epoch seconds with a microsecond fraction */
+                                    expires_at: number;
+                                    customer: {
+                                        name: string | null;
+                                        email: string | null;
+                                        phone: string | null;
+                                    } | null;
+                                    invitation_sent_at: number | null;
+                                    uploaded_at: number | null;
+                                } | null;
+                                external_id: string | null;
+                                add_info: string;
+                                style_template: {
+                                    /** @enum {string} */
+                                    style_template_id: "default" | "classic" | "blueprint" | "monochrome";
+                                    /** @enum {string} */
+                                    units: "metric" | "imperial";
+                                    label_language: string;
+                                    show_dimensions: boolean;
+                                } | null;
+                                product: {
+                                    package_type: string;
+                                    add_ons: string[];
+                                    over_limits: string[];
+                                    purchasable_add_ons: string[];
+                                };
+                            };
+                            address: {
+                                full_address: string;
+                                street: string;
+                                number: string | null;
+                                suite: string | null;
+                                city: string;
+                                state: string | null;
+                                postalCode: string | null;
+                                country: string;
+                                latitude: number | null;
+                                longitude: number | null;
+                            };
+                            /** @description Every key present; null when not bought; empty lists until delivered */
+                            delivery_assets: {
+                                listing_floorplans: {
+                                    jpg_urls: string[];
+                                    jpg_urls_dim: string[];
+                                    png_urls: string[];
+                                    png_urls_dim: string[];
+                                    svg_urls: string[];
+                                    svg_urls_dim: string[];
+                                    pdf_urls: string[];
+                                    pdf_urls_dim: string[];
+                                    zip_urls: string[];
+                                    zip_urls_dim: string[];
+                                } | null;
+                                home_report: {
+                                    pdf_urls: string[];
+                                } | null;
+                                tour: {
+                                    link: string | null;
+                                    mls_compliance_link: string | null;
+                                    type: string;
+                                } | null;
+                                floorplans_3d: {
+                                    gltf_urls: string[];
+                                    viewer_url: string | null;
+                                } | null;
+                                video_3d: {
+                                    mp4_urls: string[];
+                                } | null;
+                                gla_package: {
+                                    pdf_urls: string[];
+                                    json_urls: string[];
+                                } | null;
+                                snapshot: {
+                                    image_urls: string[];
+                                    pdf_urls: string[];
+                                } | null;
+                                property_data: {
+                                    json_urls: string[];
+                                } | null;
+                                cad_files: {
+                                    dxf_urls: string[];
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            validation_error: {
+                                body_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                query_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                path_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                            };
+                        } | {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a draft order
+         * @description A draft assigned to `owner_email` (a user of the company), who scans it in the app. Status Draft; fires `moved_to_draft`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        street: string;
+                        suite?: string | null;
+                        city: string;
+                        state?: string | null;
+                        country: string;
+                        postalCode?: string | null;
+                        info?: string | null;
+                        latitude?: number | null;
+                        longitude?: number | null;
+                        external_id?: string | null;
+                        /** Format: email */
+                        owner_email: string;
+                        package_type?: ("base" | "plus" | "plus_3d") | null;
+                        add_ons?: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[] | null;
+                        order_preferences?: {
+                            [key: string]: unknown;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            info: {
+                                /** @enum {string} */
+                                status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
+                                created_by: string;
+                                owner_email: string | null;
+                                location: string;
+                                order_type: string;
+                                first_delivered_at: number | null;
+                                /** @description Unix epoch seconds with a microsecond fraction */
+                                created_at: number;
+                                is_scan_order: boolean;
+                                total_scanned_area: number;
+                                go2scan: {
+                                    /** @description The link with its token: only in the answer that creates it */
+                                    link: string | null;
+                                    /** @description Unix epoch seconds with a microsecond fraction */
+                                    expires_at: number;
+                                    customer: {
+                                        name: string | null;
+                                        email: string | null;
+                                        phone: string | null;
+                                    } | null;
+                                    invitation_sent_at: number | null;
+                                    uploaded_at: number | null;
+                                } | null;
+                                external_id: string | null;
+                                add_info: string;
+                                style_template: {
+                                    /** @enum {string} */
+                                    style_template_id: "default" | "classic" | "blueprint" | "monochrome";
+                                    /** @enum {string} */
+                                    units: "metric" | "imperial";
+                                    label_language: string;
+                                    show_dimensions: boolean;
+                                } | null;
+                                product: {
+                                    package_type: string;
+                                    add_ons: string[];
+                                    over_limits: string[];
+                                    purchasable_add_ons: string[];
+                                };
+                            };
+                            address: {
+                                full_address: string;
+                                street: string;
+                                number: string | null;
+                                suite: string | null;
+                                city: string;
+                                state: string | null;
+                                postalCode: string | null;
+                                country: string;
+                                latitude: number | null;
+                                longitude: number | null;
+                            };
+                            /** @description Every key present; null when not bought; empty lists until delivered */
+                            delivery_assets: {
+                                listing_floorplans: {
+                                    jpg_urls: string[];
+                                    jpg_urls_dim: string[];
+                                    png_urls: string[];
+                                    png_urls_dim: string[];
+                                    svg_urls: string[];
+                                    svg_urls_dim: string[];
+                                    pdf_urls: string[];
+                                    pdf_urls_dim: string[];
+                                    zip_urls: string[];
+                                    zip_urls_dim: string[];
+                                } | null;
+                                home_report: {
+                                    pdf_urls: string[];
+                                } | null;
+                                tour: {
+                                    link: string | null;
+                                    mls_compliance_link: string | null;
+                                    type: string;
+                                } | null;
+                                floorplans_3d: {
+                                    gltf_urls: string[];
+                                    viewer_url: string | null;
+                                } | null;
+                                video_3d: {
+                                    mp4_urls: string[];
+                                } | null;
+                                gla_package: {
+                                    pdf_urls: string[];
+                                    json_urls: string[];
+                                } | null;
+                                snapshot: {
+                                    image_urls: string[];
+                                    pdf_urls: string[];
+                                } | null;
+                                property_data: {
+                                    json_urls: string[];
+                                } | null;
+                                cad_files: {
+                                    dxf_urls: string[];
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            validation_error: {
+                                body_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                query_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                path_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                            };
+                        } | {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/draft/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a draft order
+         * @description Only in status Draft (409 otherwise). The order is gone from every read.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    order_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            validation_error: {
+                                body_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                query_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                path_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                            };
+                        } | {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Update a draft order
+         * @description Same body as creation; omitted optional fields keep their value. Only in status Draft (409 otherwise).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    order_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        street: string;
+                        suite?: string | null;
+                        city: string;
+                        state?: string | null;
+                        country: string;
+                        postalCode?: string | null;
+                        info?: string | null;
+                        latitude?: number | null;
+                        longitude?: number | null;
+                        external_id?: string | null;
+                        /** Format: email */
+                        owner_email: string;
+                        package_type?: ("base" | "plus" | "plus_3d") | null;
+                        add_ons?: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[] | null;
+                        order_preferences?: {
+                            [key: string]: unknown;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            info: {
+                                /** @enum {string} */
+                                status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
+                                created_by: string;
+                                owner_email: string | null;
+                                location: string;
+                                order_type: string;
+                                first_delivered_at: number | null;
+                                /** @description Unix epoch seconds with a microsecond fraction */
+                                created_at: number;
+                                is_scan_order: boolean;
+                                total_scanned_area: number;
+                                go2scan: {
+                                    /** @description The link with its token: only in the answer that creates it */
+                                    link: string | null;
+                                    /** @description Unix epoch seconds with a microsecond fraction */
+                                    expires_at: number;
+                                    customer: {
+                                        name: string | null;
+                                        email: string | null;
+                                        phone: string | null;
+                                    } | null;
+                                    invitation_sent_at: number | null;
+                                    uploaded_at: number | null;
+                                } | null;
+                                external_id: string | null;
+                                add_info: string;
+                                style_template: {
+                                    /** @enum {string} */
+                                    style_template_id: "default" | "classic" | "blueprint" | "monochrome";
+                                    /** @enum {string} */
+                                    units: "metric" | "imperial";
+                                    label_language: string;
+                                    show_dimensions: boolean;
+                                } | null;
+                                product: {
+                                    package_type: string;
+                                    add_ons: string[];
+                                    over_limits: string[];
+                                    purchasable_add_ons: string[];
+                                };
+                            };
+                            address: {
+                                full_address: string;
+                                street: string;
+                                number: string | null;
+                                suite: string | null;
+                                city: string;
+                                state: string | null;
+                                postalCode: string | null;
+                                country: string;
+                                latitude: number | null;
+                                longitude: number | null;
+                            };
+                            /** @description Every key present; null when not bought; empty lists until delivered */
+                            delivery_assets: {
+                                listing_floorplans: {
+                                    jpg_urls: string[];
+                                    jpg_urls_dim: string[];
+                                    png_urls: string[];
+                                    png_urls_dim: string[];
+                                    svg_urls: string[];
+                                    svg_urls_dim: string[];
+                                    pdf_urls: string[];
+                                    pdf_urls_dim: string[];
+                                    zip_urls: string[];
+                                    zip_urls_dim: string[];
+                                } | null;
+                                home_report: {
+                                    pdf_urls: string[];
+                                } | null;
+                                tour: {
+                                    link: string | null;
+                                    mls_compliance_link: string | null;
+                                    type: string;
+                                } | null;
+                                floorplans_3d: {
+                                    gltf_urls: string[];
+                                    viewer_url: string | null;
+                                } | null;
+                                video_3d: {
+                                    mp4_urls: string[];
+                                } | null;
+                                gla_package: {
+                                    pdf_urls: string[];
+                                    json_urls: string[];
+                                } | null;
+                                snapshot: {
+                                    image_urls: string[];
+                                    pdf_urls: string[];
+                                } | null;
+                                property_data: {
+                                    json_urls: string[];
+                                } | null;
+                                cad_files: {
+                                    dxf_urls: string[];
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            validation_error: {
+                                body_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                query_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                path_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                            };
+                        } | {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/orders/go2scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a GoToScan order
+         * @description A New order with a single-use link (valid 30 days) for the homeowner to upload a scan; `customer.email` gets an invitation unless `send_invitation` is false. The link (`info.go2scan.link`) appears only in this answer.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        street: string;
+                        suite?: string | null;
+                        city: string;
+                        state?: string | null;
+                        country: string;
+                        postalCode?: string | null;
+                        info?: string | null;
+                        latitude?: number | null;
+                        longitude?: number | null;
+                        external_id?: string | null;
+                        owner_email?: string | null;
+                        package_type?: ("base" | "plus" | "plus_3d") | null;
+                        add_ons?: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[] | null;
+                        order_preferences?: {
+                            [key: string]: unknown;
+                        } | null;
+                        customer?: {
+                            name?: string | null;
+                            email?: string | null;
+                            phone?: string | null;
+                        } | null;
+                        send_invitation?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            info: {
+                                /** @enum {string} */
+                                status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
+                                created_by: string;
+                                owner_email: string | null;
+                                location: string;
+                                order_type: string;
+                                first_delivered_at: number | null;
+                                /** @description Unix epoch seconds with a microsecond fraction */
+                                created_at: number;
+                                is_scan_order: boolean;
+                                total_scanned_area: number;
+                                go2scan: {
+                                    /** @description The link with its token: only in the answer that creates it */
+                                    link: string | null;
+                                    /** @description Unix epoch seconds with a microsecond fraction */
+                                    expires_at: number;
+                                    customer: {
+                                        name: string | null;
+                                        email: string | null;
+                                        phone: string | null;
+                                    } | null;
+                                    invitation_sent_at: number | null;
+                                    uploaded_at: number | null;
+                                } | null;
+                                external_id: string | null;
+                                add_info: string;
+                                style_template: {
+                                    /** @enum {string} */
+                                    style_template_id: "default" | "classic" | "blueprint" | "monochrome";
+                                    /** @enum {string} */
+                                    units: "metric" | "imperial";
+                                    label_language: string;
+                                    show_dimensions: boolean;
+                                } | null;
+                                product: {
+                                    package_type: string;
+                                    add_ons: string[];
+                                    over_limits: string[];
+                                    purchasable_add_ons: string[];
+                                };
+                            };
+                            address: {
+                                full_address: string;
+                                street: string;
+                                number: string | null;
+                                suite: string | null;
+                                city: string;
+                                state: string | null;
+                                postalCode: string | null;
+                                country: string;
+                                latitude: number | null;
+                                longitude: number | null;
+                            };
+                            /** @description Every key present; null when not bought; empty lists until delivered */
+                            delivery_assets: {
+                                listing_floorplans: {
+                                    jpg_urls: string[];
+                                    jpg_urls_dim: string[];
+                                    png_urls: string[];
+                                    png_urls_dim: string[];
+                                    svg_urls: string[];
+                                    svg_urls_dim: string[];
+                                    pdf_urls: string[];
+                                    pdf_urls_dim: string[];
+                                    zip_urls: string[];
+                                    zip_urls_dim: string[];
+                                } | null;
+                                home_report: {
+                                    pdf_urls: string[];
+                                } | null;
+                                tour: {
+                                    link: string | null;
+                                    mls_compliance_link: string | null;
+                                    type: string;
+                                } | null;
+                                floorplans_3d: {
+                                    gltf_urls: string[];
+                                    viewer_url: string | null;
+                                } | null;
+                                video_3d: {
+                                    mp4_urls: string[];
+                                } | null;
+                                gla_package: {
+                                    pdf_urls: string[];
+                                    json_urls: string[];
+                                } | null;
+                                snapshot: {
+                                    image_urls: string[];
+                                    pdf_urls: string[];
+                                } | null;
+                                property_data: {
+                                    json_urls: string[];
+                                } | null;
+                                cad_files: {
+                                    dxf_urls: string[];
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            validation_error: {
+                                body_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                query_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                                path_params?: {
+                                    loc: (string | number)[];
+                                    msg: string;
+                                    type: string;
+                                }[];
+                            };
+                        } | {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;

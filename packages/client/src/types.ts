@@ -44,3 +44,25 @@ export type CreatedUser = ResponseOf<'/users', 'post'>;
 export type UpdateUserBody = BodyOf<'/users/{user_id}', 'patch'>;
 export type ChangePasswordBody = BodyOf<'/users/change-password', 'post'>;
 export type ResetPasswordBody = BodyOf<'/users/reset-password', 'post'>;
+
+// Orders
+export type Order = ResponseOf<'/orders/{id}', 'get'>;
+export type OrderInfo = Order['info'];
+export type OrderAddress = Order['address'];
+export type DeliveryAssets = Order['delivery_assets'];
+export type OrderListItem = ResponseOf<'/orders', 'get'>['items'][number];
+export type ListOrdersQuery = QueryOf<'/orders', 'get'>;
+export type OrderStatusFilter = NonNullable<ListOrdersQuery['status']>[number];
+export type CreateRedrawOrderBody = BodyOf<'/orders', 'post'>;
+export type UpgradeOrderBody = BodyOf<'/orders/{order_id}/post-purchase', 'post'>;
+export type RedeliverOrderBody = BodyOf<'/orders/{order_id}/redeliver', 'post'>;
+
+// Drafts and GoToScan
+export type CreateDraftBody = BodyOf<'/orders/draft', 'post'>;
+export type UpdateDraftBody = BodyOf<'/orders/draft/{order_id}', 'patch'>;
+export type CreateGo2ScanOrderBody = BodyOf<'/orders/go2scan', 'post'>;
+
+// Change requests
+export type ChangeRequest = ResponseOf<'/orders/{order_id}/change-requests/{change_request_id}', 'get'>;
+export type CreateChangeRequestBody = BodyOf<'/orders/{order_id}/change-requests', 'post'>;
+export type ListChangeRequestsQuery = QueryOf<'/orders/{order_id}/change-requests', 'get'>;
