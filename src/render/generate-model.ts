@@ -52,6 +52,8 @@ export interface GeneratedLayout {
   width: number;
   depth: number;
   levels: number[];
+  /** Where the hallway starts across the depth: the same on every floor, so stairs line up. */
+  hallTop: number;
 }
 
 /** Floors, footprint and levels for a total area (m²). */
@@ -66,7 +68,8 @@ function planBuilding(totalM2: number, rnd: () => number): GeneratedLayout {
   if (width < depth) [width, depth] = [depth, width];
   width = Math.max(width, floors > 1 ? 2 * ROOM_WITH_STAIRS_WIDTH : 4.4);
   const first = basement ? -1 : 0;
-  return { width, depth, levels: Array.from({ length: floors }, (_, i) => first + i) };
+  const hallTop = depth >= 7 ? snap((depth - HALL_WIDTH) * (0.4 + rnd() * 0.2)) : 0;
+  return { width, depth, levels: Array.from({ length: floors }, (_, i) => first + i), hallTop };
 }
 
 /** Splits `length` into `n` widths (each ≥ MIN_ROOM_WIDTH, the ends ≥ `endMin`) on the 5 cm grid. */
@@ -89,7 +92,7 @@ function planFloor(level: number, layout: GeneratedLayout, rnd: () => number, ke
   let n = 0;
   const id = () => `${key}-r${++n}`;
   const twoSided = D >= 7;
-  const top = twoSided ? snap((D - HALL_WIDTH) * (0.4 + rnd() * 0.2)) : 0;
+  const top = layout.hallTop;
   const hall: PlannedRoom = { id: id(), type: 'hallway', parent: null, x0: 0, y0: top, x1: W, y1: fix(top + HALL_WIDTH) };
   rooms.push(hall);
   const sides: Rect[] = twoSided

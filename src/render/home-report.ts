@@ -26,10 +26,8 @@ export function drawHomeReport(doc: PDFKit.PDFDocument, input: RenderInput): voi
   for (const floor of s.floors) {
     w.heading(`${floorName(floor.level, lang)} · ${formatArea(floor.areaM2, opts.units)}`);
     const rows = floor.rooms.map((r) => [roomLabel(r, lang), `${formatLength(r.widthM, opts.units)} × ${formatLength(r.depthM, opts.units)}`, formatArea(r.areaM2, opts.units)]);
-    rows.push([term('total', lang), '', formatArea(floor.areaM2, opts.units)]);
-    w.table([term('room', lang), '', term('area', lang)], rows, [0.5, 0.28, 0.22], true);
+    w.table([term('room', lang), '', term('area', lang)], rows, [0.5, 0.28, 0.22]);
   }
-  w.table([term('floor', lang), term('area', lang)], [...s.floors.map((f) => [floorName(f.level, lang), formatArea(f.areaM2, opts.units)]), [term('total', lang), formatArea(s.totalM2, opts.units)]], [0.6, 0.4], true);
   for (const floor of floorsInOrder(input.model)) {
     const box = addPage(doc, A4_PORTRAIT);
     drawSvg(doc, floorSvg(input.model, floor, opts, opts.showDimensions), box);

@@ -32,9 +32,9 @@ export class ReportWriter {
 
   heading(text: string): void {
     this.ensure(40);
-    this.y += 6;
-    this.doc.font(SANS_BOLD).fontSize(14).fillColor(INK).text(text, PAGE_MARGIN, this.y, { width: this.width, lineBreak: false });
-    this.y += 22;
+    this.y += 4;
+    this.doc.font(SANS_BOLD).fontSize(12).fillColor(INK).text(text, PAGE_MARGIN, this.y, { width: this.width, lineBreak: false });
+    this.y += 18;
   }
 
   paragraph(text: string): void {
@@ -62,16 +62,16 @@ export class ReportWriter {
    * The header repeats on each new page. The last row is bold when `totalRow` is set.
    */
   table(header: string[], rows: string[][], widths: number[], totalRow = false): void {
-    const rowHeight = 17;
+    const rowHeight = 14.5;
     const drawRow = (cells: string[], bold: boolean) => {
       let x = PAGE_MARGIN;
       cells.forEach((cell, i) => {
         const w = widths[i]! * this.width;
         this.doc
           .font(bold ? SANS_BOLD : SANS)
-          .fontSize(10)
+          .fontSize(9)
           .fillColor(INK)
-          .text(cell, x + 4, this.y + 4, { width: w - 8, align: i === 0 ? 'left' : 'right', lineBreak: false });
+          .text(cell, x + 4, this.y + 3.5, { width: w - 8, align: i === 0 ? 'left' : 'right', lineBreak: false });
         x += w;
       });
       this.y += rowHeight;
@@ -86,6 +86,6 @@ export class ReportWriter {
       }
       drawRow(row, totalRow && i === rows.length - 1);
     });
-    this.y += 10;
+    this.y += 6;
   }
 }
