@@ -13,6 +13,7 @@ import { healthRoutes } from './http/routes/health.js';
 import { integrateRoutes } from './http/routes/integrate/index.js';
 import { adminRoutes } from './http/routes/admin/index.js';
 import { webRoutes } from './http/routes/web/index.js';
+import { filesRoutes } from './http/routes/web/files.js';
 import { go2scanUploadRoutes } from './http/routes/web/go2scan-upload.js';
 import { localFileStorage, type FileStorage } from './storage/file-storage.js';
 import { createJobQueue } from './workers/job-queue.js';
@@ -77,5 +78,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
   await app.register(adminRoutes, { prefix: '/admin/v1', services, adminKeyHash: deps.adminKeyHash });
   await app.register(go2scanUploadRoutes, { services });
   await app.register(webRoutes, { services });
+  await app.register(filesRoutes, { services });
   return app as unknown as FastifyInstance & { services: Services };
 }

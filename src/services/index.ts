@@ -12,7 +12,7 @@ import { webhookOutboxFactory } from './webhooks/webhook-outbox.js';
 import { webhooksServiceFactory } from './webhooks/webhooks-service.js';
 import { orderEventsFactory } from './orders/order-events.js';
 import type { Deliverables } from './deliverables/deliverables-port.js';
-import { pendingDeliverables } from './deliverables/pending-deliverables.js';
+import { deliverablesServiceFactory } from './deliverables/deliverables-service.js';
 import { orderTransitionsFactory } from './orders/order-transitions.js';
 import { newOrderFactory } from './orders/new-order.js';
 import { ordersServiceFactory } from './orders/orders-service.js';
@@ -33,7 +33,7 @@ export function createServices(deps: ServiceDeps) {
   const users = usersServiceFactory({ ...deps, emails });
   const webhooks = webhooksServiceFactory(deps);
   const orderEvents = orderEventsFactory({ ...deps, webhookOutbox });
-  const deliverables: Deliverables = pendingDeliverables();
+  const deliverables = deliverablesServiceFactory(deps) satisfies Deliverables;
   const orderTransitions = orderTransitionsFactory({ ...deps, orderEvents });
   const newOrder = newOrderFactory(deps);
   const orders = ordersServiceFactory({ ...deps, deliverables, transitions: orderTransitions, newOrder });

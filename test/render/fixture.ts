@@ -33,3 +33,46 @@ export function areasInText(text: string): number[] {
   for (const m of text.matchAll(/(\d+(?:\.\d+)?)\s*(m²|sq ft)/g)) out.push(m[2] === 'm²' ? Number(m[1]) : Number(m[1]) / SQFT_PER_M2);
   return out;
 }
+
+/** Two rooms side by side in a 8 × 5 m outline, a door between them, a window, stairs to level 1. */
+export function smallModel(): FloorPlanModel {
+  return {
+    version: 1,
+    floors: [
+      {
+        level: 0,
+        below_grade: false,
+        height: 2.6,
+        outline: [[0, 0], [8, 0], [8, 5], [0, 5]],
+        rooms: [
+          { id: 'living', type: 'living_room', polygon: [[0, 0], [5, 0], [5, 5], [0, 5]] },
+          { id: 'kitchen', type: 'kitchen', name: 'Chef’s kitchen', polygon: [[5, 0], [8, 0], [8, 5], [5, 5]] },
+        ],
+        walls: [
+          { id: 'w-top', start: [0, 0], end: [8, 0], thickness: 0.3, exterior: true },
+          { id: 'w-right', start: [8, 0], end: [8, 5], thickness: 0.3, exterior: true },
+          { id: 'w-bottom', start: [8, 5], end: [0, 5], thickness: 0.3, exterior: true },
+          { id: 'w-left', start: [0, 5], end: [0, 0], thickness: 0.3, exterior: true },
+          { id: 'w-mid', start: [5, 0], end: [5, 5], thickness: 0.12, exterior: false },
+        ],
+        doors: [
+          { id: 'd1', wall_id: 'w-mid', offset: 2.5, width: 0.8 },
+          { id: 'd-entry', wall_id: 'w-bottom', offset: 6, width: 0.9 },
+        ],
+        windows: [{ id: 'win1', wall_id: 'w-top', offset: 2.5, width: 1.4 }],
+        stairs: [{ id: 's1', polygon: [[0.2, 0.2], [1.2, 0.2], [1.2, 3.0], [0.2, 3.0]], to_level: 1 }],
+      },
+      {
+        level: 1,
+        below_grade: false,
+        height: 2.5,
+        outline: [[0, 0], [8, 0], [8, 5], [0, 5]],
+        rooms: [{ id: 'bed', type: 'bedroom', polygon: [[0, 0], [8, 0], [8, 5], [0, 5]] }],
+        walls: [{ id: 'w1', start: [0, 0], end: [8, 0], thickness: 0.3, exterior: true }],
+        doors: [],
+        windows: [],
+        stairs: [{ id: 's1', polygon: [[0.2, 0.2], [1.2, 0.2], [1.2, 3.0], [0.2, 3.0]], to_level: 0 }],
+      },
+    ],
+  };
+}

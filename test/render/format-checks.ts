@@ -2,8 +2,11 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import yauzl from 'yauzl';
-import DxfParser from 'dxf-parser';
+import dxfParserModule, { type IDxf } from 'dxf-parser';
 import validator from 'gltf-validator';
+
+// dxf-parser's CommonJS build exports the class as the default; its typings only name it.
+const DxfParser = dxfParserModule as unknown as new () => { parseSync(text: string): IDxf | null };
 import sharp from 'sharp';
 
 export interface ParsedSvg {

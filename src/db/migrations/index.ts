@@ -5,12 +5,14 @@ import type { Migration } from './helpers.js';
 import { foundation } from './001-foundation.js';
 import { orders } from './002-orders.js';
 import { webhooks } from './003-webhooks.js';
+import { assets } from './004-assets.js';
 import { ordersProduction } from './005-orders-production.js';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
   '002-orders': orders,
   '003-webhooks': webhooks,
+  '004-assets': assets,
   '005-orders-production': ordersProduction,
 };
 

@@ -4,6 +4,7 @@ import type { Services } from '../../../services/index.js';
 import { adminAuth } from '../../plugins/admin-auth.js';
 import { adminCompaniesRoutes } from './companies.js';
 import { adminOrdersRoutes } from './orders.js';
+import { adminModelsRoutes } from './models.js';
 import { adminWebhooksRoutes } from './webhooks.js';
 import { adminMergeRequestsRoutes } from './merge-requests.js';
 import { adminResetRoutes } from './reset.js';
@@ -13,6 +14,7 @@ export const adminRoutes: FastifyPluginAsync<{ services: Services; adminKeyHash:
   await app.register(adminAuth, { adminKeyHash });
   await app.register(adminCompaniesRoutes, { services });
   await app.register(adminOrdersRoutes, { services });
+  await app.register(adminModelsRoutes, { services });
   await app.register(adminWebhooksRoutes, { services });
   await app.register(adminEmailsRoutes, { services });
   await app.register(adminMergeRequestsRoutes, { services });

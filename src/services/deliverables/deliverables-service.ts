@@ -1,0 +1,221 @@
+// Deliverables for real: each order gets a floor-plan model (generated from its id and scanned
+// area, or uploaded by the operator), production renders the bought products from it into stored
+// files, and reads show them as pre-signed URLs. Rendering and storing happen outside any
+// transaction; only the swap of the file rows is one.
+import crypto from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { DeliveredFileRow } from '../../db/tables/assets.js';
+import type { OrderRow } from '../../db/tables/orders.js';
+import type { Product } from '../../domain/catalog.js';
+import { randomBase62, sha256Hex } from '../../domain/clock.js';
+import { resolvedStyle } from '../../domain/order-style.js';
+import { ForbiddenError, NotFoundError, RequestValidationError } from '../../http/errors.js';
+import { FILE_PRODUCTS, STYLED_PRODUCTS, renderCombinedPdf, renderProducts } from '../../render/deliverable-files.js';
+import { generateModel } from '../../render/generate-model.js';
+import { languageOf } from '../../render/labels.js';
+import { modelProblems } from '../../render/model-validation.js';
+import type { FloorPlanModel } from '../../render/model.js';
+import { STYLE_TEMPLATES, type DrawOptions, type StyleTemplate } from '../../render/style.js';
+import { summarize, type RenderInput } from '../../render/summary.js';
+import type { ServiceDeps } from '../deps.js';
+import { ordersRepo } from '../orders/orders-repo.js';
+import { undeliveredAssets, type DeliveryAssets } from './deliverables-port.js';
+import { deliverablesRepo } from './deliverables-repo.js';
+import { signedPath, verifySignature } from './signed-urls.js';
+
+const SECRET_NAME = 'file_url_signing_secret';
+export const INVALID_LINK = 'This link is invalid or has expired.';
+
+export interface UploadedModelSummary {
+  order_id: string;
+  model_id: string;
+  source: 'uploaded';
+  floors: number;
+  rooms: number;
+  total_area_m2: number;
+}
+
+function drawOptionsFor(order: OrderRow): DrawOptions {
+  const style = resolvedStyle(order);
+  const template = (STYLE_TEMPLATES as readonly string[]).includes(style.style_template_id) ? (style.style_template_id as StyleTemplate) : 'default';
+  return { template, units: style.units, language: languageOf(style.label_language), showDimensions: style.show_dimensions, note: order.add_info };
+}
+
+function delivered(order: Pick<OrderRow, 'delivered_products'>): Product[] {
+  return JSON.parse(order.delivered_products) as Product[];
+}
+
+export function deliverablesServiceFactory({ db, clock, ids, config, files, log }: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'config' | 'files' | 'log'>) {
+  let secretPromise: Promise<string> | null = null;
+  const secret = (): Promise<string> => {
+    secretPromise ??= deliverablesRepo.serverSecret(db, SECRET_NAME, randomBase62(48)).catch((err: unknown) => {
+      secretPromise = null;
+      throw err;
+    });
+    return secretPromise;
+  };
+
+  /** The order's model: the stored one, or a generated one stored now (the first writer wins). */
+  async function ensureModel(order: OrderRow): Promise<FloorPlanModel> {
+    const stored = await deliverablesRepo.findModel(db, order.id);
+    if (stored) return JSON.parse(stored.model_json) as FloorPlanModel;
+    const now = clock.nowUs();
+    await deliverablesRepo.insertModelIfAbsent(db, {
+      order_id: order.id,
+      company_id: order.company_id,
+      model_id: order.model_id,
+      source: 'generated',
+      model_json: JSON.stringify(generateModel(order.id, order.total_scanned_area)),
+      style_json: null,
+      combined_key: null,
+      created_at: now,
+      updated_at: now,
+    });
+    return JSON.parse((await deliverablesRepo.findModel(db, order.id))!.model_json) as FloorPlanModel;
+  }
+
+  function renderInput(order: OrderRow, model: FloorPlanModel, opts: DrawOptions): RenderInput {
+    return { model, opts, property: { orderId: order.id, modelId: order.model_id, address: order.full_address } };
+  }
+
+  async function removeStored(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      const stillUsed = await deliverablesRepo.findFileByKey(db, key);
+      if (!stillUsed) await files.delete(key).catch((err: unknown) => log.warn({ key, err: (err as Error).message }, 'could not delete a replaced file'));
+    }
+  }
+
+  return {
+    async produce(order: OrderRow, products: Product[]): Promise<void> {
+      const model = await ensureModel(order);
+      const opts = drawOptionsFor(order);
+      const fileProducts = products.filter((p) => FILE_PRODUCTS.includes(p));
+      const rendered = await renderProducts(renderInput(order, model, opts), fileProducts);
+      const now = clock.nowUs();
+      const positions = new Map<string, number>();
+      // Content-addressed keys: a re-render of the same bytes lands on the same key, a new style on
+      // a new one, so a URL never points at a half-replaced file.
+      const rows: DeliveredFileRow[] = rendered.map((file) => {
+        const etag = crypto.createHash('sha256').update(file.data).digest('hex');
+        const slot = `${file.product}/${file.field}`;
+        const position = positions.get(slot) ?? 0;
+        positions.set(slot, position + 1);
+        return {
+          id: ids.uuid(),
+          order_id: order.id,
+          company_id: order.company_id,
+          product: file.product,
+          field: file.field,
+          name: file.name,
+          position,
+          storage_key: `deliverables/${order.id}/${etag.slice(0, 20)}/${file.name}`,
+          content_type: file.contentType,
+          size: file.data.length,
+          etag,
+          created_at: now,
+        };
+      });
+      await Promise.all(
+        rendered.map(async (file, i) => {
+          const key = rows[i]!.storage_key;
+          const existing = await files.stat(key);
+          if (!existing || existing.size !== file.data.length) await files.put(key, file.data);
+        }),
+      );
+      const dropped = await db.transaction().execute(async (tx) => {
+        const old = await deliverablesRepo.replaceFiles(tx, order.id, fileProducts, rows);
+        if (fileProducts.some((p) => STYLED_PRODUCTS.includes(p))) await deliverablesRepo.setStyle(tx, order.id, JSON.stringify(opts), now);
+        return old;
+      });
+      await removeStored(dropped);
+    },
+
+    async deliveryAssets(order: OrderRow): Promise<DeliveryAssets> {
+      const assets = undeliveredAssets(order);
+      const done = new Set(delivered(order));
+      const rows = await deliverablesRepo.listFiles(db, order.company_id, order.id);
+      const key = await secret();
+      const expires = Math.floor(clock.nowUs() / 1e6) + config.fileUrlTtlS;
+      for (const row of rows) {
+        const product = assets[row.product as Product];
+        if (!product || !done.has(row.product as Product)) continue;
+        const list = product[row.field];
+        if (Array.isArray(list)) list.push(`${config.publicUrl}${signedPath(key, row.storage_key, expires)}`);
+      }
+      if (assets.tour && done.has('tour')) {
+        assets.tour.link = `${config.publicUrl}/tour/${order.id}`;
+        assets.tour.mls_compliance_link = `${config.publicUrl}/tour/${order.id}?unbranded=1`;
+      }
+      if (assets.floorplans_3d && done.has('floorplans_3d')) assets.floorplans_3d.viewer_url = `${config.publicUrl}/tour/${order.id}/3d`;
+      return assets;
+    },
+
+    /** Floor plans then the bought reports, rendered once per model, style and delivered set. */
+    async combinedPdf(order: OrderRow): Promise<Readable | null> {
+      const done = delivered(order);
+      if (!done.includes('listing_floorplans')) return null;
+      const row = await deliverablesRepo.findModel(db, order.id);
+      if (!row) return null;
+      const styleJson = row.style_json ?? JSON.stringify(drawOptionsFor(order));
+      const version = sha256Hex(`${row.updated_at}\n${styleJson}\n${done.join(',')}`).slice(0, 20);
+      const key = `deliverables/${order.id}/combined/${version}.pdf`;
+      if (row.combined_key === key && (await files.stat(key))) return files.createReadStream(key);
+      const pdf = await renderCombinedPdf(renderInput(order, JSON.parse(row.model_json) as FloorPlanModel, JSON.parse(styleJson) as DrawOptions), done);
+      await files.put(key, pdf);
+      await deliverablesRepo.setCombinedKey(db, order.id, key);
+      if (row.combined_key && row.combined_key !== key) await files.delete(row.combined_key);
+      return Readable.from([pdf]);
+    },
+
+    /** The stored model of an order (null before production made one and none was uploaded). */
+    async model(order: Pick<OrderRow, 'id'>): Promise<FloorPlanModel | null> {
+      const row = await deliverablesRepo.findModel(db, order.id);
+      return row ? (JSON.parse(row.model_json) as FloorPlanModel) : null;
+    },
+
+    /** The operator's model for an order; production renders from it from now on. */
+    async uploadModel(orderId: string, model: FloorPlanModel): Promise<UploadedModelSummary> {
+      const order = await ordersRepo.findAny(db, orderId);
+      if (!order) throw new NotFoundError('Order not found.');
+      const problems = modelProblems(model);
+      if (problems.length) throw new RequestValidationError('body_params', problems);
+      const previous = await deliverablesRepo.findModel(db, order.id);
+      const now = clock.nowUs();
+      await deliverablesRepo.replaceModel(db, {
+        order_id: order.id,
+        company_id: order.company_id,
+        model_id: order.model_id,
+        source: 'uploaded',
+        model_json: JSON.stringify(model),
+        style_json: null,
+        combined_key: null,
+        created_at: now,
+        updated_at: now,
+      });
+      if (previous?.combined_key) await files.delete(previous.combined_key);
+      const s = summarize(model);
+      return {
+        order_id: order.id,
+        model_id: order.model_id,
+        source: 'uploaded',
+        floors: s.floors.length,
+        rooms: s.floors.reduce((n, f) => n + f.rooms.length, 0),
+        total_area_m2: Math.round(s.totalM2 * 100) / 100,
+      };
+    },
+
+    /** A stored file behind a signed URL; 403 for any bad or expired signature, saying nothing more. */
+    async signedFile(key: string, expires: string | undefined, sig: string | undefined): Promise<DeliveredFileRow> {
+      if (!verifySignature(await secret(), key, expires, sig, Math.floor(clock.nowUs() / 1e6))) throw new ForbiddenError(INVALID_LINK);
+      const row = await deliverablesRepo.findFileByKey(db, key);
+      if (!row || !(await files.stat(key))) throw new NotFoundError('This file no longer exists.');
+      return row;
+    },
+
+    openFile(key: string, range?: { start: number; end: number }): Readable {
+      return files.createReadStream(key, range);
+    },
+  };
+}
+
+export type DeliverablesService = ReturnType<typeof deliverablesServiceFactory>;
