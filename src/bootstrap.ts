@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import type { Storage } from './db/database.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import type { Services } from './services/index.js';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 export interface AdminKeyResolution {
   hash: string;
@@ -23,7 +23,19 @@ async function writeSettingOnce(storage: Storage, name: string, value: string): 
 }
 
 export async function migrate(storage: Storage): Promise<string[]> {
-  return migrateToLatest(storage.db as unknown as Kysely<unknown>, storage.dialect);
+  let schema: string | undefined;
+  if (storage.dialect === 'postgres') {
+    schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(storage.db)).rows[0]?.schema;
+  }
+  // Kysely's migrator lists the tables of every schema; one dropped meanwhile by another process
+  // (3F000) fails that listing though it has nothing to do with ours: try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateToLatest(storage.db as unknown as Kysely<unknown>, storage.dialect, schema);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '3F000' || attempt >= 5) throw err;
+    }
+  }
 }
 
 export async function resolveAdminKey(storage: Storage, config: Config): Promise<AdminKeyResolution> {

@@ -26,8 +26,12 @@ function provider(dialect: DialectName): MigrationProvider {
   };
 }
 
-export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: provider(dialect) });
+/**
+ * `schema`: where Kysely keeps its own bookkeeping tables. Give it on PostgreSQL: without it Kysely
+ * takes a `kysely_migration_lock` in any other schema of the database for its own.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: provider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

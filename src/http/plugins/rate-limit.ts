@@ -72,9 +72,10 @@ if tokens >= 1 then
   tokens = tokens - 1
   allowed = 1
 end
-redis.call('HSET', KEYS[1], 't', tostring(tokens), 'ts', tostring(ts))
+-- %.17g: Lua's tostring keeps only 14 digits, too few for epoch milliseconds with a fraction.
+redis.call('HSET', KEYS[1], 't', string.format('%.17g', tokens), 'ts', string.format('%.17g', ts))
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate) + 1000)
-return {allowed, tostring(tokens)}
+return {allowed, string.format('%.17g', tokens)}
 `;
 
 type RedisWithTake = Redis & { casaTakeToken(key: string, rate: string, burst: string, now: string): Promise<[number, string]> };

@@ -6,17 +6,13 @@ import type { ServiceDeps } from '../deps.js';
 const KEPT_TABLES = new Set(['server_settings', 'kysely_migration', 'kysely_migration_lock']);
 
 export function dataResetServiceFactory({ db, dialect }: Pick<ServiceDeps, 'db' | 'dialect'>) {
+  /** The tables of this database (this schema on PostgreSQL), without the kept ones. */
   async function dataTables(): Promise<string[]> {
-    const tables = await db.introspection.getTables();
-    let schema: string | undefined;
-    if (dialect === 'postgres') {
-      const row = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-      schema = row.rows[0]?.schema;
-    }
-    return tables
-      .filter((t) => !t.isView && !KEPT_TABLES.has(t.name) && (schema === undefined || t.schema === schema))
-      .map((t) => t.name)
-      .sort();
+    const rows =
+      dialect === 'postgres'
+        ? (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db)).rows
+        : (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)).rows;
+    return rows.map((r) => r.name).filter((name) => !KEPT_TABLES.has(name)).sort();
   }
 
   return {
