@@ -23,9 +23,14 @@ export interface UserListFilter {
   officeId?: string;
 }
 
+/** What the user item shows: lists never read password hashes. */
+const LISTED_COLUMNS = ['id', 'office_id', 'email', 'name', 'surname', 'role', 'email_confirmed', 'created_at'] as const;
+
+export type ListedUserRow = Pick<UserRow, (typeof LISTED_COLUMNS)[number]>;
+
 export const usersRepo = {
-  async list(db: Db, companyId: string, page: Page, filter: UserListFilter = {}): Promise<UserRow[]> {
-    let q = db.selectFrom('users').selectAll().where('company_id', '=', companyId);
+  async list(db: Db, companyId: string, page: Page, filter: UserListFilter = {}): Promise<ListedUserRow[]> {
+    let q = db.selectFrom('users').select(LISTED_COLUMNS).where('company_id', '=', companyId);
     if (filter.roles && filter.roles.length > 0) q = q.where('role', 'in', filter.roles);
     if (filter.officeId) q = q.where('office_id', '=', filter.officeId);
     return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).offset(page.offset).execute();

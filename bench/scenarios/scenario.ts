@@ -1,0 +1,30 @@
+// What a benchmark scenario is: data seeded into a fresh server, and the one request to measure.
+import type { Config } from '../../src/config.js';
+import type { Storage } from '../../src/db/database.js';
+import type { Services } from '../../src/services/index.js';
+
+export interface BenchContext {
+  storage: Storage;
+  services: Services;
+  config: Config;
+}
+
+export interface BenchRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Path with query string, e.g. `/api/integrate/v3/users?limit=20`. */
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface Scenario {
+  /** Short, kebab-case; `npm run bench -- <name>` runs only the scenarios named. */
+  name: string;
+  description: string;
+  /**
+   * Seeds the fresh database (through services or bulk inserts) and returns the request to
+   * measure. The bench answers the same request from memory on a bare Fastify route, so only
+   * read-only requests compare fairly.
+   */
+  prepare(ctx: BenchContext): Promise<BenchRequest>;
+}

@@ -1,0 +1,32 @@
+// GET /users?limit=20 for a company with 1,000 users.
+import crypto from 'node:crypto';
+import type { Scenario } from './scenario.js';
+
+const USERS = 1000;
+const ROLES = ['User', 'Collaborator', 'Manager'] as const;
+
+export const usersList: Scenario = {
+  name: 'users-list',
+  description: `GET /users?limit=20, company with ${USERS.toLocaleString('en')} users`,
+  async prepare({ storage, services }) {
+    const company = await services.company.create({ name: 'Bench Realty', manager_email: 'manager@bench.example', manager_password: 'bench-password-1' });
+    const officeId = company.company.main_office_id;
+    const start = services.deps.clock.nowUs() - USERS * 1_000_000;
+    const rows = Array.from({ length: USERS - 1 }, (_, i) => ({
+      id: crypto.randomUUID(),
+      company_id: company.company.id,
+      office_id: officeId,
+      email: `user${i}@bench.example`,
+      name: i % 3 === 0 ? null : `Name${i}`,
+      surname: i % 3 === 0 ? null : `Surname${i}`,
+      role: ROLES[i % ROLES.length]!,
+      email_confirmed: i % 5 === 0 ? 0 : 1,
+      password_hash: null,
+      created_at: start + i * 1_000_000,
+    }));
+    await storage.db.transaction().execute(async (tx) => {
+      for (let i = 0; i < rows.length; i += 100) await tx.insertInto('users').values(rows.slice(i, i + 100)).execute();
+    });
+    return { method: 'GET', path: '/api/integrate/v3/users?limit=20', headers: { 'api-key': company.api_key } };
+  },
+};
