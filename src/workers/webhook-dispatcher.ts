@@ -16,9 +16,10 @@ import { startLoop, type WorkerLoop } from './loop.js';
 
 export const USER_AGENT = `casa-integrate/${VERSION}`;
 const PRUNE_EVERY_US = 3600 * 1e6;
+const FLUSH_AFTER_MS = 20;
 
 export interface DispatcherOptions {
-  /** Deliveries claimed (and sent concurrently) per round. */
+  /** Deliveries claimed per round, and the most attempts in flight at once. */
   batchSize?: number;
   /** Poll interval when idle. */
   intervalMs?: number;
@@ -91,25 +92,93 @@ export function createWebhookDispatcher(
     };
   }
 
-  async function dispatchOnce(): Promise<number> {
+  async function pruneWhenDue(now: number): Promise<void> {
+    if (now - lastPruneUs < PRUNE_EVERY_US) return;
+    lastPruneUs = now;
+    await deps.webhooks.prune();
+  }
+
+  async function claim(limit: number): Promise<{ delivery: WebhookDeliveryRow; secrets: string[] }[]> {
     const now = clock.nowUs();
-    if (now - lastPruneUs >= PRUNE_EVERY_US) {
-      lastPruneUs = now;
-      await deps.webhooks.prune();
-    }
-    const claimed = await webhookDeliveriesRepo.claim(db, dialect, { now, limit: batchSize, leaseUntil: now + leaseUs, owner });
-    if (claimed.length === 0) return 0;
+    await pruneWhenDue(now);
+    const claimed = await webhookDeliveriesRepo.claim(db, dialect, { now, limit, leaseUntil: now + leaseUs, owner });
+    if (claimed.length === 0) return [];
     const secretRows = await webhookSecretsRepo.findMany(db, [...new Set(claimed.map((d) => d.company_id))]);
     const secretsByCompany = new Map(secretRows.map((r) => [r.company_id, activeSecrets(r, now)]));
-    const results = await Promise.all(
-      claimed.map((d) => {
-        const secrets = secretsByCompany.get(d.company_id);
-        // The outbox creates the secret with the first delivery; a missing one is a broken database.
-        if (!secrets) throw new Error(`no webhook secret for company ${d.company_id}`);
-        return attempt(d, secrets);
-      }),
-    );
+    return claimed.map((delivery) => {
+      const secrets = secretsByCompany.get(delivery.company_id);
+      // The outbox creates the secret with the first delivery; a missing one is a broken database.
+      if (!secrets) throw new Error(`no webhook secret for company ${delivery.company_id}`);
+      return { delivery, secrets };
+    });
+  }
+
+  /** One round: claim a batch, send it, record every result in one transaction. */
+  async function dispatchOnce(): Promise<number> {
+    const claimed = await claim(batchSize);
+    const results = await Promise.all(claimed.map(({ delivery, secrets }) => attempt(delivery, secrets)));
     await webhookDeliveriesRepo.recordResults(db, results);
+    return claimed.length;
+  }
+
+  // The running loop keeps up to `batchSize` attempts in flight and claims again as soon as half
+  // are done, so one slow receiver never holds back the others; results are written in batches.
+  let inFlight = 0;
+  let slotFreed: (() => void) | null = null;
+  let unrecorded: AttemptResult[] = [];
+  let recording: Promise<void> | null = null;
+
+  function flushResults(): Promise<void> {
+    if (recording || unrecorded.length === 0) return recording ?? Promise.resolve();
+    recording = (async () => {
+      try {
+        while (unrecorded.length) {
+          const batch = unrecorded;
+          unrecorded = [];
+          await webhookDeliveriesRepo.recordResults(db, batch).catch((err: unknown) => log.error({ err }, 'recording webhook attempts failed'));
+        }
+      } finally {
+        // Cleared in the same step that saw the queue empty, so no result is left behind.
+        recording = null;
+      }
+    })();
+    return recording;
+  }
+
+  // Each write is a commit (an fsync on SQLite): results are gathered for a moment, or until
+  // a quarter batch is ready, and written together.
+  let flushTimer: NodeJS.Timeout | null = null;
+  function scheduleFlush(): void {
+    if (unrecorded.length >= batchSize / 4 || inFlight <= 1) {
+      if (flushTimer) clearTimeout(flushTimer);
+      flushTimer = null;
+      void flushResults();
+    } else {
+      flushTimer ??= setTimeout(() => {
+        flushTimer = null;
+        void flushResults();
+      }, FLUSH_AFTER_MS);
+    }
+  }
+
+  async function tick(): Promise<number> {
+    // Claim when half the slots are free: one claim (a write) serves many deliveries.
+    while (inFlight > batchSize / 2) await new Promise<void>((resolve) => (slotFreed = resolve));
+    const claimed = await claim(batchSize - inFlight);
+    for (const { delivery, secrets } of claimed) {
+      inFlight++;
+      void attempt(delivery, secrets)
+        .then((result) => {
+          unrecorded.push(result);
+          scheduleFlush();
+        })
+        .catch((err: unknown) => log.error({ err }, 'webhook attempt failed'))
+        .finally(() => {
+          inFlight--;
+          slotFreed?.();
+          slotFreed = null;
+        });
+    }
     return claimed.length;
   }
 
@@ -124,13 +193,16 @@ export function createWebhookDispatcher(
       loop ??= startLoop({
         name: 'webhooks',
         intervalMs: opts.intervalMs ?? 50,
-        tick: dispatchOnce,
+        tick,
         onError: (err) => log.error({ err }, 'webhook dispatch failed'),
       });
       return loop;
     },
     async close() {
       await loop?.stop();
+      while (inFlight > 0) await new Promise<void>((resolve) => (slotFreed = resolve));
+      if (flushTimer) clearTimeout(flushTimer);
+      await flushResults();
       await sender.close();
     },
   };
