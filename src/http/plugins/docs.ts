@@ -4,8 +4,28 @@ import scalar from '@scalar/fastify-api-reference';
 import type { FastifyInstance } from 'fastify';
 import { VERSION } from '../../version.js';
 
+type OpenApiWithTags = { tags?: { name: string }[]; paths?: Record<string, Record<string, { tags?: string[] }>> };
+
+/** Every tag an operation uses is declared at the top, in first-use order after the fixed ones. */
+function declareUsedTags<T extends OpenApiWithTags>(doc: T): T {
+  const tags = [...(doc.tags ?? [])];
+  const declared = new Set(tags.map((t) => t.name));
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(item)) {
+      for (const name of op?.tags ?? []) {
+        if (!declared.has(name)) {
+          declared.add(name);
+          tags.push({ name });
+        }
+      }
+    }
+  }
+  return { ...doc, tags };
+}
+
 export async function registerDocs(app: FastifyInstance, publicUrl: string): Promise<void> {
   await app.register(swagger, {
+    transformObject: (document) => ('openapiObject' in document ? declareUsedTags(document.openapiObject as OpenApiWithTags) : document.swaggerObject),
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -37,6 +57,15 @@ export async function registerDocs(app: FastifyInstance, publicUrl: string): Pro
   app.get('/api/integrate/v3/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(scalar, {
     routePrefix: '/docs',
-    configuration: { url: '/api/integrate/v3/openapi.json', hideClientButton: true, withDefaultFonts: false },
+    // Offline: no web fonts, no Scalar agent (it calls api.scalar.com through proxy.scalar.com when
+    // served from localhost), no telemetry, no developer toolbar.
+    configuration: {
+      url: '/api/integrate/v3/openapi.json',
+      hideClientButton: true,
+      withDefaultFonts: false,
+      agent: { disabled: true },
+      telemetry: false,
+      showDeveloperTools: 'never',
+    } as Record<string, unknown>,
   });
 }
