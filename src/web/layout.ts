@@ -27,6 +27,7 @@ export function page({ title, main, scripts = [], modules = [], wide = false }: 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
+<link rel="icon" href="data:,">
 <title>${title}</title>
 <link rel="stylesheet" href="${ASSETS_PREFIX}site.css">
 ${scripts.map((s) => html`<script src="${ASSETS_PREFIX}${s}" defer></script>\n`)}${modules.map((m) => html`<script type="module" src="${m}"></script>\n`)}</head>

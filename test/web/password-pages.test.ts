@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp, type TestCompany } from '../helpers/app.js';
-import { assertAccessible, launchBrowser, openPage, screenshot, serve, type WatchedPage } from '../helpers/browser.js';
+import { assertAccessible, launchBrowser, openPage, screenshot, seriousAccessibilityViolations, serve, type WatchedPage } from '../helpers/browser.js';
 import { USERS, createUser, outbox, passwordWorks, tokenFromLink, uniqueEmail, userRow } from '../helpers/users.js';
 
 let browser: Browser;
@@ -254,5 +254,21 @@ describe('GET /reset-password/{token}', () => {
     await createUser(s.ctx, s.company, { email, role: 'User', password: 'old password 1' });
     const reset = await requestReset(s, email);
     assert.equal((await s.ctx.inject({ method: 'GET', url: `/invite/${reset}` })).statusCode, 404);
+  });
+});
+
+describe('the accessibility check itself', () => {
+  test('axe reports a serious violation when the page has one', async (t) => {
+    const s = await setup(t);
+    await withPage(s, async (w) => {
+      await w.page.goto('/invite/unknown-token-aaaaaaaaaaaaaaaaaaaa');
+      assert.deepEqual(await seriousAccessibilityViolations(w.page), []);
+      await w.page.evaluate(() => {
+        const img = document.createElement('img');
+        img.src = 'data:,';
+        document.querySelector('main')!.append(img);
+      });
+      assert.deepEqual((await seriousAccessibilityViolations(w.page)).map((v) => v.id), ['image-alt']);
+    });
   });
 });

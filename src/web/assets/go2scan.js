@@ -1,4 +1,5 @@
 // GoToScan page: files by drag and drop or the picker, checked against the limits shown, then sent
+/* global document, FormData, XMLHttpRequest */
 // with XHR so the page can show upload progress. The server checks everything again.
 (function () {
   'use strict';
@@ -62,7 +63,10 @@
   });
   zone.addEventListener('drop', function (e) {
     e.preventDefault();
-    if (e.dataTransfer && e.dataTransfer.files) choose(e.dataTransfer.files);
+    if (!e.dataTransfer || !e.dataTransfer.files) return;
+    // The input holds the dropped files too, so the form's own validation sees them.
+    try { input.files = e.dataTransfer.files; } catch { /* older browsers: the list below still has them */ }
+    choose(e.dataTransfer.files);
   });
 
   form.addEventListener('submit', function (e) {
@@ -82,8 +86,8 @@
     });
     xhr.addEventListener('load', function () {
       button.disabled = false;
-      var body = null;
-      try { body = JSON.parse(xhr.responseText); } catch (err) { body = null; }
+      var body;
+      try { body = JSON.parse(xhr.responseText); } catch { body = null; }
       if (xhr.status >= 200 && xhr.status < 300) {
         progress.value = 100;
         form.hidden = true;

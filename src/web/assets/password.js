@@ -1,4 +1,5 @@
 // Password pages: tells whether the two passwords match while typing. The server checks again.
+/* global document */
 (function () {
   'use strict';
   var form = document.getElementById('password-form');

@@ -1,4 +1,5 @@
 // Tour page: the floor switcher (plain links enhanced in place) and zoom/pan of each plan by
+/* global document, window */
 // buttons, keyboard (+ − arrows 0), mouse wheel, drag and pinch.
 (function () {
   'use strict';

@@ -16,23 +16,9 @@ import { go2scanPageRoutes } from './go2scan-page.js';
 import { passwordPageRoutes } from './password-pages.js';
 import { tourPageRoutes } from './tour-pages.js';
 import { sendPage } from './pages.js';
+import { CONTENT_SECURITY_POLICY } from './csp.js';
 
 const MODEL_VIEWER_DIR = path.dirname(createRequire(import.meta.url).resolve('@google/model-viewer'));
-
-export const CONTENT_SECURITY_POLICY = {
-  'default-src': ["'none'"],
-  'script-src': ["'self'"],
-  'style-src': ["'self'"],
-  'img-src': ["'self'", 'data:', 'blob:'],
-  'font-src': ["'self'"],
-  // model-viewer fetches the glTF, and buffers it unpacks as blob: or data: URLs.
-  'connect-src': ["'self'", 'blob:', 'data:'],
-  'worker-src': ["'self'", 'blob:'],
-  'form-action': ["'self'"],
-  'frame-ancestors': ["'none'"],
-  'base-uri': ["'none'"],
-  'object-src': ["'none'"],
-};
 
 export const webRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   await app.register(helmet, {

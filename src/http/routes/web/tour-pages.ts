@@ -5,6 +5,7 @@ import { tourPage } from '../../../web/pages/tour-page.js';
 import { viewerPage } from '../../../web/pages/viewer-page.js';
 import type { WebPagesService } from '../../../web/web-pages-service.js';
 import { sendPage } from './pages.js';
+import { cspHeader, VIEWER_CONTENT_SECURITY_POLICY } from './csp.js';
 
 type TourRequest = { Params: { order_id: string }; Querystring: { unbranded?: string; floor?: string } };
 
@@ -19,6 +20,7 @@ export const tourPageRoutes: FastifyPluginAsync<{ pages: WebPagesService }> = as
 
   app.get<TourRequest>('/tour/:order_id/3d', { schema: { hide: true } }, async (request, reply) => {
     const viewer = await pages.viewer(request.params.order_id);
+    reply.header('content-security-policy', cspHeader(VIEWER_CONTENT_SECURITY_POLICY));
     return sendPage(reply, viewerPage(viewer, { unbranded: isUnbranded(request.query.unbranded) }));
   });
 

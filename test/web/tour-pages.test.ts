@@ -1,0 +1,223 @@
+// The tour and the 3D viewer in headless Chromium: a buyer opens a delivered order's tour, reads
+// rooms and areas, switches floors, zooms; `?unbranded=1` shows no company or contact; the viewer
+// renders the glTF on a WebGL canvas. Orders not delivered (or not bought) answer 404.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { buildTestApp, type TestApp, type TestCompany } from '../helpers/app.js';
+import { assertAccessible, launchBrowser, openPage, screenshot, serve, type WatchedPage } from '../helpers/browser.js';
+import { call, createDraft, getOrder, ok, scan } from '../orders/order-helpers.js';
+import { generateModel } from '../../src/render/generate-model.js';
+import { modelGlb } from '../../src/render/gltf.js';
+import { floorName } from '../../src/render/labels.js';
+import { summarize } from '../../src/render/summary.js';
+import { squareFeet } from '../../src/render/units.js';
+
+let browser: Browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+interface Setup {
+  ctx: TestApp;
+  origin: string;
+  company: TestCompany;
+}
+
+async function setup(t: Parameters<typeof buildTestApp>[0]): Promise<Setup> {
+  const ctx = await buildTestApp(t);
+  const origin = await serve(ctx);
+  return { ctx, origin, company: await ctx.createCompany('Crescent City Realty') };
+}
+
+/** A plus_3d order, scanned (2,500 sq ft: always two or three floors) and delivered by the operator. */
+async function deliveredOrder(s: Setup, packageType = 'plus_3d'): Promise<{ id: string; address: string }> {
+  const draft = await createDraft(s.ctx, s.company, { package_type: packageType, add_ons: [] });
+  await scan(s.ctx, draft.id, { total_scanned_area: 2500 });
+  await ok(call(s.ctx, null, 'POST', `/admin/v1/orders/${draft.id}/deliver`));
+  const order = await getOrder(s.ctx, s.company, draft.id);
+  assert.equal(order.info.status, 'Ready');
+  return { id: draft.id, address: order.address.full_address };
+}
+
+async function withPage<T>(s: Setup, fn: (w: WatchedPage) => Promise<T>): Promise<T> {
+  const w = await openPage(browser, s.origin);
+  try {
+    const result = await fn(w);
+    assert.deepEqual(w.problems, [], 'no off-origin request, CSP violation or script error');
+    return result;
+  } finally {
+    await w.close();
+  }
+}
+
+describe('GET /tour/{order_id}', () => {
+  test('a buyer reads rooms and areas floor by floor, switches floors and zooms the plan', async (t) => {
+    const s = await setup(t);
+    const order = await deliveredOrder(s);
+    const facts = summarize(generateModel(order.id, 2500));
+    assert.ok(facts.floors.length >= 2);
+    const slug = (level: number) => (level < 0 ? `basement-${-level}` : `floor-${level + 1}`);
+    const [first, second] = facts.floors.map((f) => ({ ...f, slug: slug(f.level) }));
+    await withPage(s, async (w) => {
+      const res = await w.page.goto(`/tour/${order.id}`);
+      assert.equal(res?.status(), 200);
+      assert.equal(await w.page.getByRole('heading', { level: 1 }).textContent(), order.address);
+      assert.equal(await w.page.locator('#tour-brand').textContent(), 'Presented by Crescent City Realty');
+      assert.match((await w.page.locator('#tour-contact').textContent()) ?? '', new RegExp(`Contact: ${s.company.managerEmail.replace(/[.]/g, '\\.')}`));
+      const floors = w.page.getByRole('navigation', { name: 'Floors' }).getByRole('link');
+      assert.deepEqual(await floors.allTextContents(), facts.floors.map((f) => floorName(f.level, 'en')));
+
+      // The first floor shows, with its rooms and areas (imperial: the order is in the United States).
+      const visible = w.page.locator('section.floor:visible');
+      assert.equal(await visible.count(), 1);
+      assert.equal(await visible.getAttribute('id'), first!.slug);
+      const basementRows = await visible.locator('table.rooms tbody tr').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent)));
+      assert.equal(basementRows.length, first!.rooms.length);
+      assert.deepEqual(
+        basementRows.map((r) => r[1]),
+        first!.rooms.map((r) => `${squareFeet(r.areaM2).toFixed(1)} sq ft`),
+      );
+      assert.equal(await visible.locator('svg.plan-svg g.room').count(), first!.rooms.length);
+      await assertAccessible(w.page);
+      await screenshot(w.page, 'tour-first-floor');
+
+      // Switch to the second floor by keyboard.
+      await floors.nth(1).focus();
+      await w.page.keyboard.press('Enter');
+      assert.equal(await w.page.locator('section.floor:visible').getAttribute('id'), second!.slug);
+      assert.equal(await floors.nth(1).getAttribute('aria-current'), 'page');
+      assert.equal(await floors.nth(0).getAttribute('aria-current'), null);
+      assert.equal(new URL(w.page.url()).searchParams.get('floor'), second!.slug);
+      const floor1 = w.page.locator(`#${second!.slug}`);
+      assert.equal(await floor1.locator('table.rooms tbody tr').count(), second!.rooms.length);
+
+      // Zoom with the button, then with the keyboard on the plan, then reset.
+      await floor1.getByRole('button', { name: 'Zoom in' }).click();
+      assert.equal(await floor1.getAttribute('data-zoom'), '1.25');
+      await floor1.locator('.plan-viewport').focus();
+      await w.page.keyboard.press('+');
+      assert.equal(await floor1.getAttribute('data-zoom'), '1.56');
+      await w.page.keyboard.press('ArrowRight');
+      assert.match((await floor1.locator('.plan-canvas').evaluate((el) => (el as HTMLElement).style.transform)) ?? '', /scale\(1\.5625\)/);
+      await assertAccessible(w.page);
+      await screenshot(w.page, 'tour-second-floor-zoomed');
+      await w.page.keyboard.press('0');
+      assert.equal(await floor1.getAttribute('data-zoom'), '1.00');
+
+      // Back to the first floor with the mouse.
+      await floors.nth(0).click();
+      assert.equal(await w.page.locator('section.floor:visible').getAttribute('id'), first!.slug);
+
+      // The floor in the address works without script too (a shared link).
+      const direct = await w.page.goto(`/tour/${order.id}?floor=${second!.slug}`);
+      assert.equal(direct?.status(), 200);
+      assert.equal(await w.page.locator('section.floor:visible').getAttribute('id'), second!.slug);
+    });
+  });
+
+  test('?unbranded=1 (MLS compliance) shows no company name and no contact details', async (t) => {
+    const s = await setup(t);
+    const order = await deliveredOrder(s);
+    await withPage(s, async (w) => {
+      const res = await w.page.goto(`/tour/${order.id}?unbranded=1`);
+      assert.equal(res?.status(), 200);
+      const text = (await w.page.locator('body').textContent()) ?? '';
+      assert.ok(!text.includes('Crescent City Realty'));
+      assert.ok(!text.includes(s.company.managerEmail));
+      assert.equal(await w.page.locator('a[href^="mailto:"]').count(), 0);
+      assert.equal(await w.page.getByRole('heading', { level: 1 }).textContent(), order.address);
+      // Links within the tour keep it unbranded.
+      assert.equal(await w.page.getByRole('link', { name: 'View the 3D model' }).getAttribute('href'), `/tour/${order.id}/3d?unbranded=1`);
+      assert.equal(await w.page.getByRole('link', { name: 'Floor 1' }).getAttribute('href'), '?unbranded=1&floor=floor-1');
+      await assertAccessible(w.page);
+      await screenshot(w.page, 'tour-unbranded');
+    });
+  });
+
+  test('orders not delivered, unknown, malformed or without a tour answer 404', async (t) => {
+    const s = await setup(t);
+    const pending = await createDraft(s.ctx, s.company, { package_type: 'plus_3d', add_ons: [] });
+    await scan(s.ctx, pending.id, { total_scanned_area: 2500 });
+    const base = await deliveredOrder(s, 'base');
+    await withPage(s, async (w) => {
+      for (const path of [`/tour/${pending.id}`, `/tour/${base.id}`, '/tour/00000000-0000-4000-8000-000000000000', '/tour/not-a-uuid', `/tour/${pending.id}/3d`, `/tour/${base.id}/3d`]) {
+        const res = await w.page.goto(path);
+        assert.equal(res?.status(), 404, path);
+        assert.equal(await w.page.getByRole('heading', { level: 1 }).textContent(), 'Page not found', path);
+      }
+      await assertAccessible(w.page);
+      await screenshot(w.page, 'tour-not-found');
+    });
+    for (const id of [pending.id, base.id]) {
+      assert.equal((await s.ctx.inject({ method: 'GET', url: `/tour/${id}/model.glb` })).statusCode, 404);
+    }
+  });
+});
+
+describe('GET /tour/{order_id}/3d', () => {
+  test('the 3D viewer renders the delivered glTF on a WebGL canvas, served from this origin', async (t) => {
+    const s = await setup(t);
+    const order = await deliveredOrder(s);
+    const glb = await s.ctx.inject({ method: 'GET', url: `/tour/${order.id}/model.glb` });
+    assert.equal(glb.statusCode, 200);
+    assert.equal(glb.headers['content-type'], 'model/gltf-binary');
+    assert.deepEqual(glb.rawPayload, modelGlb(generateModel(order.id, 2500)));
+
+    await withPage(s, async (w) => {
+      // SwiftShader (software WebGL) spends tens of seconds compiling the viewer's lighting shaders,
+      // blocking the page meanwhile: this test allows for it.
+      w.context.setDefaultTimeout(120_000);
+      await w.page.goto(`/tour/${order.id}`);
+      await w.page.getByRole('link', { name: 'View the 3D model' }).click();
+      await w.page.waitForURL(`**/tour/${order.id}/3d`);
+      assert.equal(await w.page.getByRole('heading', { level: 1 }).textContent(), `3D model of ${order.address}`);
+      const viewer = w.page.locator('model-viewer');
+      await w.page.waitForFunction(() => (document.querySelector('model-viewer') as unknown as { loaded?: boolean } | null)?.loaded === true, undefined, { timeout: 120_000 });
+      assert.equal(await viewer.getAttribute('src'), `/tour/${order.id}/model.glb`);
+      // The canvas inside the viewer holds a drawing: pixels that differ from one another.
+      const distinct = await w.page.waitForFunction(
+        () => {
+          const host = document.querySelector('model-viewer') as unknown as { toDataURL(type?: string): string } | null;
+          const url = host?.toDataURL('image/png');
+          if (!url) return 0;
+          return new Promise<number>((resolve) => {
+            const img = new Image();
+            img.onload = () => {
+              const c = document.createElement('canvas');
+              c.width = img.width;
+              c.height = img.height;
+              const g = c.getContext('2d')!;
+              g.drawImage(img, 0, 0);
+              const data = g.getImageData(0, 0, c.width, c.height).data;
+              const colours = new Set<number>();
+              for (let i = 0; i < data.length; i += 4 * 97) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+              resolve(colours.size > 20 ? colours.size : 0);
+            };
+            img.src = url;
+          });
+        },
+        undefined,
+        { timeout: 120_000, polling: 500 },
+      );
+      assert.ok(Number(await distinct.jsonValue()) > 20);
+      const canvas = await viewer.evaluate((el) => {
+        const c = el.shadowRoot?.querySelector('canvas');
+        return c ? { width: c.width, height: c.height } : null;
+      });
+      assert.ok(canvas && canvas.width > 0 && canvas.height > 0, 'a canvas in the viewer');
+      // Keyboard: the viewer takes focus and turns with the arrow keys.
+      await w.page.getByRole('heading', { level: 1 }).click();
+      await w.page.keyboard.press('Tab');
+      assert.equal(await w.page.evaluate(() => document.activeElement?.tagName), 'MODEL-VIEWER');
+      const before = await viewer.evaluate((el) => (el as unknown as { getCameraOrbit(): { theta: number } }).getCameraOrbit().theta);
+      await w.page.keyboard.press('ArrowLeft');
+      await w.page.waitForFunction((t0) => (document.querySelector('model-viewer') as unknown as { getCameraOrbit(): { theta: number } }).getCameraOrbit().theta !== t0, before);
+      await assertAccessible(w.page);
+      await screenshot(w.page, 'viewer-3d');
+    });
+  });
+});
