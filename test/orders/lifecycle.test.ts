@@ -20,6 +20,11 @@ import {
   scan,
 } from './order-helpers.js';
 
+/** Which products an order shows (bought) and which are null (not bought). */
+function presence(assets: Record<string, unknown>) {
+  return Object.fromEntries(Object.entries(assets).map(([k, v]) => [k, v === null ? null : 'bought']));
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('draft → scan → Pending → Ready → change request → Fixing → Ready', () => {
@@ -87,7 +92,9 @@ describe('draft → scan → Pending → Ready → change request → Fixing →
     const ready = await getOrder(ctx, company, draft.id);
     assertTakenAfter(ready.info.first_delivered_at, beforeDelivery);
     const firstDeliveredAt = ready.info.first_delivered_at;
-    assert.deepEqual(ready, { ...draft, info: { ...expectedInfo, status: 'Ready', total_scanned_area: 1234.5, first_delivered_at: firstDeliveredAt } });
+    assert.deepEqual({ ...ready, delivery_assets: undefined }, { ...draft, delivery_assets: undefined, info: { ...expectedInfo, status: 'Ready', total_scanned_area: 1234.5, first_delivered_at: firstDeliveredAt } });
+    // Bought products are shown (filled by the renderer once produced), the rest stay null.
+    assert.deepEqual(presence(ready.delivery_assets), presence(undelivered));
     const afterReady = [ev('moved_to_draft', 'Draft', 'New'), ev('moved_to_pending', 'Pending', 'Draft'), ev('moved_to_ready', 'Ready', 'Pending')];
     assert.deepEqual(await eventsOf(ctx, draft.id), afterReady);
 
@@ -259,14 +266,14 @@ describe('post-purchase on a Ready order', () => {
       ...before.info,
       product: { package_type: 'plus', add_ons: ['gla'], over_limits: [], purchasable_add_ons: ['3d_cad_files', '3d_video', '6h_turnaround'] },
     });
-    assert.deepEqual(upgraded.delivery_assets, {
-      ...ALL_ASSETS_NULL,
-      listing_floorplans: EMPTY_LISTING,
-      home_report: { pdf_urls: [] },
-      tour: { link: null, mls_compliance_link: null, type: 'floorplan_tour' },
-      gla_package: { pdf_urls: [], json_urls: [] },
-      snapshot: { image_urls: [], pdf_urls: [] },
-      property_data: { json_urls: [] },
+    assert.deepEqual(presence(upgraded.delivery_assets), {
+      ...presence(ALL_ASSETS_NULL),
+      listing_floorplans: 'bought',
+      home_report: 'bought',
+      tour: 'bought',
+      gla_package: 'bought',
+      snapshot: 'bought',
+      property_data: 'bought',
     });
     assert.deepEqual(await getOrder(ctx, company, order.id), upgraded);
     const admin = await ok(call(ctx, null, 'GET', `/admin/v1/orders/${order.id}`));

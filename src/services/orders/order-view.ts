@@ -5,7 +5,7 @@ import { purchasableAddOns } from '../../domain/catalog.js';
 import { location } from '../../domain/address.js';
 import { overLimits } from '../../domain/order-product.js';
 import type { OrderStatus } from '../../domain/order-lifecycle.js';
-import type { StoredStyle } from '../../domain/order-style.js';
+import { resolvedStyle } from '../../domain/order-style.js';
 import type { OrderRow } from '../../db/tables/orders.js';
 import type { DeliveryAssets } from '../deliverables/deliverables-port.js';
 
@@ -59,7 +59,7 @@ export function orderListItem(row: OrderRow, go2scanLink: string | null = null) 
       go2scan: go2scanView(row, go2scanLink),
       external_id: row.external_id,
       add_info: row.add_info,
-      style_template: row.style_template ? (JSON.parse(row.style_template) as StoredStyle) : null,
+      style_template: row.style_template ? resolvedStyle(row) : null,
       product: {
         package_type: row.package_type,
         add_ons: addOns,
