@@ -10,6 +10,10 @@ import path from 'node:path';
 import pino from 'pino';
 import { localFileStorage } from './storage/file-storage.js';
 import { createJobQueue } from './workers/job-queue.js';
+import { CreateCompanyBody } from './http/routes/admin/companies.js';
+import { validatorCompiler } from './http/validation.js';
+import { RequestValidationError } from './http/errors.js';
+import type { CreateCompanyInput } from './services/company/company-service.js';
 
 const USAGE = `usage: casa-integrate <command>
 
@@ -88,15 +92,14 @@ export async function run(argv: string[]): Promise<number> {
     case 'company':
       if (sub === 'create') {
         if (!flags.name || !flags['manager-email']) throw new UsageError('company create needs --name and --manager-email');
-        const created = await withServices((s) =>
-          s.company.create({
-            name: flags.name!,
-            manager_email: flags['manager-email']!,
-            manager_password: flags['manager-password'],
-            country: flags.country,
-            customer_type: flags['customer-type'] as never,
-          }),
-        );
+        const input = validCompanyInput({
+          name: flags.name,
+          manager_email: flags['manager-email'],
+          manager_password: flags['manager-password'],
+          country: flags.country,
+          customer_type: flags['customer-type'],
+        });
+        const created = await withServices((s) => s.company.create(input));
         print(created);
         return 0;
       }
@@ -123,6 +126,20 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+const validateCompany = validatorCompiler({ schema: CreateCompanyBody, httpPart: 'body', method: 'POST', url: '/admin/v1/companies' }) as (
+  data: unknown,
+) => { value?: unknown; error?: Error };
+
+/** The same rules as `POST /admin/v1/companies`, reported by flag name. */
+function validCompanyInput(raw: Record<string, string | undefined>): CreateCompanyInput {
+  const input = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+  const { error } = validateCompany(input);
+  if (error instanceof RequestValidationError) {
+    throw new UsageError(error.entries.map((e) => `--${String(e.loc[0]).replace(/_/g, '-')}: ${e.msg}`).join('\n'));
+  }
+  return input as unknown as CreateCompanyInput;
+}
 
 run(process.argv.slice(2)).then(
   (code) => {

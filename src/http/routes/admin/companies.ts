@@ -6,7 +6,7 @@ import { Message, PaginatedOf, PaginationQuery, StringEnum, standardErrors } fro
 import { Company } from '../integrate/companies.js';
 import { User } from '../integrate/user-schemas.js';
 
-const CreateCompanyBody = Type.Object({
+export const CreateCompanyBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   manager_email: Type.String({ format: 'email', maxLength: 254 }),
   manager_password: Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),

@@ -1,0 +1,114 @@
+// Runs the real command line in a child process: `node --import tsx src/cli.ts …`, with a temporary
+// data directory, and on PostgreSQL (TEST_DATABASE_URL) a fresh schema of its own.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import pg from 'pg';
+import { openStorage, type Storage } from '../../src/db/database.js';
+import { TEST_DATABASE_URL } from './app.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const CLI = path.join(ROOT, 'src', 'cli.ts');
+
+export interface CliEnv {
+  env: Record<string, string>;
+  dataDir: string;
+  /** The same database the child uses, opened in this process. */
+  openStorage(): Promise<Storage>;
+}
+
+/** A temporary data directory (and PostgreSQL schema when testing on PostgreSQL), removed after the test. */
+export async function cliEnvironment(t: TestContext, { embedded = false } = {}): Promise<CliEnv> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-cli-'));
+  const env: Record<string, string> = { CASA_DATA_DIR: dataDir, LOG_LEVEL: 'warn', HOST: '127.0.0.1' };
+  let schema: string | null = null;
+  if (TEST_DATABASE_URL && !embedded) {
+    schema = `cli_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    await client.query(`CREATE SCHEMA "${schema}"`);
+    await client.end();
+    const url = new URL(TEST_DATABASE_URL);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    env.DATABASE_URL = url.toString();
+  }
+  t.after(async () => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (schema) {
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL! });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    }
+  });
+  return {
+    env,
+    dataDir,
+    openStorage: () =>
+      schema
+        ? openStorage({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema, pgPoolSize: 2 })
+        : openStorage({ databaseUrl: null, sqliteFile: path.join(dataDir, 'casa.sqlite') }),
+  };
+}
+
+export function spawnCli(args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
+  for (const name of ['DATABASE_URL', 'CASA_ADMIN_KEY', 'PORT', 'REDIS_URL', 'SMTP_URL']) if (!(name in env)) delete childEnv[name];
+  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: childEnv });
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  const child = spawnCli(args, env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Collects a child's output and resolves when `pattern` appears in stdout. */
+export function waitForOutput(child: ChildProcessWithoutNullStreams, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; stdout:\n${out}\nstderr:\n${err}`)), timeoutMs);
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (pattern.test(out)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (!pattern.test(out)) reject(new Error(`exited with ${code} before ${pattern}; stdout:\n${out}\nstderr:\n${err}`));
+    });
+  });
+}
+
+export function exitOf(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
