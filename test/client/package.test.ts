@@ -2,11 +2,14 @@
 // fixture proves wrong requests fail to compile.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { freePort, startLiveServer } from './harness.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -70,9 +73,10 @@ describe('@casa-integrate/client package', () => {
     const fixture = fs.readFileSync(path.join(PKG, 'typetest/requests.ts'), 'utf8').split('\n');
     const guarded = fixture.flatMap((line, n) => (line.trim().startsWith('// @ts-expect-error') ? [n + 2] : []));
     assert.ok(guarded.length >= 10, `the fixture checks ${guarded.length} wrong requests`);
-    const dir = fs.mkdtempSync(path.join(PKG, 'typetest/.stripped-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-typetest-'));
     try {
-      fs.writeFileSync(path.join(dir, 'requests.ts'), fixture.map((l) => (l.trim().startsWith('// @ts-expect-error') ? '' : l)).join('\n').replaceAll("'../src/index.js'", "'../../src/index.js'"));
+      const index = path.join(PKG, 'src/index.js');
+      fs.writeFileSync(path.join(dir, 'requests.ts'), fixture.map((l) => (l.trim().startsWith('// @ts-expect-error') ? '' : l)).join('\n').replaceAll("'../src/index.js'", JSON.stringify(index).replaceAll('"', "'")));
       const errors = await tsc(['--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2023,dom', '--types', 'node', path.join(dir, 'requests.ts')], PKG);
       const lines = [...new Set(errors.filter((e) => e.includes('requests.ts(')).map((e) => Number(/requests\.ts\((\d+),/.exec(e)![1])))].sort((a, b) => a - b);
       assert.deepEqual(lines, guarded, errors.join('\n'));
@@ -80,5 +84,68 @@ describe('@casa-integrate/client package', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
-});
 
+  it('runs the README example as written: a draft, watched through signed webhooks, its floor plans downloaded', async (t) => {
+    await build();
+    const readme = fs.readFileSync(path.join(PKG, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Example'));
+    const example = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+    assert.match(example, /from '@casa-integrate\/client'/);
+
+    // A project of an integrator: the example file, and the package installed (linked) by its name.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-readme-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'integrator', private: true, type: 'module' }));
+    fs.writeFileSync(path.join(dir, 'example.ts'), example);
+    fs.mkdirSync(path.join(dir, 'node_modules/@casa-integrate'), { recursive: true });
+    fs.symlinkSync(PKG, path.join(dir, 'node_modules/@casa-integrate/client'), 'dir');
+
+    // It type-checks against the built declarations, under strict settings.
+    const typeErrors = await tsc(
+      ['--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2023,dom', '--types', 'node', '--typeRoots', path.join(ROOT, 'node_modules/@types'), 'example.ts'],
+      dir,
+    );
+    assert.deepEqual(typeErrors, []);
+
+    // And it runs against a live server: production delivers as soon as the scan is in.
+    const server = await startLiveServer(t, { productionDelayS: 0 });
+    const { company } = await server.newCompany();
+    const secret = (await server.admin<{ secret: string }>('GET', `/companies/${company.id}/webhook-secret`)).body.secret;
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), 'example.ts'], {
+      cwd: dir,
+      env: { ...process.env, CASA_API_KEY: company.apiKey, CASA_BASE_URL: server.baseUrl, CASA_WEBHOOK_SECRET: secret, WEBHOOK_PORT: String(await freePort()) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    t.after(() => void child.kill());
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let scanned = null as Promise<{ status: number }> | null;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      // The property is scanned once the draft exists, as the owner would with the app.
+      const draft = /^draft (\S+) created/m.exec(stdout);
+      if (draft && !scanned) scanned = server.admin('POST', `/orders/${draft[1]}/scan`, {});
+    });
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => child.kill(), 120_000);
+      child.on('exit', (exitCode) => {
+        clearTimeout(timer);
+        resolve(exitCode);
+      });
+    });
+    assert.equal(code, 0, `the example failed:\n${stdout}\n${stderr}`);
+    assert.equal((await scanned!).status, 200);
+
+    const orderId = /^draft (\S+) created \(Draft\)/m.exec(stdout)![1]!;
+    for (const move of ['New → Draft', 'Draft → Pending', 'Pending → Ready (products_2d)']) assert.ok(stdout.includes(`webhook: order ${orderId} ${move}`), `${move} in\n${stdout}`);
+    const saved = [...stdout.matchAll(/^saved (\S+)$/gm)].map((m) => m[1]!);
+    assert.ok(saved.some((f) => f.endsWith('.png')) && saved.some((f) => f.endsWith('.pdf')), stdout);
+    assert.match(stdout, new RegExp(`^done: ${saved.length} files, \\d+ webhooks$`, 'm'));
+    for (const file of saved) {
+      const bytes = fs.readFileSync(path.join(dir, file));
+      if (file.endsWith('.png')) assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], file);
+      else assert.equal(bytes.subarray(0, 5).toString(), '%PDF-', file);
+    }
+  });
+});

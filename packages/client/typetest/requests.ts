@@ -1,7 +1,7 @@
 // Compile-time checks: `npm run typetest -w @casa-integrate/client` (tsc --noEmit). Every
 // `@ts-expect-error` line must fail to compile — a wrong field name or enum value in a request —
 // and tsc fails if one of them compiles. The lines without it must compile.
-import { CasaClient, type OrderStatusEvent, type User, type WebhookTrigger } from '../src/index.js';
+import { CasaClient, type Order, type OrderStatusEvent, type User, type WebhookTrigger } from '../src/index.js';
 
 declare const client: CasaClient;
 
@@ -33,6 +33,42 @@ export async function users(): Promise<void> {
   // @ts-expect-error: responses are typed too
   const n: number = user.email;
   void n;
+}
+
+export async function orders(): Promise<void> {
+  const owner_email = 'owner@example.com';
+  await client.createDraft({ street: '615 Bourbon St', city: 'New Orleans', country: 'United States', owner_email, package_type: 'plus_3d', add_ons: ['gla', '3d_cad_files'] });
+  // @ts-expect-error: an unknown package type
+  await client.createDraft({ street: '615 Bourbon St', city: 'New Orleans', country: 'United States', owner_email, package_type: 'gold' });
+  // @ts-expect-error: an unknown add-on
+  await client.createDraft({ street: '615 Bourbon St', city: 'New Orleans', country: 'United States', owner_email, add_ons: ['drone_video'] });
+  // @ts-expect-error: postalCode is camelCase in the API
+  await client.createDraft({ street: '615 Bourbon St', city: 'New Orleans', country: 'United States', owner_email, postal_code: '70130' });
+  // @ts-expect-error: owner_email is required on a draft
+  await client.createDraft({ street: '615 Bourbon St', city: 'New Orleans', country: 'United States' });
+  await client.listOrders({ status: ['Ready', 'Fixing'], external_id: 'R4ER93', limit: 100 });
+  // @ts-expect-error: statuses are capitalised
+  await client.listOrders({ status: ['delivered'] });
+  // @ts-expect-error: status takes a list
+  await client.listOrders({ status: 'Ready' });
+  await client.createChangeRequest('id', { message: 'Move the door', product_type: 'products_3d' });
+  // @ts-expect-error: an unknown product type
+  await client.createChangeRequest('id', { message: 'Move the door', product_type: 'products_4d' });
+  // @ts-expect-error: the field is message
+  await client.createChangeRequest('id', { comment: 'Move the door' });
+  await client.upgradeOrder('id', { package_type: null, add_ons: ['gla'] });
+  // @ts-expect-error: add_ons is required (an empty list buys none)
+  await client.upgradeOrder('id', { package_type: 'plus' });
+  await client.redeliverOrder('id', { style_template_id: 'blueprint', units: 'imperial' });
+  // @ts-expect-error: an unknown unit system
+  await client.redeliverOrder('id', { units: 'furlongs' });
+  // @ts-expect-error: source is required on a redraw order
+  await client.createRedrawOrder({ street: '1 Main St', city: 'Springfield', country: 'United States', info: 'x' });
+  const order: Order = await client.getOrder('id');
+  const pngs: string[] | undefined = order.delivery_assets.listing_floorplans?.png_urls;
+  // @ts-expect-error: listing_floorplans may be null (not bought)
+  const unchecked: string[] = order.delivery_assets.listing_floorplans.png_urls;
+  void [pngs, unchecked];
 }
 
 export function webhooks(event: OrderStatusEvent): void {
