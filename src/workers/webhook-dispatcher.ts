@@ -6,7 +6,7 @@ import { VERSION } from '../version.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { webhookDeliveriesRepo, type AttemptResult } from '../services/webhooks/webhook-deliveries-repo.js';
 import { webhookSecretsRepo } from '../services/webhooks/webhook-secrets-repo.js';
-import { activeSecrets } from '../services/webhooks/webhook-secrets.js';
+import { activeSecrets, webhookSecretsFactory } from '../services/webhooks/webhook-secrets.js';
 import { signatureHeader } from '../services/webhooks/webhook-signature.js';
 import { nextStep } from '../services/webhooks/webhook-retry.js';
 import { createWebhookSender, type WebhookSender } from '../services/webhooks/webhook-sender.js';
@@ -49,6 +49,7 @@ export function createWebhookDispatcher(
   // Longer than the longest attempt (connect + answer), so a live lease is never taken over.
   const leaseUs = (2 * timeoutMs + 5_000) * 1000;
   const sender = opts.sender ?? createWebhookSender({ timeoutMs, allowPrivate: config.webhookAllowPrivate, connections: 64 });
+  const secretsService = webhookSecretsFactory(deps);
   let lastPruneUs = 0;
   let loop: WorkerLoop | null = null;
 
@@ -103,14 +104,15 @@ export function createWebhookDispatcher(
     await pruneWhenDue(now);
     const claimed = await webhookDeliveriesRepo.claim(db, dialect, { now, limit, leaseUntil: now + leaseUs, owner });
     if (claimed.length === 0) return [];
-    const secretRows = await webhookSecretsRepo.findMany(db, [...new Set(claimed.map((d) => d.company_id))]);
+    const companyIds = [...new Set(claimed.map((d) => d.company_id))];
+    const secretRows = await webhookSecretsRepo.findMany(db, companyIds);
+    // The outbox makes the secret with the first delivery; deliveries moved by a company merge
+    // may belong to a company that has none yet.
+    for (const companyId of companyIds) {
+      if (!secretRows.some((r) => r.company_id === companyId)) secretRows.push(await secretsService.ensure(db, companyId));
+    }
     const secretsByCompany = new Map(secretRows.map((r) => [r.company_id, activeSecrets(r, now)]));
-    return claimed.map((delivery) => {
-      const secrets = secretsByCompany.get(delivery.company_id);
-      // The outbox creates the secret with the first delivery; a missing one is a broken database.
-      if (!secrets) throw new Error(`no webhook secret for company ${delivery.company_id}`);
-      return { delivery, secrets };
-    });
+    return claimed.map((delivery) => ({ delivery, secrets: secretsByCompany.get(delivery.company_id)! }));
   }
 
   /** One round: claim a batch, send it, record every result in one transaction. */
