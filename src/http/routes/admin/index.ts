@@ -3,7 +3,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../../services/index.js';
 import { adminAuth } from '../../plugins/admin-auth.js';
 import { adminCompaniesRoutes } from './companies.js';
-import { adminWebhooksRoutes } from './webhooks.js';
 import { adminOrdersRoutes } from './orders.js';
 import { adminModelsRoutes } from './models.js';
 import { adminWebhooksRoutes } from './webhooks.js';
@@ -14,7 +13,6 @@ import { adminEmailsRoutes } from './emails.js';
 export const adminRoutes: FastifyPluginAsync<{ services: Services; adminKeyHash: string }> = async (app, { services, adminKeyHash }) => {
   await app.register(adminAuth, { adminKeyHash });
   await app.register(adminCompaniesRoutes, { services });
-  await app.register(adminWebhooksRoutes, { services });
   await app.register(adminOrdersRoutes, { services });
   await app.register(adminModelsRoutes, { services });
   await app.register(adminWebhooksRoutes, { services });
