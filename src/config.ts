@@ -10,6 +10,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   adminKey: string | null;
+  /** A second way into the operator console besides the admin key. */
+  consolePassword: string | null;
   role: Role;
   processes: number;
   productionDelayS: number;
@@ -72,6 +74,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.CASA_DATA_DIR || './data'),
     databaseUrl,
     adminKey: env.CASA_ADMIN_KEY || null,
+    consolePassword: env.CASA_CONSOLE_PASSWORD || null,
     role,
     processes: int(env, 'CASA_PROCESSES', 1, 1),
     productionDelayS: int(env, 'CASA_PRODUCTION_DELAY_S', 20),

@@ -126,8 +126,9 @@ export interface FoundationTables {
 import type { OrderTables } from './tables/orders.js';
 import type { WebhookTables } from './tables/webhooks.js';
 import type { AssetTables } from './tables/assets.js';
+import type { ConsoleTables } from './tables/console.js';
 
-export interface Database extends FoundationTables, OrderTables, WebhookTables, AssetTables {}
+export interface Database extends FoundationTables, OrderTables, WebhookTables, AssetTables, ConsoleTables {}
 
 export type CompanyRow = Selectable<CompaniesTable>;
 export type OfficeRow = Selectable<OfficesTable>;

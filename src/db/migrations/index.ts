@@ -7,6 +7,7 @@ import { orders } from './002-orders.js';
 import { webhooks } from './003-webhooks.js';
 import { assets } from './004-assets.js';
 import { ordersProduction } from './005-orders-production.js';
+import { consoleTables } from './006-console.js';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '003-webhooks': webhooks,
   '004-assets': assets,
   '005-orders-production': ordersProduction,
+  '006-console': consoleTables,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

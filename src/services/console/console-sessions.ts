@@ -1,0 +1,86 @@
+// Operator console sessions: sign in with the admin key or the operator password
+// (CASA_CONSOLE_PASSWORD), get a random token for a cookie; the server keeps only its SHA-256 and
+// an absolute expiry, plus an idle timeout. Failed sign-ins are throttled per client address.
+import crypto from 'node:crypto';
+import { sha256Hex } from '../../domain/clock.js';
+import { adminKeyMatches } from '../../http/plugins/admin-auth.js';
+import type { ServiceDeps } from '../deps.js';
+import { consoleSessionsRepo } from './console-sessions-repo.js';
+
+export const SESSION_TTL_S = 12 * 3600;
+export const SESSION_IDLE_S = 2 * 3600;
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+const FAILURE_WINDOW_MS = 15 * 60_000;
+const MAX_FAILURES = 10;
+
+export type SignInResult = { ok: true; token: string; expiresAtUs: number } | { ok: false; reason: 'wrong' | 'throttled' };
+
+function passwordMatches(expected: string | null, presented: string): boolean {
+  if (expected === null || presented === '') return false;
+  const a = crypto.createHash('sha256').update(expected).digest();
+  const b = crypto.createHash('sha256').update(presented).digest();
+  return crypto.timingSafeEqual(a, b);
+}
+
+export function consoleSessionsFactory({ db, clock, config, adminKeyHash }: Pick<ServiceDeps, 'db' | 'clock' | 'config'> & { adminKeyHash: string }) {
+  const failures = new Map<string, number[]>();
+
+  function recentFailures(client: string, nowMs: number): number[] {
+    const list = (failures.get(client) ?? []).filter((t) => nowMs - t < FAILURE_WINDOW_MS);
+    if (list.length) failures.set(client, list);
+    else failures.delete(client);
+    return list;
+  }
+
+  return {
+    /** Whether an operator password is configured (the sign-in page says what it accepts). */
+    passwordEnabled: config.consolePassword !== null,
+
+    /** `secret` is the admin key or the operator password; `client` throttles guessing. */
+    async signIn(secret: string, client: string): Promise<SignInResult> {
+      const nowMs = Date.now();
+      if (recentFailures(client, nowMs).length >= MAX_FAILURES) return { ok: false, reason: 'throttled' };
+      const viaKey = adminKeyMatches(adminKeyHash, secret);
+      const viaPassword = !viaKey && passwordMatches(config.consolePassword, secret);
+      if (!viaKey && !viaPassword) {
+        failures.set(client, [...recentFailures(client, nowMs), nowMs]);
+        return { ok: false, reason: 'wrong' };
+      }
+      failures.delete(client);
+      const token = crypto.randomBytes(32).toString('base64url');
+      const now = clock.nowUs();
+      const expiresAtUs = now + SESSION_TTL_S * 1e6;
+      await consoleSessionsRepo.deleteExpired(db, now);
+      await consoleSessionsRepo.insert(db, {
+        token_hash: sha256Hex(token),
+        signed_in_with: viaKey ? 'admin_key' : 'password',
+        created_at: now,
+        last_seen_at: now,
+        expires_at: expiresAtUs,
+      });
+      return { ok: true, token, expiresAtUs };
+    },
+
+    /** The live session of a cookie token, or null; an idle session ends here. */
+    async check(token: string | null): Promise<{ signedInWith: string } | null> {
+      if (!token || !TOKEN_SHAPE.test(token)) return null;
+      const hash = sha256Hex(token);
+      const now = clock.nowUs();
+      const row = await consoleSessionsRepo.findLive(db, hash, now);
+      if (!row) return null;
+      if (now - row.last_seen_at > SESSION_IDLE_S * 1e6) {
+        await consoleSessionsRepo.delete(db, hash);
+        return null;
+      }
+      // Writing on every request is wasted work: a minute of precision is enough for the idle timeout.
+      if (now - row.last_seen_at > 60e6) await consoleSessionsRepo.touch(db, hash, now);
+      return { signedInWith: row.signed_in_with };
+    },
+
+    async signOut(token: string | null): Promise<void> {
+      if (token && TOKEN_SHAPE.test(token)) await consoleSessionsRepo.delete(db, sha256Hex(token));
+    },
+  };
+}
+
+export type ConsoleSessions = ReturnType<typeof consoleSessionsFactory>;
