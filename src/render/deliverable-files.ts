@@ -9,7 +9,7 @@ import { homeReportPdf } from './home-report.js';
 import { floorsInOrder, type Floor } from './model.js';
 import { modelGlb } from './gltf.js';
 import { propertyDataJson } from './property-data.js';
-import { pngToJpg, svgToPng } from './raster.js';
+import { rasterize } from './raster.js';
 import { snapshotJpg, snapshotPdf } from './snapshot.js';
 import type { RenderInput } from './summary.js';
 import { floorSvg } from './svg.js';
@@ -58,8 +58,9 @@ async function listingFloorplans(input: RenderInput): Promise<RenderedFile[]> {
     const tag = dim ? '-dim' : '';
     const floors = floorsInOrder(input.model);
     const svgs = floors.map((f) => floorSvg(input.model, f, input.opts, dim));
-    const [pngs, pdf] = await Promise.all([Promise.all(svgs.map(svgToPng)), floorPlansPdf(input, dim)]);
-    const jpgs = await Promise.all(pngs.map((p) => pngToJpg(p)));
+    const [rasters, pdf] = await Promise.all([Promise.all(svgs.map((svg) => rasterize(svg, { jpg: true }))), floorPlansPdf(input, dim)]);
+    const pngs = rasters.map((r) => r.png);
+    const jpgs = rasters.map((r) => r.jpg!);
     const zipEntries: { name: string; data: Buffer }[] = [];
     floors.forEach((f, i) => {
       const base = `${floorSlug(f)}${tag}`;
@@ -98,10 +99,15 @@ async function productFiles(product: Product, input: RenderInput): Promise<Rende
   }
 }
 
-/** The files of `products`, in product order. */
+/**
+ * The files of `products`, in product order. Products are rendered one after the other: PDF
+ * drawing is synchronous work on this thread anyway, and one document alive at a time keeps the
+ * heap small; the images of each product still rasterise on the thread pool meanwhile.
+ */
 export async function renderProducts(input: RenderInput, products: readonly Product[]): Promise<RenderedFile[]> {
-  const lists = await Promise.all(products.map((p) => productFiles(p, input)));
-  return lists.flat();
+  const files: RenderedFile[] = [];
+  for (const p of products) files.push(...(await productFiles(p, input)));
+  return files;
 }
 
 /** The combined PDF for an order that has `delivered` products. */

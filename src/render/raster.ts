@@ -1,5 +1,5 @@
 // PNG and JPG from an SVG drawing: resvg rasterises (off the main thread) with the bundled font
-// only; sharp encodes JPG. At most RASTER_CONCURRENCY images are in flight at once, which bounds
+// only; sharp encodes the JPG from the same pixels. At most RASTER_CONCURRENCY images are in flight at once, which bounds
 // memory (each 1600×1200 image is about 8 MB of pixels) while PDFs are drawn on the main thread.
 //
 // resvg-js 2.6 keeps each image's pixels in native memory that V8 does not account for, so a
@@ -15,7 +15,10 @@ import { FONT_FAMILY } from './svg.js';
 
 const RASTER_CONCURRENCY = 2;
 const COLLECT_EVERY = 4;
+// One libvips thread per JPG: our images are small, and each extra thread keeps its own malloc
+// arena (tens of MB of RSS on glibc) for little speed.
 sharp.cache(false);
+sharp.concurrency(1);
 
 function exposeGc(): (() => void) | null {
   if (typeof globalThis.gc === 'function') return globalThis.gc as () => void;
@@ -28,6 +31,13 @@ function exposeGc(): (() => void) | null {
 }
 const collect = exposeGc();
 let sinceCollect = 0;
+
+/** A cheap young-generation collection after each image (the image objects are young), a full one now and then. */
+function release(): void {
+  const major = ++sinceCollect >= COLLECT_EVERY;
+  if (major) sinceCollect = 0;
+  setImmediate(() => (collect as ((o?: { type: string }) => void) | null)?.(major ? undefined : { type: 'minor' }));
+}
 
 let running = 0;
 const waiting: (() => void)[] = [];
@@ -43,23 +53,34 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function svgToPng(svg: string): Promise<Buffer> {
+const RESVG_OPTIONS = {
+  font: { fontFiles: [REGULAR_FONT_PATH, BOLD_FONT_PATH], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
+  fitTo: { mode: 'original' as const },
+  logLevel: 'off' as const,
+};
+
+export interface Raster {
+  png: Buffer;
+  /** Present when asked for: the same pixels as a JPG (our drawings are opaque, so no flattening is needed). */
+  jpg?: Buffer;
+}
+
+/** Renders the SVG once; the PNG and, when `jpg` is set, a JPG of the same pixels at a fixed quality. */
+export function rasterize(svg: string, opts: { jpg?: boolean } = {}): Promise<Raster> {
   return withSlot(async () => {
-    const image = await renderAsync(svg, {
-      font: { fontFiles: [REGULAR_FONT_PATH, BOLD_FONT_PATH], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
-      fitTo: { mode: 'original' },
-      logLevel: 'off',
-    });
+    const image = await renderAsync(svg, RESVG_OPTIONS);
     const png = image.asPng();
-    if (++sinceCollect >= COLLECT_EVERY) {
-      sinceCollect = 0;
-      setImmediate(() => collect?.());
-    }
-    return png;
+    const jpg = opts.jpg
+      ? await sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 4 } })
+          .removeAlpha()
+          .jpeg({ quality: 88, chromaSubsampling: '4:4:4', mozjpeg: false })
+          .toBuffer()
+      : undefined;
+    release();
+    return jpg ? { png, jpg } : { png };
   });
 }
 
-/** A JPG of the PNG, flattened on white, at a fixed quality and without metadata. */
-export function pngToJpg(png: Buffer, quality = 88): Promise<Buffer> {
-  return withSlot(() => sharp(png).flatten({ background: '#ffffff' }).jpeg({ quality, chromaSubsampling: '4:4:4', mozjpeg: false }).toBuffer());
+export async function svgToPng(svg: string): Promise<Buffer> {
+  return (await rasterize(svg)).png;
 }

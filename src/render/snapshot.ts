@@ -2,7 +2,7 @@
 import { floorName, term } from './labels.js';
 import { floorsInOrder } from './model.js';
 import { A4_PORTRAIT, addPage, drawSvg, newPdf, pdfBuffer } from './pdf.js';
-import { pngToJpg, svgToPng } from './raster.js';
+import { rasterize } from './raster.js';
 import { PALETTES } from './style.js';
 import { summarize, type RenderInput } from './summary.js';
 import { FONT_FAMILY, escapeXml, floorArea, floorPlanElements, planFrame } from './svg.js';
@@ -59,7 +59,7 @@ export function snapshotSvg(input: RenderInput): string {
 }
 
 export async function snapshotJpg(input: RenderInput): Promise<Buffer> {
-  return pngToJpg(await svgToPng(snapshotSvg(input)));
+  return (await rasterize(snapshotSvg(input), { jpg: true })).jpg!;
 }
 
 export function drawSnapshot(doc: PDFKit.PDFDocument, input: RenderInput): void {

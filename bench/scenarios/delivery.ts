@@ -1,0 +1,160 @@
+// Full delivery of one `plus_3d` order with every add-on: every file rendered and stored, the order
+// moved to Ready (the operator's "deliver now", which runs production's own code). Each run uses a
+// fresh process on an embedded SQLite file, so the peak RSS is that of a server doing one delivery
+// at a time; the first delivery of a process is reported apart (it loads fonts and native code).
+//
+//   BENCH_DELIVERY_RUNS  deliveries measured per process after the first (default 7)
+//   BENCH_DELIVERY_SQFT  scanned area of the orders (default 2,600 ft²: two or three floors)
+//
+// Run alone with `npx tsx bench/scenarios/delivery.ts`; targets: median < 1.5 s, peak RSS < 300 MB.
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { loadConfig } from '../../src/config.js';
+import { openStorage } from '../../src/db/database.js';
+import { migrate } from '../../src/bootstrap.js';
+import { randomIds, systemClock } from '../../src/domain/clock.js';
+import { createServices } from '../../src/services/index.js';
+import { localFileStorage } from '../../src/storage/file-storage.js';
+import { createJobQueue } from '../../src/workers/job-queue.js';
+
+export const TARGET_MEDIAN_MS = 1500;
+export const TARGET_PEAK_RSS_MB = 300;
+
+export interface DeliveryBenchResult {
+  runs: number;
+  firstMs: number;
+  medianMs: number;
+  maxMs: number;
+  /** CPU time (user + system, every thread) of the median delivery: steadier than wall time on a busy machine. */
+  medianCpuMs: number;
+  files: number;
+  megabytes: number;
+  floors: number[];
+  baselineRssMb: number;
+  peakRssMb: number;
+  meetsTargets: boolean;
+}
+
+const ADD_ONS = ['gla', '3d_cad_files', '3d_video', '6h_turnaround'];
+
+// ---- the measured process ------------------------------------------------------------------
+async function deliveryMain(runs: number, sqft: number): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-bench-delivery-'));
+  const storage = await openStorage({ databaseUrl: null, sqliteFile: path.join(dataDir, 'casa.db') });
+  try {
+    await migrate(storage);
+    const config = { ...loadConfig({ CASA_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), productionDelayS: 0 };
+    const services = createServices({
+      db: storage.db,
+      dialect: storage.dialect,
+      clock: systemClock,
+      ids: randomIds,
+      config,
+      log: pino({ level: 'warn' }),
+      files: localFileStorage(path.join(dataDir, 'files')),
+      jobs: createJobQueue(storage.db, storage.dialect, systemClock),
+    });
+    const company = await services.company.create({ name: 'Bench Realty', manager_email: 'bench@example.com', manager_password: 'bench-password-1' });
+    const baselineRss = process.memoryUsage().rss;
+    const times: number[] = [];
+    const cpuTimes: number[] = [];
+    const floors: number[] = [];
+    let files = 0;
+    let bytes = 0;
+    for (let i = 0; i <= runs; i++) {
+      const order = await services.orders.createDraft({ companyId: company.company.id, userEmail: company.manager.email }, {
+        street: `${100 + i} Bench Street`,
+        city: 'Espoo',
+        country: 'Finland',
+        owner_email: company.manager.email,
+        package_type: 'plus_3d',
+        add_ons: ADD_ONS,
+      });
+      await services.orderOperator.scan(order.id, { total_scanned_area: sqft });
+      const started = performance.now();
+      const cpu = process.cpuUsage();
+      await services.orderOperator.deliver(order.id);
+      times.push(performance.now() - started);
+      const used = process.cpuUsage(cpu);
+      cpuTimes.push((used.user + used.system) / 1000);
+      const rows = await storage.db.selectFrom('delivered_files').select(['size']).where('order_id', '=', order.id).execute();
+      files = rows.length;
+      bytes = rows.reduce((s, r) => s + Number(r.size), 0);
+      floors.push((await services.deliverables.model({ id: order.id }))!.floors.length);
+    }
+    process.send!({ times, cpuTimes, floors, files, bytes, baselineRss, peakRss: process.resourceUsage().maxRSS * 1024 });
+  } finally {
+    await storage.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export async function runDeliveryBench(opts: { runs?: number; sqft?: number } = {}): Promise<DeliveryBenchResult> {
+  const runs = opts.runs ?? Number(process.env.BENCH_DELIVERY_RUNS || 7);
+  const sqft = opts.sqft ?? Number(process.env.BENCH_DELIVERY_SQFT || 2600);
+  const child = fork(fileURLToPath(import.meta.url), ['--measure', String(runs), String(sqft)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const m = await new Promise<{ times: number[]; cpuTimes: number[]; floors: number[]; files: number; bytes: number; baselineRss: number; peakRss: number }>((resolve, reject) => {
+    child.once('message', (msg) => resolve(msg as never));
+    child.once('exit', (code) => reject(new Error(`the delivery bench process exited with ${code}`)));
+  });
+  child.removeAllListeners('exit');
+  const [first, ...rest] = m.times;
+  const medianMs = median(rest);
+  const medianCpuMs = median(m.cpuTimes.slice(1));
+  const peakRssMb = m.peakRss / 1e6;
+  return {
+    runs: rest.length,
+    firstMs: first!,
+    medianMs,
+    maxMs: Math.max(...rest),
+    medianCpuMs,
+    files: m.files,
+    megabytes: m.bytes / 1e6,
+    floors: m.floors,
+    baselineRssMb: m.baselineRss / 1e6,
+    peakRssMb,
+    meetsTargets: medianMs < TARGET_MEDIAN_MS && peakRssMb < TARGET_PEAK_RSS_MB,
+  };
+}
+
+export function formatDeliveryBench(r: DeliveryBenchResult): string {
+  return [
+    `delivery (plus_3d + every add-on, SQLite, local disk; ${r.files} files, ${r.megabytes.toFixed(1)} MB per order; floors per order: ${r.floors.join(', ')})`,
+    `  time:    median ${r.medianMs.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms over ${r.runs} deliveries (first of the process: ${r.firstMs.toFixed(0)} ms) (target median < ${TARGET_MEDIAN_MS} ms)`,
+    `  cpu:     median ${r.medianCpuMs.toFixed(0)} ms of CPU per delivery (all threads)`,
+    `  memory:  peak RSS ${r.peakRssMb.toFixed(0)} MB (process before the first delivery: ${r.baselineRssMb.toFixed(0)} MB) (target < ${TARGET_PEAK_RSS_MB} MB)`,
+    `  verdict: ${r.meetsTargets ? 'meets targets' : 'MISSES targets'} (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs)`,
+  ].join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv[2] === '--measure') {
+    deliveryMain(Number(process.argv[3]), Number(process.argv[4])).then(
+      () => process.exit(0),
+      (err) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  } else {
+    runDeliveryBench()
+      .then((r) => {
+        console.log(formatDeliveryBench(r));
+        if (!r.meetsTargets) process.exitCode = 1;
+      })
+      .catch((err) => {
+        console.error(err);
+        process.exit(1);
+      });
+  }
+}
