@@ -1,7 +1,8 @@
 // Every benchmark scenario, in the order `npm run bench` runs them. Add yours here.
 import type { Scenario } from './scenario.js';
 import { usersList } from './users-list.js';
+import { ordersDeepPage, ordersDraft, ordersList } from './orders.js';
 
-export const scenarios: Scenario[] = [usersList];
+export const scenarios: Scenario[] = [usersList, ordersList, ordersDeepPage, ordersDraft];
 
 export type { Scenario, BenchContext, BenchRequest } from './scenario.js';

@@ -26,6 +26,23 @@ export function orderTransitionsFactory({ db, clock, orderEvents }: Pick<Service
     if (message) throw new ConflictError(message);
   }
 
+  async function recordEvents(tx: Db, before: OrderRow, after: OrderRow, action: OrderAction, opts: MoveOptions): Promise<void> {
+    const trigger = LIFECYCLE[action].trigger;
+    if (!trigger) return;
+    for (const productType of opts.productTypes ?? ['products_2d']) {
+      await orderEvents.record(tx, {
+        orderId: before.id,
+        companyId: before.company_id,
+        trigger,
+        currentStatus: after.status,
+        previousStatus: before.status,
+        modelId: before.model_id,
+        productType,
+        deliveryType: opts.deliveryType ?? 'new',
+      });
+    }
+  }
+
   return {
     assertAllowed,
 
@@ -53,21 +70,18 @@ export function orderTransitionsFactory({ db, clock, orderEvents }: Pick<Service
         values.status_changed_at = now;
       }
       const updated = await ordersRepo.update(tx, order.id, values);
-      if (rule.trigger) {
-        for (const productType of opts.productTypes ?? ['products_2d']) {
-          await orderEvents.record(tx, {
-            orderId: order.id,
-            companyId: order.company_id,
-            trigger: rule.trigger,
-            currentStatus: updated.status,
-            previousStatus: order.status,
-            modelId: order.model_id,
-            productType,
-            deliveryType: opts.deliveryType ?? 'new',
-          });
-        }
-      }
+      await recordEvents(tx, order, updated, action, opts);
       return updated;
+    },
+
+    /** Inserts a new (New) order and applies `action` to it in the same statement. */
+    async create(tx: Db, order: OrderRow, action: OrderAction, opts: MoveOptions = {}): Promise<OrderRow> {
+      assertAllowed(action, order);
+      const rule = LIFECYCLE[action];
+      const created: OrderRow = { ...order, ...(opts.set as Partial<OrderRow>), status: rule.to ?? order.status };
+      await ordersRepo.insert(tx, created);
+      await recordEvents(tx, order, created, action, opts);
+      return created;
     },
   };
 }

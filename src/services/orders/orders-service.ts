@@ -79,10 +79,7 @@ export function ordersServiceFactory({
     /** `POST /orders/draft`: a New order moved to Draft at once (`moved_to_draft`). */
     async createDraft(caller: Caller, fields: OrderFields) {
       const row = await newOrder.build(caller, fields, { orderType: 'vbim', isScanOrder: true, ownerFallback: null });
-      const draft = await db.transaction().execute(async (tx) => {
-        await ordersRepo.insert(tx, row);
-        return transitions.move(tx, row, 'makeDraft');
-      });
+      const draft = await db.transaction().execute((tx) => transitions.create(tx, row, 'makeDraft'));
       return view(draft);
     },
 
@@ -131,10 +128,9 @@ export function ordersServiceFactory({
     async createRedraw(caller: Caller, fields: RedrawFields) {
       const row = await newOrder.build(caller, fields, { orderType: 'redraw', isScanOrder: false, ownerFallback: caller.userEmail });
       row.source = JSON.stringify(Array.isArray(fields.source) ? fields.source : [fields.source]);
-      const pending = await db.transaction().execute(async (tx) => {
-        await ordersRepo.insert(tx, row);
-        return transitions.move(tx, row, 'submitSource', { set: enterPending(row, clock.nowUs(), config.productionDelayS) });
-      });
+      const pending = await db.transaction().execute((tx) =>
+        transitions.create(tx, row, 'submitSource', { set: enterPending(row, clock.nowUs(), config.productionDelayS) }),
+      );
       return view(pending);
     },
 
