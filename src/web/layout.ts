@@ -17,9 +17,13 @@ export interface PageOptions {
   modules?: string[];
   /** A narrow column for forms; wide for plans. */
   wide?: boolean;
+  /** More stylesheets after ours (absolute paths on this origin). */
+  stylesheets?: string[];
+  /** Shown above the main landmark (e.g. a site header with navigation). */
+  header?: Html;
 }
 
-export function page({ title, main, scripts = [], modules = [], wide = false }: PageOptions): string {
+export function page({ title, main, scripts = [], modules = [], wide = false, stylesheets = [], header }: PageOptions): string {
   return (
     '<!doctype html>\n' +
     html`<html lang="en">
@@ -30,10 +34,10 @@ export function page({ title, main, scripts = [], modules = [], wide = false }: 
 <link rel="icon" href="data:,">
 <title>${title}</title>
 <link rel="stylesheet" href="${ASSETS_PREFIX}site.css">
-${scripts.map((s) => html`<script src="${ASSETS_PREFIX}${s}" defer></script>\n`)}${modules.map((m) => html`<script type="module" src="${m}"></script>\n`)}</head>
+${stylesheets.map((s) => html`<link rel="stylesheet" href="${s}">\n`)}${scripts.map((s) => html`<script src="${ASSETS_PREFIX}${s}" defer></script>\n`)}${modules.map((m) => html`<script type="module" src="${m}"></script>\n`)}</head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>
-<main id="main" class="${wide ? 'wide' : 'narrow'}" tabindex="-1">
+${header ?? ''}<main id="main" class="${wide ? 'wide' : 'narrow'}" tabindex="-1">
 ${main}
 </main>
 </body>

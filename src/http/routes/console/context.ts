@@ -1,0 +1,41 @@
+// What every console route file receives.
+import type { Services } from '../../../services/index.js';
+import type { ConsoleService } from '../../../services/console/console-service.js';
+import type { ConsoleSessions } from '../../../services/console/console-sessions.js';
+
+export interface ConsoleContext {
+  services: Services;
+  console: ConsoleService;
+  sessions: ConsoleSessions;
+}
+
+export type Form = Record<string, unknown> | undefined;
+
+export function field(body: Form, name: string): string {
+  const v = body?.[name];
+  return typeof v === 'string' ? v : '';
+}
+
+/** Offset from a query string: a non-negative integer, else 0. */
+export function offsetOf(raw: unknown): number {
+  const n = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
+  return n;
+}
+
+/** The fixed result messages a redirect may ask a page to show (`?done=…`). */
+export const DONE_MESSAGES: Record<string, string> = {
+  scan: 'The scan was uploaded: the order is Pending.',
+  deliver: 'Delivered: the order is Ready.',
+  fail: 'The order was moved to Failed.',
+  hold: 'Production of this order is on hold.',
+  unhold: 'The hold was released.',
+  model: 'The floor-plan model was uploaded; the next delivery renders from it.',
+  revoked: 'The api key was revoked.',
+  merged: 'The merge request was approved.',
+  replayed: 'The delivery was queued again; the dispatcher sends it now.',
+  signed_out: 'You are signed out.',
+};
+
+export function doneMessage(raw: unknown): string | null {
+  return typeof raw === 'string' ? (DONE_MESSAGES[raw] ?? null) : null;
+}

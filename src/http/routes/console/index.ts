@@ -1,0 +1,73 @@
+// The operator console at /console: server-rendered pages over the same services as the operator
+// API. Helmet with the web pages' strict CSP (plus frames from this origin, for the mail catcher),
+// form bodies and the console's assets are registered in this scope only. `registerConsole` also
+// feeds every response time of the app to the request figures of the system page.
+import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import { fileURLToPath } from 'node:url';
+import type { Services } from '../../../services/index.js';
+import { consoleServiceFactory } from '../../../services/console/console-service.js';
+import { consoleSessionsFactory } from '../../../services/console/console-sessions.js';
+import { createRequestStats, type RequestFigures } from '../../../services/console/request-stats.js';
+import { consoleNotice } from '../../../web/console/pages/notice-page.js';
+import { AppError } from '../../errors.js';
+import { CONTENT_SECURITY_POLICY } from '../web/csp.js';
+import { consoleAuthRoutes } from './auth-routes.js';
+import { consoleCompaniesRoutes } from './companies-routes.js';
+import { consoleEmailsRoutes } from './emails-routes.js';
+import { consoleOrdersRoutes } from './orders-routes.js';
+import { consoleSystemRoutes } from './system-routes.js';
+import { consoleWebhooksRoutes } from './webhooks-routes.js';
+import { consoleGuard, csrf, csrfGuard, sendConsoleHtml } from './console-session.js';
+import type { ConsoleContext } from './context.js';
+
+const ASSETS_DIR = fileURLToPath(new URL('../../../web/console/assets/', import.meta.url));
+
+export const CONSOLE_CONTENT_SECURITY_POLICY = { ...CONTENT_SECURITY_POLICY, 'frame-src': ["'self'"] };
+
+export const consoleRoutes: FastifyPluginAsync<{ services: Services; adminKeyHash: string; requestFigures: RequestFigures }> = async (app, opts) => {
+  const { services } = opts;
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CONTENT_SECURITY_POLICY },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  // Model uploads come as a form field: allow a large one.
+  await app.register(formbody, { bodyLimit: 2 * 1024 * 1024 });
+  await app.register(fastifyStatic, { root: ASSETS_DIR, prefix: '/assets/', index: false, maxAge: '1h', decorateReply: false });
+
+  const ctx: ConsoleContext = {
+    services,
+    sessions: consoleSessionsFactory({ ...services.deps, adminKeyHash: opts.adminKeyHash }),
+    console: consoleServiceFactory({ ...services.deps, services, requestFigures: opts.requestFigures }),
+  };
+  app.addHook('onRequest', consoleGuard(ctx.sessions));
+  app.addHook('preHandler', csrfGuard);
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const status = err instanceof AppError || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) ? (err.statusCode ?? 500) : 500;
+    if (status >= 500) request.log.error({ err }, 'console page failed');
+    const title = status === 404 ? 'Not found' : status < 500 ? 'This request could not be handled' : 'Something went wrong';
+    const message = status < 500 ? err.message : 'The page could not be shown. Try again in a moment.';
+    return sendConsoleHtml(reply, consoleNotice(title, message, null, csrf(request, reply)), status);
+  });
+
+  app.setNotFoundHandler(async (request, reply) => sendConsoleHtml(reply, consoleNotice('Not found', 'This console page does not exist.', '/console/orders', csrf(request, reply)), 404));
+  app.get('/', async (_request, reply) => reply.redirect('/console/orders', 303));
+  await app.register(consoleAuthRoutes, ctx);
+  await app.register(consoleCompaniesRoutes, ctx);
+  await app.register(consoleOrdersRoutes, ctx);
+  await app.register(consoleWebhooksRoutes, ctx);
+  await app.register(consoleEmailsRoutes, ctx);
+  await app.register(consoleSystemRoutes, ctx);
+};
+
+/** Registers the console under /console, and the collector of request figures for every route of `app`. */
+export async function registerConsole(app: FastifyInstance, opts: { services: Services; adminKeyHash: string }): Promise<void> {
+  const requestStats = createRequestStats();
+  app.addHook('onResponse', async (_request, reply) => {
+    requestStats.record(reply.elapsedTime);
+  });
+  await app.register(consoleRoutes, { prefix: '/console', ...opts, requestFigures: requestStats });
+}
