@@ -18,6 +18,8 @@ function draw(id, values) {
   const line = document.querySelector(`#spark-${id} polyline`);
   if (!line) return;
   const numbers = values.map((v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0));
+  // One reading is a level line, not a dot.
+  if (numbers.length === 1) numbers.push(numbers[0]);
   const max = Math.max(1e-9, ...numbers);
   const step = numbers.length > 1 ? 200 / (numbers.length - 1) : 0;
   line.setAttribute('points', numbers.map((v, i) => `${(i * step).toFixed(1)},${(38 - (v / max) * 36).toFixed(1)}`).join(' '));
