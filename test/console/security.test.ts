@@ -23,7 +23,7 @@ function pages(f: { company: { id: string; apiKeyId: string }; orderId: string }
   return ['/console', '/console/orders', `/console/orders/${f.orderId}`, '/console/companies', `/console/companies/${f.company.id}`, '/console/webhooks', '/console/emails', '/console/system'];
 }
 
-function actions(f: { company: { id: string; apiKeyId: string }; orderId: string }) {
+function actions(f: { company: { id: string; apiKeyId: string }; orderId: string }): { url: string; fields: Record<string, string> }[] {
   const o = `/console/orders/${f.orderId}`;
   return [
     { url: '/console/companies', fields: { name: 'Forged Co', manager_email: 'forged@example.com' } },
