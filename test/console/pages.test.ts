@@ -1,0 +1,134 @@
+// Console pages and actions through `inject`: what an order page shows after each button, model
+// uploads (refused ones change nothing), the masked webhook secret, merge approval, the system
+// figures, and the request figures collector.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { buildTestApp } from '../helpers/app.js';
+import { createDraft } from '../orders/order-helpers.js';
+import { generateModel } from '../../src/render/generate-model.js';
+import { createRequestStats } from '../../src/services/console/request-stats.js';
+import { get, post, signIn } from './console-helpers.js';
+
+describe('order page actions', () => {
+  test('a refused transition shows the reason with 409 and changes nothing', async (t) => {
+    const ctx = await buildTestApp(t);
+    const company = await ctx.createCompany();
+    const draft = await createDraft(ctx, company);
+    const s = await signIn(ctx);
+    const res = await post(ctx, s, `/console/orders/${draft.id}/deliver`);
+    assert.equal(res.statusCode, 409);
+    assert.match(res.body, /role="alert">Order is in status Draft/);
+    const admin = await ctx.inject({ method: 'GET', url: `/admin/v1/orders/${draft.id}`, headers: ctx.adminHeaders });
+    assert.equal(admin.json().order.info.status, 'Draft');
+    assert.equal((await post(ctx, s, '/console/orders/00000000-0000-4000-8000-000000000000/scan')).statusCode, 404);
+  });
+
+  test('hold and release show at once; the model upload checks JSON, shape and geometry', async (t) => {
+    const ctx = await buildTestApp(t);
+    const company = await ctx.createCompany();
+    const draft = await createDraft(ctx, company);
+    const s = await signIn(ctx);
+    const o = `/console/orders/${draft.id}`;
+    assert.equal((await post(ctx, s, `${o}/hold`)).headers.location, `${o}?done=hold`);
+    const held = await get(ctx, s, `${o}?done=hold`);
+    assert.match(held.body, /role="status">Production of this order is on hold\./);
+    assert.match(held.body, /badge-held/);
+    assert.match(held.body, /Release hold/);
+    await post(ctx, s, `${o}/unhold`);
+    assert.doesNotMatch((await get(ctx, s, o)).body, /badge-held/);
+
+    const notJson = await post(ctx, s, `${o}/model`, { model: '{not json' });
+    assert.equal(notJson.statusCode, 400);
+    assert.match(notJson.body, /The model is not valid JSON\./);
+    assert.match(notJson.body, /\{not json<\/textarea>/);
+    const wrongShape = await post(ctx, s, `${o}/model`, { model: JSON.stringify({ version: 1, floors: [] }) });
+    assert.equal(wrongShape.statusCode, 400);
+    assert.match(wrongShape.body, /floors: ensure this value has at least 1 items/);
+    const model = generateModel(draft.id, 120);
+    const overlapping = structuredClone(model);
+    overlapping.floors[0]!.rooms.push({ ...overlapping.floors[0]!.rooms[0]!, id: 'copy' });
+    assert.equal((await post(ctx, s, `${o}/model`, { model: JSON.stringify(overlapping) })).statusCode, 400);
+    assert.equal(await ctx.app.services.deliverables.model({ id: draft.id }), null);
+
+    const ok = await post(ctx, s, `${o}/model`, { model: JSON.stringify(model) });
+    assert.equal(ok.statusCode, 303);
+    assert.deepEqual(await ctx.app.services.deliverables.model({ id: draft.id }), model);
+  });
+});
+
+describe('company page', () => {
+  test('the webhook secret is masked until revealed; a new key is shown once; merges are approved', async (t) => {
+    const ctx = await buildTestApp(t);
+    const a = await ctx.createCompany('Alpha');
+    const b = await ctx.createCompany('Beta');
+    const s = await signIn(ctx);
+    const secret = (await ctx.app.services.webhooks.getSecret(a.id)).secret;
+    const masked = await get(ctx, s, `/console/companies/${a.id}`);
+    assert.equal(masked.statusCode, 200);
+    assert.equal(masked.headers['cache-control'], 'no-store');
+    assert.ok(!masked.body.includes(secret));
+    assert.match(masked.body, /whsec_•{12}/);
+    assert.ok((await get(ctx, s, `/console/companies/${a.id}?reveal=secret`)).body.includes(secret));
+
+    const issued = await post(ctx, s, `/console/companies/${a.id}/api-keys`);
+    const key = /id="issued-api-key">([^<]+)</.exec(issued.body)![1]!;
+    assert.equal((await ctx.inject({ method: 'GET', url: '/api/integrate/v3/companies/info', headers: { 'api-key': key } })).json().id, a.id);
+    assert.ok(!(await get(ctx, s, `/console/companies/${a.id}`)).body.includes(key));
+
+    const asked = await ctx.inject({ method: 'POST', url: '/api/integrate/v3/companies/merge-request', headers: a.headers, payload: { email: b.managerEmail } });
+    assert.equal(asked.statusCode, 200, asked.body);
+    const list = await get(ctx, s, '/console/companies');
+    const approve = /action="(\/console\/merge-requests\/[0-9a-f-]+\/approve)"/.exec(list.body)![1]!;
+    const res = await post(ctx, s, approve);
+    assert.equal(res.headers.location, '/console/companies?done=merged#merges');
+    assert.equal((await ctx.inject({ method: 'GET', url: '/api/integrate/v3/companies/info', headers: a.headers })).statusCode, 401);
+    assert.match((await get(ctx, s, '/console/companies?done=merged')).body, /No merge request is waiting\./);
+  });
+
+  test('creating a company with bad input says why and creates nothing', async (t) => {
+    const ctx = await buildTestApp(t);
+    const s = await signIn(ctx);
+    const res = await post(ctx, s, '/console/companies', { name: 'Nope', manager_email: 'not-an-email' });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /manager_email: value is not a valid email address/);
+    assert.equal((await ctx.app.services.company.list({ limit: 10, offset: 0 })).items.length, 0);
+  });
+});
+
+describe('GET /console/system/figures', () => {
+  test('counts requests and reads queue, backlog and webhook figures', async (t) => {
+    const ctx = await buildTestApp(t);
+    const company = await ctx.createCompany();
+    const draft = await createDraft(ctx, company);
+    const scanned = await ctx.inject({ method: 'POST', url: `/admin/v1/orders/${draft.id}/scan`, headers: ctx.adminHeaders, payload: {} });
+    assert.equal(scanned.statusCode, 200, scanned.body);
+    ctx.clock.advanceSeconds(3600);
+    const s = await signIn(ctx);
+    const res = await get(ctx, s, '/console/system/figures');
+    assert.equal(res.statusCode, 200);
+    const f = res.json();
+    assert.deepEqual(Object.keys(f), ['at', 'requests', 'queueDepth', 'productionBacklog', 'webhookSuccess']);
+    assert.ok(f.requests.ratePerS > 0);
+    assert.equal(f.requests.series.length, 60);
+    assert.equal(f.productionBacklog, 1);
+    assert.deepEqual(f.webhookSuccess, { attempts: 0, ok: 0, rate: null });
+  });
+});
+
+describe('request figures collector', () => {
+  test('rate over the last minute, p99, and a series that forgets old buckets', () => {
+    const stats = createRequestStats();
+    const t0 = 1_000_000_000_000;
+    for (let i = 1; i <= 100; i++) stats.record(i, t0 + i * 100);
+    const now = t0 + 10_100;
+    const snap = stats.snapshot(now);
+    assert.equal(snap.ratePerS, 100 / 60);
+    assert.equal(snap.p99Ms, 99);
+    assert.equal(snap.series.length, 60);
+    assert.equal(snap.series.reduce((n, p) => n + p.ratePerS * 10, 0) > 0, true);
+    const later = stats.snapshot(now + 11 * 60_000);
+    assert.equal(later.ratePerS, 0);
+    assert.equal(later.p99Ms, null);
+    assert.ok(later.series.every((p) => p.ratePerS === 0));
+  });
+});
