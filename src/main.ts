@@ -7,6 +7,7 @@ import { randomIds, systemClock } from './domain/clock.js';
 import { buildApp } from './app.js';
 import { migrate, resolveAdminKey, seedDemoCompany } from './bootstrap.js';
 import { startWorkers, type Workers } from './workers/index.js';
+import { isClusterChild, runCluster } from './cluster.js';
 
 export async function openConfiguredStorage(config: Config): Promise<Storage> {
   return openStorage({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'casa.sqlite') });
@@ -18,6 +19,7 @@ function banner(lines: string[]): void {
 }
 
 export async function serve(config: Config = loadConfig()): Promise<void> {
+  if (config.processes > 1 && config.role !== 'worker' && !isClusterChild) return runCluster(config, { openStorage: openConfiguredStorage, banner });
   const storage = await openConfiguredStorage(config);
   await migrate(storage);
   const admin = await resolveAdminKey(storage, config);
@@ -48,5 +50,5 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
   } else {
     notes.push('casa-integrate worker running (no HTTP).');
   }
-  if (notes.length) banner(notes);
+  if (notes.length && !isClusterChild) banner(notes);
 }

@@ -1,0 +1,82 @@
+// CASA_PROCESSES=N: N API processes share one port through node:cluster. The primary prepares the
+// database once (migrations, admin key, demo company), runs the background workers itself when
+// CASA_ROLE=all (so job loops run in exactly one process of the machine), forks the API processes
+// with CASA_ROLE=api and restarts any that dies. Further worker processes (`casa-integrate worker`)
+// may run beside it: job claims are leased, so several job loops never take the same job.
+import cluster, { type Worker } from 'node:cluster';
+import closeWithGrace from 'close-with-grace';
+import type { Config } from './config.js';
+import { systemClock, randomIds } from './domain/clock.js';
+import { buildApp } from './app.js';
+import { migrate, resolveAdminKey, seedDemoCompany } from './bootstrap.js';
+import { startWorkers, type Workers } from './workers/index.js';
+import type { Storage } from './db/database.js';
+
+/** True in a process forked by `runCluster`: it serves HTTP and leaves the banner to the primary. */
+export const isClusterChild = cluster.isWorker;
+
+export interface ClusterDeps {
+  openStorage(config: Config): Promise<Storage>;
+  banner(lines: string[]): void;
+}
+
+export async function runCluster(config: Config, deps: ClusterDeps): Promise<void> {
+  const storage = await deps.openStorage(config);
+  await migrate(storage);
+  const admin = await resolveAdminKey(storage, config);
+  // The app is built for its services only (workers, demo seed); the primary never listens.
+  const app = await buildApp({ config, storage, clock: systemClock, ids: randomIds, adminKeyHash: admin.hash });
+
+  const notes: string[] = [];
+  if (!config.databaseUrl) {
+    const demo = await seedDemoCompany(storage, app.services);
+    if (demo) notes.push('Demo Company created on this new database.', `  demo api-key:  ${demo.apiKey}`, `  manager login: ${demo.managerEmail} / ${demo.managerPassword}`);
+  }
+  if (admin.generated) notes.push(`  admin-key:     ${admin.generated}   (shown once; set CASA_ADMIN_KEY to choose your own)`);
+
+  let workers: Workers | null = null;
+  if (config.role === 'all') workers = startWorkers({ config, storage, services: app.services, log: app.log });
+
+  let stopping = false;
+  const childEnv = { CASA_ROLE: 'api', CASA_PROCESSES: '1' };
+  const fork = (): Worker => cluster.fork(childEnv);
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    app.log.error({ pid: worker.process.pid, code, signal }, 'API process exited; starting another');
+    fork();
+  });
+
+  const listening = new Promise<void>((resolve) => {
+    let count = 0;
+    cluster.on('listening', () => {
+      if (++count === config.processes) resolve();
+    });
+  });
+  for (let i = 0; i < config.processes; i++) fork();
+
+  closeWithGrace({ delay: 15_000 }, async ({ err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    stopping = true;
+    const children = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    await Promise.all(
+      children.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            if (w.isDead()) return resolve();
+            w.once('exit', () => resolve());
+            w.process.kill('SIGTERM'); // each child drains its in-flight requests, then exits
+          }),
+      ),
+    );
+    await workers?.stop();
+    await app.close();
+    await storage.close();
+  });
+
+  await listening;
+  notes.push(
+    `casa-integrate listening on ${config.publicUrl}  (API ${config.publicUrl}/api/integrate/v3, docs ${config.publicUrl}/docs)`,
+    `  ${config.processes} API processes${config.role === 'all' ? ', background workers in the primary process' : ', no background workers (CASA_ROLE=api)'}`,
+  );
+  deps.banner(notes);
+}
