@@ -1,0 +1,29 @@
+// GET /metrics (Prometheus text format), guarded by the operator key: the `admin-key` header or
+// `Authorization: Bearer <admin key>` (what Prometheus' `authorization` scrape setting sends).
+// The onResponse hook records every request of the app by route pattern.
+import type { FastifyInstance } from 'fastify';
+import { adminKeyMatches } from './admin-auth.js';
+import { UnauthorizedError } from '../errors.js';
+import { createMetrics, type Metrics, type MetricsDeps } from '../../metrics/metrics.js';
+
+function presentedKey(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const header = headers['admin-key'];
+  if (typeof header === 'string') return header;
+  const auth = headers.authorization;
+  const bearer = typeof auth === 'string' ? /^Bearer\s+(.+)$/i.exec(auth) : null;
+  return bearer?.[1];
+}
+
+/** Adds the request hook and the /metrics route to `app`; call before the other routes are registered. */
+export function registerMetrics(app: FastifyInstance, opts: { deps: MetricsDeps; adminKeyHash: string }): Metrics {
+  const metrics = createMetrics(opts.deps);
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (!adminKeyMatches(opts.adminKeyHash, presentedKey(request.headers))) throw new UnauthorizedError('Invalid or missing admin-key header.');
+    const text = await metrics.exposition();
+    return reply.type(metrics.contentType).send(text);
+  });
+  return metrics;
+}
