@@ -37,8 +37,8 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { services: Services }> {
   const app = Fastify({
-    logger: deps.logger === false ? false : loggerOptions(deps.config.logLevel),
-    ...(deps.logger ? { loggerInstance: deps.logger } : {}),
+    // Fastify takes either logger options or a logger instance, never both.
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: deps.logger === false ? false : loggerOptions(deps.config.logLevel) }),
     bodyLimit: 1024 * 1024,
     trustProxy: true,
     requestIdHeader: false,
