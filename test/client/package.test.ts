@@ -1,6 +1,7 @@
 // The package as it ships: it builds to dist/, its tarball holds only what it should, its type
-// fixture proves wrong requests fail to compile.
-import { describe, it } from 'node:test';
+// fixture proves wrong requests fail to compile, its README example runs. Built in a copy of the
+// package, so that runs side by side never share (or delete) one dist/.
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,11 +17,21 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const PKG = path.join(ROOT, 'packages/client');
 const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
 
-/** Builds dist/ once for every test of this file. */
-let built: Promise<void> | null = null;
-function build(): Promise<void> {
-  built ??= run('npm', ['run', 'build', '-w', '@casa-integrate/client'], { cwd: ROOT }).then(() => undefined);
-  return built;
+/**
+ * A copy of the package with its dist/ built by its own `npm run build`, and its one dependency
+ * linked as an install would place it. Made once for every test of this file.
+ */
+let staged: Promise<string> | null = null;
+function build(): Promise<string> {
+  staged ??= (async () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'casa-pkg-')), 'client');
+    fs.cpSync(PKG, dir, { recursive: true, filter: (src) => !/[/\\](dist|node_modules)$/.test(src) });
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(path.join(ROOT, 'node_modules/openapi-fetch'), path.join(dir, 'node_modules/openapi-fetch'), 'dir');
+    await run('npm', ['run', 'build'], { cwd: dir, env: { ...process.env, PATH: `${path.join(ROOT, 'node_modules/.bin')}${path.delimiter}${process.env.PATH}` } });
+    return dir;
+  })();
+  return staged;
 }
 
 /** tsc's diagnostics, as "file(line,col): error TSxxxx", or [] when it compiles. */
@@ -35,18 +46,22 @@ async function tsc(args: string[], cwd: string): Promise<string[]> {
 }
 
 describe('@casa-integrate/client package', () => {
+  after(async () => {
+    if (staged) fs.rmSync(path.dirname(await staged), { recursive: true, force: true });
+  });
+
   it('builds ESM with declarations for every module, and the built entry point works', async () => {
-    await build();
+    const pkg = await build();
     const sources = fs.readdirSync(path.join(PKG, 'src')).filter((f) => f.endsWith('.ts'));
     const expected = sources.flatMap((f) => [f.replace(/\.ts$/, '.js'), f.replace(/\.ts$/, '.d.ts')]).sort();
-    assert.deepEqual(fs.readdirSync(path.join(PKG, 'dist')).sort(), expected);
+    assert.deepEqual(fs.readdirSync(path.join(pkg, 'dist')).sort(), expected);
 
     const manifest = JSON.parse(fs.readFileSync(path.join(PKG, 'package.json'), 'utf8'));
     assert.equal(manifest.type, 'module');
     assert.deepEqual(manifest.exports['.'], { types: './dist/index.d.ts', default: './dist/index.js' });
     assert.deepEqual(Object.keys(manifest.dependencies), ['openapi-fetch'], 'one small runtime dependency');
 
-    const lib = await import(pathToFileURL(path.join(PKG, 'dist/index.js')).href);
+    const lib = await import(pathToFileURL(path.join(pkg, 'dist/index.js')).href);
     const client = new lib.CasaClient({ apiKey: 'casa_test' });
     assert.equal(client.baseUrl, 'https://app.cubi.casa/api/integrate/v3');
     assert.equal(lib.DEFAULT_BASE_URL, 'https://app.cubi.casa/api/integrate/v3');
@@ -56,12 +71,12 @@ describe('@casa-integrate/client package', () => {
   });
 
   it('packs only dist (js and d.ts), openapi.json, README.md and package.json', async () => {
-    await build();
-    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', '-w', '@casa-integrate/client'], { cwd: ROOT });
+    const pkg = await build();
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: pkg });
     const [report] = JSON.parse(stdout) as { name: string; files: { path: string }[] }[];
     assert.equal(report!.name, '@casa-integrate/client');
     const files = report!.files.map((f) => f.path).sort();
-    const dist = fs.readdirSync(path.join(PKG, 'dist')).map((f) => `dist/${f}`);
+    const dist = fs.readdirSync(path.join(pkg, 'dist')).map((f) => `dist/${f}`);
     assert.deepEqual(files, [...dist, 'README.md', 'openapi.json', 'package.json'].sort());
     assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('typetest/') || f.includes('tsconfig')));
   });
@@ -86,8 +101,8 @@ describe('@casa-integrate/client package', () => {
   });
 
   it('runs the README example as written: a draft, watched through signed webhooks, its floor plans downloaded', async (t) => {
-    await build();
-    const readme = fs.readFileSync(path.join(PKG, 'README.md'), 'utf8');
+    const pkg = await build();
+    const readme = fs.readFileSync(path.join(pkg, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Example'));
     const example = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
     assert.match(example, /from '@casa-integrate\/client'/);
@@ -98,7 +113,7 @@ describe('@casa-integrate/client package', () => {
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'integrator', private: true, type: 'module' }));
     fs.writeFileSync(path.join(dir, 'example.ts'), example);
     fs.mkdirSync(path.join(dir, 'node_modules/@casa-integrate'), { recursive: true });
-    fs.symlinkSync(PKG, path.join(dir, 'node_modules/@casa-integrate/client'), 'dir');
+    fs.symlinkSync(pkg, path.join(dir, 'node_modules/@casa-integrate/client'), 'dir');
 
     // It type-checks against the built declarations, under strict settings.
     const typeErrors = await tsc(
