@@ -17,6 +17,7 @@ import { filesRoutes } from './http/routes/web/files.js';
 import { go2scanUploadRoutes } from './http/routes/web/go2scan-upload.js';
 import { registerConsole } from './http/routes/console/index.js';
 import { registerMetrics } from './http/plugins/metrics.js';
+import { registerGuessingGuard } from './http/plugins/guessing-guard.js';
 import { localFileStorage, type FileStorage } from './storage/file-storage.js';
 import { createJobQueue } from './workers/job-queue.js';
 import { createServices, type Services } from './services/index.js';
@@ -76,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
   // First, so its request figures see every route.
   await registerConsole(app, { services, adminKeyHash: deps.adminKeyHash });
   registerMetrics(app, { deps: { db: deps.storage.db, clock: deps.clock, jobs: services.deps.jobs }, adminKeyHash: deps.adminKeyHash });
+  registerGuessingGuard(app);
 
   await registerDocs(app, deps.config.publicUrl);
   await app.register(healthRoutes, { storage: deps.storage });

@@ -1,0 +1,48 @@
+// Guessing protection for the routes where a secret is tried: the token pages (invitation, password
+// reset, GoToScan) and POST /users/change-password. Every failed try (a 4xx answer) counts against
+// the client address for that route; after MAX_FAILURES within WINDOW_MS the route answers 429
+// until the oldest failure leaves the window. Counts live in each process (with CASA_PROCESSES=N a
+// client gets at most N × MAX_FAILURES tries a window); the per-key rate limit applies on top.
+import type { FastifyInstance } from 'fastify';
+import { TooManyRequestsError } from '../errors.js';
+
+export const GUARDED_ROUTES = new Set([
+  '/invite/:token',
+  '/reset-password/:token',
+  '/go2scan/:token',
+  '/go2scan/:token/upload',
+  '/api/integrate/v3/users/change-password',
+]);
+export const MAX_FAILURES = 10;
+export const WINDOW_MS = 15 * 60_000;
+const MAX_TRACKED = 10_000;
+
+export function registerGuessingGuard(app: FastifyInstance, nowMs: () => number = Date.now): void {
+  const failures = new Map<string, number[]>();
+  const keyOf = (ip: string, route: string) => `${route} ${ip}`;
+  const recent = (key: string, now: number) => {
+    const list = (failures.get(key) ?? []).filter((at) => at > now - WINDOW_MS);
+    if (list.length) failures.set(key, list);
+    else failures.delete(key);
+    return list;
+  };
+
+  app.addHook('onRequest', async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (!route || !GUARDED_ROUTES.has(route)) return;
+    const now = nowMs();
+    const list = recent(keyOf(request.ip, route), now);
+    if (list.length < MAX_FAILURES) return;
+    const retryAfterS = Math.max(1, Math.ceil((list[0]! + WINDOW_MS - now) / 1000));
+    reply.header('retry-after', String(retryAfterS)); // also on the HTML pages, whose error pages set no headers
+    throw new TooManyRequestsError(retryAfterS);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (!route || !GUARDED_ROUTES.has(route) || reply.statusCode < 400 || reply.statusCode >= 500 || reply.statusCode === 429) return;
+    const key = keyOf(request.ip, route);
+    const now = nowMs();
+    if (!failures.has(key) && failures.size >= MAX_TRACKED) failures.delete(failures.keys().next().value!);
+    failures.set(key, [...recent(key, now), now]);
+  });
+}
