@@ -9,6 +9,7 @@ export interface Config {
   publicUrl: string;
   dataDir: string;
   databaseUrl: string | null;
+  sqliteSynchronous: 'NORMAL' | 'FULL';
   adminKey: string | null;
   /** A second way into the operator console besides the admin key. */
   consolePassword: string | null;
@@ -60,6 +61,12 @@ function schedule(raw: string | undefined): number[] {
   return parts;
 }
 
+function sqliteSynchronous(raw: string | undefined): 'NORMAL' | 'FULL' {
+  const value = (raw || 'NORMAL').toUpperCase();
+  if (value !== 'NORMAL' && value !== 'FULL') throw new ConfigError(`CASA_SQLITE_SYNCHRONOUS must be NORMAL or FULL, got "${raw}"`);
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 8080);
   const host = env.HOST || '127.0.0.1';
@@ -73,6 +80,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: (env.CASA_PUBLIC_URL || `http://${displayHost}:${port}`).replace(/\/+$/, ''),
     dataDir: path.resolve(env.CASA_DATA_DIR || './data'),
     databaseUrl,
+    sqliteSynchronous: sqliteSynchronous(env.CASA_SQLITE_SYNCHRONOUS),
     adminKey: env.CASA_ADMIN_KEY || null,
     consolePassword: env.CASA_CONSOLE_PASSWORD || null,
     role,

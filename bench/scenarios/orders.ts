@@ -1,6 +1,5 @@
 // Orders: GET /orders?limit=20 with 100,000 orders in the company, the same at offset 90,000,
 // and POST /orders/draft.
-import { sql } from 'kysely';
 import type { BenchContext, Scenario } from './scenario.js';
 import { seedOrders } from '../../test/orders/seed.js';
 
@@ -43,10 +42,7 @@ export const ordersDraft: Scenario = {
   name: 'orders-draft',
   description: 'POST /orders/draft (each request creates a draft and its moved_to_draft event)',
   async prepare(ctx) {
-    // Each draft is one durable commit (synchronous = FULL): on a disk with slow fsync that is the
-    // ceiling. BENCH_SQLITE_SYNCHRONOUS=NORMAL measures what the code costs without the fsync.
-    const sync = process.env.BENCH_SQLITE_SYNCHRONOUS;
-    if (sync && /^(FULL|NORMAL)$/.test(sync)) await sql.raw(`PRAGMA synchronous = ${sync}`).execute(ctx.storage.db);
+    // Each draft is one commit; CASA_SQLITE_SYNCHRONOUS=FULL adds an fsync to each (the disk's ceiling).
     const company = await companyWithOrders(ctx, 0);
     const body = {
       street: '615 Bourbon St',

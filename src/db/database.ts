@@ -26,13 +26,18 @@ export interface OpenOptions {
   /** PostgreSQL schema to use (created if missing); tests isolate themselves this way. */
   pgSchema?: string;
   pgPoolSize?: number;
+  /**
+   * SQLite durability. NORMAL (default) in WAL mode survives any process crash; only a power loss
+   * or OS crash can drop the last commits. FULL fsyncs every commit and survives those too.
+   */
+  sqliteSynchronous?: 'NORMAL' | 'FULL';
 }
 
-export function openSqlite(file: string): Storage {
+export function openSqlite(file: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL'): Storage {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma(`synchronous = ${synchronous}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
@@ -81,5 +86,5 @@ export async function openPostgres(url: string, schema?: string, poolSize = 10):
 
 export async function openStorage(options: OpenOptions): Promise<Storage> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.pgSchema, options.pgPoolSize);
-  return openSqlite(options.sqliteFile ?? ':memory:');
+  return openSqlite(options.sqliteFile ?? ':memory:', options.sqliteSynchronous);
 }
