@@ -30,7 +30,7 @@ export const ValidationErrorBody = Type.Object(
 
 export const PaginationQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 })), // beyond it PostgreSQL answers an error
 };
 
 export const PaginationSchema = Type.Object({
