@@ -43,7 +43,6 @@ export const orders: Migration = {
       .addColumn('go2scan_customer', 'text')
       .addColumn('go2scan_invitation_sent_at', 'bigint')
       .addColumn('go2scan_uploaded_at', 'bigint')
-      .addColumn('go2scan_link_token', 'text')
       .addColumn('delivered_products', 'text', (c) => c.notNull().defaultTo('[]'))
       .addColumn('pending_delivery_type', 'text')
       .execute();

@@ -43,7 +43,6 @@ export interface OrdersTable {
   go2scan_customer: string | null; // JSON {name,email,phone}
   go2scan_invitation_sent_at: number | null;
   go2scan_uploaded_at: number | null;
-  go2scan_link_token: string | null; // kept so the link can be shown again; the hash is what is checked
   // products delivered so far (JSON array of product names) – the deliverables issue fills assets
   delivered_products: string;
   pending_delivery_type: string | null; // new | fix | update: what the next Ready will be
