@@ -109,7 +109,6 @@ export async function insertOrderOwnedBy(ctx: TestApp, companyId: string, owner:
       go2scan_customer: null,
       go2scan_invitation_sent_at: null,
       go2scan_uploaded_at: null,
-      go2scan_link_token: null,
       delivered_products: '[]',
       pending_delivery_type: null,
     })

@@ -55,7 +55,6 @@ export function seedRow(companyId: string, i: number, createdAt: number, extra: 
     go2scan_customer: null,
     go2scan_invitation_sent_at: null,
     go2scan_uploaded_at: null,
-    go2scan_link_token: null,
     delivered_products: '[]',
     pending_delivery_type: null,
     pending_products: null,
