@@ -484,7 +484,7 @@ export interface paths {
         head?: never;
         /**
          * Update company webhooks
-         * @description Replaces both lists. URLs must be absolute http(s) URLs (https only when the server requires it).
+         * @description Replaces the lists given (both, normally). A list left out keeps its stored value. URLs must be absolute http(s) URLs (https only when the server requires it).
          */
         patch: {
             parameters: {
@@ -497,9 +497,9 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @description Absolute http(s) URLs, at most 10; duplicates are dropped */
-                        webhook_urls: string[];
+                        webhook_urls?: string[];
                         /** @description Events sent to every URL */
-                        webhook_triggers: ("moved_to_draft" | "moved_to_pending" | "moved_to_ready" | "moved_to_fixing" | "moved_to_failed")[];
+                        webhook_triggers?: ("moved_to_draft" | "moved_to_pending" | "moved_to_ready" | "moved_to_fixing" | "moved_to_failed")[];
                     };
                 };
             };

@@ -11,8 +11,8 @@ export async function companies(): Promise<void> {
   await client.updateWebhooks({ webhook_urls: ['https://example.com/hook'], webhook_triggers: ['moved_to_delivered'] });
   // @ts-expect-error: a misspelt field (webhook_url)
   await client.updateWebhooks({ webhook_url: ['https://example.com/hook'], webhook_triggers: [] });
-  // @ts-expect-error: a required field missing
-  await client.updateWebhooks({ webhook_urls: [] });
+  // @ts-expect-error: a single URL where a list is expected
+  await client.updateWebhooks({ webhook_urls: 'https://example.com/hook' });
   const trigger: WebhookTrigger = 'moved_to_pending';
   // @ts-expect-error: not a trigger
   const wrong: WebhookTrigger = 'moved_to_new';

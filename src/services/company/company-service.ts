@@ -106,8 +106,12 @@ export function companyServiceFactory({
     },
 
     /** Replaces both webhook lists at once and answers what is stored. */
-    async setWebhook(companyId: string, input: WebhookSettings): Promise<WebhookSettings> {
-      const settings = normalizeWebhookSettings(input, config.webhookRequireHttps);
+    async setWebhook(companyId: string, input: Partial<WebhookSettings>): Promise<WebhookSettings> {
+      const stored = input.webhook_urls && input.webhook_triggers ? null : companyView(await existing(companyId));
+      const settings = normalizeWebhookSettings(
+        { webhook_urls: input.webhook_urls ?? stored!.webhook_urls, webhook_triggers: input.webhook_triggers ?? (stored!.webhook_triggers as WebhookSettings['webhook_triggers']) },
+        config.webhookRequireHttps,
+      );
       await companyRepo.setWebhook(db, companyId, settings);
       return settings;
     },

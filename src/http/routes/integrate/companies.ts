@@ -21,6 +21,13 @@ const WebhookSettings = Type.Object({
   webhook_triggers: Type.Array(StringEnum(WEBHOOK_TRIGGERS), { description: 'Events sent to every URL' }),
 });
 
+// KNOWN.md: the body is not marked Required, and the live API answered 2xx to `{"url", "secret"}`
+// without setting anything up. So each list is optional; an omitted list keeps its stored value.
+const WebhookSettingsPatch = Type.Object({
+  webhook_urls: Type.Optional(WebhookSettings.properties.webhook_urls),
+  webhook_triggers: Type.Optional(WebhookSettings.properties.webhook_triggers),
+});
+
 const CompanyPackage = Type.Object({
   package_type: StringEnum(PACKAGE_TYPES),
   add_ons: Type.Array(StringEnum(ADD_ONS)),
@@ -49,8 +56,9 @@ export const companiesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
       schema: {
         tags: ['Company'],
         summary: 'Update company webhooks',
-        description: 'Replaces both lists. URLs must be absolute http(s) URLs (https only when the server requires it).',
-        body: WebhookSettings,
+        description:
+          'Replaces the lists given (both, normally). A list left out keeps its stored value. URLs must be absolute http(s) URLs (https only when the server requires it).',
+        body: WebhookSettingsPatch,
         response: { 200: WebhookSettings, ...standardErrors },
       },
     },
