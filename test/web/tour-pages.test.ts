@@ -179,31 +179,35 @@ describe('GET /tour/{order_id}/3d', () => {
       await w.page.waitForFunction(() => (document.querySelector('model-viewer') as unknown as { loaded?: boolean } | null)?.loaded === true, undefined, { timeout: 120_000 });
       assert.equal(await viewer.getAttribute('src'), `/tour/${order.id}/model.glb`);
       // The canvas inside the viewer holds a drawing: pixels that differ from one another.
-      const distinct = await w.page.waitForFunction(
-        () => {
-          const host = document.querySelector('model-viewer') as unknown as { toDataURL(type?: string): string } | null;
-          const url = host?.toDataURL('image/png');
-          if (!url) return 0;
-          return new Promise<number>((resolve) => {
-            const img = new Image();
-            img.onload = () => {
-              const c = document.createElement('canvas');
-              c.width = img.width;
-              c.height = img.height;
-              const g = c.getContext('2d')!;
-              g.drawImage(img, 0, 0);
-              const data = g.getImageData(0, 0, c.width, c.height).data;
-              const colours = new Set<number>();
-              for (let i = 0; i < data.length; i += 4 * 97) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
-              resolve(colours.size > 20 ? colours.size : 0);
-            };
-            img.src = url;
-          });
-        },
-        undefined,
-        { timeout: 120_000, polling: 500 },
-      );
-      assert.ok(Number(await distinct.jsonValue()) > 20);
+      // page.evaluate awaits the promise (waitForFunction would take the promise itself as truthy).
+      const countColours = () =>
+        w.page.evaluate(
+          () => {
+            const host = document.querySelector('model-viewer') as unknown as { toDataURL(type?: string): string } | null;
+            const url = host?.toDataURL('image/png');
+            if (!url) return 0;
+            return new Promise<number>((resolve) => {
+              const img = new Image();
+              img.onload = () => {
+                const c = document.createElement('canvas');
+                c.width = img.width;
+                c.height = img.height;
+                const g = c.getContext('2d')!;
+                g.drawImage(img, 0, 0);
+                const data = g.getImageData(0, 0, c.width, c.height).data;
+                const colours = new Set<number>();
+                for (let i = 0; i < data.length; i += 4 * 97) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+                resolve(colours.size);
+              };
+              img.src = url;
+            });
+          },
+        );
+      let colours = await countColours();
+      for (const deadline = Date.now() + 120_000; colours <= 20 && Date.now() < deadline; colours = await countColours()) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      assert.ok(colours > 20, `the viewer drew the model (${colours} distinct colours sampled)`);
       const canvas = await viewer.evaluate((el) => {
         const c = el.shadowRoot?.querySelector('canvas');
         return c ? { width: c.width, height: c.height } : null;
