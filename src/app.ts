@@ -1,5 +1,4 @@
 // The composition root: builds the Fastify app from the infrastructure it is given.
-import path from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
@@ -18,9 +17,8 @@ import { go2scanUploadRoutes } from './http/routes/web/go2scan-upload.js';
 import { registerConsole } from './http/routes/console/index.js';
 import { registerMetrics } from './http/plugins/metrics.js';
 import { registerGuessingGuard } from './http/plugins/guessing-guard.js';
-import { localFileStorage, type FileStorage } from './storage/file-storage.js';
-import { createJobQueue } from './workers/job-queue.js';
-import { createServices, type Services } from './services/index.js';
+import { type FileStorage } from './storage/file-storage.js';
+import { createServicesOn, type Services } from './services/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -62,16 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
     reply.header('x-request-id', request.id);
   });
 
-  const services = createServices({
-    db: deps.storage.db,
-    dialect: deps.storage.dialect,
-    clock: deps.clock,
-    ids: deps.ids,
-    config: deps.config,
-    log: app.log as never,
-    files: deps.files ?? localFileStorage(path.join(deps.config.dataDir, 'files')),
-    jobs: createJobQueue(deps.storage.db, deps.storage.dialect, deps.clock),
-  });
+  const services = createServicesOn(deps.storage, deps.config, app.log as never, { clock: deps.clock, ids: deps.ids, files: deps.files });
   app.addHook('onClose', async () => services.emails.close());
   app.decorate('services', services);
   // First, so its request figures see every route.

@@ -2,14 +2,10 @@
 // `casa-integrate serve | worker | migrate | company create | key create | key revoke`
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from './config.js';
-import { randomIds, systemClock } from './domain/clock.js';
-import { createServices } from './services/index.js';
+import { createServicesOn, type Services } from './services/index.js';
 import { migrate } from './bootstrap.js';
 import { openConfiguredStorage, serve } from './main.js';
-import path from 'node:path';
 import pino from 'pino';
-import { localFileStorage } from './storage/file-storage.js';
-import { createJobQueue } from './workers/job-queue.js';
 import { CreateCompanyBody } from './http/routes/admin/companies.js';
 import { validatorCompiler } from './http/validation.js';
 import { RequestValidationError } from './http/errors.js';
@@ -28,21 +24,12 @@ const USAGE = `usage: casa-integrate <command>
 
 Configuration comes from the environment (see README.md).`;
 
-async function withServices<T>(fn: (services: ReturnType<typeof createServices>) => Promise<T>): Promise<T> {
+async function withServices<T>(fn: (services: Services) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const storage = await openConfiguredStorage(config);
   try {
     await migrate(storage);
-    const services = createServices({
-      db: storage.db,
-      dialect: storage.dialect,
-      clock: systemClock,
-      ids: randomIds,
-      config,
-      log: pino({ level: 'warn' }),
-      files: localFileStorage(path.join(config.dataDir, 'files')),
-      jobs: createJobQueue(storage.db, storage.dialect, systemClock),
-    });
+    const services = createServicesOn(storage, config, pino({ level: 'warn' }));
     return await fn(services);
   } finally {
     await storage.close();

@@ -16,10 +16,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { openStorage } from '../../src/db/database.js';
 import { migrate } from '../../src/bootstrap.js';
-import { randomIds, systemClock } from '../../src/domain/clock.js';
-import { createServices } from '../../src/services/index.js';
-import { localFileStorage } from '../../src/storage/file-storage.js';
-import { createJobQueue } from '../../src/workers/job-queue.js';
+import { createServicesOn } from '../../src/services/index.js';
 
 export const TARGET_MEDIAN_MS = 1500;
 export const TARGET_PEAK_RSS_MB = 300;
@@ -48,16 +45,7 @@ async function deliveryMain(runs: number, sqft: number): Promise<void> {
   try {
     await migrate(storage);
     const config = { ...loadConfig({ CASA_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), productionDelayS: 0 };
-    const services = createServices({
-      db: storage.db,
-      dialect: storage.dialect,
-      clock: systemClock,
-      ids: randomIds,
-      config,
-      log: pino({ level: 'warn' }),
-      files: localFileStorage(path.join(dataDir, 'files')),
-      jobs: createJobQueue(storage.db, storage.dialect, systemClock),
-    });
+    const services = createServicesOn(storage, config, pino({ level: 'warn' }));
     const company = await services.company.create({ name: 'Bench Realty', manager_email: 'bench@example.com', manager_password: 'bench-password-1' });
     const baselineRss = process.memoryUsage().rss;
     const times: number[] = [];

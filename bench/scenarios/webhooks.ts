@@ -18,10 +18,8 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { openStorage } from '../../src/db/database.js';
 import { migrate } from '../../src/bootstrap.js';
-import { randomIds, systemClock } from '../../src/domain/clock.js';
-import { createServices, type Services } from '../../src/services/index.js';
-import { localFileStorage } from '../../src/storage/file-storage.js';
-import { createJobQueue } from '../../src/workers/job-queue.js';
+import { systemClock } from '../../src/domain/clock.js';
+import { createServicesOn, type Services } from '../../src/services/index.js';
 import { createWebhookDispatcher } from '../../src/workers/webhook-dispatcher.js';
 
 export const WEBHOOKS_BENCH = 'webhooks';
@@ -119,16 +117,7 @@ export async function runWebhookBench(opts: { events?: number; rate?: number; se
     await migrate(storage);
     const config = { ...loadConfig({ CASA_DATA_DIR: dataDir, CASA_WEBHOOK_ALLOW_PRIVATE: 'true' }), databaseUrl: null };
     const log = pino({ level: 'warn' });
-    const services = createServices({
-      db: storage.db,
-      dialect: storage.dialect,
-      clock: systemClock,
-      ids: randomIds,
-      config,
-      log,
-      files: localFileStorage(path.join(dataDir, 'files')),
-      jobs: createJobQueue(storage.db, storage.dialect, systemClock),
-    });
+    const services = createServicesOn(storage, config, log);
     const company = await services.company.create({ name: 'Bench Webhooks', manager_email: 'manager@bench-webhooks.example' });
     await services.company.setWebhook(company.company.id, { webhook_urls: [url], webhook_triggers: ['moved_to_ready'] });
     const dispatcher = createWebhookDispatcher({ ...services.deps, webhooks: services.webhooks });

@@ -1,4 +1,11 @@
 // Builds every service from the infrastructure; the one place that knows how they connect.
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Storage } from '../db/database.js';
+import { randomIds, systemClock, type Clock, type Ids } from '../domain/clock.js';
+import { localFileStorage, type FileStorage } from '../storage/file-storage.js';
+import { createJobQueue } from '../workers/job-queue.js';
 import type { ServiceDeps } from './deps.js';
 import { apiKeysServiceFactory } from './api-keys/api-keys-service.js';
 import { companyServiceFactory } from './company/company-service.js';
@@ -45,3 +52,27 @@ export function createServices(deps: ServiceDeps) {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+export interface ServicesOnStorageOptions {
+  clock?: Clock;
+  ids?: Ids;
+  files?: FileStorage;
+}
+
+/**
+ * Services on an opened database with the defaults a server uses: the system clock, random ids,
+ * stored files under `<dataDir>/files` and the job table. The app, the CLI and the benches share it.
+ */
+export function createServicesOn(storage: Storage, config: Config, log: Logger, options: ServicesOnStorageOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  return createServices({
+    db: storage.db,
+    dialect: storage.dialect,
+    clock,
+    ids: options.ids ?? randomIds,
+    config,
+    log,
+    files: options.files ?? localFileStorage(path.join(config.dataDir, 'files')),
+    jobs: createJobQueue(storage.db, storage.dialect, clock),
+  });
+}

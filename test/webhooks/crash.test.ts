@@ -12,10 +12,7 @@ import { TEST_DATABASE_URL, testConfig } from '../helpers/app.js';
 import { startReceiver, waitFor } from '../helpers/webhooks.js';
 import { openStorage } from '../../src/db/database.js';
 import { migrate } from '../../src/bootstrap.js';
-import { createServices } from '../../src/services/index.js';
-import { randomIds, systemClock } from '../../src/domain/clock.js';
-import { createJobQueue } from '../../src/workers/job-queue.js';
-import { localFileStorage } from '../../src/storage/file-storage.js';
+import { createServicesOn } from '../../src/services/index.js';
 import pino from 'pino';
 
 const EVENTS = 1000;
@@ -69,16 +66,7 @@ describe('webhooks across a crash', () => {
     const storage = await open();
     await migrate(storage);
     const config = testConfig({ dataDir });
-    const services = createServices({
-      db: storage.db,
-      dialect: storage.dialect,
-      clock: systemClock,
-      ids: randomIds,
-      config,
-      log: pino({ level: 'silent' }),
-      files: localFileStorage(path.join(dataDir, 'files')),
-      jobs: createJobQueue(storage.db, storage.dialect, systemClock),
-    });
+    const services = createServicesOn(storage, config, pino({ level: 'silent' }));
     const company = await services.company.create({ name: 'Crash Co', manager_email: `crash-${crypto.randomUUID()}@example.com` });
     await services.company.setWebhook(company.company.id, { webhook_urls: [receiver.url], webhook_triggers: ['moved_to_pending'] });
     const expected: string[] = [];
