@@ -57,7 +57,7 @@ export async function run(argv: string[]): Promise<number> {
     allowPositionals: true,
   }).values;
 
-  if (!command || flags.help || command === 'help') {
+  if (!command || flags.help || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 1;
   }
