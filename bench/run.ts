@@ -15,6 +15,10 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { scenarios } from './scenarios/index.js';
 import { WEBHOOKS_BENCH, formatWebhookBench, runWebhookBench } from './scenarios/webhooks.js';
+import { formatDeliveryBench, runDeliveryBench } from './scenarios/delivery.js';
+
+/** Scenarios that are not HTTP request loads: each runs, prints its own figures and verdict. */
+const DELIVERY_BENCH = 'delivery';
 import type { TargetReady } from './target.js';
 
 const DURATION = Number(process.env.BENCH_DURATION || 10);
@@ -117,7 +121,10 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const selected = wanted.length ? scenarios.filter((s) => wanted.includes(s.name)) : scenarios;
   const webhooks = wanted.length === 0 || wanted.includes(WEBHOOKS_BENCH);
-  if (selected.length === 0 && !webhooks) throw new Error(`no scenario named ${wanted.join(', ')}; known: ${[...scenarios.map((s) => s.name), WEBHOOKS_BENCH].join(', ')}`);
+  const delivery = wanted.length === 0 || wanted.includes(DELIVERY_BENCH);
+  if (selected.length === 0 && !webhooks && !delivery) {
+    throw new Error(`no scenario named ${wanted.join(', ')}; known: ${[...scenarios.map((s) => s.name), WEBHOOKS_BENCH, DELIVERY_BENCH].join(', ')}`);
+  }
   console.log(`casa-integrate bench: ${CONNECTIONS} connections, ${DURATION} s measured (+${WARMUP} s warm-up) per target, Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'})\n`);
 
   const rows: string[][] = [['scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'API/bare req/s', 'verdict']];
@@ -150,6 +157,11 @@ async function main(): Promise<void> {
   if (webhooks) {
     const result = await runWebhookBench();
     console.log(`\n${formatWebhookBench(result)}`);
+    missed ||= !result.meetsTargets;
+  }
+  if (delivery) {
+    const result = await runDeliveryBench();
+    console.log(`\n${formatDeliveryBench(result)}`);
     missed ||= !result.meetsTargets;
   }
   console.log(`load average now: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs (figures from a busy machine understate both targets; the CPU column is steadier)`);
