@@ -21,13 +21,6 @@ import { ordersRepo } from '../services/orders/orders-repo.js';
 import { usersRepo } from '../services/users/users-repo.js';
 import type { Config } from '../config.js';
 
-/**
- * The deliverables side may expose the order's stored floor-plan model (the one production made or
- * the operator uploaded). Until it does, the model is the deterministic one production makes from
- * the order id and its scanned area.
- */
-type ModelSource = Deliverables & { model?: (order: OrderRow) => Promise<FloorPlanModel | null> };
-
 export interface TourFloor {
   slug: string;
   name: string;
@@ -73,7 +66,7 @@ export function webPagesServiceFactory({
   db: Db;
   config: Pick<Config, 'scanMaxBytes'>;
   go2scan: Pick<Go2scanService, 'orderForToken'>;
-  deliverables: ModelSource;
+  deliverables: Deliverables;
 }) {
   async function deliveredOrder(orderId: string, product: string, message: string): Promise<OrderRow> {
     const order = isUuid(orderId) ? await ordersRepo.findAny(db, orderId) : undefined;
@@ -82,7 +75,8 @@ export function webPagesServiceFactory({
   }
 
   async function modelOf(order: OrderRow): Promise<FloorPlanModel> {
-    return (await deliverables.model?.(order)) ?? generateModel(order.id, order.total_scanned_area);
+    // A delivered order always has its stored model; the generated one is only a fallback for old data.
+    return (await deliverables.model(order)) ?? generateModel(order.id, order.total_scanned_area);
   }
 
   return {

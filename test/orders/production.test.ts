@@ -39,6 +39,9 @@ function recordingDeliverables(opts: { failTimes?: number } = {}) {
     async combinedPdf() {
       return null;
     },
+    async model() {
+      return null;
+    },
   };
   return { deliverables, produced };
 }
@@ -145,6 +148,7 @@ describe('production workers', () => {
       },
       deliveryAssets: async (o) => undeliveredAssets(o),
       combinedPdf: async () => null,
+      model: async () => null,
     };
     const stalled = await separateWorker(ctx, stalling);
     t.after(async () => {
@@ -176,6 +180,7 @@ describe('production workers', () => {
       },
       deliveryAssets: async (o) => undeliveredAssets(o),
       combinedPdf: async () => null,
+      model: async () => null,
     };
     const worker = await separateWorker(ctx, deliverables);
     t.after(async () => {

@@ -3,6 +3,7 @@
 // until an order's products are produced, their lists are empty, as the contract says.
 import type { Readable } from 'node:stream';
 import type { OrderRow } from '../../db/tables/orders.js';
+import type { FloorPlanModel } from '../../render/model.js';
 import { PRODUCTS, boughtProducts, type PackageType, type Product } from '../../domain/catalog.js';
 
 export interface RenderStyle {
@@ -23,6 +24,8 @@ export interface Deliverables {
   produce(order: OrderRow, products: Product[]): Promise<void>;
   /** The `delivery_assets` object for a read; file URLs are signed at read time. */
   deliveryAssets(order: OrderRow): Promise<DeliveryAssets>;
+  /** The order's stored floor-plan model (made by production or uploaded), or null before there is one. */
+  model(order: Pick<OrderRow, 'id'>): Promise<FloorPlanModel | null>;
   /** The combined PDF (floor plans, then bought reports), or null when nothing is delivered yet. */
   combinedPdf(order: OrderRow): Promise<Readable | null>;
 }
