@@ -22,18 +22,21 @@ async function writeSettingOnce(storage: Storage, name: string, value: string): 
   return (await readSetting(storage, name))!;
 }
 
+const CATALOG_RACE_CODES = new Set(['3F000', '42P01', '42703', 'XX000']);
+
 export async function migrate(storage: Storage): Promise<string[]> {
   let schema: string | undefined;
   if (storage.dialect === 'postgres') {
     schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(storage.db)).rows[0]?.schema;
   }
-  // Kysely's migrator lists the tables of every schema; one dropped meanwhile by another process
-  // (3F000) fails that listing though it has nothing to do with ours: try again.
+  // Kysely's migrator lists the tables of every schema; one dropped or altered meanwhile by another
+  // process fails that listing though it has nothing to do with ours (3F000 schema gone, 42P01
+  // relation gone, 42703 column gone, XX000 catalog cache lookup failed): try again.
   for (let attempt = 1; ; attempt++) {
     try {
       return await migrateToLatest(storage.db as unknown as Kysely<unknown>, storage.dialect, schema);
     } catch (err) {
-      if ((err as { code?: string }).code !== '3F000' || attempt >= 5) throw err;
+      if (!CATALOG_RACE_CODES.has((err as { code?: string }).code ?? '') || attempt >= 5) throw err;
     }
   }
 }
