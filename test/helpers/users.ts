@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { verifyPassword } from '../../src/services/users/passwords.js';
 import type { TestApp, TestCompany } from './app.js';
+import type { EmailView } from '../../src/services/emails/emails-service.js';
 
 export const USERS = '/api/integrate/v3/users';
 
@@ -23,19 +24,8 @@ export async function createUser(ctx: TestApp, company: TestCompany, body: Recor
   return { id: created.id, email: created.email };
 }
 
-export interface OutboxEmail {
-  id: string;
-  company_id: string | null;
-  to: string;
-  subject: string;
-  kind: string;
-  text: string;
-  html: string;
-  created_at: number;
-  sent_at: number | null;
-  attempts: number;
-  last_error: string | null;
-}
+/** An email as the operator API shows it. */
+export type OutboxEmail = EmailView;
 
 /** Every email in the outbox matching the admin query string, newest first. */
 export async function outbox(ctx: TestApp, query = ''): Promise<OutboxEmail[]> {

@@ -114,4 +114,5 @@ export function emailsServiceFactory({ db, clock, ids, config, log }: Pick<Servi
   };
 }
 
+export type EmailView = ReturnType<typeof emailView>;
 export type EmailsService = ReturnType<typeof emailsServiceFactory>;

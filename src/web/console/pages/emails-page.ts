@@ -3,20 +3,10 @@
 import { html } from '../../html.js';
 import type { Pagination } from '../../../domain/pagination.js';
 import { consolePage, localHref, pager, tableRegion, time } from '../console-layout.js';
+import type { EmailView } from '../../../services/emails/emails-service.js';
 
-export interface EmailItem {
-  id: string;
-  company_id: string | null;
-  to: string;
-  subject: string;
-  kind: string;
-  text: string;
-  html: string;
-  created_at: number;
-  sent_at: number | null;
-  attempts: number;
-  last_error: string | null;
-}
+/** An email as the operator API shows it. */
+export type EmailItem = EmailView;
 
 export function emailsPage(d: { csrfToken: string; query: { to?: string; kind?: string }; offset: number; items: EmailItem[]; pagination: Pagination }): string {
   return consolePage({
