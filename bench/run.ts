@@ -1,8 +1,15 @@
 // `npm run bench [-- scenario…]`: each scenario against a real server on an embedded SQLite file
 // and against a bare Fastify route returning the same bytes from memory, over HTTP on loopback.
-// Prints one table: requests/s, p50 and p99 latency, and the API's share of the bare throughput.
+// Prints one table at the end: requests/s, p50 and p99 latency, the peak RSS of each server
+// process under load, and the API's share of the bare throughput measured in the same run.
 //
-//   BENCH_DURATION     seconds measured per target (default 10)
+//   npm run bench                    every scenario below except mixed-pg (it needs PostgreSQL)
+//   npm run bench -- mixed           80 % reads / 20 % writes, server as real processes, CASA_PROCESSES=2, SQLite
+//   npm run bench -- prism           GET /orders?limit=20 against Stoplight Prism mocking our OpenAPI document
+//   npm run bench -- mixed-pg        the acceptance run: CASA_ROLE=api CASA_PROCESSES=2 + two CASA_ROLE=worker on
+//                                    PostgreSQL (BENCH_PG_URL), 60 s by default; exits 1 when a check fails
+//
+//   BENCH_DURATION     seconds measured per target (default 10; mixed-pg: 60)
 //   BENCH_WARMUP       seconds of warm-up per target, not measured (default 2)
 //   BENCH_CONNECTIONS  concurrent connections (default 32)
 //   BENCH_LOG_LEVEL    the server's log level (default warn: no per-request lines)
@@ -13,19 +20,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { scenarios } from './scenarios/index.js';
+import { scenarios, type ScenarioTarget } from './scenarios/index.js';
 import { WEBHOOKS_BENCH, formatWebhookBench, runWebhookBench } from './scenarios/webhooks.js';
 import { formatDeliveryBench, runDeliveryBench } from './scenarios/delivery.js';
+import { MIXED_BENCH, MIXED_PG_BENCH, formatMixedBench, runMixedBench } from './scenarios/mixed.js';
+import { PRISM_BENCH, runPrismBench } from './scenarios/prism.js';
+import { SERVER_MALLOC_ENV, SERVER_NODE_ARGS, buildServer, formatPeaks, sampleRss, type ProcessPeak } from './procs.js';
 
 /** Scenarios that are not HTTP request loads: each runs, prints its own figures and verdict. */
 const DELIVERY_BENCH = 'delivery';
 import type { TargetReady } from './target.js';
 
 const DURATION = Number(process.env.BENCH_DURATION || 10);
+const ACCEPTANCE_DURATION = Number(process.env.BENCH_DURATION || 60);
 const WARMUP = Number(process.env.BENCH_WARMUP || 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32);
-const TARGET_RATIO = 0.5;
-const TARGET_P99_MS = 20;
+const MIXED_TARGET_RPS = 3000;
+const MIXED_TARGET_P99_MS = 50;
+const MIXED_TARGET_RSS_MB = 250;
 
 interface Measured {
   rps: number;
@@ -56,6 +68,14 @@ function serverCpuUs(child: ChildProcess): Promise<number> {
   });
 }
 
+function describeTarget(t: ScenarioTarget): string {
+  const parts = [];
+  if (t.minRatio !== undefined) parts.push(`API ≥ ${t.minRatio * 100} % of the bare route's req/s`);
+  if (t.minRps !== undefined) parts.push(`≥ ${t.minRps.toLocaleString('en')} req/s`);
+  if (t.maxP99Ms !== undefined) parts.push(`p99 < ${t.maxP99Ms} ms`);
+  return parts.join(', ');
+}
+
 async function load(child: ChildProcess, target: Target, duration: number): Promise<Measured> {
   const cpuBefore = await serverCpuUs(child);
   const result = await autocannon({ url: target.url, method: target.method as 'GET', headers: target.headers ?? {}, body: target.body, connections: CONNECTIONS, duration, pipelining: 1 });
@@ -71,12 +91,13 @@ async function load(child: ChildProcess, target: Target, duration: number): Prom
 }
 
 /** Warms both up, then measures them in turn, in slices, so a change in machine load hits both alike. */
-async function measurePair(child: ChildProcess, bare: Target, api: Target): Promise<[Measured, Measured]> {
+async function measurePair(child: ChildProcess, bare: Target, api: Target): Promise<[Measured, Measured, ProcessPeak[]]> {
   if (WARMUP > 0) {
     await load(child, bare, WARMUP);
     await load(child, api, WARMUP);
   }
   const slices = Math.max(1, Math.min(5, Math.floor(DURATION / 2)));
+  const sampler = sampleRss([{ pid: child.pid!, label: 'server' }]);
   const runs: [Measured[], Measured[]] = [[], []];
   for (let i = 0; i < slices; i++) {
     runs[0].push(await load(child, bare, DURATION / slices));
@@ -90,13 +111,14 @@ async function measurePair(child: ChildProcess, bare: Target, api: Target): Prom
     non2xx: ms.reduce((a, m) => a + m.non2xx, 0),
     errors: ms.reduce((a, m) => a + m.errors, 0),
   });
-  return [combine(runs[0]), combine(runs[1])];
+  return [combine(runs[0]), combine(runs[1]), sampler.stop()];
 }
 
 function startTarget(name: string, dataDir: string): Promise<{ child: ChildProcess; ready: TargetReady }> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
-  const child = fork(path.join(here, 'target.ts'), [name, dataDir], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  buildServer();
+  const child = fork(path.join(here, 'target.ts'), [name, dataDir], { execArgv: ['--import', 'tsx', ...SERVER_NODE_ARGS, ...profile], env: { ...process.env, ...SERVER_MALLOC_ENV }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve({ child, ready: m as TargetReady }));
     child.once('exit', (code) => reject(new Error(`bench target for ${name} exited with ${code}`)));
@@ -113,21 +135,40 @@ function stopTarget(child: ChildProcess): Promise<void> {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (r: string[]) => r.map((c, i) => (i === 0 || i === widths.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
+/** One line of the final table. */
+interface Row {
+  scenario: string;
+  /** req/s, or what the scenario counts instead (events/s). */
+  rate: string;
+  p50: string;
+  p99: string;
+  /** Peak RSS of each server process under load, MB. */
+  rss: string;
+  bare: string;
+  ratio: string;
+  cpu: string;
+  verdict: string;
+}
+
+const f0 = (n: number) => n.toFixed(0);
+const f1 = (n: number) => n.toFixed(1);
+
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
-  const selected = wanted.length ? scenarios.filter((s) => wanted.includes(s.name)) : scenarios;
-  const webhooks = wanted.length === 0 || wanted.includes(WEBHOOKS_BENCH);
-  const delivery = wanted.length === 0 || wanted.includes(DELIVERY_BENCH);
-  if (selected.length === 0 && !webhooks && !delivery) {
-    throw new Error(`no scenario named ${wanted.join(', ')}; known: ${[...scenarios.map((s) => s.name), WEBHOOKS_BENCH, DELIVERY_BENCH].join(', ')}`);
-  }
-  console.log(`casa-integrate bench: ${CONNECTIONS} connections, ${DURATION} s measured (+${WARMUP} s warm-up) per target, Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'})\n`);
+  const runAll = wanted.length === 0;
+  const selected = runAll ? scenarios : scenarios.filter((s) => wanted.includes(s.name));
+  const known = [...scenarios.map((s) => s.name), MIXED_BENCH, PRISM_BENCH, WEBHOOKS_BENCH, DELIVERY_BENCH, MIXED_PG_BENCH];
+  const unknown = wanted.filter((w) => !known.includes(w));
+  if (unknown.length) throw new Error(`no scenario named ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  const wants = (name: string) => runAll || wanted.includes(name);
+  console.log(`casa-integrate bench: ${CONNECTIONS} connections, ${DURATION} s measured (+${WARMUP} s warm-up) per target, Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg().map(f1).join(' ')}\n`);
 
-  const rows: string[][] = [['scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'API/bare req/s', 'verdict']];
+  const rows: Row[] = [];
+  const notes: string[] = [];
   let missed = false;
   for (const scenario of selected) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-bench-'));
@@ -137,15 +178,16 @@ async function main(): Promise<void> {
       try {
         if (ready.status !== 200) throw new Error(`${scenario.name}: the request answered ${ready.status}, not 200`);
         console.log(`  response: ${ready.bytes} bytes; measuring the bare route, then the API…`);
-        const [bare, api] = await measurePair(child, ready.bare, ready.api);
+        const [bare, api, peaks] = await measurePair(child, ready.bare, ready.api);
         for (const [label, m] of [['bare', bare], ['api', api]] as const) {
           if (m.non2xx || m.errors) throw new Error(`${scenario.name} ${label}: ${m.non2xx} non-2xx answers, ${m.errors} errors`);
         }
         const ratio = api.rps / bare.rps;
-        const ok = ratio >= TARGET_RATIO && api.p99 < TARGET_P99_MS;
+        const { minRatio = 0, minRps = 0, maxP99Ms = Infinity } = scenario.target;
+        const ok = ratio >= minRatio && api.rps >= minRps && api.p99 < maxP99Ms;
         missed ||= !ok;
-        rows.push([scenario.name, 'bare route', bare.rps.toFixed(0), bare.p50.toFixed(1), bare.p99.toFixed(1), bare.cpuUs.toFixed(0), '', '']);
-        rows.push(['', 'API', api.rps.toFixed(0), api.p50.toFixed(1), api.p99.toFixed(1), api.cpuUs.toFixed(0), `${(ratio * 100).toFixed(0)} %`, ok ? 'meets target' : 'MISSES target']);
+        notes.push(`${scenario.name}: target ${describeTarget(scenario.target)}`);
+        rows.push({ scenario: scenario.name, rate: f0(api.rps), p50: f1(api.p50), p99: f1(api.p99), rss: formatPeaks(peaks), bare: f0(bare.rps), ratio: `${f0(ratio * 100)} %`, cpu: `${f0(api.cpuUs)} (bare ${f0(bare.cpuUs)})`, verdict: ok ? 'meets target' : 'MISSES target' });
       } finally {
         await stopTarget(child);
       }
@@ -153,18 +195,58 @@ async function main(): Promise<void> {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }
-  if (selected.length) console.log(`\n${table(rows)}\n\ntargets: API ≥ ${TARGET_RATIO * 100} % of the bare route's req/s, API p99 < ${TARGET_P99_MS} ms`);
-  if (webhooks) {
+  if (selected.length) notes.push(`single-request scenarios: RSS is the one process holding both the API and the bare route`);
+
+  for (const [name, database] of [[MIXED_BENCH, 'sqlite'], [MIXED_PG_BENCH, 'postgres']] as const) {
+    // mixed-pg needs PostgreSQL: only when named.
+    if (database === 'postgres' ? !wanted.includes(name) : !wants(name)) continue;
+    console.log(`- ${name}: 80 % reads / 20 % writes, webhooks to a loopback receiver, server as real processes (${database === 'postgres' ? 'PostgreSQL' : 'SQLite'})`);
+    const duration = database === 'postgres' ? ACCEPTANCE_DURATION : DURATION;
+    const r = await runMixedBench({ database, durationS: duration, warmupS: WARMUP, connections: CONNECTIONS, bare: true, log: (l) => console.log(l) });
+    console.log(`\n${formatMixedBench(r)}\n`);
+    const maxRss = Math.max(...r.peaks.map((p) => p.peakMb));
+    const meets = r.rps >= MIXED_TARGET_RPS && r.p99 < MIXED_TARGET_P99_MS && maxRss < MIXED_TARGET_RSS_MB;
+    if (!r.ok) missed = true;
+    if (database === 'sqlite') missed ||= !meets;
+    rows.push({
+      scenario: `${name} (${r.requests} req)`,
+      rate: f0(r.rps),
+      p50: f1(r.p50),
+      p99: f1(r.p99),
+      rss: formatPeaks(r.peaks),
+      bare: r.bareRps === null ? '' : f0(r.bareRps),
+      ratio: r.bareRps === null ? '' : `${f0((r.rps / r.bareRps) * 100)} %`,
+      cpu: f0((r.peaks.reduce((sum, p) => sum + p.cpuMs, 0) * 1000) / Math.max(1, r.requests)),
+      verdict: `${meets ? 'meets target' : 'MISSES target'}; checks ${r.ok ? 'pass' : 'FAIL'}`,
+    });
+    notes.push(`${name}: target ≥ ${MIXED_TARGET_RPS} req/s, p99 < ${MIXED_TARGET_P99_MS} ms, RSS < ${MIXED_TARGET_RSS_MB} MB per process; RSS order: ${r.peaks.map((p) => p.label).join(', ')}; CPU: every server process (workers and production renders included) per request measured; bare = as many bare Fastify processes under the same mix`);
+  }
+
+  if (wants(PRISM_BENCH)) {
+    console.log(`- ${PRISM_BENCH}: GET /orders?limit=20 against Stoplight Prism 5.14 mocking packages/client/openapi.json`);
+    const r = await runPrismBench({ durationS: DURATION, warmupS: WARMUP, connections: CONNECTIONS });
+    if (r.non2xx || r.errors) throw new Error(`prism: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+    rows.push({ scenario: 'prism (GET /orders?limit=20)', rate: f0(r.rps), p50: f1(r.p50), p99: f1(r.p99), rss: formatPeaks(r.peaks), bare: f0(r.bareRps), ratio: `${f0((r.rps / r.bareRps) * 100)} %`, cpu: f0((r.peaks.reduce((sum, p) => sum + p.cpuMs, 0) * 1000) / Math.max(1, r.requests)), verdict: 'reported only' });
+    notes.push(`prism: static examples (${r.bytes} bytes), log level warn; bare = 1 bare Fastify process answering Prism's bytes`);
+  }
+
+  if (wants(WEBHOOKS_BENCH)) {
     const result = await runWebhookBench();
     console.log(`\n${formatWebhookBench(result)}`);
     missed ||= !result.meetsTargets;
+    rows.push({ scenario: 'webhooks (events/s; transition → receipt)', rate: `${f0(result.eventsPerSecond)} ev/s`, p50: f1(result.p50Ms), p99: f1(result.p99Ms), rss: '', bare: '', ratio: '', cpu: `${f0(result.cpuUsPerEvent)}/event`, verdict: result.meetsTargets ? 'meets target' : 'MISSES target' });
   }
-  if (delivery) {
+  if (wants(DELIVERY_BENCH)) {
     const result = await runDeliveryBench();
     console.log(`\n${formatDeliveryBench(result)}`);
     missed ||= !result.meetsTargets;
+    rows.push({ scenario: 'delivery (plus_3d; median / max ms)', rate: '', p50: f0(result.medianMs), p99: `max ${f0(result.maxMs)}`, rss: f0(result.peakRssMb), bare: '', ratio: '', cpu: `${f0(result.medianCpuMs)} ms/order`, verdict: result.meetsTargets ? 'meets target' : 'MISSES target' });
   }
-  console.log(`load average now: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs (figures from a busy machine understate both targets; the CPU column is steadier)`);
+
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MB/process', 'bare req/s', 'vs bare', 'server CPU µs/req', 'verdict'];
+  console.log(`\n${table([header, ...rows.map((r) => [r.scenario, r.rate, r.p50, r.p99, r.rss, r.bare, r.ratio, r.cpu, r.verdict])])}\n`);
+  for (const note of notes) console.log(note);
+  console.log(`load average now: ${os.loadavg().map(f1).join(' ')} on ${os.cpus().length} CPUs (figures from a busy machine understate every target; the CPU column is steadier)`);
   if (missed) process.exitCode = 1;
 }
 

@@ -1,13 +1,27 @@
 // The measured side of `npm run bench`, run as a child process so the load generator does not
 // share its event loop: a real server on an embedded SQLite file in a temp dir, seeded by one
-// scenario, and beside it a bare Fastify route answering the same bytes from memory.
+// scenario, and beside it a bare Fastify route answering the same bytes from memory. The server is
+// the compiled one in dist/ (built by run.ts), as `npm start` runs it: code loaded through tsx
+// behaves differently (esbuild's keep-names wraps every closure made per request).
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Fastify from 'fastify';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { migrate, resolveAdminKey } from '../src/bootstrap.js';
-import { randomIds, systemClock } from '../src/domain/clock.js';
-import { openConfiguredStorage } from '../src/main.js';
+import type * as AppModule from '../src/app.js';
+import type * as ConfigModule from '../src/config.js';
+import type * as BootstrapModule from '../src/bootstrap.js';
+import type * as ClockModule from '../src/domain/clock.js';
+import type * as MainModule from '../src/main.js';
+import { ROOT } from './procs.js';
 import { scenarios } from './scenarios/index.js';
+
+const compiled = <T>(module: string): Promise<T> => import(pathToFileURL(path.join(ROOT, 'dist', module)).href) as Promise<T>;
+const [{ buildApp }, { loadConfig }, { migrate, resolveAdminKey }, { randomIds, systemClock }, { openConfiguredStorage }] = await Promise.all([
+  compiled<typeof AppModule>('app.js'),
+  compiled<typeof ConfigModule>('config.js'),
+  compiled<typeof BootstrapModule>('bootstrap.js'),
+  compiled<typeof ClockModule>('domain/clock.js'),
+  compiled<typeof MainModule>('main.js'),
+]);
 
 export interface TargetReady {
   type: 'ready';

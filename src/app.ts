@@ -6,7 +6,7 @@ import type { Storage } from './db/database.js';
 import type { Clock, Ids } from './domain/clock.js';
 import { registerErrorHandling } from './http/errors.js';
 import { validatorCompiler } from './http/validation.js';
-import { loggerOptions } from './http/logging.js';
+import { lazyChildLogger, loggerOptions } from './http/logging.js';
 import { registerDocs } from './http/plugins/docs.js';
 import { healthRoutes } from './http/routes/health.js';
 import { integrateRoutes } from './http/routes/integrate/index.js';
@@ -17,6 +17,7 @@ import { go2scanUploadRoutes } from './http/routes/web/go2scan-upload.js';
 import { registerConsole } from './http/routes/console/index.js';
 import { registerMetrics } from './http/plugins/metrics.js';
 import { registerGuessingGuard } from './http/plugins/guessing-guard.js';
+import { createRequestStats } from './services/console/request-stats.js';
 import { type FileStorage } from './storage/file-storage.js';
 import { createServicesOn, type Services } from './services/index.js';
 
@@ -50,22 +51,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
     requestTimeout: 120_000,
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: {} },
+    childLoggerFactory: lazyChildLogger,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   // Bodies are JSON only (multipart and forms are added by the routes that take them): text is a 415.
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    deps.storage.resample();
+    done();
   });
 
   const services = createServicesOn(deps.storage, deps.config, app.log as never, { clock: deps.clock, ids: deps.ids, files: deps.files });
   app.addHook('onClose', async () => services.emails.close());
   app.decorate('services', services);
-  // First, so its request figures see every route.
-  await registerConsole(app, { services, adminKeyHash: deps.adminKeyHash });
-  registerMetrics(app, { deps: { db: deps.storage.db, clock: deps.clock, jobs: services.deps.jobs }, adminKeyHash: deps.adminKeyHash });
+  // First, so its request figures (for /metrics and the console) see every route.
+  const requestStats = createRequestStats();
+  registerMetrics(app, { deps: { db: deps.storage.db, clock: deps.clock, jobs: services.deps.jobs }, adminKeyHash: deps.adminKeyHash, requestStats });
+  await registerConsole(app, { services, adminKeyHash: deps.adminKeyHash, requestFigures: requestStats });
   registerGuessingGuard(app);
 
   await registerDocs(app, deps.config.publicUrl);

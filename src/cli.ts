@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `casa-integrate serve | worker | migrate | company create | key create | key revoke`
+// `casa-integrate serve | worker | migrate | company create | key create | key revoke | snapshot save | snapshot restore`
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from './config.js';
 import { createServicesOn, type Services } from './services/index.js';
@@ -10,6 +10,7 @@ import { CreateCompanyBody } from './http/routes/admin/companies.js';
 import { validatorCompiler } from './http/validation.js';
 import { RequestValidationError } from './http/errors.js';
 import type { CreateCompanyInput } from './services/company/company-service.js';
+import { restoreSnapshot, saveSnapshot } from './services/db-snapshot/db-snapshot.js';
 
 const USAGE = `usage: casa-integrate <command>
 
@@ -21,6 +22,10 @@ const USAGE = `usage: casa-integrate <command>
   company list                              list companies as JSON
   key create --company ID                   create an api key for a company; prints JSON
   key revoke --key ID                       revoke an api key
+  snapshot save FILE                        save the whole database and stored files to FILE
+                                            (consistent while the server runs); prints a summary
+  snapshot restore FILE                     replace every row and stored file with FILE's
+                                            (same migration level; stop the server first, see docs)
 
 Configuration comes from the environment (see README.md).`;
 
@@ -43,7 +48,7 @@ function print(value: unknown): void {
 export async function run(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   const flags = parseArgs({
-    args: command === 'company' || command === 'key' ? rest : [sub, ...rest].filter((a): a is string => a !== undefined),
+    args: command === 'company' || command === 'key' || command === 'snapshot' ? rest : [sub, ...rest].filter((a): a is string => a !== undefined),
     options: {
       name: { type: 'string' },
       'manager-email': { type: 'string' },
@@ -106,6 +111,22 @@ export async function run(argv: string[]): Promise<number> {
         return 0;
       }
       break;
+    case 'snapshot': {
+      const [file, ...extra] = rest;
+      if ((sub !== 'save' && sub !== 'restore') || !file || extra.length > 0) throw new UsageError('snapshot needs save or restore and one FILE');
+      const config = loadConfig();
+      const storage = await openConfiguredStorage(config);
+      try {
+        if (sub === 'save') print(await saveSnapshot(storage, config.dataDir, file));
+        else {
+          await migrate(storage);
+          print(await restoreSnapshot(storage, config.dataDir, file));
+        }
+      } finally {
+        await storage.close();
+      }
+      return 0;
+    }
     default:
       break;
   }

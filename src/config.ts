@@ -10,6 +10,10 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** Checkpoint SQLite's write-ahead log from a worker thread (default) rather than inside commits. */
+  sqliteBackgroundCheckpoint: boolean;
+  /** Keep answers to hot reads while the database is unchanged (SQLite only). */
+  readCache: boolean;
   adminKey: string | null;
   /** A second way into the operator console besides the admin key. */
   consolePassword: string | null;
@@ -81,6 +85,8 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.CASA_DATA_DIR || './data'),
     databaseUrl,
     sqliteSynchronous: sqliteSynchronous(env.CASA_SQLITE_SYNCHRONOUS),
+    sqliteBackgroundCheckpoint: bool(env, 'CASA_SQLITE_BACKGROUND_CHECKPOINT', true),
+    readCache: bool(env, 'CASA_READ_CACHE', true),
     adminKey: env.CASA_ADMIN_KEY || null,
     consolePassword: env.CASA_CONSOLE_PASSWORD || null,
     role,

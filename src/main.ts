@@ -10,7 +10,7 @@ import { startWorkers, type Workers } from './workers/index.js';
 import { isClusterChild, runCluster } from './cluster.js';
 
 export async function openConfiguredStorage(config: Config): Promise<Storage> {
-  return openStorage({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'casa.sqlite'), sqliteSynchronous: config.sqliteSynchronous });
+  return openStorage({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'casa.sqlite'), sqliteSynchronous: config.sqliteSynchronous, sqliteBackgroundCheckpoint: config.sqliteBackgroundCheckpoint });
 }
 
 function banner(lines: string[]): void {

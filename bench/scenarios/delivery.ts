@@ -6,17 +6,15 @@
 //   BENCH_DELIVERY_RUNS  deliveries measured per process after the first (default 7)
 //   BENCH_DELIVERY_SQFT  scanned area of the orders (default 2,600 ft²: two or three floors)
 //
+// The measured process (bench/delivery-measure.mjs) runs the server code as `npm start` does:
+// compiled into dist/ (built first) with the glibc settings of package.json's start script.
+//
 // Run alone with `npx tsx bench/scenarios/delivery.ts`; targets: median < 1.5 s, peak RSS < 300 MB.
 import { fork } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
-import { loadConfig } from '../../src/config.js';
-import { openStorage } from '../../src/db/database.js';
-import { migrate } from '../../src/bootstrap.js';
-import { createServicesOn } from '../../src/services/index.js';
+import { ROOT, SERVER_MALLOC_ENV, SERVER_NODE_ARGS, buildServer } from '../procs.js';
 
 export const TARGET_MEDIAN_MS = 1500;
 export const TARGET_PEAK_RSS_MB = 300;
@@ -36,51 +34,6 @@ export interface DeliveryBenchResult {
   meetsTargets: boolean;
 }
 
-const ADD_ONS = ['gla', '3d_cad_files', '3d_video', '6h_turnaround'];
-
-// ---- the measured process ------------------------------------------------------------------
-async function deliveryMain(runs: number, sqft: number): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-bench-delivery-'));
-  const storage = await openStorage({ databaseUrl: null, sqliteFile: path.join(dataDir, 'casa.db') });
-  try {
-    await migrate(storage);
-    const config = { ...loadConfig({ CASA_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), productionDelayS: 0 };
-    const services = createServicesOn(storage, config, pino({ level: 'warn' }));
-    const company = await services.company.create({ name: 'Bench Realty', manager_email: 'bench@example.com', manager_password: 'bench-password-1' });
-    const baselineRss = process.memoryUsage().rss;
-    const times: number[] = [];
-    const cpuTimes: number[] = [];
-    const floors: number[] = [];
-    let files = 0;
-    let bytes = 0;
-    for (let i = 0; i <= runs; i++) {
-      const order = await services.orders.createDraft({ companyId: company.company.id, userEmail: company.manager.email }, {
-        street: `${100 + i} Bench Street`,
-        city: 'Espoo',
-        country: 'Finland',
-        owner_email: company.manager.email,
-        package_type: 'plus_3d',
-        add_ons: ADD_ONS,
-      });
-      await services.orderOperator.scan(order.id, { total_scanned_area: sqft });
-      const started = performance.now();
-      const cpu = process.cpuUsage();
-      await services.orderOperator.deliver(order.id);
-      times.push(performance.now() - started);
-      const used = process.cpuUsage(cpu);
-      cpuTimes.push((used.user + used.system) / 1000);
-      const rows = await storage.db.selectFrom('delivered_files').select(['size']).where('order_id', '=', order.id).execute();
-      files = rows.length;
-      bytes = rows.reduce((s, r) => s + Number(r.size), 0);
-      floors.push((await services.deliverables.model({ id: order.id }))!.floors.length);
-    }
-    process.send!({ times, cpuTimes, floors, files, bytes, baselineRss, peakRss: process.resourceUsage().maxRSS * 1024 });
-  } finally {
-    await storage.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -90,7 +43,8 @@ function median(values: number[]): number {
 export async function runDeliveryBench(opts: { runs?: number; sqft?: number } = {}): Promise<DeliveryBenchResult> {
   const runs = opts.runs ?? Number(process.env.BENCH_DELIVERY_RUNS || 7);
   const sqft = opts.sqft ?? Number(process.env.BENCH_DELIVERY_SQFT || 2600);
-  const child = fork(fileURLToPath(import.meta.url), ['--measure', String(runs), String(sqft)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  buildServer();
+  const child = fork(path.join(ROOT, 'bench/delivery-measure.mjs'), [String(runs), String(sqft)], { execArgv: SERVER_NODE_ARGS, env: { ...process.env, ...SERVER_MALLOC_ENV }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const m = await new Promise<{ times: number[]; cpuTimes: number[]; floors: number[]; files: number; bytes: number; baselineRss: number; peakRss: number }>((resolve, reject) => {
     child.once('message', (msg) => resolve(msg as never));
     child.once('exit', (code) => reject(new Error(`the delivery bench process exited with ${code}`)));
@@ -126,23 +80,13 @@ export function formatDeliveryBench(r: DeliveryBenchResult): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  if (process.argv[2] === '--measure') {
-    deliveryMain(Number(process.argv[3]), Number(process.argv[4])).then(
-      () => process.exit(0),
-      (err) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
-  } else {
-    runDeliveryBench()
-      .then((r) => {
-        console.log(formatDeliveryBench(r));
-        if (!r.meetsTargets) process.exitCode = 1;
-      })
-      .catch((err) => {
-        console.error(err);
-        process.exit(1);
-      });
-  }
+  runDeliveryBench()
+    .then((r) => {
+      console.log(formatDeliveryBench(r));
+      if (!r.meetsTargets) process.exitCode = 1;
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
 }

@@ -5,4 +5,4 @@ import { ordersDeepPage, ordersDraft, ordersList } from './orders.js';
 
 export const scenarios: Scenario[] = [usersList, ordersList, ordersDeepPage, ordersDraft];
 
-export type { Scenario, BenchContext, BenchRequest } from './scenario.js';
+export type { Scenario, ScenarioTarget, BenchContext, BenchRequest } from './scenario.js';

@@ -23,6 +23,7 @@ async function companyWithOrders({ storage, services }: BenchContext, count: num
 export const ordersList: Scenario = {
   name: 'orders-list',
   description: `GET /orders?limit=20, company with ${ORDERS.toLocaleString('en')} orders`,
+  target: { minRatio: 0.4, maxP99Ms: 25 },
   async prepare(ctx) {
     const company = await companyWithOrders(ctx, ORDERS);
     return { method: 'GET', path: '/api/integrate/v3/orders?limit=20', headers: { 'api-key': company.api_key } };
@@ -32,6 +33,7 @@ export const ordersList: Scenario = {
 export const ordersDeepPage: Scenario = {
   name: 'orders-deep-page',
   description: `GET /orders?limit=20&offset=90000, company with ${ORDERS.toLocaleString('en')} orders`,
+  target: { maxP99Ms: 50 },
   async prepare(ctx) {
     const company = await companyWithOrders(ctx, ORDERS);
     return { method: 'GET', path: '/api/integrate/v3/orders?limit=20&offset=90000', headers: { 'api-key': company.api_key } };
@@ -41,6 +43,7 @@ export const ordersDeepPage: Scenario = {
 export const ordersDraft: Scenario = {
   name: 'orders-draft',
   description: 'POST /orders/draft (each request creates a draft and its moved_to_draft event)',
+  target: { minRps: 1000 },
   async prepare(ctx) {
     // Each draft is one commit; CASA_SQLITE_SYNCHRONOUS=FULL adds an fsync to each (the disk's ceiling).
     const company = await companyWithOrders(ctx, 0);

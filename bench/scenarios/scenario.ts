@@ -17,10 +17,19 @@ export interface BenchRequest {
   body?: string;
 }
 
+/** The issue's target for a scenario; every bound given must hold. */
+export interface ScenarioTarget {
+  /** API req/s over the bare route's, measured in the same run. */
+  minRatio?: number;
+  minRps?: number;
+  maxP99Ms?: number;
+}
+
 export interface Scenario {
   /** Short, kebab-case; `npm run bench -- <name>` runs only the scenarios named. */
   name: string;
   description: string;
+  target: ScenarioTarget;
   /**
    * Seeds the fresh database (through services or bulk inserts) and returns the request to
    * measure. The bench answers the same request from memory on a bare Fastify route, so only

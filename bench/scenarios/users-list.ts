@@ -8,6 +8,7 @@ const ROLES = ['User', 'Collaborator', 'Manager'] as const;
 export const usersList: Scenario = {
   name: 'users-list',
   description: `GET /users?limit=20, company with ${USERS.toLocaleString('en')} users`,
+  target: { minRatio: 0.5, maxP99Ms: 20 },
   async prepare({ storage, services }) {
     const company = await services.company.create({ name: 'Bench Realty', manager_email: 'manager@bench.example', manager_password: 'bench-password-1' });
     const officeId = company.company.main_office_id;

@@ -7,10 +7,8 @@
 //               in its own transaction, with the dispatcher running: transition → receipt p50/p99
 //
 // `npm run bench -- webhooks` runs only this (also alone: `npx tsx bench/scenarios/webhooks.ts`); targets ≥ 1,000 events/s and p50 < 100 ms.
-import { fork, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +16,9 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { openStorage } from '../../src/db/database.js';
 import { migrate } from '../../src/bootstrap.js';
-import { systemClock } from '../../src/domain/clock.js';
 import { createServicesOn, type Services } from '../../src/services/index.js';
 import { createWebhookDispatcher } from '../../src/workers/webhook-dispatcher.js';
+import { startWebhookCounter, type WebhookCounter } from './webhook-counter.js';
 
 export const WEBHOOKS_BENCH = 'webhooks';
 export const TARGET_EVENTS_PER_S = 1000;
@@ -37,52 +35,10 @@ export interface WebhookBenchResult {
   meetsTargets: boolean;
 }
 
-interface Arrival {
-  id: string;
-  atUs: number;
-}
-
-// ---- the receiver, in its own process -------------------------------------------------------
-function receiverMain(): void {
-  let arrivals: Arrival[] = [];
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      arrivals.push({ id: String(req.headers['webhook-id']), atUs: systemClock.nowUs() });
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number };
-    process.send!({ type: 'listening', url: `http://127.0.0.1:${port}/hook` });
-  });
-  process.on('message', (m: { type: string }) => {
-    if (m.type === 'count') process.send!({ type: 'count', count: arrivals.length });
-    if (m.type === 'take') {
-      process.send!({ type: 'arrivals', arrivals });
-      arrivals = [];
-    }
-    if (m.type === 'stop') server.close(() => process.exit(0));
-  });
-}
-
-function ask<T>(child: ChildProcess, type: string, answer: string): Promise<T> {
-  return new Promise((resolve) => {
-    const on = (m: { type: string } & T) => {
-      if (m.type !== answer) return;
-      child.off('message', on);
-      resolve(m);
-    };
-    child.on('message', on);
-    child.send({ type });
-  });
-}
-
-async function waitForCount(child: ChildProcess, n: number, timeoutMs: number): Promise<void> {
+async function waitForCount(receiver: WebhookCounter, n: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { count } = await ask<{ count: number }>(child, 'count', 'count');
+    const count = await receiver.waiting();
     if (count >= n) return;
     if (Date.now() > deadline) throw new Error(`only ${count} of ${n} webhooks arrived`);
     await new Promise((r) => setTimeout(r, 5));
@@ -110,8 +66,8 @@ export async function runWebhookBench(opts: { events?: number; rate?: number; se
   const rate = opts.rate ?? Number(process.env.BENCH_WEBHOOK_RATE || 100);
   const seconds = opts.seconds ?? Number(process.env.BENCH_WEBHOOK_SECONDS || 5);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-bench-webhooks-'));
-  const receiver = fork(fileURLToPath(import.meta.url), ['--receiver'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const { url } = await new Promise<{ url: string }>((resolve) => receiver.once('message', (m) => resolve(m as { url: string })));
+  const receiver = await startWebhookCounter();
+  const { url } = receiver;
   const storage = await openStorage({ databaseUrl: null, sqliteFile: path.join(dataDir, 'casa.sqlite') });
   try {
     await migrate(storage);
@@ -131,7 +87,7 @@ export async function runWebhookBench(opts: { events?: number; rate?: number; se
     const eventsPerSecond = events / ((performance.now() - started) / 1000);
     const cpu = process.cpuUsage(cpuBefore);
     const cpuUsPerEvent = (cpu.user + cpu.system) / events;
-    await ask(receiver, 'take', 'arrivals');
+    await receiver.take();
 
     // Latency: transitions at a steady rate, one transaction each, while the dispatcher runs.
     const created = new Map<string, number>();
@@ -145,14 +101,14 @@ export async function runWebhookBench(opts: { events?: number; rate?: number; se
       for (const [id, at] of await recordEvents(services, company.company.id, 1)) created.set(id, at);
     }
     await waitForCount(receiver, total, 60_000);
-    const { arrivals } = await ask<{ arrivals: Arrival[] }>(receiver, 'take', 'arrivals');
+    const arrivals = await receiver.take();
     const latencies = arrivals.filter((a) => created.has(a.id)).map((a) => (a.atUs - created.get(a.id)!) / 1000).sort((a, b) => a - b);
     await dispatcher.close();
     const p50Ms = percentile(latencies, 50);
     const p99Ms = percentile(latencies, 99);
     return { events, eventsPerSecond, cpuUsPerEvent, latencyEvents: latencies.length, p50Ms, p99Ms, meetsTargets: eventsPerSecond >= TARGET_EVENTS_PER_S && p50Ms < TARGET_P50_MS };
   } finally {
-    receiver.send({ type: 'stop' });
+    receiver.stop();
     await storage.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
@@ -168,15 +124,13 @@ export function formatWebhookBench(r: WebhookBenchResult): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  if (process.argv.includes('--receiver')) receiverMain();
-  else
-    runWebhookBench()
-      .then((r) => {
-        console.log(formatWebhookBench(r));
-        if (!r.meetsTargets) process.exitCode = 1;
-      })
-      .catch((err) => {
-        console.error(err);
-        process.exit(1);
-      });
+  runWebhookBench()
+    .then((r) => {
+      console.log(formatWebhookBench(r));
+      if (!r.meetsTargets) process.exitCode = 1;
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
 }

@@ -6,12 +6,28 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 export type DialectName = 'sqlite' | 'postgres';
+export type VersionScope = 'all' | 'identity';
 
 export interface Storage {
   db: Kysely<Database>;
   dialect: DialectName;
+  /**
+   * A value that changes whenever any committed data may have changed, in this process or another;
+   * null where no cheap one exists (PostgreSQL), and then nothing may be cached across requests.
+   * With `identity`, only writes to companies, users and api keys count in this process (any
+   * commit by another process still does).
+   */
+  dataVersion(scope?: VersionScope): string | null;
+  /**
+   * A request begins: the next dataVersion() samples other processes' commits anew. A sample is
+   * otherwise reused until the event loop's next turn, so it is never older than the start of any
+   * request that uses it (answers stay linearizable) and one request checks SQLite once, not once
+   * per cached read.
+   */
+  resample(): void;
   /** Closes every connection; safe to call twice. */
   close(): Promise<void>;
 }
@@ -31,23 +47,49 @@ export interface OpenOptions {
    * or OS crash can drop the last commits. FULL fsyncs every commit and survives those too.
    */
   sqliteSynchronous?: 'NORMAL' | 'FULL';
+  /** SQLite file: checkpoint the write-ahead log from a worker thread rather than inside commits. */
+  sqliteBackgroundCheckpoint?: boolean;
 }
 
-export function openSqlite(file: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL'): Storage {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+export function openSqlite(file: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL', backgroundCheckpoint = false): Storage {
+  const onDisk = file !== ':memory:';
+  if (onDisk) fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${synchronous}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  let checkpointer: WalCheckpointer | null = null;
+  if (onDisk && backgroundCheckpoint) {
+    sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+    checkpointer = startWalCheckpointer(file);
+  }
+  const statements = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  // PRAGMA data_version moves when another connection (another process) commits; this
+  // connection's own writes are counted by the statement cache.
+  const otherCommits = sqlite.prepare('PRAGMA data_version').pluck();
+  let sampled: number | null = null;
+  const forget = () => {
+    sampled = null;
+  };
+  const otherCommitsNow = (): number => {
+    if (sampled === null) {
+      sampled = otherCommits.get() as number;
+      setImmediate(forget);
+    }
+    return sampled;
+  };
   let closed = false;
   return {
     db,
     dialect: 'sqlite',
+    dataVersion: (scope = 'all') => (closed ? null : `${scope === 'identity' ? statements.identityWrites() : statements.writes()}.${otherCommitsNow()}`),
+    resample: forget,
     async close() {
       if (closed) return;
       closed = true;
+      await checkpointer?.stop();
       await db.destroy();
     },
   };
@@ -69,13 +111,18 @@ export async function openPostgres(url: string, schema?: string, poolSize = 10):
     connectionTimeoutMillis: 5000,
     ...(schema ? { options: `-c search_path="${schema}"` } : {}),
   });
-  // An idle client losing its connection (database restart) must not crash the process.
+  // A client losing its connection (database restart, network cut) must not crash the process:
+  // idle ones report on the pool, checked-out ones on themselves. The query in hand fails (a 503),
+  // the client is no longer queryable and the pool drops it when it is released.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
     db,
     dialect: 'postgres',
+    dataVersion: () => null,
+    resample: () => {},
     async close() {
       if (closed) return;
       closed = true;
@@ -86,5 +133,5 @@ export async function openPostgres(url: string, schema?: string, poolSize = 10):
 
 export async function openStorage(options: OpenOptions): Promise<Storage> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.pgSchema, options.pgPoolSize);
-  return openSqlite(options.sqliteFile ?? ':memory:', options.sqliteSynchronous);
+  return openSqlite(options.sqliteFile ?? ':memory:', options.sqliteSynchronous, options.sqliteBackgroundCheckpoint);
 }

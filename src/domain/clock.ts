@@ -33,6 +33,18 @@ export function secondsToUs(s: number): number {
   return Math.round(s * 1e6);
 }
 
+/** Beyond any stored time, and inside PostgreSQL's bigint. */
+const FILTER_BOUND_US = 9e18;
+
+/**
+ * A time filter given in seconds (a query string may say `1e300` or `1e309`, which is Infinity),
+ * as microseconds held inside the range every database can compare: past the bound it filters
+ * exactly as the bound does.
+ */
+export function filterSecondsToUs(s: number): number {
+  return Math.max(-FILTER_BOUND_US, Math.min(FILTER_BOUND_US, secondsToUs(s)));
+}
+
 export interface Ids {
   uuid(): string;
   /** URL-safe random token of `bytes` bytes of entropy. */

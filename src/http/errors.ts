@@ -79,7 +79,8 @@ const DATABASE_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 
 function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   if (e?.code && DATABASE_DOWN_CODES.has(e.code)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(e?.message ?? '');
+  // pg's own wording: a connection lost under a query, or a client used again after losing it.
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|is not queryable/i.test(e?.message ?? '');
 }
 
 function messageFor(err: FastifyError): { status: number; body: unknown } | null {

@@ -2,10 +2,11 @@
 // latency histogram, recorded in process), and gauges read from the database at scrape time (job
 // queue depth and age, webhook deliveries by outcome, production backlog). The database gauges are
 // the same whichever process answers the scrape, so they stay right with CASA_PROCESSES > 1.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Storage } from '../db/database.js';
 import type { Clock } from '../domain/clock.js';
 import type { JobQueue } from '../workers/job-queue.js';
+import { registerRequestMetrics } from './request-metrics.js';
 
 export interface MetricsDeps {
   db: Storage['db'];
@@ -27,19 +28,7 @@ export function createMetrics(deps: MetricsDeps, { defaultMetrics = true } = {})
   const registry = new Registry();
   if (defaultMetrics) collectDefaultMetrics({ register: registry });
 
-  const requests = new Counter({
-    name: 'casa_http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status code.',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [registry],
-  });
-  const latency = new Histogram({
-    name: 'casa_http_request_duration_seconds',
-    help: 'Time from request received to response sent, by method, route pattern and status code.',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
+  const requests = registerRequestMetrics(registry);
 
   new Gauge({
     name: 'casa_jobs_depth',
@@ -139,11 +128,7 @@ export function createMetrics(deps: MetricsDeps, { defaultMetrics = true } = {})
 
   return {
     registry,
-    observeRequest(method, route, status, seconds) {
-      const labels = { method, route, status: String(status) };
-      requests.inc(labels);
-      latency.observe(labels, seconds);
-    },
+    observeRequest: requests.observe,
     exposition: () => registry.metrics(),
     contentType: registry.contentType,
   };

@@ -21,7 +21,12 @@ const ROOM_WITH_STAIRS_WIDTH = 3.8;
 
 /** A small deterministic generator (mulberry32) seeded from the SHA-256 of the seed text. */
 export function seededRandom(seed: string): () => number {
-  let a = crypto.createHash('sha256').update(seed).digest().readUInt32LE(0);
+  return mulberry32(crypto.createHash('sha256').update(seed).digest().readUInt32LE(0));
+}
+
+/** mulberry32: numbers in [0, 1), the same sequence for the same 32-bit seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;

@@ -6,6 +6,7 @@ import type { Clock, Ids } from '../domain/clock.js';
 import type { Logger } from 'pino';
 import type { FileStorage } from '../storage/file-storage.js';
 import type { JobQueue } from '../workers/job-queue.js';
+import type { ReadCache } from './read-cache.js';
 
 export interface ServiceDeps {
   db: Db;
@@ -16,4 +17,6 @@ export interface ServiceDeps {
   log: Logger;
   files: FileStorage;
   jobs: JobQueue;
+  /** Hot reads kept while the database is unchanged. */
+  reads: ReadCache;
 }

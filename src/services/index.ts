@@ -7,6 +7,7 @@ import { randomIds, systemClock, type Clock, type Ids } from '../domain/clock.js
 import { localFileStorage, type FileStorage } from '../storage/file-storage.js';
 import { createJobQueue } from '../workers/job-queue.js';
 import type { ServiceDeps } from './deps.js';
+import { readCache } from './read-cache.js';
 import { apiKeysServiceFactory } from './api-keys/api-keys-service.js';
 import { companyServiceFactory } from './company/company-service.js';
 import { mergeRequestsServiceFactory } from './company/merge-requests-service.js';
@@ -74,5 +75,6 @@ export function createServicesOn(storage: Storage, config: Config, log: Logger, 
     log,
     files: options.files ?? localFileStorage(path.join(config.dataDir, 'files')),
     jobs: createJobQueue(storage.db, storage.dialect, clock),
+    reads: readCache(storage.dataVersion, config.readCache),
   });
 }

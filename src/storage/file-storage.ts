@@ -6,6 +6,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
+import { ServiceUnavailableError } from '../http/errors.js';
 
 export interface StoredFileInfo {
   size: number;
@@ -22,6 +23,21 @@ export interface FileStorage {
 
 export class FileTooLargeError extends Error {}
 
+/** The disk refused a write (full, read-only, a directory missing or not a directory…): a 503, retried later. */
+export class StorageUnavailableError extends ServiceUnavailableError {
+  constructor(cause: Error) {
+    super('The file storage is unavailable; retry shortly.');
+    this.cause = cause;
+  }
+}
+
+// Errors of the disk itself; a stream error of the data written (a client going away) is not one.
+const DISK_FAILURES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ENOENT', 'EIO', 'EMFILE', 'ENFILE', 'EFBIG']);
+
+function asStorageError(err: unknown): unknown {
+  return DISK_FAILURES.has((err as NodeJS.ErrnoException)?.code ?? '') ? new StorageUnavailableError(err as Error) : err;
+}
+
 const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 
 export function localFileStorage(root: string): FileStorage {
@@ -33,9 +49,9 @@ export function localFileStorage(root: string): FileStorage {
   return {
     async put(key, data, opts = {}) {
       const target = resolve(key);
-      await fsp.mkdir(path.dirname(target), { recursive: true });
       const tmp = `${target}.${crypto.randomBytes(6).toString('hex')}.tmp`;
       try {
+        await fsp.mkdir(path.dirname(target), { recursive: true });
         if (Buffer.isBuffer(data)) {
           if (opts.maxBytes !== undefined && data.length > opts.maxBytes) throw new FileTooLargeError('file is too large');
           const handle = await fsp.open(tmp, 'w');
@@ -59,8 +75,8 @@ export function localFileStorage(root: string): FileStorage {
         }
         await fsp.rename(tmp, target);
       } catch (err) {
-        await fsp.rm(tmp, { force: true });
-        throw err;
+        await fsp.rm(tmp, { force: true }).catch(() => {});
+        throw asStorageError(err);
       }
       const st = await fsp.stat(target);
       return { size: st.size, mtimeMs: st.mtimeMs };

@@ -7,6 +7,9 @@ export interface WorkerLoop {
   idle(): Promise<void>;
 }
 
+/** The longest pause after failed ticks in a row (the database unreachable, say). */
+export const MAX_BACKOFF_MS = 5000;
+
 export function startLoop(opts: {
   name: string;
   intervalMs: number;
@@ -28,19 +31,25 @@ export function startLoop(opts: {
       wakeUp = null;
     });
 
+  let failures = 0;
   const running = (async () => {
     while (!stopped) {
       let processed = 0;
       try {
         processed = await opts.tick();
+        failures = 0;
       } catch (err) {
+        failures++;
         opts.onError(err);
       }
       if (processed === 0) {
         const done = waiters;
         waiters = [];
         done.forEach((w) => w());
-        if (!stopped) await sleep(opts.intervalMs);
+        // Failing ticks in a row back off (twice as long each time, up to MAX_BACKOFF_MS), sparing
+        // the log and the database; the first tick that works resumes the normal pace.
+        const pause = failures ? Math.min(opts.intervalMs * 2 ** failures, Math.max(opts.intervalMs, MAX_BACKOFF_MS)) : opts.intervalMs;
+        if (!stopped) await sleep(pause);
       }
     }
   })();

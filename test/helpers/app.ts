@@ -6,13 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openStorage, type Storage } from '../../src/db/database.js';
 import { ManualClock, randomIds, sha256Hex } from '../../src/domain/clock.js';
 import { migrate } from '../../src/bootstrap.js';
 import type { Services } from '../../src/services/index.js';
+import type { FileStorage } from '../../src/storage/file-storage.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || null;
 export const dialectName = TEST_DATABASE_URL ? 'postgres' : 'sqlite';
@@ -69,14 +70,21 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
-export async function buildTestApp(t?: TestContext, overrides: Partial<Config> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** The stored-files driver, made for the test's data directory (default: local disk under it). */
+  files?: (dataDir: string) => FileStorage;
+  /** Where the app logs (default: nowhere). */
+  logger?: FastifyBaseLogger;
+}
+
+export async function buildTestApp(t?: TestContext, overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const { storage, drop } = await openTestStorage();
   await migrate(storage);
   const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-files-'));
   const config = testConfig({ dataDir: filesDir, ...overrides });
   const clock = new ManualClock();
   const adminKey = `casa_admin_test_${crypto.randomBytes(8).toString('hex')}`;
-  const app = await buildApp({ config, storage, clock, ids: randomIds, adminKeyHash: sha256Hex(adminKey), logger: false });
+  const app = await buildApp({ config, storage, clock, ids: randomIds, adminKeyHash: sha256Hex(adminKey), logger: options.logger ?? false, files: options.files?.(filesDir) });
   await app.ready();
   let n = 0;
   const testApp: TestApp = {

@@ -24,6 +24,9 @@ const ARGS = [
   // WebGL through SwiftShader (software), for the 3D viewer.
   '--use-angle=swiftshader',
   '--enable-unsafe-swiftshader',
+  // Compiling the viewer's shaders in software can take longer than the GPU watchdog allows on a
+  // loaded machine; the watchdog would kill the GPU process and the canvas would never draw.
+  '--disable-gpu-watchdog',
 ];
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

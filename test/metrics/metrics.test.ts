@@ -66,6 +66,13 @@ describe('GET /metrics', () => {
     assert.equal(values.get(`casa_http_requests_total{method="POST",route="/api/integrate/v3/orders/draft",status="200"}`), 1);
     assert.equal(values.get(`casa_http_request_duration_seconds_count{method="GET",route="${pattern}",status="200"}`), 2);
     assert.equal(values.get(`casa_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="${pattern}",status="200"}`), 2);
+    assert.equal(values.get(`casa_http_request_duration_seconds_bucket{le="10",method="GET",route="${pattern}",status="200"}`), 2, 'buckets are cumulative');
+    const buckets = [...values].filter(([k]) => k.startsWith('casa_http_request_duration_seconds_bucket{') && k.endsWith(`route="${pattern}",status="200"}`)).map(([, v]) => v);
+    assert.equal(buckets.length, 14, 'thirteen bounds and +Inf');
+    assert.deepEqual(buckets, [...buckets].sort((x, y) => x - y), 'never decreasing');
+    const sum = values.get(`casa_http_request_duration_seconds_sum{method="GET",route="${pattern}",status="200"}`)!;
+    assert.ok(sum > 0 && sum < 20, `latency sum in seconds: ${sum}`);
+    assert.match(text, /# TYPE casa_http_request_duration_seconds histogram/);
 
     assert.equal(values.get('casa_jobs_depth{kind="metrics-test"}'), 3);
     const age = values.get('casa_jobs_oldest_age_seconds{kind="metrics-test"}')!;

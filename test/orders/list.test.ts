@@ -87,6 +87,19 @@ describe('GET /orders', () => {
     assert.deepEqual(body.items, [expected]);
   });
 
+  it('takes dates past any stored time, up to an infinite 1e309, as the open ends they mean', async (t) => {
+    const ctx = await buildOrdersApp(t);
+    const company = await ctx.createCompany();
+    const draft = await createDraft(ctx, company);
+    const ids = async (query: string) => ((await ok(call(ctx, company, 'GET', `/orders?${query}`))).items as { id: string }[]).map((o) => o.id);
+    for (const query of ['created_before=1e309', 'created_before=1e300', 'created_after=-1e309', 'created_after=-1e300&created_before=1e309']) {
+      assert.deepEqual(await ids(query), [draft.id], query);
+    }
+    for (const query of ['created_after=1e309', 'created_after=1e300', 'created_before=-1e309', 'created_before=-1e300']) {
+      assert.deepEqual(await ids(query), [], query);
+    }
+  });
+
   it('answers an empty page past the end', async (t) => {
     const ctx = await buildOrdersApp(t);
     const company = await ctx.createCompany();

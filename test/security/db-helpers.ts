@@ -11,15 +11,18 @@ export async function tableNames(storage: Storage): Promise<string[]> {
   return r.rows.map((x) => x.name);
 }
 
-/** Row count of every table (migration bookkeeping left out). */
+const countQueries = new WeakMap<Storage, string>();
+
+/** Row count of every table (migration bookkeeping left out), read in one statement. */
 export async function tableCounts(storage: Storage): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const name of await tableNames(storage)) {
-    if (name.startsWith('kysely_')) continue;
-    const r = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(name)}`.execute(storage.db);
-    out[name] = Number(r.rows[0]!.n);
+  let query = countQueries.get(storage);
+  if (!query) {
+    const names = (await tableNames(storage)).filter((name) => !name.startsWith('kysely_'));
+    query = `select ${names.map((name) => `(select count(*) from "${name}") as "${name}"`).join(', ')}`;
+    countQueries.set(storage, query);
   }
-  return out;
+  const r = await sql<Record<string, number | string>>`${sql.raw(query)}`.execute(storage.db);
+  return Object.fromEntries(Object.entries(r.rows[0]!).map(([name, n]) => [name, Number(n)]));
 }
 
 /** Every row of every table as one JSON text per table. */

@@ -7,30 +7,19 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
-import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { migrate } from '../../src/bootstrap.js';
 import { randomIds, sha256Hex } from '../../src/domain/clock.js';
-import { loggerOptions } from '../../src/http/logging.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { openTestStorage, testConfig } from '../helpers/app.js';
+import { capturingLogger } from '../helpers/logs.js';
 import { dumpTables } from './db-helpers.js';
 
 const USERS = '/api/integrate/v3/users';
 
 describe('secrets at rest and in logs', () => {
   it('a full lifecycle leaves no raw api key, admin key, password or token in any table or log line', { timeout: 120_000 }, async (t) => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(...chunk.toString().split('\n').filter(Boolean));
-        done();
-      },
-    });
-    const { transport: _pretty, ...options } = loggerOptions('debug') as Record<string, unknown>;
-    const logger = pino(options as pino.LoggerOptions, sink) as unknown as FastifyBaseLogger;
+    const { logger, lines } = capturingLogger('debug');
 
     const { storage, drop } = await openTestStorage();
     await migrate(storage);

@@ -27,22 +27,25 @@ export function registerGuessingGuard(app: FastifyInstance, nowMs: () => number 
     return list;
   };
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: they run on every request, and most return at once.
+  app.addHook('onRequest', (request, reply, done) => {
     const route = request.routeOptions.url;
-    if (!route || !GUARDED_ROUTES.has(route)) return;
+    if (!route || !GUARDED_ROUTES.has(route)) return done();
     const now = nowMs();
     const list = recent(keyOf(request.ip, route), now);
-    if (list.length < MAX_FAILURES) return;
+    if (list.length < MAX_FAILURES) return done();
     const retryAfterS = Math.max(1, Math.ceil((list[0]! + WINDOW_MS - now) / 1000));
     reply.header('retry-after', String(retryAfterS)); // also on the HTML pages, whose error pages set no headers
-    throw new TooManyRequestsError(retryAfterS);
+    done(new TooManyRequestsError(retryAfterS));
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url;
-    if (!route || !GUARDED_ROUTES.has(route) || reply.statusCode < 400 || reply.statusCode >= 500 || reply.statusCode === 429) return;
-    const key = keyOf(request.ip, route);
-    const now = nowMs();
-    if (!failures.has(key) && failures.size >= MAX_TRACKED) failures.delete(failures.keys().next().value!);
-    failures.set(key, [...recent(key, now), now]);
+    if (route && GUARDED_ROUTES.has(route) && reply.statusCode >= 400 && reply.statusCode < 500 && reply.statusCode !== 429) {
+      const key = keyOf(request.ip, route);
+      const now = nowMs();
+      if (!failures.has(key) && failures.size >= MAX_TRACKED) failures.delete(failures.keys().next().value!);
+      failures.set(key, [...recent(key, now), now]);
+    }
+    done();
   });
 }

@@ -2,6 +2,7 @@
 // frees the key so the retry runs again. Runs after the key check and body validation, so a
 // request the schema refuses claims nothing and the corrected retry may reuse the key.
 import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../domain/clock.js';
 import { requestFingerprint, type IdempotencyService, type IdempotentRequest } from '../../services/idempotency/idempotency-service.js';
 import { BadRequestError } from '../errors.js';
@@ -30,12 +31,9 @@ export const idempotencyKeys = fp<{ idempotency: IdempotencyService; clock: Cloc
     let lastPurge = 0;
     app.decorateRequest('idempotencyClaim', null);
 
-    app.addHook('preHandler', async (request, reply) => {
-      if (request.method !== 'POST') return;
-      const header = request.headers['idempotency-key'];
-      if (header === undefined) return;
-      // Multipart uploads are streamed by their handler: there is no body to compare, so no replay.
-      if (String(request.headers['content-type'] ?? '').startsWith('multipart/')) return;
+    /** Claims the key, or replays the kept answer (then true: the reply is sent). */
+    async function claimOrReplay(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+      const header = request.headers['idempotency-key']!;
       const key = (Array.isArray(header) ? header[0] : header)?.trim() ?? '';
       if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
         throw new BadRequestError(`Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} characters.`);
@@ -50,14 +48,14 @@ export const idempotencyKeys = fp<{ idempotency: IdempotencyService; clock: Cloc
       if (result.kind === 'replay') {
         reply.code(result.statusCode).header('idempotent-replayed', 'true');
         if (result.contentType) reply.header('content-type', result.contentType);
-        return reply.send(result.body);
+        reply.send(result.body);
+        return true;
       }
       request.idempotencyClaim = { request: idem, createdAt: result.createdAt, settled: false };
-    });
+      return false;
+    }
 
-    app.addHook('onSend', async (request, reply, payload) => {
-      const claim = request.idempotencyClaim;
-      if (!claim || claim.settled) return payload;
+    async function settle(request: FastifyRequest, reply: FastifyReply, claim: Claim, payload: unknown): Promise<void> {
       claim.settled = true;
       const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
       try {
@@ -71,15 +69,30 @@ export const idempotencyKeys = fp<{ idempotency: IdempotencyService; clock: Cloc
         request.log.error({ err: (err as Error).message }, 'storing the idempotent answer failed');
         await idempotency.release(claim.request, claim.createdAt).catch(() => {});
       }
-      return payload;
+    }
+
+    // Callback-style hooks: every request passes them and almost all return at once, with no promise.
+    app.addHook('preHandler', (request, reply, done) => {
+      if (request.method !== 'POST' || request.headers['idempotency-key'] === undefined) return done();
+      // Multipart uploads are streamed by their handler: there is no body to compare, so no replay.
+      if (String(request.headers['content-type'] ?? '').startsWith('multipart/')) return done();
+      claimOrReplay(request, reply).then((replied) => {
+        if (!replied) done();
+      }, done);
+    });
+
+    app.addHook('onSend', (request, reply, payload, done) => {
+      const claim = request.idempotencyClaim;
+      if (!claim || claim.settled) return done(null, payload);
+      settle(request, reply, claim, payload).then(() => done(null, payload));
     });
 
     // A request that never reached onSend (connection lost, hook error) must not hold its key.
-    app.addHook('onResponse', async (request) => {
+    app.addHook('onResponse', (request, _reply, done) => {
       const claim = request.idempotencyClaim;
-      if (!claim || claim.settled) return;
+      if (!claim || claim.settled) return done();
       claim.settled = true;
-      await idempotency.release(claim.request, claim.createdAt).catch(() => {});
+      idempotency.release(claim.request, claim.createdAt).then(() => done(), () => done());
     });
   },
   { name: 'idempotency-keys', dependencies: ['api-key-auth'] },

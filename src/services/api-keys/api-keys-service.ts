@@ -20,7 +20,7 @@ export interface ApiKeyView {
   revoked_at: number | null;
 }
 
-export function apiKeysServiceFactory({ db, clock, ids }: Pick<ServiceDeps, 'db' | 'clock' | 'ids'>) {
+export function apiKeysServiceFactory({ db, clock, ids, reads }: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'reads'>) {
   return {
     /** Issues a key inside the caller's transaction. */
     async issue(tx: Db, companyId: string, userId: string | null): Promise<IssuedKey> {
@@ -40,7 +40,8 @@ export function apiKeysServiceFactory({ db, clock, ids }: Pick<ServiceDeps, 'db'
 
     async authenticate(rawKey: string | undefined): Promise<KeyOwner> {
       if (!rawKey || !rawKey.startsWith('casa_') || rawKey.length > 200) throw new UnauthorizedError();
-      const owner = await apiKeysRepo.findActiveByHash(db, sha256Hex(rawKey));
+      // Keyed by the raw key, so a cached answer needs no hashing; keys stay in memory only.
+      const owner = await reads.read(`api-key ${rawKey}`, () => apiKeysRepo.findActiveByHash(db, sha256Hex(rawKey)), 'identity');
       if (!owner) throw new UnauthorizedError();
       return owner;
     },

@@ -43,9 +43,10 @@ export function companyServiceFactory({
   clock,
   ids,
   config,
+  reads,
   apiKeys,
   webhookOutbox,
-}: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'config'> & { apiKeys: Pick<ApiKeysService, 'issue'>; webhookOutbox: Pick<WebhookOutbox, 'cancelQueuedForCompany'> }) {
+}: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'config' | 'reads'> & { apiKeys: Pick<ApiKeysService, 'issue'>; webhookOutbox: Pick<WebhookOutbox, 'cancelQueuedForCompany'> }) {
   async function existing(companyId: string) {
     const row = isUuid(companyId) ? await companyRepo.findById(db, companyId) : undefined;
     if (!row) throw new NotFoundError('Company not found.');
@@ -101,8 +102,9 @@ export function companyServiceFactory({
       }
     },
 
+    /** Reads the companies table only, so it is kept until a company, user or key changes. */
     async info(companyId: string) {
-      return companyView(await existing(companyId));
+      return reads.read(`company ${companyId}`, async () => companyView(await existing(companyId)), 'identity');
     },
 
     /** Replaces both webhook lists at once and answers what is stored. */

@@ -22,6 +22,7 @@ import { ordersRepo } from '../orders/orders-repo.js';
 import { undeliveredAssets, type DeliveryAssets } from './deliverables-port.js';
 import { deliverablesRepo } from './deliverables-repo.js';
 import { signedPath, verifySignature } from './signed-urls.js';
+import { StorageUnavailableError } from '../../storage/file-storage.js';
 
 const SECRET_NAME = 'file_url_signing_secret';
 export const INVALID_LINK = 'This link is invalid or has expired.';
@@ -133,6 +134,8 @@ export function deliverablesServiceFactory({ db, clock, ids, config, files, log 
     async deliveryAssets(order: OrderRow): Promise<DeliveryAssets> {
       const assets = undeliveredAssets(order);
       const done = new Set(delivered(order));
+      // A draft or a new order has nothing delivered: no files to look up.
+      if (done.size === 0) return assets;
       const rows = await deliverablesRepo.listFiles(db, order.company_id, order.id);
       const key = await secret();
       const expires = Math.floor(clock.nowUs() / 1e6) + config.fileUrlTtlS;
@@ -161,9 +164,19 @@ export function deliverablesServiceFactory({ db, clock, ids, config, files, log 
       const key = `deliverables/${order.id}/combined/${version}.pdf`;
       if (row.combined_key === key && (await files.stat(key))) return files.createReadStream(key);
       const pdf = await renderCombinedPdf(renderInput(order, JSON.parse(row.model_json) as FloorPlanModel, JSON.parse(styleJson) as DrawOptions), done);
-      await files.put(key, pdf);
-      await deliverablesRepo.setCombinedKey(db, order.id, key);
-      if (row.combined_key && row.combined_key !== key) await files.delete(row.combined_key);
+      // The cache is a nicety: a disk refusing the write still gets the customer the PDF.
+      const cached = await files.put(key, pdf).then(
+        () => true,
+        (err: unknown) => {
+          if (!(err instanceof StorageUnavailableError)) throw err;
+          log.warn({ key, cause: (err.cause as Error).message }, 'could not store the combined PDF; served without caching it');
+          return false;
+        },
+      );
+      if (cached) {
+        await deliverablesRepo.setCombinedKey(db, order.id, key);
+        if (row.combined_key && row.combined_key !== key) await files.delete(row.combined_key);
+      }
       return Readable.from([pdf]);
     },
 

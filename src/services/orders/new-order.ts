@@ -50,25 +50,38 @@ export function styleColumn(prefs: unknown, previous: string | null): string | n
   return JSON.stringify({ ...(previous ? (JSON.parse(previous) as object) : {}), style_template_id: template });
 }
 
+type FindUser = (email: string) => Promise<{ id: string; email: string } | undefined>;
+
 /** The owner: a user of the company (400 on `owner_email` otherwise), or `fallback`. */
-export async function resolveOwner(db: Db, companyId: string, ownerEmail: string | null | undefined, fallback: string | null): Promise<{ id: string | null; email: string | null }> {
+export async function resolveOwner(findUser: FindUser, ownerEmail: string | null | undefined, fallback: string | null): Promise<{ id: string | null; email: string | null }> {
   const email = cleanText(ownerEmail);
   if (email === null) {
     if (fallback === null) return { id: null, email: null };
-    const user = await ordersRepo.findUserByEmail(db, companyId, fallback);
+    const user = await findUser(fallback);
     return { id: user?.id ?? null, email: user?.email ?? fallback.toLowerCase() };
   }
-  const user = await ordersRepo.findUserByEmail(db, companyId, email);
+  const user = await findUser(email);
   if (!user) throw fieldError(['owner_email'], 'user not found', 'value_error');
   return { id: user.id, email: user.email };
 }
 
-export function newOrderFactory({ db, clock, ids }: Pick<ServiceDeps, 'db' | 'clock' | 'ids'>) {
+/** Users of `companyId` by email, read in `db` (or the transaction in hand). */
+export function usersOf(db: Db, companyId: string): FindUser {
+  return (email) => ordersRepo.findUserByEmail(db, companyId, email);
+}
+
+export function newOrderFactory({ db, clock, ids, reads }: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'reads'>) {
   return {
-    /** A New order from `fields`; product defaults come from the company's package. */
+    /**
+     * A New order from `fields`; product defaults come from the company's package. The owner and
+     * the defaults are identity reads, kept until a user or company changes.
+     */
     async build(caller: Caller, fields: OrderFields, kind: { orderType: 'vbim' | 'redraw'; isScanOrder: boolean; ownerFallback: string | null }): Promise<OrderRow> {
-      const owner = await resolveOwner(db, caller.companyId, fields.owner_email, kind.ownerFallback);
-      const defaults = (await ordersRepo.companyDefaults(db, caller.companyId)) ?? { packageType: 'plus', addOns: [] };
+      const { companyId } = caller;
+      const users = usersOf(db, companyId);
+      const findUser: FindUser = (email) => reads.read(`user ${companyId} ${email.toLowerCase()}`, () => users(email), 'identity');
+      const owner = await resolveOwner(findUser, fields.owner_email, kind.ownerFallback);
+      const defaults = (await reads.read(`defaults ${companyId}`, () => ordersRepo.companyDefaults(db, companyId), 'identity')) ?? { packageType: 'plus', addOns: [] };
       const now = clock.nowUs();
       const address = normalizeAddress(fields);
       return {

@@ -1,6 +1,7 @@
 // Order events: written in the same transaction as the transition they describe, and handed to
 // the webhook outbox in that transaction, so a crash never loses or invents one.
 import type { Db } from '../../db/dialect.js';
+import { insertRowReturning } from '../../db/insert-row.js';
 import type { OrderEventRow } from '../../db/tables/orders.js';
 import type { ServiceDeps } from '../deps.js';
 import type { WebhookOutbox } from '../webhooks/webhook-outbox.js';
@@ -19,22 +20,18 @@ export interface OrderEventInput {
 export function orderEventsFactory({ clock, ids, webhookOutbox }: Pick<ServiceDeps, 'clock' | 'ids'> & { webhookOutbox: WebhookOutbox }) {
   return {
     async record(tx: Db, input: OrderEventInput): Promise<OrderEventRow> {
-      const row = await tx
-        .insertInto('order_events')
-        .values({
-          id: ids.uuid(),
-          order_id: input.orderId,
-          company_id: input.companyId,
-          trigger: input.trigger,
-          current_status: input.currentStatus,
-          previous_status: input.previousStatus,
-          model_id: input.modelId,
-          product_type: input.productType,
-          delivery_type: input.deliveryType,
-          created_at: clock.nowUs(),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await insertRowReturning(tx, 'order_events', {
+        id: ids.uuid(),
+        order_id: input.orderId,
+        company_id: input.companyId,
+        trigger: input.trigger,
+        current_status: input.currentStatus,
+        previous_status: input.previousStatus,
+        model_id: input.modelId,
+        product_type: input.productType,
+        delivery_type: input.deliveryType,
+        created_at: clock.nowUs(),
+      });
       await webhookOutbox.enqueueForEvent(tx, row);
       return row;
     },

@@ -5,6 +5,7 @@ import type { Db } from '../../db/dialect.js';
 import type { DialectName } from '../../db/database.js';
 import type { OrderRow, OrderUpdate } from '../../db/tables/orders.js';
 import type { Page } from '../../domain/pagination.js';
+import { insertRow } from '../../db/insert-row.js';
 
 export interface OrderFilter {
   statuses?: string[];
@@ -16,7 +17,7 @@ export interface OrderFilter {
 
 export const ordersRepo = {
   async insert(db: Db, row: OrderRow): Promise<void> {
-    await db.insertInto('orders').values(row).execute();
+    await insertRow(db, 'orders', row);
   },
 
   async find(db: Db, companyId: string, id: string): Promise<OrderRow | undefined> {

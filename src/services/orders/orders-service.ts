@@ -1,7 +1,7 @@
 // Orders as a company's api key sees them: listing, reading, drafts, redraw orders, upgrades,
 // redelivery and the combined PDF. Transitions go through the lifecycle (order-transitions.ts).
 import type { Readable } from 'node:stream';
-import { isUuid, secondsToUs } from '../../domain/clock.js';
+import { filterSecondsToUs, isUuid } from '../../domain/clock.js';
 import { boughtProducts, type AddOn, type PackageType } from '../../domain/catalog.js';
 import { mergeProducts, productsOfType } from '../../domain/order-lifecycle.js';
 import { normalizeAddOns, upgradeProblem } from '../../domain/order-product.js';
@@ -13,7 +13,7 @@ import type { OrderRow, OrderUpdate } from '../../db/tables/orders.js';
 import type { ServiceDeps } from '../deps.js';
 import type { Deliverables } from '../deliverables/deliverables-port.js';
 import { dueAtFor, enterPending } from '../production/production-schedule.js';
-import { addressColumns, resolveOwner, styleColumn, type Caller, type NewOrder, type OrderFields } from './new-order.js';
+import { addressColumns, resolveOwner, styleColumn, usersOf, type Caller, type NewOrder, type OrderFields } from './new-order.js';
 import { ORDER_NOT_FOUND, type OrderTransitions } from './order-transitions.js';
 import { orderListItem, orderView } from './order-view.js';
 import { ordersRepo, type OrderFilter } from './orders-repo.js';
@@ -43,10 +43,11 @@ export function ordersServiceFactory({
   db,
   clock,
   config,
+  reads,
   deliverables,
   transitions,
   newOrder,
-}: Pick<ServiceDeps, 'db' | 'clock' | 'config'> & { deliverables: Deliverables; transitions: OrderTransitions; newOrder: NewOrder }) {
+}: Pick<ServiceDeps, 'db' | 'clock' | 'config' | 'reads'> & { deliverables: Deliverables; transitions: OrderTransitions; newOrder: NewOrder }) {
   async function view(row: OrderRow, go2scanLink: string | null = null) {
     return orderView(row, await deliverables.deliveryAssets(row), go2scanLink);
   }
@@ -65,11 +66,13 @@ export function ordersServiceFactory({
         statuses: query.status,
         externalId: query.external_id,
         ownerEmail: query.owner_email,
-        createdAfterUs: query.created_after === undefined ? undefined : secondsToUs(query.created_after),
-        createdBeforeUs: query.created_before === undefined ? undefined : secondsToUs(query.created_before),
+        createdAfterUs: query.created_after === undefined ? undefined : filterSecondsToUs(query.created_after),
+        createdBeforeUs: query.created_before === undefined ? undefined : filterSecondsToUs(query.created_before),
       };
-      const result = paginate(await ordersRepo.list(db, companyId, filter, page), page);
-      return { pagination: result.pagination, items: result.items.map((r) => orderListItem(r)) };
+      return reads.read(`orders ${JSON.stringify([companyId, filter, page.limit, page.offset])}`, async () => {
+        const result = paginate(await ordersRepo.list(db, companyId, filter, page), page);
+        return { pagination: result.pagination, items: result.items.map((r) => orderListItem(r)) };
+      });
     },
 
     async get(companyId: string, orderId: string) {
@@ -87,7 +90,7 @@ export function ordersServiceFactory({
     async updateDraft(caller: Caller, orderId: string, fields: OrderFields) {
       const updated = await transitions.withOrder(caller.companyId, orderId, async (tx, order) => {
         transitions.assertAllowed('editDraft', order);
-        const owner = await resolveOwner(tx, caller.companyId, fields.owner_email, null);
+        const owner = await resolveOwner(usersOf(tx, caller.companyId), fields.owner_email, null);
         const keep = <K extends keyof OrderFields>(key: K, current: OrderFields[K]): OrderFields[K] => (fields[key] === undefined ? current : fields[key]);
         const address = normalizeAddress({
           street: fields.street,

@@ -78,6 +78,20 @@ export function productionServiceFactory({
       .execute();
   }
 
+  /**
+   * Orders this process holds under lease but could not hand back (the database went away in the
+   * middle of a round): released at the next round, instead of waiting out PRODUCTION_LEASE_MS.
+   * `failed` marks the one whose round broke, so it is retried later, not at once.
+   */
+  const unreleased = new Map<string, { order: OrderRow; owner: string; failed: boolean }>();
+
+  async function releaseLeftovers(): Promise<void> {
+    for (const [id, { order, owner, failed }] of unreleased) {
+      await release(order, owner, failed);
+      unreleased.delete(id);
+    }
+  }
+
   /** Produces and delivers one claimed order. */
   async function processClaimed(order: OrderRow, owner: string): Promise<DeliveryOutcome> {
     const plan = deliveryPlan(order);
@@ -88,7 +102,7 @@ export function productionServiceFactory({
     try {
       await deliverables.produce(order, plan.products);
     } catch (err) {
-      log.warn({ orderId: order.id, err: (err as Error).message }, 'production failed; will retry');
+      log.warn({ orderId: order.id, err: (err as Error).message, cause: ((err as Error).cause as Error | undefined)?.message }, 'production failed; will retry');
       await release(order, owner, true);
       return 'retry';
     }
@@ -99,8 +113,16 @@ export function productionServiceFactory({
     /** One round: claims up to `limit` due orders and delivers them. Answers how many it took. */
     async runOnce(opts: { owner?: string; limit?: number } = {}): Promise<number> {
       const owner = opts.owner ?? defaultOwner;
+      await releaseLeftovers();
       const claimed = await ordersRepo.claimDue(db, dialect, clock.nowUs(), opts.limit ?? 10, PRODUCTION_LEASE_MS, owner);
-      for (const order of claimed) await processClaimed(order, owner);
+      for (const [i, order] of claimed.entries()) {
+        try {
+          await processClaimed(order, owner);
+        } catch (err) {
+          claimed.slice(i).forEach((o, j) => unreleased.set(o.id, { order: o, owner, failed: j === 0 }));
+          throw err;
+        }
+      }
       return claimed.length;
     },
 

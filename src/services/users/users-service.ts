@@ -76,8 +76,9 @@ export function usersServiceFactory({
   clock,
   ids,
   config,
+  reads,
   emails,
-}: Pick<ServiceDeps, 'db' | 'dialect' | 'clock' | 'ids' | 'config'> & { emails: Pick<EmailsService, 'queue' | 'kick'> }) {
+}: Pick<ServiceDeps, 'db' | 'dialect' | 'clock' | 'ids' | 'config' | 'reads'> & { emails: Pick<EmailsService, 'queue' | 'kick'> }) {
   /** A new single-use token for the user, stored only as its SHA-256; returns the link. */
   async function issueToken(tx: Db, userId: string, kind: TokenKind, ttlS: number): Promise<{ link: string; expiresAtUs: number }> {
     const token = ids.token(32);
@@ -129,9 +130,16 @@ export function usersServiceFactory({
 
   return {
     async list(companyId: string, page: Page, filter: UserListFilter = {}) {
-      const rows = await usersRepo.list(db, companyId, page, filter);
-      const result = paginate(rows, page);
-      return { pagination: result.pagination, items: result.items.map(userView) };
+      const key = `users ${companyId} ${page.limit} ${page.offset} ${filter.roles?.join(',') ?? ''} ${filter.officeId ?? ''}`;
+      // Reads the users table only: kept until a company, user or key changes, whatever orders do.
+      return reads.read(
+        key,
+        async () => {
+          const result = paginate(await usersRepo.list(db, companyId, page, filter), page);
+          return { pagination: result.pagination, items: result.items.map(userView) };
+        },
+        'identity',
+      );
     },
 
     async getByEmail(companyId: string, email: string) {

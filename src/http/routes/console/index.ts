@@ -1,7 +1,6 @@
 // The operator console at /console: server-rendered pages over the same services as the operator
 // API. Helmet with the web pages' strict CSP (plus frames from this origin, for the mail catcher),
-// form bodies and the console's assets are registered in this scope only. `registerConsole` also
-// feeds every response time of the app to the request figures of the system page.
+// form bodies and the console's assets are registered in this scope only.
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
@@ -10,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Services } from '../../../services/index.js';
 import { consoleServiceFactory } from '../../../services/console/console-service.js';
 import { consoleSessionsFactory } from '../../../services/console/console-sessions.js';
-import { createRequestStats, type RequestFigures } from '../../../services/console/request-stats.js';
+import type { RequestFigures } from '../../../services/console/request-stats.js';
 import { consoleNotice } from '../../../web/console/pages/notice-page.js';
 import { AppError } from '../../errors.js';
 import { CONTENT_SECURITY_POLICY } from '../web/csp.js';
@@ -63,11 +62,7 @@ export const consoleRoutes: FastifyPluginAsync<{ services: Services; adminKeyHas
   await app.register(consoleSystemRoutes, ctx);
 };
 
-/** Registers the console under /console, and the collector of request figures for every route of `app`. */
-export async function registerConsole(app: FastifyInstance, opts: { services: Services; adminKeyHash: string }): Promise<void> {
-  const requestStats = createRequestStats();
-  app.addHook('onResponse', async (_request, reply) => {
-    requestStats.record(reply.elapsedTime);
-  });
-  await app.register(consoleRoutes, { prefix: '/console', ...opts, requestFigures: requestStats });
+/** Registers the console under /console. */
+export async function registerConsole(app: FastifyInstance, opts: { services: Services; adminKeyHash: string; requestFigures: RequestFigures }): Promise<void> {
+  await app.register(consoleRoutes, { prefix: '/console', ...opts });
 }

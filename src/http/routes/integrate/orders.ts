@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../../services/index.js';
 import { PaginatedOf, PaginationQuery, standardErrors } from '../../schemas/common.js';
+import { sendSerializedOnce } from '../../serialize-once.js';
 import { ListOrdersQuery, Order, OrderListItem, PostPurchaseBody, RedeliverBody, RedrawBody } from './order-schemas.js';
 
 const caller = (auth: { companyId: string; userEmail: string | null }) => ({ companyId: auth.companyId, userEmail: auth.userEmail });
@@ -20,9 +21,9 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         response: { 200: PaginatedOf(OrderListItem), ...standardErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { limit = 20, offset = 0, ...filter } = request.query;
-      return orders.list(request.auth.companyId, filter, { limit, offset });
+      return sendSerializedOnce(reply, await orders.list(request.auth.companyId, filter, { limit, offset }));
     },
   );
 

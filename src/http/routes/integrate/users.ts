@@ -4,6 +4,7 @@ import type { Services } from '../../../services/index.js';
 import { ROLES } from '../../../domain/catalog.js';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../../../services/users/passwords.js';
 import { Message, Nullable, PaginatedOf, PaginationQuery, StringEnum, Uuid, standardErrors } from '../../schemas/common.js';
+import { sendSerializedOnce } from '../../serialize-once.js';
 import { User } from './user-schemas.js';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
@@ -46,9 +47,9 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         response: { 200: PaginatedOf(User), ...standardErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { limit = 20, offset = 0, role, office_id } = request.query;
-      return services.users.list(request.auth.companyId, { limit, offset }, { roles: role, officeId: office_id });
+      return sendSerializedOnce(reply, await services.users.list(request.auth.companyId, { limit, offset }, { roles: role, officeId: office_id }));
     },
   );
 

@@ -1,0 +1,100 @@
+// Property-based requests for every operation of the OpenAPI document (fast-check): hostile path
+// values, query strings, bodies, content types and sizes, with and without a valid key. Checked:
+// no 5xx, every JSON answer validates against the documented response schema, and a refused
+// request (4xx) changes no table. FUZZ_RUNS sets the cases per operation (default 200, the issue's
+// count; FUZZ_RUNS=2000 or more for a long run). The operations are dealt round-robin over
+// FUZZ_SHARDS test files (operations-N.fuzz.test.ts) so each file stays well inside the suite's
+// per-file timeout and two run side by side. Path values are never empty: `/emails/` is the list
+// route (trailing slashes are ignored), answered by another operation.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { InjectOptions } from 'fastify';
+import { buildTestApp } from '../helpers/app.js';
+import { createDraft } from '../orders/order-helpers.js';
+import { tableCounts } from '../security/db-helpers.js';
+
+const RUNS = Number(process.env.FUZZ_RUNS || 200);
+
+type Doc = { paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>> };
+type HttpMethod = NonNullable<InjectOptions['method']>;
+
+const pointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+const hostileString = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom('', ' ', '0', '-1', '1e309', 'null', 'true', '../../etc/passwd', '%00', '%2e%2e%2f', '<script>alert(1)</script>', "' OR 1=1 --", '😀'.repeat(10), 'a'.repeat(5000), '00000000-0000-0000-0000-000000000000'),
+);
+const jsonValue = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.dictionary(fc.constantFrom('name', 'email', 'role', 'street', 'city', 'country', 'package_type', 'add_ons', 'webhook_urls', 'webhook_triggers', 'office_id', 'owner_email', 'limit', 'offset', 'password', 'new_password', 'old_password', 'info', 'style_template', 'source'), fc.oneof(hostileString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(hostileString, { maxLength: 3 }))),
+);
+const body = fc.oneof(
+  jsonValue.map((v) => ({ payload: JSON.stringify(v), type: 'application/json' })),
+  fc.constantFrom(
+    { payload: '{', type: 'application/json' },
+    { payload: '{"a":1}', type: 'text/plain' },
+    { payload: 'a=1&b=2', type: 'application/x-www-form-urlencoded' },
+    { payload: '', type: 'application/json' },
+    { payload: `{"name":"${'x'.repeat(1_100_000)}"}`, type: 'application/json' },
+    { payload: '[]', type: 'application/json; charset=utf-16' },
+  ),
+);
+const query = fc.dictionary(fc.constantFrom('limit', 'offset', 'status', 'role', 'office_id', 'external_id', 'created_after', 'created_before', 'owner_email', 'x'), hostileString, { maxKeys: 3 });
+
+export const FUZZ_SHARDS = 4;
+
+/** Fuzzes the operations whose index in the document is `shard` modulo FUZZ_SHARDS. */
+export function fuzzOperations(shard: number): void {
+  describe(`fuzzing the documented operations (shard ${shard + 1} of ${FUZZ_SHARDS})`, () => {
+    it(`no 5xx, documented answers, refused requests change nothing (${RUNS} cases per operation)`, async (t) => {
+      const ctx = await buildTestApp(t);
+      const doc = (ctx.app as unknown as { swagger(): Doc }).swagger();
+      const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: true });
+      addFormats.default(ajv);
+      ajv.addFormat('http-url', true);
+      ajv.addSchema(doc as object, 'doc');
+      const company = await ctx.createCompany();
+      const order = await createDraft(ctx, company);
+      const real: Record<string, string> = { id: order.id, order_id: order.id, user_id: company.managerId, email: company.managerEmail, company_id: company.id };
+
+      const ops = Object.entries(doc.paths)
+        .flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ path, method: method.toUpperCase() })))
+        .filter((op) => !op.path.startsWith('/files/'))
+        .filter((_op, i) => i % FUZZ_SHARDS === shard);
+      const validators = new Map<string, ReturnType<typeof ajv.getSchema>>();
+      let checked = 0;
+      for (const op of ops) {
+        const headersFor = op.path.startsWith('/admin/') ? [ctx.adminHeaders, {}] : [company.headers, {}, { 'api-key': 'x'.repeat(300) }];
+        await fc.assert(
+          fc.asyncProperty(
+            fc.dictionary(fc.constantFrom(...[...op.path.matchAll(/\{([^}*]+)\}/g)].map((m) => m[1]!), 'unused'), fc.oneof(hostileString.filter((v) => v !== '' && v !== ' '), fc.constantFrom(...Object.values(real)))),
+            query,
+            body,
+            fc.constantFrom(...headersFor),
+            async (params, q, b, headers) => {
+              const url = op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? real[name] ?? 'x')) + (Object.keys(q).length ? `?${new URLSearchParams(q)}` : '');
+              const withBody = op.method !== 'GET' && op.method !== 'DELETE';
+              const before = await tableCounts(ctx.storage);
+              const res = await ctx.inject({ method: op.method as HttpMethod, url, headers: { ...headers, ...(withBody ? { 'content-type': b.type } : {}) }, ...(withBody ? { payload: b.payload } : {}) });
+              assert.ok(res.statusCode < 500, `${op.method} ${url} → ${res.statusCode} ${res.body.slice(0, 300)}`);
+              const key = `${op.path} ${op.method.toLowerCase()} ${res.statusCode}`;
+              const documented = doc.paths[op.path]?.[op.method.toLowerCase()]?.responses?.[String(res.statusCode)]?.content?.['application/json']?.schema;
+              if (documented && String(res.headers['content-type'] ?? '').startsWith('application/json')) {
+                if (!validators.has(key)) validators.set(key, ajv.getSchema(`doc#/paths/${pointer(op.path)}/${op.method.toLowerCase()}/responses/${res.statusCode}/content/application~1json/schema`));
+                const validate = validators.get(key)!;
+                assert.ok(validate!(res.json()), `${op.method} ${url} → ${res.statusCode}: ${res.body.slice(0, 300)} does not match the document: ${JSON.stringify(validate!.errors)}`);
+                checked++;
+              }
+              if (res.statusCode >= 400) assert.deepEqual(await tableCounts(ctx.storage), before, `${op.method} ${url} was refused (${res.statusCode}) but changed a table`);
+            },
+          ),
+          { numRuns: RUNS },
+        );
+      }
+      assert.ok(checked > ops.length, `answers were checked against the document (${checked})`);
+    });
+  });
+}

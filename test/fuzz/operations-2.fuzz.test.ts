@@ -1,0 +1,4 @@
+// Shard 2 of the fuzzing of every documented operation (see fuzz-operations.ts).
+import { fuzzOperations } from './fuzz-operations.js';
+
+fuzzOperations(1);
