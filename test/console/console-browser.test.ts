@@ -198,8 +198,17 @@ test('an operator drives an order to Ready, replays its webhook and follows an e
   await assertAccessible(phone.page);
   await consoleScreenshot(phone.page, '12-order-phone');
 
-  // Sign out: the console is closed again.
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  // Sign out from the system page: its answer is held until the page's own refresh has been refused
+  // with 401, which must not send the page to the sign-in page on its own and lose the notice.
+  await page.route(
+    (u) => u.pathname === '/console/sign-out',
+    async (route) => {
+      const response = await route.fetch({ maxRedirects: 0 });
+      await page.waitForResponse((r) => r.url().endsWith('/console/system/figures') && r.status() === 401, { timeout: 10_000 });
+      await route.fulfill({ response });
+    },
+  );
+  await Promise.all([page.waitForURL(/\/console\/sign-in\?done=signed_out$/), page.getByRole('button', { name: 'Sign out' }).click()]);
   await page.getByRole('status').filter({ hasText: 'You are signed out.' }).waitFor();
   await page.goto('/console/orders');
   assert.match(page.url(), /\/console\/sign-in/);

@@ -48,10 +48,18 @@ function show(f) {
   if (updated) updated.textContent = `Figures from ${new Date(f.at).toISOString().slice(11, 19)} UTC.`;
 }
 
+// Once the page is being left (a Sign out form sent, a link followed), a refresh answered 401 must
+// not start a navigation of its own: it would replace the one under way.
+let leaving = false;
+window.addEventListener('beforeunload', () => {
+  leaving = true;
+});
+
 async function refresh() {
   try {
     const res = await fetch(root.dataset.source, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
     if (res.status === 401) {
+      if (leaving) return;
       window.location.assign('/console/sign-in');
       return;
     }
