@@ -1,4 +1,5 @@
 // The composition root: builds the Fastify app from the infrastructure it is given.
+import { Socket } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
@@ -60,7 +61,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
   registerErrorHandling(app);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    deps.storage.resample();
+    // Injected requests (tests, in-process callers) come from no poll: they always sample anew.
+    if (request.raw.socket instanceof Socket) deps.storage.requestArrived();
+    else deps.storage.resample();
     done();
   });
 

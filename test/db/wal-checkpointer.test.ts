@@ -27,7 +27,12 @@ describe('WAL checkpoints in a worker thread', () => {
     const checkpointer = startWalCheckpointer(file, 20);
     const insert = writer.prepare('insert into t (body) values (?)');
     for (let i = 0; i < 2000; i++) insert.run(`row ${i} ${'x'.repeat(200)}`);
-    const walFrames = (writer.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]!.log;
+    // Frames in the log, asked with a checkpoint of our own, which answers -1 while the thread's holds the lock.
+    let walFrames = -1;
+    for (let tries = 0; walFrames < 0 && tries < 100; tries++) {
+      walFrames = (writer.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]!.log;
+      if (walFrames < 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     assert.ok(walFrames > 50, `the writes went to the log (${walFrames} frames)`);
     // Two reports after the last write: the second checkpoint began after it, so it saw every frame.
     await checkpointer.next();

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { buildApp } from '../../src/app.js';
 import { openSqlite } from '../../src/db/database.js';
 import { migrate } from '../../src/bootstrap.js';
@@ -99,6 +100,7 @@ describe('read cache', () => {
     other.exec('CREATE TABLE scratch (x)');
     const write = () => other.prepare('INSERT INTO scratch VALUES (1)').run();
     const first = storage.dataVersion('identity');
+    assert.match(first!, /^\d+\.w/, 'read from the WAL index header, not the pragma');
     write();
     assert.equal(storage.dataVersion('identity'), first, 'one sample serves the rest of this turn');
     storage.resample();
@@ -107,6 +109,31 @@ describe('read cache', () => {
     write();
     await new Promise((resolve) => setImmediate(resolve));
     assert.notEqual(storage.dataVersion('identity'), second, 'the next turn samples anew');
+    // Requests read from sockets: the first of a turn samples anew, the rest of the turn share it.
+    await new Promise((resolve) => setImmediate(resolve));
+    storage.requestArrived();
+    const arrived = storage.dataVersion('identity');
+    assert.notEqual(arrived, second);
+    write();
+    storage.requestArrived();
+    assert.equal(storage.dataVersion('identity'), arrived, 'a second request of the same turn shares the sample');
+    await new Promise((resolve) => setImmediate(resolve));
+    storage.requestArrived();
+    assert.notEqual(storage.dataVersion('identity'), arrived, 'the first request of the next turn samples anew');
+
+    // This connection's own commits move it too, once sampled again.
+    const third = storage.dataVersion('identity');
+    await sql`INSERT INTO scratch VALUES (2)`.execute(storage.db);
+    storage.resample();
+    const fourth = storage.dataVersion('identity');
+    assert.notEqual(fourth, third);
+    // After a checkpoint has emptied and restarted the log, a commit is still seen.
+    other.pragma('wal_checkpoint(TRUNCATE)');
+    storage.resample();
+    const fifth = storage.dataVersion('identity');
+    write();
+    storage.resample();
+    assert.notEqual(storage.dataVersion('identity'), fifth);
   });
 
   it('order writes keep the key and owner lookups; removing the owner is seen by the next draft', async (t) => {
@@ -197,7 +224,18 @@ describe('read cache', () => {
     other.prepare('UPDATE users SET role = ? WHERE email = ?').run('Collaborator', 'boss@example.com');
     assert.equal((await listEmails(inject, headers))[0]?.role, 'Collaborator');
 
+    // Over a real socket, where requests of one turn of the event loop share a sample.
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const overHttp = async () => {
+      const res = await fetch(`${base}/api/integrate/v3/users`, { headers });
+      return { status: res.status, users: res.status === 200 ? ((await res.json()) as { items: { role: string }[] }).items : [] };
+    };
+    assert.equal((await overHttp()).users[0]?.role, 'Collaborator');
+    other.prepare('UPDATE users SET role = ? WHERE email = ?').run('Manager', 'boss@example.com');
+    assert.equal((await overHttp()).users[0]?.role, 'Manager');
+
     other.prepare('UPDATE api_keys SET revoked_at = ? WHERE company_id = ?').run(Date.now() * 1000, company.id);
+    assert.equal((await overHttp()).status, 401);
     assert.equal((await app.inject({ method: 'GET', url: '/api/integrate/v3/users', headers })).statusCode, 401);
   });
 });
