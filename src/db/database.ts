@@ -73,18 +73,16 @@ export function openSqlite(file: string, synchronous: 'NORMAL' | 'FULL' = 'NORMA
   }
   const statements = withStatementCache(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
-  // Commits by other connections (other processes) are read from the WAL index header, and by
-  // PRAGMA data_version where there is none; this connection's own writes are counted by the
-  // statement cache, so they are seen in the same turn.
-  const otherCommits = onDisk ? walHeaderVersion(sqlite, `${file}-shm`) : null;
-  const dataVersionPragma = sqlite.prepare('PRAGMA data_version').pluck();
-  let sampled: string | null = null;
+  // PRAGMA data_version moves when another connection (another process) commits; this
+  // connection's own writes are counted by the statement cache.
+  const otherCommits = sqlite.prepare('PRAGMA data_version').pluck();
+  let sampled: number | null = null;
   const forget = () => {
     sampled = null;
   };
-  const otherCommitsNow = (): string => {
+  const otherCommitsNow = (): number => {
     if (sampled === null) {
-      sampled = otherCommits?.read() ?? `p${dataVersionPragma.get() as number}`;
+      sampled = otherCommits.get() as number;
       setImmediate(forget);
     }
     return sampled;
@@ -108,51 +106,11 @@ export function openSqlite(file: string, synchronous: 'NORMAL' | 'FULL' = 'NORMA
     async close() {
       if (closed) return;
       closed = true;
-      otherCommits?.close();
       await checkpointer?.stop();
       await db.destroy();
     },
   };
 }
-
-/**
- * Reads the change counter, frame count and salts of the WAL index header in the `-shm` file: one
- * pread, where PRAGMA data_version starts and ends a read transaction (two lock calls and a
- * statement, about five times the cost on a loaded server). Every commit of any connection moves
- * the counter and the frame count (a checkpoint restarting the log changes the salts), so equal
- * values mean no commit in between. The header is kept twice and a writer updates the second copy
- * first; when the copies differ a commit is under way, and the pragma answers instead.
- */
-function walHeaderVersion(sqlite: SQLite.Database, shmFile: string): WalHeader | null {
-  if (sqlite.pragma('journal_mode', { simple: true }) !== 'wal') return null;
-  sqlite.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get(); // a first read makes and initialises the index
-  let fd: number | null;
-  try {
-    fd = fs.openSync(shmFile, 'r');
-  } catch {
-    return null;
-  }
-  const header = Buffer.alloc(WAL_INDEX_HEADER_BYTES * 2);
-  const read = (): string | null => {
-    if (fd === null) return null;
-    if (fs.readSync(fd, header, 0, header.length, 0) !== header.length) return null;
-    if (header.compare(header, WAL_INDEX_HEADER_BYTES, WAL_INDEX_HEADER_BYTES * 2, 0, WAL_INDEX_HEADER_BYTES) !== 0) return null;
-    if (header[12] !== 1) return null; // isInit
-    // iChange (8), isInit, bigEndCksum, szPage (12), mxFrame (16), nPage (20), aFrameCksum (24), aSalt (32)
-    return `w${header.toString('latin1', 8, 40)}`;
-  };
-  const close = () => {
-    if (fd !== null) fs.closeSync(fd);
-    fd = null;
-  };
-  return { read, close };
-}
-interface WalHeader {
-  /** The header's version, or null while a commit is writing it. */
-  read(): string | null;
-  close(): void;
-}
-const WAL_INDEX_HEADER_BYTES = 48;
 
 export async function openPostgres(url: string, schema?: string, poolSize = 10): Promise<Storage> {
   if (schema) {
