@@ -31,8 +31,9 @@ export interface Storage {
    * rest of that turn share the sample. They were read from connections that were ready when the
    * turn's poll began, so a client could only have sent them before then, unless it pipelines
    * (sends a request while an earlier one on the same connection is still unanswered), and every
-   * commit it saw acknowledged before sending is in the sample. Requests from a pipelining client
-   * may miss another process's commit made within the same turn (a millisecond or so).
+   * commit it saw acknowledged before sending is in the sample. Requests from a pipelining client,
+   * or read when more than 1,024 sockets were ready at once (libuv then polls again within the
+   * turn), may miss another process's commit made within the same turn (a millisecond or so).
    */
   requestArrived(): void;
   /** Closes every connection; safe to call twice. */

@@ -122,10 +122,10 @@ describe('read cache', () => {
     // After a checkpoint has emptied and restarted the log, a commit is still seen.
     other.pragma('wal_checkpoint(TRUNCATE)');
     storage.resample();
-    const fifth = storage.dataVersion('identity');
+    const afterCheckpoint = storage.dataVersion('identity');
     write();
     storage.resample();
-    assert.notEqual(storage.dataVersion('identity'), fifth);
+    assert.notEqual(storage.dataVersion('identity'), afterCheckpoint);
   });
 
   it('order writes keep the key and owner lookups; removing the owner is seen by the next draft', async (t) => {
