@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema.js';
+import { BUSY_TIMEOUT_MS, SqliteDriver, sqliteDialect } from './sqlite-driver.js';
 import { withStatementCache } from './statement-cache.js';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
@@ -59,24 +60,32 @@ export interface OpenOptions {
   sqliteBackgroundCheckpoint?: boolean;
 }
 
-export function openSqlite(file: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL', backgroundCheckpoint = false): Storage {
-  const onDisk = file !== ':memory:';
-  if (onDisk) fs.mkdirSync(path.dirname(file), { recursive: true });
+function connect(file: string, synchronous: 'NORMAL' | 'FULL') {
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${synchronous}`);
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   sqlite.pragma('foreign_keys = ON');
+  return { sqlite, statements: withStatementCache(sqlite) };
+}
+
+export function openSqlite(file: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL', backgroundCheckpoint = false): Storage {
+  const onDisk = file !== ':memory:';
+  if (onDisk) fs.mkdirSync(path.dirname(file), { recursive: true });
+  // A file gets a reading and a writing connection (see sqlite-driver.ts); memory only one.
+  const writer = connect(file, synchronous);
+  const reader = onDisk ? connect(file, synchronous) : writer;
   let checkpointer: WalCheckpointer | null = null;
   if (onDisk && backgroundCheckpoint) {
-    sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+    for (const c of new Set([reader, writer])) c.sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
     checkpointer = startWalCheckpointer(file);
   }
-  const statements = withStatementCache(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
-  // PRAGMA data_version moves when another connection (another process) commits; this
-  // connection's own writes are counted by the statement cache.
-  const otherCommits = sqlite.prepare('PRAGMA data_version').pluck();
+  const driver = new SqliteDriver(reader, writer);
+  const db = new Kysely<Database>({ dialect: sqliteDialect(driver) });
+  // PRAGMA data_version moves when another connection commits. Sampled on the writing connection,
+  // it counts other processes (the reading connection never writes); this process's own commits
+  // are counted by the driver.
+  const otherCommits = writer.sqlite.prepare('PRAGMA data_version').pluck();
   let sampled: number | null = null;
   const forget = () => {
     sampled = null;
@@ -96,7 +105,7 @@ export function openSqlite(file: string, synchronous: 'NORMAL' | 'FULL' = 'NORMA
   return {
     db,
     dialect: 'sqlite',
-    dataVersion: (scope = 'all') => (closed ? null : `${scope === 'identity' ? statements.identityWrites() : statements.writes()}.${otherCommitsNow()}`),
+    dataVersion: (scope = 'all') => (closed ? null : `${driver.committedWrites(scope === 'identity')}.${otherCommitsNow()}`),
     resample: forget,
     requestArrived() {
       if (turnSampled) return;

@@ -1,26 +1,40 @@
-// better-sqlite3 compiles a statement on every prepare(); Kysely prepares each query anew. The
-// same few SQL strings repeat on every request, so compiled statements are kept and reused
-// (preparing was about a sixth of the CPU time of `GET /users` in the benchmark). SQLite
-// re-prepares a kept statement by itself after a schema change; a schema change made here also
-// empties the cache, since a kept reader knows its columns (see `rowReader`).
+// better-sqlite3 compiles a statement on every prepare(); Kysely hands the driver each query's SQL
+// anew. The same few SQL strings repeat on every request, so compiled statements are kept and
+// reused (preparing was about a sixth of the CPU time of `GET /users` in the benchmark). SQLite
+// re-prepares a kept statement by itself after a schema change; a schema change also empties the
+// cache, since a kept reader knows its columns (see `rowReader`).
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 
 const MAX_STATEMENTS = 500;
 
 /**
  * The tables behind identity reads (who a key belongs to, a company's settings, a user by email).
- * A write naming one of them moves the identity count. The schema has no foreign keys or triggers,
+ * A write naming one of them moves the identity count (see sqlite-driver.ts). The schema has no foreign keys or triggers,
  * so no write changes these tables without naming them.
  */
 const IDENTITY_TABLES = /"(companies|users|api_keys)"/;
 
 const SCHEMA_CHANGE = /^\s*(create|alter|drop)\b/i;
 
-interface Kept {
-  /** What Kysely is handed: the statement itself, or for a reader the `rowReader` over it. */
+/** A compiled statement and what running it does. */
+export interface Prepared {
+  /** The statement itself, or for one answering rows the `rowReader` over it. */
   stmt: Statement;
+  /** It answers rows (a SELECT, or a write with RETURNING). */
+  reader: boolean;
+  /** It may change the database: any statement that is not read-only, schema changes included. */
   write: boolean;
+  /** A write naming an identity table (or a schema change, which may touch any table). */
   identityWrite: boolean;
+  /** CREATE, ALTER or DROP: statements kept on any connection to this file may now be stale. */
+  schemaChange: boolean;
+}
+
+export interface StatementCache {
+  prepare(sql: string): Prepared;
+  /** Forgets every kept statement (a schema change elsewhere). */
+  clear(): void;
+  close(): void;
 }
 
 const builders = new Map<string, (values: unknown[]) => unknown>();
@@ -41,8 +55,8 @@ function rowBuilder(names: string[]): (values: unknown[]) => unknown {
  * better-sqlite3 makes each row object by setting its properties one by one from C++, which cost
  * more than running the query itself for a page of orders (44 columns × 20 rows). This reader
  * takes the rows as arrays and builds each object in one literal of a fixed shape: about a third
- * less time per page. It offers what Kysely's SQLite driver calls (`reader`, `all`, `iterate`,
- * `run`) and `get`.
+ * less time per page. It offers what our SQLite driver calls (`all`, `iterate`, `run`)
+ * and `get`.
  */
 function rowReader(stmt: Statement): Statement {
   const names = stmt.columns().map((c) => c.name);
@@ -50,7 +64,6 @@ function rowReader(stmt: Statement): Statement {
   const build = rowBuilder(names);
   stmt.raw(true);
   const reader = {
-    reader: true,
     all(...params: unknown[]) {
       const rows = stmt.all(...params) as unknown[][];
       const out = new Array<unknown>(rows.length);
@@ -69,43 +82,30 @@ function rowReader(stmt: Statement): Statement {
   return reader as unknown as Statement;
 }
 
-/**
- * The part of better-sqlite3 that Kysely's SqliteDialect uses, with prepared statements reused.
- * It also counts the writing statements it hands out: Kysely prepares a statement right before
- * running it, under its connection lock, so the count moves before any write of this connection.
- * Writes that name an identity table are counted apart as well.
- */
-export function withStatementCache(sqlite: SqliteDatabase, max = MAX_STATEMENTS) {
-  const cache = new Map<string, Kept>();
-  let writes = 0;
-  let identityWrites = 0;
+/** Prepared statements of one connection, reused by their SQL text. */
+export function withStatementCache(sqlite: SqliteDatabase, max = MAX_STATEMENTS): StatementCache {
+  const cache = new Map<string, Prepared>();
   return {
-    prepare(sql: string): Statement {
+    prepare(sql: string): Prepared {
       let kept = cache.get(sql);
       if (!kept) {
         const stmt = sqlite.prepare(sql);
         if (!stmt.reader && SCHEMA_CHANGE.test(sql)) {
           // Kept readers may now answer other columns: start afresh (this statement is not kept).
           cache.clear();
-          writes++;
-          identityWrites++;
-          return stmt;
+          return { stmt, reader: false, write: true, identityWrite: true, schemaChange: true };
         }
         // `readonly`, not `reader`: an INSERT or UPDATE … RETURNING answers rows and is still a write.
-        kept = { stmt: stmt.reader ? rowReader(stmt) : stmt, write: !stmt.readonly, identityWrite: !stmt.readonly && IDENTITY_TABLES.test(sql) };
+        const write = !stmt.readonly;
+        kept = { stmt: stmt.reader ? rowReader(stmt) : stmt, reader: stmt.reader, write, identityWrite: write && IDENTITY_TABLES.test(sql), schemaChange: false };
         // Insertion order is age order: drop the oldest when full (IN lists of many lengths are rare).
         if (cache.size >= max) cache.delete(cache.keys().next().value!);
         cache.set(sql, kept);
       }
-      if (kept.write) writes++;
-      if (kept.identityWrite) identityWrites++;
-      return kept.stmt;
+      return kept;
     },
-    writes(): number {
-      return writes;
-    },
-    identityWrites(): number {
-      return identityWrites;
+    clear(): void {
+      cache.clear();
     },
     close(): void {
       cache.clear();
