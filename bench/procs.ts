@@ -110,10 +110,10 @@ export function formatPeaks(peaks: ProcessPeak[]): string {
   return peaks.length ? peaks.map((p) => p.peakMb.toFixed(0)).join('/') : 'n/a';
 }
 
-/** What `npm start` sets (package.json): large freed buffers go back to the system at once. */
-export const SERVER_MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' };
-/** The V8 setting `npm start` passes (package.json): a young generation of 4 MB semi-spaces. */
-export const SERVER_NODE_ARGS = ['--max-semi-space-size=4'];
+/** What `npm start` sets (package.json): large freed buffers go back to the system at once, two libuv threads. */
+export const SERVER_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', UV_THREADPOOL_SIZE: '2' };
+/** The V8 settings `npm start` passes (package.json): 4 MB semi-spaces, the old generation collected at 1.5× its live size. */
+export const SERVER_NODE_ARGS = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
 
 let built = false;
 /** Compiles the server into dist/ (once per bench run), as `npm start` does before it starts. */
@@ -123,12 +123,13 @@ export function buildServer(): void {
   built = true;
 }
 
-/** `node [V8 settings] [nodeArgs] dist/cli.js <args>` (the server as `npm start` runs it) with stdout and stderr collected. */
+/** `node [V8 settings] [BENCH_NODE_ARGS] [nodeArgs] dist/cli.js <args>` (the server as `npm start` runs it) with stdout and stderr collected. */
 export function spawnCli(args: string[], env: Record<string, string>, nodeArgs: string[] = []): ChildProcess & { output(): string } {
   buildServer();
-  const childEnv: Record<string, string | undefined> = { ...process.env, ...SERVER_MALLOC_ENV, ...env };
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...SERVER_ENV, ...env };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL']) if (!(name in env)) delete childEnv[name];
-  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, ...nodeArgs, path.join(ROOT, 'dist', 'cli.js'), ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const extra = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, ...extra, ...nodeArgs, path.join(ROOT, 'dist', 'cli.js'), ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
   child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));

@@ -14,6 +14,7 @@
 //   BENCH_CONNECTIONS  concurrent connections (default 32)
 //   BENCH_LOG_LEVEL    the server's log level (default warn: no per-request lines)
 //   BENCH_PROFILE      a directory: the server writes a V8 CPU profile there (open it in Chrome DevTools)
+//   BENCH_NODE_ARGS    more node options for the server processes run from dist/ (e.g. --max-old-space-size=200)
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,7 +26,7 @@ import { WEBHOOKS_BENCH, formatWebhookBench, runWebhookBench } from './scenarios
 import { formatDeliveryBench, runDeliveryBench } from './scenarios/delivery.js';
 import { MIXED_BENCH, MIXED_PG_BENCH, formatMixedBench, runMixedBench } from './scenarios/mixed.js';
 import { PRISM_BENCH, runPrismBench } from './scenarios/prism.js';
-import { SERVER_MALLOC_ENV, SERVER_NODE_ARGS, buildServer, formatPeaks, sampleRss, type ProcessPeak } from './procs.js';
+import { SERVER_ENV, SERVER_NODE_ARGS, buildServer, formatPeaks, sampleRss, type ProcessPeak } from './procs.js';
 
 /** Scenarios that are not HTTP request loads: each runs, prints its own figures and verdict. */
 const DELIVERY_BENCH = 'delivery';
@@ -118,7 +119,7 @@ function startTarget(name: string, dataDir: string): Promise<{ child: ChildProce
   const here = path.dirname(fileURLToPath(import.meta.url));
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
   buildServer();
-  const child = fork(path.join(here, 'target.ts'), [name, dataDir], { execArgv: ['--import', 'tsx', ...SERVER_NODE_ARGS, ...profile], env: { ...process.env, ...SERVER_MALLOC_ENV }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(path.join(here, 'target.ts'), [name, dataDir], { execArgv: ['--import', 'tsx', ...SERVER_NODE_ARGS, ...profile], env: { ...process.env, ...SERVER_ENV }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve({ child, ready: m as TargetReady }));
     child.once('exit', (code) => reject(new Error(`bench target for ${name} exited with ${code}`)));

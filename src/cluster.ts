@@ -6,8 +6,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import closeWithGrace from 'close-with-grace';
 import type { Config } from './config.js';
-import { systemClock, randomIds } from './domain/clock.js';
-import { buildApp } from './app.js';
+import { backgroundServices } from './background.js';
 import { migrate, resolveAdminKey, seedDemoCompany } from './bootstrap.js';
 import { startWorkers, type Workers } from './workers/index.js';
 import type { Storage } from './db/database.js';
@@ -24,25 +23,25 @@ export async function runCluster(config: Config, deps: ClusterDeps): Promise<voi
   const storage = await deps.openStorage(config);
   await migrate(storage);
   const admin = await resolveAdminKey(storage, config);
-  // The app is built for its services only (workers, demo seed); the primary never listens.
-  const app = await buildApp({ config, storage, clock: systemClock, ids: randomIds, adminKeyHash: admin.hash });
+  // The primary never listens: services for the workers and the demo seed, no app.
+  const background = backgroundServices(storage, config);
 
   const notes: string[] = [];
   if (!config.databaseUrl) {
-    const demo = await seedDemoCompany(storage, app.services);
+    const demo = await seedDemoCompany(storage, background.services);
     if (demo) notes.push('Demo Company created on this new database.', `  demo api-key:  ${demo.apiKey}`, `  manager login: ${demo.managerEmail} / ${demo.managerPassword}`);
   }
   if (admin.generated) notes.push(`  admin-key:     ${admin.generated}   (shown once; set CASA_ADMIN_KEY to choose your own)`);
 
   let workers: Workers | null = null;
-  if (config.role === 'all') workers = startWorkers({ config, storage, services: app.services, log: app.log });
+  if (config.role === 'all') workers = startWorkers({ config, storage, services: background.services, log: background.log });
 
   let stopping = false;
   const childEnv = { CASA_ROLE: 'api', CASA_PROCESSES: '1' };
   const fork = (): Worker => cluster.fork(childEnv);
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
-    app.log.error({ pid: worker.process.pid, code, signal }, 'API process exited; starting another');
+    background.log.error({ pid: worker.process.pid, code, signal }, 'API process exited; starting another');
     fork();
   });
 
@@ -55,7 +54,7 @@ export async function runCluster(config: Config, deps: ClusterDeps): Promise<voi
   for (let i = 0; i < config.processes; i++) fork();
 
   closeWithGrace({ delay: 15_000 }, async ({ err }) => {
-    if (err) app.log.error({ err }, 'shutting down after an error');
+    if (err) background.log.error({ err }, 'shutting down after an error');
     stopping = true;
     const children = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
     await Promise.all(
@@ -69,7 +68,7 @@ export async function runCluster(config: Config, deps: ClusterDeps): Promise<voi
       ),
     );
     await workers?.stop();
-    await app.close();
+    await background.close();
     await storage.close();
   });
 

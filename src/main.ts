@@ -1,10 +1,12 @@
-// Starts the server: config → storage → migrations → app → listen, and the workers unless CASA_ROLE=api.
+// Starts the server: config → storage → migrations → app → listen, and the workers unless CASA_ROLE=api
+// (CASA_ROLE=worker: the workers alone, without the app).
 import path from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { loadConfig, type Config } from './config.js';
 import { openStorage, type Storage } from './db/database.js';
 import { randomIds, systemClock } from './domain/clock.js';
 import { buildApp } from './app.js';
+import { backgroundServices } from './background.js';
 import { migrate, resolveAdminKey, seedDemoCompany } from './bootstrap.js';
 import { startWorkers, type Workers } from './workers/index.js';
 import { isClusterChild, runCluster } from './cluster.js';
@@ -23,11 +25,14 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
   const storage = await openConfiguredStorage(config);
   await migrate(storage);
   const admin = await resolveAdminKey(storage, config);
-  const app = await buildApp({ config, storage, clock: systemClock, ids: randomIds, adminKeyHash: admin.hash });
+  const app = config.role === 'worker' ? null : await buildApp({ config, storage, clock: systemClock, ids: randomIds, adminKeyHash: admin.hash });
+  // A worker answers no HTTP: it runs on the services alone.
+  const background = app ? null : backgroundServices(storage, config);
+  const { services, log } = app ?? background!;
 
   const notes: string[] = [];
   if (!config.databaseUrl) {
-    const demo = await seedDemoCompany(storage, app.services);
+    const demo = await seedDemoCompany(storage, services);
     if (demo) {
       notes.push('Demo Company created on this new database.', `  demo api-key:  ${demo.apiKey}`, `  manager login: ${demo.managerEmail} / ${demo.managerPassword}`);
     }
@@ -35,16 +40,17 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
   if (admin.generated) notes.push(`  admin-key:     ${admin.generated}   (shown once; set CASA_ADMIN_KEY to choose your own)`);
 
   let workers: Workers | null = null;
-  if (config.role !== 'api') workers = startWorkers({ config, storage, services: app.services, log: app.log });
+  if (config.role !== 'api') workers = startWorkers({ config, storage, services, log });
 
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
-    if (err) app.log.error({ err }, 'shutting down after an error');
-    await app.close(); // stops accepting, lets in-flight requests finish
+    if (err) log.error({ err }, 'shutting down after an error');
+    await app?.close(); // stops accepting, lets in-flight requests finish
     await workers?.stop();
+    await background?.close();
     await storage.close();
   });
 
-  if (config.role !== 'worker') {
+  if (app) {
     await app.listen({ port: config.port, host: config.host });
     notes.push(`casa-integrate listening on ${config.publicUrl}  (API ${config.publicUrl}/api/integrate/v3, docs ${config.publicUrl}/docs)`);
   } else {

@@ -14,7 +14,7 @@ import { fork } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROOT, SERVER_MALLOC_ENV, SERVER_NODE_ARGS, buildServer } from '../procs.js';
+import { ROOT, SERVER_ENV, SERVER_NODE_ARGS, buildServer } from '../procs.js';
 
 export const TARGET_MEDIAN_MS = 1500;
 export const TARGET_PEAK_RSS_MB = 300;
@@ -44,7 +44,7 @@ export async function runDeliveryBench(opts: { runs?: number; sqft?: number } = 
   const runs = opts.runs ?? Number(process.env.BENCH_DELIVERY_RUNS || 7);
   const sqft = opts.sqft ?? Number(process.env.BENCH_DELIVERY_SQFT || 2600);
   buildServer();
-  const child = fork(path.join(ROOT, 'bench/delivery-measure.mjs'), [String(runs), String(sqft)], { execArgv: SERVER_NODE_ARGS, env: { ...process.env, ...SERVER_MALLOC_ENV }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(ROOT, 'bench/delivery-measure.mjs'), [String(runs), String(sqft)], { execArgv: SERVER_NODE_ARGS, env: { ...process.env, ...SERVER_ENV }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const m = await new Promise<{ times: number[]; cpuTimes: number[]; floors: number[]; files: number; bytes: number; baselineRss: number; peakRss: number }>((resolve, reject) => {
     child.once('message', (msg) => resolve(msg as never));
     child.once('exit', (code) => reject(new Error(`the delivery bench process exited with ${code}`)));

@@ -1,6 +1,8 @@
 // PNG and JPG from an SVG drawing: resvg rasterises (off the main thread) with the bundled font
-// only; sharp encodes the JPG from the same pixels. At most RASTER_CONCURRENCY images are in flight at once, which bounds
-// memory (each 1600×1200 image is about 8 MB of pixels) while PDFs are drawn on the main thread.
+// only; sharp turns that PNG into the JPG (libvips decodes and encodes it in strips, where copying
+// resvg's pixels out took another 8 MB per image until the next collection). At most
+// RASTER_CONCURRENCY images are in flight at once, which bounds memory (each 1600×1200 image is
+// about 8 MB of pixels) while PDFs are drawn on the main thread.
 //
 // resvg-js 2.6 keeps each image's pixels in native memory that V8 does not account for, so a
 // small JS heap never triggers the collection that frees them and RSS grows by ~8 MB per image
@@ -71,7 +73,7 @@ export function rasterize(svg: string, opts: { jpg?: boolean } = {}): Promise<Ra
     const image = await renderAsync(svg, RESVG_OPTIONS);
     const png = image.asPng();
     const jpg = opts.jpg
-      ? await sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 4 } })
+      ? await sharp(png)
           .removeAlpha()
           .jpeg({ quality: 88, chromaSubsampling: '4:4:4', mozjpeg: false })
           .toBuffer()

@@ -1,0 +1,20 @@
+// What a process that answers no HTTP needs to run the background workers: the services and a
+// logger. The cluster primary and `casa-integrate worker` use this rather than building the app,
+// whose routes, schemas and docs would only cost them memory (about 30 MB).
+import pino, { type LoggerOptions } from 'pino';
+import type { Config } from './config.js';
+import type { Storage } from './db/database.js';
+import { loggerOptions } from './http/logging.js';
+import { createServicesOn, type Services } from './services/index.js';
+
+export interface Background {
+  services: Services;
+  log: pino.Logger;
+  close(): Promise<void>;
+}
+
+export function backgroundServices(storage: Storage, config: Config): Background {
+  const log = pino(loggerOptions(config.logLevel) as LoggerOptions);
+  const services = createServicesOn(storage, config, log);
+  return { services, log, close: async () => services.emails.close() };
+}
