@@ -5,7 +5,6 @@ import closeWithGrace from 'close-with-grace';
 import { loadConfig, type Config } from './config.js';
 import { openStorage, type Storage } from './db/database.js';
 import { randomIds, systemClock } from './domain/clock.js';
-import { buildApp } from './app.js';
 import { backgroundServices } from './background.js';
 import { migrate, resolveAdminKey, seedDemoCompany } from './bootstrap.js';
 import { startWorkers, type Workers } from './workers/index.js';
@@ -25,7 +24,9 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
   const storage = await openConfiguredStorage(config);
   await migrate(storage);
   const admin = await resolveAdminKey(storage, config);
-  const app = config.role === 'worker' ? null : await buildApp({ config, storage, clock: systemClock, ids: randomIds, adminKeyHash: admin.hash });
+  // Imported here, not at the top: the cluster primary and workers never load the app's modules
+  // (Fastify, routes, schemas, docs: about 20 MB).
+  const app = config.role === 'worker' ? null : await (await import('./app.js')).buildApp({ config, storage, clock: systemClock, ids: randomIds, adminKeyHash: admin.hash });
   // A worker answers no HTTP: it runs on the services alone.
   const background = app ? null : backgroundServices(storage, config);
   const { services, log } = app ?? background!;
