@@ -1,65 +1,93 @@
-// PNG and JPG from an SVG drawing: resvg rasterises (off the main thread) with the bundled font
-// only; sharp turns that PNG into the JPG (libvips decodes and encodes it in strips, where copying
-// resvg's pixels out took another 8 MB per image until the next collection). At most
-// RASTER_CONCURRENCY images are in flight at once, which bounds memory (each 1600×1200 image is
-// about 8 MB of pixels) while PDFs are drawn on the main thread.
+// PNG and JPG from an SVG drawing. resvg rasterises with the bundled font only, on one thread of
+// its own; sharp turns that PNG into the JPG (libvips decodes and encodes it in strips).
 //
-// resvg-js 2.6 keeps each image's pixels in native memory that V8 does not account for, so a
-// small JS heap never triggers the collection that frees them and RSS grows by ~8 MB per image
-// (thx/resvg-js#216, fixed upstream only in a 2.7 alpha). We therefore ask V8 for a collection
-// after every few images; `--expose-gc` is switched on at run time for that one function.
-import v8 from 'node:v8';
-import vm from 'node:vm';
-import { renderAsync } from '@resvg/resvg-js';
+// Why one thread of its own: resvg's allocator (mimalloc) keeps each thread's freed memory for that
+// thread, and an image is ~8 MB of pixels plus resvg's working memory. Rendered on libuv's pool
+// (`renderAsync`), every pool thread that had rendered kept ~20 MB: a delivery peaked at 240–260
+// MB with two pool threads, 300 with four. On one thread it peaks at ~220 MB, at the same speed
+// (PDF drawing on the main thread runs beside it), and files, DNS lookups and password hashes no
+// longer wait behind images on the pool.
+//
+// resvg-js 2.6 also keeps each image's pixels until V8 collects the image object (thx/resvg-js#216,
+// fixed upstream only in a 2.7 alpha), and the thread's heap is tiny, so nothing would trigger that
+// collection: the thread collects after every image itself (a few hundred µs on its small heap).
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import { BOLD_FONT_PATH, REGULAR_FONT_PATH } from './fonts.js';
 import { FONT_FAMILY } from './svg.js';
 
-const RASTER_CONCURRENCY = 2;
-const COLLECT_EVERY = 4;
 // One libvips thread per JPG: our images are small, and each extra thread keeps its own malloc
 // arena (tens of MB of RSS on glibc) for little speed.
 sharp.cache(false);
 sharp.concurrency(1);
 
-function exposeGc(): (() => void) | null {
-  if (typeof globalThis.gc === 'function') return globalThis.gc as () => void;
+// Plain CommonJS run with `eval`, so the same code works from src/ (tsx) and from dist/.
+const THREAD_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const v8 = require('node:v8');
+const vm = require('node:vm');
+const { Resvg } = require(workerData.resvg);
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc');
+parentPort.on('message', ({ id, svg }) => {
+  let answer;
   try {
-    v8.setFlagsFromString('--expose-gc');
-    return vm.runInNewContext('gc') as () => void;
-  } catch {
-    return null;
+    answer = { id, png: new Resvg(svg, workerData.options).render().asPng() };
+  } catch (err) {
+    answer = { id, error: err instanceof Error ? err.message : String(err) };
   }
-}
-const collect = exposeGc();
-let sinceCollect = 0;
-
-/** A cheap young-generation collection after each image (the image objects are young), a full one now and then. */
-function release(): void {
-  const major = ++sinceCollect >= COLLECT_EVERY;
-  if (major) sinceCollect = 0;
-  setImmediate(() => (collect as ((o?: { type: string }) => void) | null)?.(major ? undefined : { type: 'minor' }));
-}
-
-let running = 0;
-const waiting: (() => void)[] = [];
-
-async function withSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= RASTER_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await work();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
+  parentPort.postMessage(answer);
+  gc();
+});
+`;
 
 const RESVG_OPTIONS = {
   font: { fontFiles: [REGULAR_FONT_PATH, BOLD_FONT_PATH], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
   fitTo: { mode: 'original' as const },
   logLevel: 'off' as const,
 };
+
+interface Pending {
+  resolve(png: Buffer): void;
+  reject(err: Error): void;
+}
+
+let thread: Worker | null = null;
+let nextId = 0;
+const pending = new Map<number, Pending>();
+
+/** The rasterising thread, started at the first image; another is started if it ever dies. */
+function rasterThread(): Worker {
+  if (thread) return thread;
+  const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { resvg: createRequire(import.meta.url).resolve('@resvg/resvg-js'), options: RESVG_OPTIONS } });
+  worker.on('message', ({ id, png, error }: { id: number; png?: Uint8Array; error?: string }) => {
+    const waiter = pending.get(id);
+    pending.delete(id);
+    if (pending.size === 0) worker.unref(); // an idle thread never keeps the process alive
+    if (error !== undefined) waiter?.reject(new Error(`rasterising failed: ${error}`));
+    else waiter?.resolve(Buffer.from(png!.buffer, png!.byteOffset, png!.byteLength));
+  });
+  const fail = (err: Error) => {
+    if (thread === worker) thread = null;
+    for (const waiter of pending.values()) waiter.reject(err);
+    pending.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the rasterising thread exited (${code})`)));
+  thread = worker;
+  return worker;
+}
+
+function renderPng(svg: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const id = nextId++;
+    const worker = rasterThread();
+    if (pending.size === 0) worker.ref(); // while an image is awaited, as any pending I/O would
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, svg });
+  });
+}
 
 export interface Raster {
   png: Buffer;
@@ -68,19 +96,11 @@ export interface Raster {
 }
 
 /** Renders the SVG once; the PNG and, when `jpg` is set, a JPG of the same pixels at a fixed quality. */
-export function rasterize(svg: string, opts: { jpg?: boolean } = {}): Promise<Raster> {
-  return withSlot(async () => {
-    const image = await renderAsync(svg, RESVG_OPTIONS);
-    const png = image.asPng();
-    const jpg = opts.jpg
-      ? await sharp(png)
-          .removeAlpha()
-          .jpeg({ quality: 88, chromaSubsampling: '4:4:4', mozjpeg: false })
-          .toBuffer()
-      : undefined;
-    release();
-    return jpg ? { png, jpg } : { png };
-  });
+export async function rasterize(svg: string, opts: { jpg?: boolean } = {}): Promise<Raster> {
+  const png = await renderPng(svg);
+  if (!opts.jpg) return { png };
+  const jpg = await sharp(png).removeAlpha().jpeg({ quality: 88, chromaSubsampling: '4:4:4', mozjpeg: false }).toBuffer();
+  return { png, jpg };
 }
 
 export async function svgToPng(svg: string): Promise<Buffer> {
