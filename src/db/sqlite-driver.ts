@@ -4,7 +4,7 @@
 // begin DEFERRED: the write lock is taken by the first write, and when another process holds it,
 // SQLite's busy handler sleeps on this thread, so the whole process stops (for 1 ms, then longer)
 // until the lock is free. Under a mixed load with three processes writing, that was about a tenth
-// of each API process's time, and most of the p99.
+// of each API process's time.
 //
 // Here a file database has two connections:
 // - reads outside a transaction run at once on the reading connection, never waiting for a

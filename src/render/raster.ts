@@ -10,7 +10,7 @@
 //
 // resvg-js 2.6 also keeps each image's pixels until V8 collects the image object (thx/resvg-js#216,
 // fixed upstream only in a 2.7 alpha), and the thread's heap is tiny, so nothing would trigger that
-// collection: the thread collects after every image itself (a few hundred µs on its small heap).
+// collection: the thread collects after every image itself (cheap on its small heap).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
