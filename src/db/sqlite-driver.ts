@@ -219,18 +219,21 @@ export class SqliteDriver implements Driver {
   /** BEGIN IMMEDIATE without letting SQLite sleep on this thread: retried from the event loop while another process writes. */
   private async takeWriteLock(): Promise<void> {
     const started = Date.now();
-    for (let attempt = 0; ; attempt++) {
-      this.failAtOnce.get();
-      try {
-        this.beginImmediate.run();
-        return;
-      } catch (err) {
-        if (!isBusy(err) || Date.now() - started >= this.busyTimeoutMs) throw err;
-      } finally {
-        // Statements inside the transaction keep SQLite's own wait as a backstop.
-        this.waitForLocks.get();
+    // Nothing else runs on the writing connection meanwhile: the mutex is held.
+    this.failAtOnce.get();
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          this.beginImmediate.run();
+          return;
+        } catch (err) {
+          if (!isBusy(err) || Date.now() - started >= this.busyTimeoutMs) throw err;
+        }
+        await pause(attempt);
       }
-      await pause(attempt);
+    } finally {
+      // Statements inside the transaction keep SQLite's own wait as a backstop.
+      this.waitForLocks.get();
     }
   }
 

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, sql } from 'kysely';
+import { Kysely, sql, type Transaction } from 'kysely';
 import { openSqlite } from '../../src/db/database.js';
 import { SqliteDriver, sqliteDialect } from '../../src/db/sqlite-driver.js';
 import { withStatementCache } from '../../src/db/statement-cache.js';
@@ -42,6 +42,24 @@ function deferred() {
   return { promise, resolve };
 }
 
+/** Runs `write` in a transaction and holds the transaction open once it has written; `commit()` lets it finish. */
+async function heldTransaction<DB>(db: Kysely<DB>, write: (trx: Transaction<DB>) => Promise<unknown>): Promise<{ commit(): Promise<void> }> {
+  const hold = deferred();
+  const written = deferred();
+  const tx = db.transaction().execute(async (trx) => {
+    await write(trx);
+    written.resolve();
+    await hold.promise;
+  });
+  await Promise.race([written.promise, tx]);
+  return {
+    async commit() {
+      hold.resolve();
+      await tx;
+    },
+  };
+}
+
 const names = (db: Kysely<{ items: { id: number; name: string } }>) =>
   db
     .selectFrom('items')
@@ -53,17 +71,9 @@ const names = (db: Kysely<{ items: { id: number; name: string } }>) =>
 describe('SQLite driver on a file', () => {
   it('answers reads at once while a transaction of this process is open, with the last commit', async () => {
     const { db, other } = openFile();
-    const hold = deferred();
-    const inserted = deferred();
-    const tx = db.transaction().execute(async (trx) => {
-      await trx.insertInto('items').values({ id: 1, name: 'one' }).execute();
-      inserted.resolve();
-      await hold.promise;
-    });
-    await inserted.promise;
+    const tx = await heldTransaction(db, (trx) => trx.insertInto('items').values({ id: 1, name: 'one' }).execute());
     assert.deepEqual(await names(db), [], 'the read ran while the transaction was open, and did not see its row');
-    hold.resolve();
-    await tx;
+    await tx.commit();
     assert.deepEqual(await names(db), ['one']);
     assert.deepEqual(other.prepare('select name from items').pluck().all(), ['one']);
     await db.destroy();
@@ -141,17 +151,9 @@ describe('SQLite driver on a file', () => {
     };
     const all0 = version();
     const identity0 = version('identity');
-    const hold = deferred();
-    const inserted = deferred();
-    const tx = storage.db.transaction().execute(async (trx) => {
-      await sql`insert into "orders" values ('o1')`.execute(trx);
-      inserted.resolve();
-      await hold.promise;
-    });
-    await inserted.promise;
+    const tx = await heldTransaction(storage.db, (trx) => sql`insert into "orders" values ('o1')`.execute(trx));
     assert.equal(version(), all0, 'a read now sees the data before the commit: same version');
-    hold.resolve();
-    await tx;
+    await tx.commit();
     const all1 = version();
     assert.notEqual(all1, all0);
     assert.equal(version('identity'), identity0, 'an order write leaves the identity scope alone');
@@ -167,20 +169,12 @@ describe('SQLite driver in memory', () => {
     const sqlite = new SQLite(':memory:');
     sqlite.exec('create table items (id integer primary key, name text not null)');
     const db = new Kysely<{ items: { id: number; name: string } }>({ dialect: sqliteDialect(new SqliteDriver({ sqlite, statements: withStatementCache(sqlite) })) });
-    const hold = deferred();
-    const inserted = deferred();
-    const tx = db.transaction().execute(async (trx) => {
-      await trx.insertInto('items').values({ id: 1, name: 'one' }).execute();
-      inserted.resolve();
-      await hold.promise;
-    });
-    await inserted.promise;
+    const tx = await heldTransaction(db, (trx) => trx.insertInto('items').values({ id: 1, name: 'one' }).execute());
     let read: string[] | null = null;
     const reading = names(db).then((r) => (read = r));
     await new Promise((r) => setTimeout(r, 20));
     assert.equal(read, null, 'the read waits for the transaction');
-    hold.resolve();
-    await tx;
+    await tx.commit();
     await reading;
     assert.deepEqual(read, ['one']);
     await db.destroy();
