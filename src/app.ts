@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Storage } from './db/database.js';
 import type { Clock, Ids } from './domain/clock.js';
-import { registerErrorHandling } from './http/errors.js';
+import { registerErrorHandling } from './http/error-handler.js';
 import { validatorCompiler } from './http/validation.js';
 import { lazyChildLogger, loggerOptions } from './http/logging.js';
 import { registerDocs } from './http/plugins/docs.js';

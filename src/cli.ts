@@ -8,7 +8,7 @@ import { openConfiguredStorage, serve } from './main.js';
 import pino from 'pino';
 import { CreateCompanyBody } from './http/routes/admin/companies.js';
 import { validatorCompiler } from './http/validation.js';
-import { RequestValidationError } from './http/errors.js';
+import { RequestValidationError } from './errors.js';
 import type { CreateCompanyInput } from './services/company/company-service.js';
 import { restoreSnapshot, saveSnapshot } from './services/db-snapshot/db-snapshot.js';
 

@@ -2,7 +2,7 @@
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
-import { RequestValidationError, type ValidationEntry, type ValidationPart } from './errors.js';
+import { RequestValidationError, type ValidationEntry, type ValidationPart } from '../errors.js';
 
 // Both packages are CommonJS with a default export.
 const Ajv = AjvModule as unknown as typeof AjvModule.default;

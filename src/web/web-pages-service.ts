@@ -4,7 +4,7 @@ import type { Db } from '../db/dialect.js';
 import type { OrderRow } from '../db/tables/orders.js';
 import { isUuid } from '../domain/clock.js';
 import { resolvedStyle } from '../domain/order-style.js';
-import { NotFoundError } from '../http/errors.js';
+import { NotFoundError } from '../errors.js';
 import { generateModel } from '../render/generate-model.js';
 import { modelGlb } from '../render/gltf.js';
 import { floorName, languageOf, roomLabel } from '../render/labels.js';

@@ -1,7 +1,7 @@
 // The links behind the invitation and reset emails, at service level (the web pages come later).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RequestValidationError } from '../../src/http/errors.js';
+import { RequestValidationError } from '../../src/errors.js';
 import { buildTestApp, type TestApp, type TestCompany } from '../helpers/app.js';
 import { USERS, createUser, outbox, passwordWorks, tokenFromLink, uniqueEmail, userRow } from '../helpers/users.js';
 

@@ -1,7 +1,7 @@
 // Guards the operator API with the `admin-key` header, compared in constant time.
 import crypto from 'node:crypto';
 import fp from 'fastify-plugin';
-import { UnauthorizedError } from '../errors.js';
+import { UnauthorizedError } from '../../errors.js';
 
 export function adminKeyMatches(expectedHashHex: string, presented: string | undefined): boolean {
   const expected = Buffer.from(expectedHashHex, 'hex');

@@ -4,7 +4,7 @@
 // until the oldest failure leaves the window. Counts live in each process (with CASA_PROCESSES=N a
 // client gets at most N × MAX_FAILURES tries a window); the per-key rate limit applies on top.
 import type { FastifyInstance } from 'fastify';
-import { TooManyRequestsError } from '../errors.js';
+import { TooManyRequestsError } from '../../errors.js';
 
 export const GUARDED_ROUTES = new Set([
   '/invite/:token',

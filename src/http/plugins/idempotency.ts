@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../domain/clock.js';
 import { requestFingerprint, type IdempotencyService, type IdempotentRequest } from '../../services/idempotency/idempotency-service.js';
-import { BadRequestError } from '../errors.js';
+import { BadRequestError } from '../../errors.js';
 
 interface Claim {
   request: IdempotentRequest;

@@ -4,7 +4,7 @@
 // console's request figures.
 import type { FastifyInstance } from 'fastify';
 import { adminKeyMatches } from './admin-auth.js';
-import { UnauthorizedError } from '../errors.js';
+import { UnauthorizedError } from '../../errors.js';
 import { createMetrics, type Metrics, type MetricsDeps } from '../../metrics/metrics.js';
 import type { RequestStats } from '../../services/console/request-stats.js';
 

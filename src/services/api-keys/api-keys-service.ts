@@ -1,6 +1,6 @@
 // API keys: `casa_` + 40 base62 characters, shown once, kept only as SHA-256.
 import { isUuid, randomBase62, sha256Hex, toEpochSeconds } from '../../domain/clock.js';
-import { NotFoundError, UnauthorizedError } from '../../http/errors.js';
+import { NotFoundError, UnauthorizedError } from '../../errors.js';
 import type { Db } from '../../db/dialect.js';
 import type { ServiceDeps } from '../deps.js';
 import { apiKeysRepo, type KeyOwner } from './api-keys-repo.js';

@@ -5,7 +5,7 @@ import type { ProductType } from '../../domain/catalog.js';
 import { mergeProducts, productTypesOf, productsOfType } from '../../domain/order-lifecycle.js';
 import { boughtProducts, type PackageType } from '../../domain/catalog.js';
 import { paginate, type Page } from '../../domain/pagination.js';
-import { NotFoundError, RequestValidationError } from '../../http/errors.js';
+import { NotFoundError, RequestValidationError } from '../../errors.js';
 import type { ChangeRequestRow } from '../../db/tables/orders.js';
 import type { ServiceDeps } from '../deps.js';
 import { ordersRepo } from '../orders/orders-repo.js';

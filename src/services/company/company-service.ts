@@ -1,5 +1,5 @@
 // Companies: creation by the operator, and what a company's key can read and change about it.
-import { ConflictError, NotFoundError, RequestValidationError } from '../../http/errors.js';
+import { ConflictError, NotFoundError, RequestValidationError } from '../../errors.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { isUuid } from '../../domain/clock.js';
 import { ADD_ONS, DEFAULT_PACKAGE, PACKAGE_TYPES, type AddOn, type CustomerType, type PackageType, type WebhookTrigger } from '../../domain/catalog.js';

@@ -1,6 +1,6 @@
 // Merge requests: a company asks to be merged into another; the operator approves, and in one
 // transaction everything the requesting company owns moves to the target company.
-import { ConflictError, NotFoundError } from '../../http/errors.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
 import { isUuid, toEpochSeconds } from '../../domain/clock.js';
 import { paginate, type Page } from '../../domain/pagination.js';
 import type { ServiceDeps } from '../deps.js';

@@ -4,7 +4,7 @@
 import { isUuid, secondsToUs } from '../../domain/clock.js';
 import { ORDER_STATUSES } from '../../domain/order-lifecycle.js';
 import type { Page } from '../../domain/pagination.js';
-import { NotFoundError } from '../../http/errors.js';
+import { NotFoundError } from '../../errors.js';
 import type { ServiceDeps } from '../deps.js';
 import type { Services } from '../index.js';
 import { deliverablesRepo } from '../deliverables/deliverables-repo.js';

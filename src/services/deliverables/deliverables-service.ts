@@ -9,7 +9,7 @@ import type { OrderRow } from '../../db/tables/orders.js';
 import type { Product } from '../../domain/catalog.js';
 import { randomBase62, sha256Hex } from '../../domain/clock.js';
 import { resolvedStyle } from '../../domain/order-style.js';
-import { ForbiddenError, NotFoundError, RequestValidationError } from '../../http/errors.js';
+import { ForbiddenError, NotFoundError, RequestValidationError } from '../../errors.js';
 import { FILE_PRODUCTS, STYLED_PRODUCTS, renderCombinedPdf, renderProducts } from '../../render/deliverable-files.js';
 import { generateModel } from '../../render/generate-model.js';
 import { languageOf } from '../../render/labels.js';

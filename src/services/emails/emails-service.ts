@@ -3,7 +3,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { toEpochSeconds } from '../../domain/clock.js';
 import { paginate, type Page } from '../../domain/pagination.js';
-import { NotFoundError } from '../../http/errors.js';
+import { NotFoundError } from '../../errors.js';
 import type { Db } from '../../db/dialect.js';
 import type { EmailRow } from '../../db/schema.js';
 import type { ServiceDeps } from '../deps.js';

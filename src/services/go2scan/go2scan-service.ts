@@ -3,7 +3,7 @@
 import type { Readable } from 'node:stream';
 import { sha256Hex } from '../../domain/clock.js';
 import { cleanText } from '../../domain/address.js';
-import { AppError, fieldError, NotFoundError } from '../../http/errors.js';
+import { AppError, fieldError, GoneError, NotFoundError, PayloadTooLargeError } from '../../errors.js';
 import type { OrderRow } from '../../db/tables/orders.js';
 import { FileTooLargeError } from '../../storage/file-storage.js';
 import type { ServiceDeps } from '../deps.js';
@@ -26,18 +26,6 @@ export interface UploadPart {
   filename: string;
   mimetype: string;
   file: Readable;
-}
-
-export class GoneError extends AppError {
-  constructor(message: string) {
-    super(410, message);
-  }
-}
-
-export class PayloadTooLargeError extends AppError {
-  constructor(message: string) {
-    super(413, message);
-  }
 }
 
 const LINK_INVALID = 'This GoToScan link is not valid.';

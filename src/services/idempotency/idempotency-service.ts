@@ -3,7 +3,7 @@
 // is still running, is a 409.
 import crypto from 'node:crypto';
 import { isUniqueViolation } from '../../db/dialect.js';
-import { ConflictError } from '../../http/errors.js';
+import { ConflictError } from '../../errors.js';
 import type { ServiceDeps } from '../deps.js';
 import { idempotencyRepo } from './idempotency-repo.js';
 

@@ -1,7 +1,7 @@
 import { isUniqueViolation } from '../../db/dialect.js';
 import { toEpochSeconds } from '../../domain/clock.js';
 import { paginate, type Page } from '../../domain/pagination.js';
-import { ConflictError } from '../../http/errors.js';
+import { ConflictError } from '../../errors.js';
 import type { OfficeRow } from '../../db/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { officesRepo } from './offices-repo.js';

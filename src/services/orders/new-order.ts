@@ -2,7 +2,7 @@
 import { fullAddress, normalizeAddress, cleanText, type Address } from '../../domain/address.js';
 import { normalizeAddOns } from '../../domain/order-product.js';
 import { templateFromPreferences } from '../../domain/order-style.js';
-import { fieldError } from '../../http/errors.js';
+import { fieldError } from '../../errors.js';
 import type { Db } from '../../db/dialect.js';
 import type { OrderRow } from '../../db/tables/orders.js';
 import type { ServiceDeps } from '../deps.js';

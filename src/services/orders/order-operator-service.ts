@@ -1,7 +1,7 @@
 // The operator's controls over any order (CONTRACT 8): upload a scan, deliver now, fail, hold.
 // Holding pauses automatic production only; the status does not change and no event is sent.
 import { toEpochSeconds } from '../../domain/clock.js';
-import { ConflictError } from '../../http/errors.js';
+import { ConflictError } from '../../errors.js';
 import type { OrderRow } from '../../db/tables/orders.js';
 import type { ServiceDeps } from '../deps.js';
 import type { Deliverables } from '../deliverables/deliverables-port.js';

@@ -3,7 +3,7 @@
 import { isUuid } from '../../domain/clock.js';
 import { LIFECYCLE, transitionError, type DeliveryType, type OrderAction } from '../../domain/order-lifecycle.js';
 import type { ProductType } from '../../domain/catalog.js';
-import { ConflictError, NotFoundError } from '../../http/errors.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Db } from '../../db/dialect.js';
 import type { OrderRow, OrderUpdate } from '../../db/tables/orders.js';
 import type { ServiceDeps } from '../deps.js';

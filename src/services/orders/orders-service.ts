@@ -8,7 +8,7 @@ import { normalizeAddOns, upgradeProblem } from '../../domain/order-product.js';
 import { resolvedStyle, type StoredStyle } from '../../domain/order-style.js';
 import { normalizeAddress, cleanText } from '../../domain/address.js';
 import { paginate, type Page } from '../../domain/pagination.js';
-import { ConflictError, NotFoundError, RequestValidationError } from '../../http/errors.js';
+import { ConflictError, NotFoundError, RequestValidationError } from '../../errors.js';
 import type { OrderRow, OrderUpdate } from '../../db/tables/orders.js';
 import type { ServiceDeps } from '../deps.js';
 import type { Deliverables } from '../deliverables/deliverables-port.js';

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { deliveryPlan, isTestAddress, mergeProducts, productTypesOf, type DeliveryPlan } from '../../domain/order-lifecycle.js';
 import type { Product } from '../../domain/catalog.js';
-import { ConflictError } from '../../http/errors.js';
+import { ConflictError } from '../../errors.js';
 import type { OrderRow } from '../../db/tables/orders.js';
 import type { ServiceDeps } from '../deps.js';
 import type { Deliverables } from '../deliverables/deliverables-port.js';

@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../../db/dialect.js';
 import { isUuid, secondsToUs, sha256Hex } from '../../domain/clock.js';
 import type { Role } from '../../domain/catalog.js';
 import { paginate, type Page } from '../../domain/pagination.js';
-import { BadRequestError, ConflictError, NotFoundError, fieldError } from '../../http/errors.js';
+import { BadRequestError, ConflictError, NotFoundError, fieldError } from '../../errors.js';
 import type { Db } from '../../db/dialect.js';
 import type { UserRow, UserUpdate } from '../../db/schema.js';
 import type { ServiceDeps } from '../deps.js';

@@ -1,6 +1,6 @@
 // The operator's view of webhooks: the delivery log with every attempt, replays, the signing
 // secret of each company, and pruning of old attempts.
-import { NotFoundError, ConflictError } from '../../http/errors.js';
+import { NotFoundError, ConflictError } from '../../errors.js';
 import { isUuid, toEpochSeconds } from '../../domain/clock.js';
 import { paginate, type Page } from '../../domain/pagination.js';
 import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookSecretRow } from '../../db/tables/webhooks.js';

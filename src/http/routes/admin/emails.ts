@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../../services/index.js';
 import { isUuid } from '../../../domain/clock.js';
-import { NotFoundError } from '../../errors.js';
+import { NotFoundError } from '../../../errors.js';
 import { EpochSeconds, Nullable, PaginatedOf, PaginationQuery, Uuid, standardErrors } from '../../schemas/common.js';
 
 export const Email = Type.Object({

@@ -2,7 +2,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { CreateCompanyBody } from '../admin/companies.js';
 import { validatorCompiler } from '../../validation.js';
-import { AppError, RequestValidationError } from '../../errors.js';
+import { AppError, RequestValidationError } from '../../../errors.js';
+import { errorResponse } from '../../error-handler.js';
 import { companiesPage, companyPage } from '../../../web/console/pages/companies-page.js';
 import { csrf, sendConsoleHtml } from './console-session.js';
 import { doneMessage, field, offsetOf, type ConsoleContext, type Form } from './context.js';
@@ -40,7 +41,8 @@ export const consoleCompaniesRoutes: FastifyPluginAsync<ConsoleContext> = async 
       const created = await services.company.create(input as { name: string; manager_email: string; manager_password?: string });
       return listPage(request, reply, { created });
     } catch (err) {
-      if (err instanceof AppError && err.statusCode < 500) return listPage(request, reply, { error: `The company was not created. ${err.message}`, form }, err.statusCode);
+      const status = errorResponse(err as Error).status;
+      if (err instanceof AppError && status < 500) return listPage(request, reply, { error: `The company was not created. ${err.message}`, form }, status);
       throw err;
     }
   });

@@ -1,7 +1,7 @@
 // The email outbox: list, one email, and its HTML on its own (shown in a sandboxed frame).
 import type { FastifyPluginAsync } from 'fastify';
 import { isUuid } from '../../../domain/clock.js';
-import { NotFoundError } from '../../errors.js';
+import { NotFoundError } from '../../../errors.js';
 import { escapeHtml } from '../../../web/html.js';
 import { emailPage, emailsPage } from '../../../web/console/pages/emails-page.js';
 import { csrf, sendConsoleHtml } from './console-session.js';

@@ -11,7 +11,7 @@ import { consoleServiceFactory } from '../../../services/console/console-service
 import { consoleSessionsFactory } from '../../../services/console/console-sessions.js';
 import type { RequestFigures } from '../../../services/console/request-stats.js';
 import { consoleNotice } from '../../../web/console/pages/notice-page.js';
-import { AppError } from '../../errors.js';
+import { errorResponse } from '../../error-handler.js';
 import { CONTENT_SECURITY_POLICY } from '../web/csp.js';
 import { consoleAuthRoutes } from './auth-routes.js';
 import { consoleCompaniesRoutes } from './companies-routes.js';
@@ -45,7 +45,7 @@ export const consoleRoutes: FastifyPluginAsync<{ services: Services; adminKeyHas
   app.addHook('preHandler', csrfGuard);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const status = err instanceof AppError || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) ? (err.statusCode ?? 500) : 500;
+    const { status } = errorResponse(err);
     if (status >= 500) request.log.error({ err }, 'console page failed');
     const title = status === 404 ? 'Not found' : status < 500 ? 'This request could not be handled' : 'Something went wrong';
     const message = status < 500 ? err.message : 'The page could not be shown. Try again in a moment.';

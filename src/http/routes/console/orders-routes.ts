@@ -2,7 +2,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { FloorPlanModelBody } from '../admin/models.js';
 import { validatorCompiler } from '../../validation.js';
-import { AppError, RequestValidationError } from '../../errors.js';
+import { AppError, RequestValidationError } from '../../../errors.js';
+import { errorResponse } from '../../error-handler.js';
 import type { FloorPlanModel } from '../../../render/model.js';
 import type { OrdersQuery } from '../../../services/console/console-service.js';
 import { ORDERS_PAGE_SIZE, orderPage, ordersPage } from '../../../web/console/pages/orders-page.js';
@@ -50,7 +51,8 @@ export const consoleOrdersRoutes: FastifyPluginAsync<ConsoleContext> = async (ap
         await run[action](request.params.order_id);
       } catch (err) {
         // A refused transition (409) is shown on the order page; an unknown order is a 404 page.
-        if (err instanceof AppError && err.statusCode < 500 && err.statusCode !== 404) return show(request, reply, { error: err.message }, err.statusCode);
+        const status = errorResponse(err as Error).status;
+        if (err instanceof AppError && status < 500 && status !== 404) return show(request, reply, { error: err.message }, status);
         throw err;
       }
       return reply.redirect(`/console/orders/${request.params.order_id}?done=${action}`, 303);

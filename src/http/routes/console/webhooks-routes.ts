@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isUuid } from '../../../domain/clock.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../../services/webhooks/webhook-deliveries-repo.js';
-import { ConflictError } from '../../errors.js';
+import { ConflictError } from '../../../errors.js';
 import { deliveryPage, webhooksPage, type WebhooksQuery } from '../../../web/console/pages/webhooks-page.js';
 import { consoleRepo } from '../../../services/console/console-repo.js';
 import { csrf, sendConsoleHtml } from './console-session.js';

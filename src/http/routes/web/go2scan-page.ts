@@ -1,7 +1,8 @@
 // `GET /go2scan/{token}`: the homeowner's upload page. The upload itself goes to the orders area's
 // `POST /go2scan/{token}/upload`; used, expired and unknown links answer their own page.
 import type { FastifyPluginAsync } from 'fastify';
-import { AppError } from '../../errors.js';
+import { AppError } from '../../../errors.js';
+import { errorResponse } from '../../error-handler.js';
 import { go2scanPage } from '../../../web/pages/go2scan-page.js';
 import type { WebPagesService } from '../../../web/web-pages-service.js';
 import { noStore, sendNotice, sendPage } from './pages.js';
@@ -14,9 +15,9 @@ export const go2scanPageRoutes: FastifyPluginAsync<{ pages: WebPagesService }> =
       const data = await pages.go2scanPage(token);
       return sendPage(reply, go2scanPage({ token, ...data }));
     } catch (err) {
-      if (!(err instanceof AppError) || (err.statusCode !== 404 && err.statusCode !== 410)) throw err;
-      const title = err.statusCode === 404 ? 'This link is not valid' : 'This link can no longer be used';
-      return sendNotice(reply, err.statusCode, title, `${err.message} Ask the company that sent it for a new link.`);
+      if (!(err instanceof AppError) || (err.kind !== 'not_found' && err.kind !== 'gone')) throw err;
+      const title = err.kind === 'not_found' ? 'This link is not valid' : 'This link can no longer be used';
+      return sendNotice(reply, errorResponse(err).status, title, `${err.message} Ask the company that sent it for a new link.`);
     }
   });
 };

@@ -11,7 +11,7 @@ import fastifyStatic from '@fastify/static';
 import type { Services } from '../../../services/index.js';
 import { ASSETS_DIR, ASSETS_PREFIX, VENDOR_PREFIX, noticePage } from '../../../web/layout.js';
 import { webPagesServiceFactory } from '../../../web/web-pages-service.js';
-import { AppError } from '../../errors.js';
+import { errorResponse } from '../../error-handler.js';
 import { go2scanPageRoutes } from './go2scan-page.js';
 import { passwordPageRoutes } from './password-pages.js';
 import { tourPageRoutes } from './tour-pages.js';
@@ -38,7 +38,7 @@ export const webRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
   });
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const status = err instanceof AppError || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) ? (err.statusCode ?? 500) : 500;
+    const { status } = errorResponse(err);
     if (status === 404) return sendPage(reply, noticePage('Page not found', err.message || 'This page does not exist.'), 404);
     if (status < 500) return sendPage(reply, noticePage('This request could not be handled', err.message), status);
     request.log.error({ err }, 'web page failed');

@@ -1,7 +1,7 @@
 // `GET|POST /invite/{token}` and `GET|POST /reset-password/{token}`: set a password through an
 // emailed link, with the users service checking and redeeming the link.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { RequestValidationError } from '../../errors.js';
+import { RequestValidationError } from '../../../errors.js';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../../../services/users/passwords.js';
 import type { TokenState, UsersService } from '../../../services/users/users-service.js';
 import { csrfTokenValid, issueCsrfToken } from '../../../web/csrf.js';
