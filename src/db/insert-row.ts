@@ -1,6 +1,6 @@
 // Inserts of whole rows on the hottest write path (an order and its event per draft). Kysely builds
-// and compiles an INSERT anew on every call: about 45 µs for the ~45 columns of an order on the
-// benchmark machine, as much as SQLite takes to run it. The SQL depends only on the dialect, the
+// and compiles an INSERT anew on every call, which for the ~45 columns of an order costs as much as
+// SQLite takes to run it (docs/performance.md). The SQL depends only on the dialect, the
 // table, the column names and whether the row is returned, so it is built once for each.
 import { CompiledQuery, type DialectAdapter, type Insertable, type Selectable } from 'kysely';
 import type { Db } from './dialect.js';

@@ -2,19 +2,18 @@
 //
 // Kysely's own SQLite driver runs everything on one connection behind a lock, and its transactions
 // begin DEFERRED: the write lock is taken by the first write, and when another process holds it,
-// SQLite's busy handler sleeps on this thread, so the whole process stops (for 1 ms, then longer)
-// until the lock is free. Under a mixed load with three processes writing, that was about a tenth
-// of each API process's time.
+// SQLite's busy handler sleeps on this thread, so the whole process stops until the lock is free
+// (docs/performance.md gives what that cost under the mixed load).
 //
 // Here a file database has two connections:
 // - reads outside a transaction run at once on the reading connection, never waiting for a
 //   transaction of this process (WAL readers see the last commit and block nobody);
 // - transactions, and writes outside one, run one at a time on the writing connection, which takes
 //   SQLite's write lock with BEGIN IMMEDIATE. While another process holds it, the attempt is
-//   retried from the event loop (at once, then after 1 ms, 2 ms … 8 ms), so this process keeps
+//   retried from the event loop (at once, then on short growing timers), so this process keeps
 //   serving meanwhile; after BUSY_TIMEOUT_MS the write fails with SQLITE_BUSY (a 503).
 // An in-memory database has a single connection (a second would be another database): reads then
-// wait while a transaction of this process is open, as they did before.
+// wait while a transaction of this process is open.
 //
 // The driver also counts committed writes, for the read cache's data version (database.ts): a
 // count moves once the commit is done, so a read that ran before it is never tagged with a version
