@@ -76,9 +76,9 @@ export interface DeliveryPlan {
  * Pending: every bought product (first delivery). Fixing: the products queued by the change
  * request (and by upgrades bought meanwhile). Ready: products queued by an upgrade or redelivery.
  */
-export function deliveryPlan(order: { status: string; package_type: string; add_ons: string; pending_products: string | null }): DeliveryPlan | null {
-  const bought = boughtProducts(order.package_type as PackageType, JSON.parse(order.add_ons) as string[]);
-  const queued = new Set(JSON.parse(order.pending_products ?? '[]') as string[]);
+export function deliveryPlan(order: { status: string; package_type: string; add_ons: readonly string[]; pending_products: readonly string[] | null }): DeliveryPlan | null {
+  const bought = boughtProducts(order.package_type as PackageType, order.add_ons);
+  const queued = new Set(order.pending_products);
   const waiting = bought.filter((p) => queued.has(p));
   switch (order.status) {
     case 'Pending':
@@ -92,10 +92,10 @@ export function deliveryPlan(order: { status: string; package_type: string; add_
   }
 }
 
-/** `a ∪ b` as a JSON array in catalog order (the stored form of product lists). */
-export function mergeProducts(a: string | null, b: readonly string[]): string {
-  const set = new Set<string>([...(JSON.parse(a ?? '[]') as string[]), ...b]);
-  return JSON.stringify(PRODUCTS.filter((p) => set.has(p)));
+/** `a ∪ b` in catalog order, each product once. */
+export function mergeProducts(a: readonly string[] | null, b: readonly string[]): Product[] {
+  const set = new Set<string>([...(a ?? []), ...b]);
+  return PRODUCTS.filter((p) => set.has(p));
 }
 
 /** Addresses containing `cctest` (any case) are test orders that production never delivers. */

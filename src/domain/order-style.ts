@@ -25,8 +25,8 @@ export function defaultStyle(country: string): StoredStyle {
 }
 
 /** The style an order renders with: what it stored over the defaults for its country. */
-export function resolvedStyle(order: { style_template: string | null; country: string }): StoredStyle {
-  return { ...defaultStyle(order.country), ...(order.style_template ? (JSON.parse(order.style_template) as Partial<StoredStyle>) : {}) };
+export function resolvedStyle(order: { style_template: Partial<StoredStyle> | null; country: string }): StoredStyle {
+  return { ...defaultStyle(order.country), ...order.style_template };
 }
 
 /** A draft's `order_preferences.style_2d.style_template_id`, when it names a known template. */

@@ -5,6 +5,7 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Storage } from '../db/database.js';
 import type { Clock } from '../domain/clock.js';
+import { ordersRepo } from '../services/orders/orders-repo.js';
 import type { JobQueue } from '../workers/job-queue.js';
 import { registerRequestMetrics } from './request-metrics.js';
 
@@ -100,13 +101,7 @@ export function createMetrics(deps: MetricsDeps, { defaultMetrics = true } = {})
     async collect() {
       this.reset();
       for (const s of BACKLOG_STATUSES) this.set({ status: s }, 0);
-      const rows = await deps.db
-        .selectFrom('orders')
-        .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
-        .where('status', 'in', BACKLOG_STATUSES)
-        .groupBy('status')
-        .execute();
-      for (const r of rows) this.set({ status: r.status }, Number(r.n));
+      for (const r of await ordersRepo.system.countByStatus(deps.db, BACKLOG_STATUSES)) this.set({ status: r.status }, r.n);
     },
   });
   new Gauge({
@@ -115,13 +110,7 @@ export function createMetrics(deps: MetricsDeps, { defaultMetrics = true } = {})
     registers: [registry],
     async collect() {
       const nowUs = deps.clock.nowUs();
-      const row = await deps.db
-        .selectFrom('orders')
-        .select((eb) => eb.fn.min('due_at').as('due'))
-        .where('status', 'in', BACKLOG_STATUSES)
-        .where('held', '=', 0)
-        .executeTakeFirst();
-      const due = row?.due === null || row?.due === undefined ? null : Number(row.due);
+      const due = await ordersRepo.system.earliestDue(deps.db, BACKLOG_STATUSES);
       this.set(due === null ? 0 : Math.max(0, (nowUs - due) / 1e6));
     },
   });

@@ -24,6 +24,7 @@ import { deliverablesServiceFactory } from './deliverables/deliverables-service.
 import { orderTransitionsFactory } from './orders/order-transitions.js';
 import { newOrderFactory } from './orders/new-order.js';
 import { ordersServiceFactory } from './orders/orders-service.js';
+import { ordersRepo } from './orders/orders-repo.js';
 import { orderOperatorServiceFactory } from './orders/order-operator-service.js';
 import { changeRequestsServiceFactory } from './change-requests/change-requests-service.js';
 import { go2scanServiceFactory } from './go2scan/go2scan-service.js';
@@ -41,7 +42,7 @@ export function createServices(deps: ServiceDeps) {
   const users = usersServiceFactory({ ...deps, emails });
   const webhooks = webhooksServiceFactory(deps);
   const orderEvents = orderEventsFactory({ ...deps, webhookOutbox });
-  const deliverables = deliverablesServiceFactory(deps) satisfies Deliverables;
+  const deliverables = deliverablesServiceFactory({ ...deps, findOrder: (id) => ordersRepo.system.findById(deps.db, id) }) satisfies Deliverables;
   const orderTransitions = orderTransitionsFactory({ ...deps, orderEvents });
   const newOrder = newOrderFactory(deps);
   const orders = ordersServiceFactory({ ...deps, deliverables, transitions: orderTransitions, newOrder });

@@ -1,7 +1,8 @@
 // What the web pages show, read through the other areas' services and repos: the GoToScan link's
 // order, a link's state for the password pages, and a delivered order's floor plans and 3D model.
 import type { Db } from '../db/dialect.js';
-import type { OrderRow } from '../db/tables/orders.js';
+import type { Order } from '../db/tables/orders.js';
+import type { Product } from '../domain/catalog.js';
 import { isUuid } from '../domain/clock.js';
 import { resolvedStyle } from '../domain/order-style.js';
 import { NotFoundError } from '../errors.js';
@@ -42,11 +43,7 @@ export interface TourView {
 const TOUR_NOT_FOUND = 'This tour does not exist or is not delivered yet.';
 const VIEWER_NOT_FOUND = 'This 3D model does not exist or is not delivered yet.';
 
-function deliveredProducts(order: OrderRow): string[] {
-  return JSON.parse(order.delivered_products) as string[];
-}
-
-function drawOptions(order: OrderRow): DrawOptions {
+function drawOptions(order: Order): DrawOptions {
   const style = resolvedStyle(order);
   return {
     template: style.style_template_id as StyleTemplate,
@@ -68,13 +65,13 @@ export function webPagesServiceFactory({
   go2scan: Pick<Go2scanService, 'orderForToken'>;
   deliverables: Deliverables;
 }) {
-  async function deliveredOrder(orderId: string, product: string, message: string): Promise<OrderRow> {
-    const order = isUuid(orderId) ? await ordersRepo.findAny(db, orderId) : undefined;
-    if (!order || !deliveredProducts(order).includes(product)) throw new NotFoundError(message);
+  async function deliveredOrder(orderId: string, product: Product, message: string): Promise<Order> {
+    const order = isUuid(orderId) ? await ordersRepo.system.findById(db, orderId) : undefined;
+    if (!order || !order.delivered_products.includes(product)) throw new NotFoundError(message);
     return order;
   }
 
-  async function modelOf(order: OrderRow): Promise<FloorPlanModel> {
+  async function modelOf(order: Order): Promise<FloorPlanModel> {
     // A delivered order always has its stored model; the generated one is only a fallback for old data.
     return (await deliverables.model(order)) ?? generateModel(order.id, order.total_scanned_area);
   }
@@ -118,7 +115,7 @@ export function webPagesServiceFactory({
         contact,
         totalArea: formatArea(summary.totalM2, opts.units, 1),
         floors,
-        has3d: deliveredProducts(order).includes('floorplans_3d'),
+        has3d: order.delivered_products.includes('floorplans_3d'),
       };
     },
 

@@ -4,6 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { PROPERTY_DATA_SCHEMA } from '../../src/render/property-data.js';
 import type { FloorPlanModel } from '../../src/render/model.js';
 import { PRODUCTS } from '../../src/domain/catalog.js';
+import { decodeOrder } from '../../src/services/orders/orders-repo.js';
 import { buildOrdersApp, call, ok } from '../orders/order-helpers.js';
 import { gltfIssues, imageSize, parseDxf, parseSvg, readPdf, zipEntries } from '../render/format-checks.js';
 import { areasInText, shoelace, SQFT_PER_M2 } from '../render/fixture.js';
@@ -167,7 +168,7 @@ describe('delivery_assets of a delivered order', () => {
     const order = await deliveredOrder(ctx, company, 'plus', ['gla', '3d_cad_files']);
     const rows = async () => (await ctx.storage.db.selectFrom('delivered_files').select(['name', 'etag', 'storage_key']).where('order_id', '=', order.id).orderBy('name').execute());
     const first = await rows();
-    const row = await ctx.storage.db.selectFrom('orders').selectAll().where('id', '=', order.id).executeTakeFirstOrThrow();
+    const row = decodeOrder(await ctx.storage.db.selectFrom('orders').selectAll().where('id', '=', order.id).executeTakeFirstOrThrow());
     await ctx.app.services.deliverables.produce(row, ['listing_floorplans', 'home_report', 'snapshot', 'property_data', 'gla_package', 'cad_files']);
     assert.deepEqual(await rows(), first);
   });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { openStorage, type Storage } from '../../src/db/database.js';
-import type { OrderRow } from '../../src/db/tables/orders.js';
+import type { Order } from '../../src/db/tables/orders.js';
 import type { Product } from '../../src/domain/catalog.js';
 import { undeliveredAssets, type Deliverables } from '../../src/services/deliverables/deliverables-port.js';
 import { orderEventsFactory } from '../../src/services/orders/order-events.js';
@@ -24,7 +24,7 @@ function recordingDeliverables(opts: { failTimes?: number } = {}) {
   const produced: { orderId: string; products: Product[] }[] = [];
   let failures = opts.failTimes ?? 0;
   const deliverables: Deliverables = {
-    async produce(order: OrderRow, products: Product[]) {
+    async produce(order: Order, products: Product[]) {
       if (failures > 0) {
         failures--;
         throw new Error('renderer unavailable');

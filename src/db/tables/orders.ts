@@ -1,5 +1,7 @@
 // Orders, their lifecycle events and change requests. Times are integer microseconds.
 import type { Generated, Selectable, Updateable } from 'kysely';
+import type { Product } from '../../domain/catalog.js';
+import type { StoredStyle } from '../../domain/order-style.js';
 
 export interface OrdersTable {
   id: string;
@@ -43,7 +45,7 @@ export interface OrdersTable {
   go2scan_customer: string | null; // JSON {name,email,phone}
   go2scan_invitation_sent_at: number | null;
   go2scan_uploaded_at: number | null;
-  // products delivered so far (JSON array of product names) – the deliverables issue fills assets
+  // products delivered so far (JSON array of product names)
   delivered_products: string;
   pending_delivery_type: string | null; // new | fix | update: what the next Ready will be
   // products queued for the next delivery (JSON array; Fixing/Ready), and the production lease
@@ -97,7 +99,37 @@ export interface OrderTables {
   scan_files: ScanFilesTable;
 }
 
+/** The stored rows, JSON columns as text: what the repos read and write. */
 export type OrderRow = Selectable<OrdersTable>;
 export type OrderUpdate = Updateable<OrdersTable>;
 export type OrderEventRow = Selectable<OrderEventsTable>;
 export type ChangeRequestRow = Selectable<ChangeRequestsTable>;
+export type ScanFileRow = Selectable<ScanFilesTable>;
+
+export interface Go2scanCustomer {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+/** The JSON columns of an order, decoded. */
+export interface OrderJsonColumns {
+  style_template: Partial<StoredStyle> | null;
+  add_ons: string[];
+  source: string[] | null;
+  order_preferences: object | null;
+  go2scan_customer: Go2scanCustomer | null;
+  delivered_products: Product[];
+  pending_products: Product[] | null;
+}
+
+/** An order as the orders repo returns and takes it: every JSON column decoded. */
+export interface Order extends Omit<OrderRow, keyof OrderJsonColumns>, OrderJsonColumns {}
+
+/** The columns an update of an order may set, decoded like `Order`. */
+export type OrderChanges = Partial<Omit<Order, 'id' | 'company_id'>>;
+
+/** A change request as its repo returns it. */
+export interface ChangeRequest extends Omit<ChangeRequestRow, 'attachment_urls'> {
+  attachment_urls: string[];
+}

@@ -1,44 +1,60 @@
+// The change_requests table. Every request belongs to one company's order, so every query is
+// made in that company's scope; `attachment_urls` is decoded here only.
 import type { Db } from '../../db/dialect.js';
-import type { ChangeRequestRow } from '../../db/tables/orders.js';
+import type { ChangeRequest, ChangeRequestRow } from '../../db/tables/orders.js';
 import type { Page } from '../../domain/pagination.js';
 
+function decodeChangeRequest(row: ChangeRequestRow): ChangeRequest {
+  return { ...row, attachment_urls: JSON.parse(row.attachment_urls) as string[] };
+}
+
 export const changeRequestsRepo = {
-  async insert(db: Db, row: ChangeRequestRow): Promise<void> {
-    await db.insertInto('change_requests').values(row).execute();
-  },
+  forCompany(companyId: string) {
+    return {
+      /** Inserts the request; its company is the scope's. */
+      async insert(db: Db, request: Omit<ChangeRequest, 'company_id'>): Promise<void> {
+        await db
+          .insertInto('change_requests')
+          .values({ ...request, company_id: companyId, attachment_urls: JSON.stringify(request.attachment_urls) })
+          .execute();
+      },
 
-  async list(db: Db, companyId: string, orderId: string, page: Page): Promise<ChangeRequestRow[]> {
-    return db
-      .selectFrom('change_requests')
-      .selectAll()
-      .where('company_id', '=', companyId)
-      .where('order_id', '=', orderId)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(page.limit + 1)
-      .offset(page.offset)
-      .execute();
-  },
+      async list(db: Db, orderId: string, page: Page): Promise<ChangeRequest[]> {
+        const rows = await db
+          .selectFrom('change_requests')
+          .selectAll()
+          .where('company_id', '=', companyId)
+          .where('order_id', '=', orderId)
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(page.limit + 1)
+          .offset(page.offset)
+          .execute();
+        return rows.map(decodeChangeRequest);
+      },
 
-  async find(db: Db, companyId: string, orderId: string, id: string): Promise<ChangeRequestRow | undefined> {
-    return db
-      .selectFrom('change_requests')
-      .selectAll()
-      .where('company_id', '=', companyId)
-      .where('order_id', '=', orderId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-  },
+      async find(db: Db, orderId: string, id: string): Promise<ChangeRequest | undefined> {
+        const row = await db
+          .selectFrom('change_requests')
+          .selectAll()
+          .where('company_id', '=', companyId)
+          .where('order_id', '=', orderId)
+          .where('id', '=', id)
+          .executeTakeFirst();
+        return row && decodeChangeRequest(row);
+      },
 
-  /** Marks the order's open requests Done (the fix was delivered). */
-  async resolveOpen(db: Db, companyId: string, orderId: string, at: number): Promise<number> {
-    const res = await db
-      .updateTable('change_requests')
-      .set({ status: 'Done', resolved_at: at })
-      .where('company_id', '=', companyId)
-      .where('order_id', '=', orderId)
-      .where('status', '=', 'Open')
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows);
+      /** Marks the order's open requests Done (the fix was delivered). */
+      async resolveOpen(db: Db, orderId: string, at: number): Promise<number> {
+        const res = await db
+          .updateTable('change_requests')
+          .set({ status: 'Done', resolved_at: at })
+          .where('company_id', '=', companyId)
+          .where('order_id', '=', orderId)
+          .where('status', '=', 'Open')
+          .executeTakeFirst();
+        return Number(res.numUpdatedRows);
+      },
+    };
   },
 };

@@ -6,7 +6,7 @@ import { mergeProducts, productTypesOf, productsOfType } from '../../domain/orde
 import { boughtProducts, type PackageType } from '../../domain/catalog.js';
 import { paginate, type Page } from '../../domain/pagination.js';
 import { NotFoundError, RequestValidationError } from '../../errors.js';
-import type { ChangeRequestRow } from '../../db/tables/orders.js';
+import type { ChangeRequest } from '../../db/tables/orders.js';
 import type { ServiceDeps } from '../deps.js';
 import { ordersRepo } from '../orders/orders-repo.js';
 import { ORDER_NOT_FOUND, type OrderTransitions } from '../orders/order-transitions.js';
@@ -20,14 +20,14 @@ export interface ChangeRequestInput {
   attachment_urls?: string[];
 }
 
-export function changeRequestView(row: ChangeRequestRow) {
+export function changeRequestView(row: Omit<ChangeRequest, 'company_id'>) {
   return {
     id: row.id,
     order_id: row.order_id,
     status: row.status as 'Open' | 'Done',
     message: row.message,
     product_type: row.product_type as ProductType,
-    attachment_urls: JSON.parse(row.attachment_urls) as string[],
+    attachment_urls: row.attachment_urls,
     created_by: row.created_by,
     created_at: toEpochSeconds(row.created_at),
     resolved_at: toEpochSeconds(row.resolved_at),
@@ -42,7 +42,7 @@ export function changeRequestsServiceFactory({
   transitions,
 }: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'config'> & { transitions: OrderTransitions }) {
   async function orderOf(companyId: string, orderId: string) {
-    const order = isUuid(orderId) ? await ordersRepo.find(db, companyId, orderId) : undefined;
+    const order = isUuid(orderId) ? await ordersRepo.forCompany(companyId).find(db, orderId) : undefined;
     if (!order) throw new NotFoundError(ORDER_NOT_FOUND);
     return order;
   }
@@ -52,7 +52,7 @@ export function changeRequestsServiceFactory({
       const productType = input.product_type ?? 'products_2d';
       return transitions.withOrder(caller.companyId, orderId, async (tx, order) => {
         transitions.assertAllowed('requestChange', order);
-        const addOns = JSON.parse(order.add_ons) as string[];
+        const addOns = order.add_ons;
         const toFix = productsOfType(order.package_type, addOns, productType);
         if (toFix.length === 0) {
           const permitted = productTypesOf(boughtProducts(order.package_type as PackageType, addOns)).map((t) => `'${t}'`).join(', ');
@@ -61,19 +61,18 @@ export function changeRequestsServiceFactory({
           ]);
         }
         const now = clock.nowUs();
-        const row: ChangeRequestRow = {
+        const row: Omit<ChangeRequest, 'company_id'> = {
           id: ids.uuid(),
           order_id: order.id,
-          company_id: caller.companyId,
           status: 'Open',
           message: input.message,
           product_type: productType,
-          attachment_urls: JSON.stringify(input.attachment_urls ?? []),
+          attachment_urls: input.attachment_urls ?? [],
           created_by: caller.userEmail ?? '',
           created_at: now,
           resolved_at: null,
         };
-        await changeRequestsRepo.insert(tx, row);
+        await changeRequestsRepo.forCompany(caller.companyId).insert(tx, row);
         await transitions.move(tx, order, 'requestChange', {
           set: {
             pending_products: mergeProducts(order.pending_products, toFix),
@@ -88,13 +87,13 @@ export function changeRequestsServiceFactory({
 
     async list(companyId: string, orderId: string, page: Page) {
       await orderOf(companyId, orderId);
-      const result = paginate(await changeRequestsRepo.list(db, companyId, orderId, page), page);
+      const result = paginate(await changeRequestsRepo.forCompany(companyId).list(db, orderId, page), page);
       return { pagination: result.pagination, items: result.items.map(changeRequestView) };
     },
 
     async get(companyId: string, orderId: string, changeRequestId: string) {
       await orderOf(companyId, orderId);
-      const row = isUuid(changeRequestId) ? await changeRequestsRepo.find(db, companyId, orderId, changeRequestId) : undefined;
+      const row = isUuid(changeRequestId) ? await changeRequestsRepo.forCompany(companyId).find(db, orderId, changeRequestId) : undefined;
       if (!row) throw new NotFoundError('Change request not found.');
       return changeRequestView(row);
     },

@@ -52,4 +52,10 @@ export const companyRepo = {
   async insertUser(db: Db, row: UserRow): Promise<void> {
     await db.insertInto('users').values(row).execute();
   },
+
+  /** The product defaults a new order of the company starts from. */
+  async defaults(db: Db, companyId: string): Promise<{ packageType: string; addOns: string[] } | undefined> {
+    const row = await db.selectFrom('companies').select(['default_package_type', 'default_add_ons']).where('id', '=', companyId).executeTakeFirst();
+    return row ? { packageType: row.default_package_type, addOns: JSON.parse(row.default_add_ons) as string[] } : undefined;
+  },
 };

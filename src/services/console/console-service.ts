@@ -8,6 +8,7 @@ import { NotFoundError } from '../../errors.js';
 import type { ServiceDeps } from '../deps.js';
 import type { Services } from '../index.js';
 import { deliverablesRepo } from '../deliverables/deliverables-repo.js';
+import { ordersRepo } from '../orders/orders-repo.js';
 import { consoleRepo, type ConsoleOrderFilter } from './console-repo.js';
 import type { RequestFigures } from './request-stats.js';
 
@@ -71,8 +72,10 @@ export function consoleServiceFactory({
   return {
     async orders(query: OrdersQuery, page: Page) {
       const filter = orderFilter(query);
-      const [rows, total] = await Promise.all([consoleRepo.listOrders(db, filter, page), consoleRepo.countOrders(db, filter)]);
-      return { items: rows.slice(0, page.limit), hasMore: rows.length > page.limit, total };
+      const [rows, total] = await Promise.all([ordersRepo.system.search(db, filter, page), ordersRepo.system.count(db, filter)]);
+      const items = rows.slice(0, page.limit);
+      const names = await consoleRepo.companyNames(db, [...new Set(items.map((r) => r.company_id))]);
+      return { items: items.map((r) => ({ ...r, company_name: names.get(r.company_id) ?? null })), hasMore: rows.length > page.limit, total };
     },
 
     /** Companies to choose from in a filter (the newest 200). */
@@ -117,7 +120,7 @@ export function consoleServiceFactory({
     /** Each delivered floor's plan: the stored SVG inline, and its PNG's (signed) URL for a thumbnail. */
     async floorPlans(companyId: string, orderId: string, delivered: string[], assets: Record<string, Record<string, unknown> | null>): Promise<FloorPlanPreview[]> {
       if (!delivered.includes('listing_floorplans')) return [];
-      const rows = (await deliverablesRepo.listFiles(db, companyId, orderId)).filter((r) => r.product === 'listing_floorplans' && r.field === 'svg_urls');
+      const rows = (await deliverablesRepo.forCompany(companyId).listFiles(db, orderId)).filter((r) => r.product === 'listing_floorplans' && r.field === 'svg_urls');
       const pngs = (assets.listing_floorplans?.png_urls ?? []) as string[];
       return Promise.all(
         rows

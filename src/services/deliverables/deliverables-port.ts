@@ -1,8 +1,8 @@
-// What the orders side needs from the deliverables side: produce files, and show them.
-// The deliverables issue implements this for real (render/ + stored files + signed URLs);
-// until an order's products are produced, their lists are empty, as the contract says.
+// What the orders side needs from the deliverables side: produce files, and show them. Until an
+// order's products are produced, their lists are empty, as the contract says. The deliverables
+// side imports nothing from the orders side: it is handed the orders it works on.
 import type { Readable } from 'node:stream';
-import type { OrderRow } from '../../db/tables/orders.js';
+import type { Order } from '../../db/tables/orders.js';
 import type { FloorPlanModel } from '../../render/model.js';
 import { PRODUCTS, boughtProducts, type PackageType, type Product } from '../../domain/catalog.js';
 
@@ -21,13 +21,13 @@ export interface Deliverables {
    * Produces the files of `products` for the order. Idempotent; called outside any transaction,
    * before the order moves to Ready. Throwing makes production retry later.
    */
-  produce(order: OrderRow, products: Product[]): Promise<void>;
+  produce(order: Order, products: Product[]): Promise<void>;
   /** The `delivery_assets` object for a read; file URLs are signed at read time. */
-  deliveryAssets(order: OrderRow): Promise<DeliveryAssets>;
+  deliveryAssets(order: Order): Promise<DeliveryAssets>;
   /** The order's stored floor-plan model (made by production or uploaded), or null before there is one. */
-  model(order: Pick<OrderRow, 'id'>): Promise<FloorPlanModel | null>;
+  model(order: Pick<Order, 'id'>): Promise<FloorPlanModel | null>;
   /** The combined PDF (floor plans, then bought reports), or null when nothing is delivered yet. */
-  combinedPdf(order: OrderRow): Promise<Readable | null>;
+  combinedPdf(order: Order): Promise<Readable | null>;
 }
 
 /** The empty shape of each product before delivery. */
@@ -55,7 +55,7 @@ export const EMPTY_ASSETS: Record<Product, Record<string, unknown>> = {
 };
 
 /** Every key present; products not bought are null; bought ones start empty. */
-export function undeliveredAssets(order: Pick<OrderRow, 'package_type' | 'add_ons'>): DeliveryAssets {
-  const bought = new Set(boughtProducts(order.package_type as PackageType, JSON.parse(order.add_ons) as string[]));
+export function undeliveredAssets(order: Pick<Order, 'package_type' | 'add_ons'>): DeliveryAssets {
+  const bought = new Set(boughtProducts(order.package_type as PackageType, order.add_ons));
   return Object.fromEntries(PRODUCTS.map((p) => [p, bought.has(p) ? structuredClone(EMPTY_ASSETS[p]) : null])) as DeliveryAssets;
 }

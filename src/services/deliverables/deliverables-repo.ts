@@ -1,68 +1,130 @@
-// Queries over floor-plan models and delivered files. Reads on behalf of a customer take the
-// company id; production and the signed file route look rows up by order id or storage key.
+// The floor_plan_models and delivered_files tables. An order's model and files are reached in its
+// company's scope; the web pages read a model by order id and the signed file route a file by its
+// storage key alone (`system`). The model and style JSON columns are decoded here only.
 import type { Db } from '../../db/dialect.js';
 import type { DeliveredFileRow, FloorPlanModelRow } from '../../db/tables/assets.js';
+import type { FloorPlanModel } from '../../render/model.js';
+import type { DrawOptions } from '../../render/style.js';
+
+/** The model row without the model itself: what deciding on the cached combined PDF needs. */
+export interface ModelState extends Omit<FloorPlanModelRow, 'model_json' | 'style_json'> {
+  /** The drawing options of the last 2D rendering, so the combined PDF matches the files. */
+  style: DrawOptions | null;
+}
+
+/** An order's stored floor-plan model, decoded. */
+export interface StoredModel extends ModelState {
+  model: FloorPlanModel;
+}
+
+export type NewFile = Omit<DeliveredFileRow, 'company_id'>;
+
+const STATE_COLUMNS = ['order_id', 'company_id', 'model_id', 'source', 'style_json', 'combined_key', 'created_at', 'updated_at'] as const;
+
+function decodeState<R extends Omit<FloorPlanModelRow, 'model_json'>>(row: R): Omit<R, 'style_json'> & { style: DrawOptions | null } {
+  const { style_json, ...rest } = row;
+  return { ...rest, style: style_json === null ? null : (JSON.parse(style_json) as DrawOptions) };
+}
+
+function decodeModel(row: FloorPlanModelRow): StoredModel {
+  const { model_json, ...rest } = row;
+  return { ...decodeState(rest), model: JSON.parse(model_json) as FloorPlanModel };
+}
+
+function encodeModel(model: Omit<StoredModel, 'company_id'>, companyId: string): FloorPlanModelRow {
+  const { model: value, style, ...rest } = model;
+  return { ...rest, company_id: companyId, model_json: JSON.stringify(value), style_json: style === null ? null : JSON.stringify(style) };
+}
 
 export const deliverablesRepo = {
-  async findModel(db: Db, orderId: string): Promise<FloorPlanModelRow | undefined> {
-    return db.selectFrom('floor_plan_models').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+  forCompany(companyId: string) {
+    return {
+      async findModel(db: Db, orderId: string): Promise<StoredModel | undefined> {
+        const row = await db.selectFrom('floor_plan_models').selectAll().where('company_id', '=', companyId).where('order_id', '=', orderId).executeTakeFirst();
+        return row && decodeModel(row);
+      },
+
+      async modelState(db: Db, orderId: string): Promise<ModelState | undefined> {
+        const row = await db.selectFrom('floor_plan_models').select(STATE_COLUMNS).where('company_id', '=', companyId).where('order_id', '=', orderId).executeTakeFirst();
+        return row && decodeState(row);
+      },
+
+      /** Keeps the first model written for an order (two producers racing agree on the stored one). */
+      async insertModelIfAbsent(db: Db, model: Omit<StoredModel, 'company_id'>): Promise<void> {
+        await db
+          .insertInto('floor_plan_models')
+          .values(encodeModel(model, companyId))
+          .onConflict((oc) => oc.column('order_id').doNothing())
+          .execute();
+      },
+
+      /** The operator's upload replaces the model; the cached combined PDF no longer applies. */
+      async replaceModel(db: Db, model: Omit<StoredModel, 'company_id'>): Promise<void> {
+        const row = encodeModel(model, companyId);
+        await db
+          .insertInto('floor_plan_models')
+          .values(row)
+          .onConflict((oc) =>
+            oc.column('order_id').doUpdateSet({ source: row.source, model_json: row.model_json, combined_key: null, updated_at: row.updated_at }),
+          )
+          .execute();
+      },
+
+      async setStyle(db: Db, orderId: string, style: DrawOptions, updatedAt: number): Promise<void> {
+        await db
+          .updateTable('floor_plan_models')
+          .set({ style_json: JSON.stringify(style), combined_key: null, updated_at: updatedAt })
+          .where('company_id', '=', companyId)
+          .where('order_id', '=', orderId)
+          .execute();
+      },
+
+      async setCombinedKey(db: Db, orderId: string, key: string): Promise<void> {
+        await db.updateTable('floor_plan_models').set({ combined_key: key }).where('company_id', '=', companyId).where('order_id', '=', orderId).execute();
+      },
+
+      async listFiles(db: Db, orderId: string): Promise<DeliveredFileRow[]> {
+        return db
+          .selectFrom('delivered_files')
+          .selectAll()
+          .where('company_id', '=', companyId)
+          .where('order_id', '=', orderId)
+          .orderBy('product')
+          .orderBy('field')
+          .orderBy('position')
+          .execute();
+      },
+
+      /** Replaces the order's files of `products` with `files`; answers the storage keys that were dropped. */
+      async replaceFiles(db: Db, orderId: string, products: string[], files: NewFile[]): Promise<string[]> {
+        let old: { storage_key: string }[] = [];
+        if (products.length) {
+          old = await db.selectFrom('delivered_files').select('storage_key').where('company_id', '=', companyId).where('order_id', '=', orderId).where('product', 'in', products).execute();
+          await db.deleteFrom('delivered_files').where('company_id', '=', companyId).where('order_id', '=', orderId).where('product', 'in', products).execute();
+        }
+        if (files.length) await db.insertInto('delivered_files').values(files.map((f) => ({ ...f, company_id: companyId }))).execute();
+        const kept = new Set(files.map((f) => f.storage_key));
+        return [...new Set(old.map((r) => r.storage_key))].filter((k) => !kept.has(k));
+      },
+    };
   },
 
-  /** Keeps the first model written for an order (two producers racing agree on the stored one). */
-  async insertModelIfAbsent(db: Db, row: FloorPlanModelRow): Promise<void> {
-    await db.insertInto('floor_plan_models').values(row).onConflict((oc) => oc.column('order_id').doNothing()).execute();
-  },
+  /** The web pages, the signed file route and the URL signing secret: across companies. */
+  system: {
+    async findModel(db: Db, orderId: string): Promise<StoredModel | undefined> {
+      const row = await db.selectFrom('floor_plan_models').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+      return row && decodeModel(row);
+    },
 
-  /** The operator's upload replaces the model; the cached combined PDF no longer applies. */
-  async replaceModel(db: Db, row: FloorPlanModelRow): Promise<void> {
-    await db
-      .insertInto('floor_plan_models')
-      .values(row)
-      .onConflict((oc) =>
-        oc.column('order_id').doUpdateSet({ source: row.source, model_json: row.model_json, combined_key: null, updated_at: row.updated_at }),
-      )
-      .execute();
-  },
+    async findFileByKey(db: Db, storageKey: string): Promise<DeliveredFileRow | undefined> {
+      return db.selectFrom('delivered_files').selectAll().where('storage_key', '=', storageKey).orderBy('created_at').limit(1).executeTakeFirst();
+    },
 
-  async setStyle(db: Db, orderId: string, styleJson: string, updatedAt: number): Promise<void> {
-    await db.updateTable('floor_plan_models').set({ style_json: styleJson, combined_key: null, updated_at: updatedAt }).where('order_id', '=', orderId).execute();
-  },
-
-  async setCombinedKey(db: Db, orderId: string, key: string): Promise<void> {
-    await db.updateTable('floor_plan_models').set({ combined_key: key }).where('order_id', '=', orderId).execute();
-  },
-
-  async listFiles(db: Db, companyId: string, orderId: string): Promise<DeliveredFileRow[]> {
-    return db
-      .selectFrom('delivered_files')
-      .selectAll()
-      .where('company_id', '=', companyId)
-      .where('order_id', '=', orderId)
-      .orderBy('product')
-      .orderBy('field')
-      .orderBy('position')
-      .execute();
-  },
-
-  /** Replaces the order's files of `products` with `rows`; answers the storage keys that were dropped. */
-  async replaceFiles(db: Db, orderId: string, products: string[], rows: DeliveredFileRow[]): Promise<string[]> {
-    const old = products.length
-      ? await db.selectFrom('delivered_files').select('storage_key').where('order_id', '=', orderId).where('product', 'in', products).execute()
-      : [];
-    if (products.length) await db.deleteFrom('delivered_files').where('order_id', '=', orderId).where('product', 'in', products).execute();
-    if (rows.length) await db.insertInto('delivered_files').values(rows).execute();
-    const kept = new Set(rows.map((r) => r.storage_key));
-    return [...new Set(old.map((r) => r.storage_key))].filter((k) => !kept.has(k));
-  },
-
-  async findFileByKey(db: Db, storageKey: string): Promise<DeliveredFileRow | undefined> {
-    return db.selectFrom('delivered_files').selectAll().where('storage_key', '=', storageKey).orderBy('created_at').limit(1).executeTakeFirst();
-  },
-
-  /** The server-wide secret `name`, created on first use (the first writer wins a race). */
-  async serverSecret(db: Db, name: string, candidate: string): Promise<string> {
-    await db.insertInto('server_settings').values({ name, value: candidate }).onConflict((oc) => oc.column('name').doNothing()).execute();
-    const row = await db.selectFrom('server_settings').select('value').where('name', '=', name).executeTakeFirstOrThrow();
-    return row.value;
+    /** The server-wide secret `name`, created on first use (the first writer wins a race). */
+    async serverSecret(db: Db, name: string, candidate: string): Promise<string> {
+      await db.insertInto('server_settings').values({ name, value: candidate }).onConflict((oc) => oc.column('name').doNothing()).execute();
+      const row = await db.selectFrom('server_settings').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+      return row.value;
+    },
   },
 };

@@ -1,11 +1,12 @@
 // Deliverables for real: each order gets a floor-plan model (generated from its id and scanned
 // area, or uploaded by the operator), production renders the bought products from it into stored
 // files, and reads show them as pre-signed URLs. Rendering and storing happen outside any
-// transaction; only the swap of the file rows is one.
+// transaction; only the swap of the file rows is one. Orders are handed in (by the orders side,
+// or through `findOrder` for the operator's upload): this side never reads the orders table.
 import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { DeliveredFileRow } from '../../db/tables/assets.js';
-import type { OrderRow } from '../../db/tables/orders.js';
+import type { Order } from '../../db/tables/orders.js';
 import type { Product } from '../../domain/catalog.js';
 import { randomBase62, sha256Hex } from '../../domain/clock.js';
 import { resolvedStyle } from '../../domain/order-style.js';
@@ -18,9 +19,8 @@ import type { FloorPlanModel } from '../../render/model.js';
 import { STYLE_TEMPLATES, type DrawOptions, type StyleTemplate } from '../../render/style.js';
 import { summarize, type RenderInput } from '../../render/summary.js';
 import type { ServiceDeps } from '../deps.js';
-import { ordersRepo } from '../orders/orders-repo.js';
 import { undeliveredAssets, type DeliveryAssets } from './deliverables-port.js';
-import { deliverablesRepo } from './deliverables-repo.js';
+import { deliverablesRepo, type ModelState, type NewFile } from './deliverables-repo.js';
 import { signedPath, verifySignature } from './signed-urls.js';
 import { StorageUnavailableError } from '../../storage/file-storage.js';
 
@@ -36,20 +36,27 @@ export interface UploadedModelSummary {
   total_area_m2: number;
 }
 
-function drawOptionsFor(order: OrderRow): DrawOptions {
+/** Finds any order by id (the operator's model upload addresses orders across companies). */
+export type FindOrder = (orderId: string) => Promise<Pick<Order, 'id' | 'company_id' | 'model_id'> | undefined>;
+
+function drawOptionsFor(order: Order): DrawOptions {
   const style = resolvedStyle(order);
   const template = (STYLE_TEMPLATES as readonly string[]).includes(style.style_template_id) ? (style.style_template_id as StyleTemplate) : 'default';
   return { template, units: style.units, language: languageOf(style.label_language), showDimensions: style.show_dimensions, note: order.add_info };
 }
 
-function delivered(order: Pick<OrderRow, 'delivered_products'>): Product[] {
-  return JSON.parse(order.delivered_products) as Product[];
-}
-
-export function deliverablesServiceFactory({ db, clock, ids, config, files, log }: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'config' | 'files' | 'log'>) {
+export function deliverablesServiceFactory({
+  db,
+  clock,
+  ids,
+  config,
+  files,
+  log,
+  findOrder,
+}: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'config' | 'files' | 'log'> & { findOrder: FindOrder }) {
   let secretPromise: Promise<string> | null = null;
   const secret = (): Promise<string> => {
-    secretPromise ??= deliverablesRepo.serverSecret(db, SECRET_NAME, randomBase62(48)).catch((err: unknown) => {
+    secretPromise ??= deliverablesRepo.system.serverSecret(db, SECRET_NAME, randomBase62(48)).catch((err: unknown) => {
       secretPromise = null;
       throw err;
     });
@@ -57,37 +64,37 @@ export function deliverablesServiceFactory({ db, clock, ids, config, files, log 
   };
 
   /** The order's model: the stored one, or a generated one stored now (the first writer wins). */
-  async function ensureModel(order: OrderRow): Promise<FloorPlanModel> {
-    const stored = await deliverablesRepo.findModel(db, order.id);
-    if (stored) return JSON.parse(stored.model_json) as FloorPlanModel;
+  async function ensureModel(order: Order): Promise<FloorPlanModel> {
+    const models = deliverablesRepo.forCompany(order.company_id);
+    const stored = await models.findModel(db, order.id);
+    if (stored) return stored.model;
     const now = clock.nowUs();
-    await deliverablesRepo.insertModelIfAbsent(db, {
+    await models.insertModelIfAbsent(db, {
       order_id: order.id,
-      company_id: order.company_id,
       model_id: order.model_id,
       source: 'generated',
-      model_json: JSON.stringify(generateModel(order.id, order.total_scanned_area)),
-      style_json: null,
+      model: generateModel(order.id, order.total_scanned_area),
+      style: null,
       combined_key: null,
       created_at: now,
       updated_at: now,
     });
-    return JSON.parse((await deliverablesRepo.findModel(db, order.id))!.model_json) as FloorPlanModel;
+    return (await models.findModel(db, order.id))!.model;
   }
 
-  function renderInput(order: OrderRow, model: FloorPlanModel, opts: DrawOptions): RenderInput {
+  function renderInput(order: Order, model: FloorPlanModel, opts: DrawOptions): RenderInput {
     return { model, opts, property: { orderId: order.id, modelId: order.model_id, address: order.full_address } };
   }
 
   async function removeStored(keys: string[]): Promise<void> {
     for (const key of keys) {
-      const stillUsed = await deliverablesRepo.findFileByKey(db, key);
+      const stillUsed = await deliverablesRepo.system.findFileByKey(db, key);
       if (!stillUsed) await files.delete(key).catch((err: unknown) => log.warn({ key, err: (err as Error).message }, 'could not delete a replaced file'));
     }
   }
 
   return {
-    async produce(order: OrderRow, products: Product[]): Promise<void> {
+    async produce(order: Order, products: Product[]): Promise<void> {
       const model = await ensureModel(order);
       const opts = drawOptionsFor(order);
       const fileProducts = products.filter((p) => FILE_PRODUCTS.includes(p));
@@ -96,7 +103,7 @@ export function deliverablesServiceFactory({ db, clock, ids, config, files, log 
       const positions = new Map<string, number>();
       // Content-addressed keys: a re-render of the same bytes lands on the same key, a new style on
       // a new one, so a URL never points at a half-replaced file.
-      const rows: DeliveredFileRow[] = rendered.map((file) => {
+      const rows: NewFile[] = rendered.map((file) => {
         const etag = crypto.createHash('sha256').update(file.data).digest('hex');
         const slot = `${file.product}/${file.field}`;
         const position = positions.get(slot) ?? 0;
@@ -104,7 +111,6 @@ export function deliverablesServiceFactory({ db, clock, ids, config, files, log 
         return {
           id: ids.uuid(),
           order_id: order.id,
-          company_id: order.company_id,
           product: file.product,
           field: file.field,
           name: file.name,
@@ -123,20 +129,21 @@ export function deliverablesServiceFactory({ db, clock, ids, config, files, log 
           if (!existing || existing.size !== file.data.length) await files.put(key, file.data);
         }),
       );
+      const stored = deliverablesRepo.forCompany(order.company_id);
       const dropped = await db.transaction().execute(async (tx) => {
-        const old = await deliverablesRepo.replaceFiles(tx, order.id, fileProducts, rows);
-        if (fileProducts.some((p) => STYLED_PRODUCTS.includes(p))) await deliverablesRepo.setStyle(tx, order.id, JSON.stringify(opts), now);
+        const old = await stored.replaceFiles(tx, order.id, fileProducts, rows);
+        if (fileProducts.some((p) => STYLED_PRODUCTS.includes(p))) await stored.setStyle(tx, order.id, opts, now);
         return old;
       });
       await removeStored(dropped);
     },
 
-    async deliveryAssets(order: OrderRow): Promise<DeliveryAssets> {
+    async deliveryAssets(order: Order): Promise<DeliveryAssets> {
       const assets = undeliveredAssets(order);
-      const done = new Set(delivered(order));
+      const done = new Set(order.delivered_products);
       // A draft or a new order has nothing delivered: no files to look up.
       if (done.size === 0) return assets;
-      const rows = await deliverablesRepo.listFiles(db, order.company_id, order.id);
+      const rows = await deliverablesRepo.forCompany(order.company_id).listFiles(db, order.id);
       const key = await secret();
       const expires = Math.floor(clock.nowUs() / 1e6) + config.fileUrlTtlS;
       for (const row of rows) {
@@ -154,16 +161,24 @@ export function deliverablesServiceFactory({ db, clock, ids, config, files, log 
     },
 
     /** Floor plans then the bought reports, rendered once per model, style and delivered set. */
-    async combinedPdf(order: OrderRow): Promise<Readable | null> {
-      const done = delivered(order);
+    async combinedPdf(order: Order): Promise<Readable | null> {
+      const done = order.delivered_products;
       if (!done.includes('listing_floorplans')) return null;
-      const row = await deliverablesRepo.findModel(db, order.id);
+      const models = deliverablesRepo.forCompany(order.company_id);
+      const cacheOf = (state: ModelState) => {
+        const style = state.style ?? drawOptionsFor(order);
+        const version = sha256Hex(`${state.updated_at}\n${JSON.stringify(style)}\n${done.join(',')}`).slice(0, 20);
+        return { style, key: `deliverables/${order.id}/combined/${version}.pdf` };
+      };
+      // The model itself is read only when the cached PDF does not apply.
+      const state = await models.modelState(db, order.id);
+      if (!state) return null;
+      const hit = cacheOf(state);
+      if (state.combined_key === hit.key && (await files.stat(hit.key))) return files.createReadStream(hit.key);
+      const row = await models.findModel(db, order.id);
       if (!row) return null;
-      const styleJson = row.style_json ?? JSON.stringify(drawOptionsFor(order));
-      const version = sha256Hex(`${row.updated_at}\n${styleJson}\n${done.join(',')}`).slice(0, 20);
-      const key = `deliverables/${order.id}/combined/${version}.pdf`;
-      if (row.combined_key === key && (await files.stat(key))) return files.createReadStream(key);
-      const pdf = await renderCombinedPdf(renderInput(order, JSON.parse(row.model_json) as FloorPlanModel, JSON.parse(styleJson) as DrawOptions), done);
+      const { style, key } = cacheOf(row);
+      const pdf = await renderCombinedPdf(renderInput(order, row.model, style), done);
       // The cache is a nicety: a disk refusing the write still gets the customer the PDF.
       const cached = await files.put(key, pdf).then(
         () => true,
@@ -174,33 +189,33 @@ export function deliverablesServiceFactory({ db, clock, ids, config, files, log 
         },
       );
       if (cached) {
-        await deliverablesRepo.setCombinedKey(db, order.id, key);
+        await models.setCombinedKey(db, order.id, key);
         if (row.combined_key && row.combined_key !== key) await files.delete(row.combined_key);
       }
       return Readable.from([pdf]);
     },
 
     /** The stored model of an order (null before production made one and none was uploaded). */
-    async model(order: Pick<OrderRow, 'id'>): Promise<FloorPlanModel | null> {
-      const row = await deliverablesRepo.findModel(db, order.id);
-      return row ? (JSON.parse(row.model_json) as FloorPlanModel) : null;
+    async model(order: Pick<Order, 'id'>): Promise<FloorPlanModel | null> {
+      const row = await deliverablesRepo.system.findModel(db, order.id);
+      return row ? row.model : null;
     },
 
     /** The operator's model for an order; production renders from it from now on. */
     async uploadModel(orderId: string, model: FloorPlanModel): Promise<UploadedModelSummary> {
-      const order = await ordersRepo.findAny(db, orderId);
+      const order = await findOrder(orderId);
       if (!order) throw new NotFoundError('Order not found.');
       const problems = modelProblems(model);
       if (problems.length) throw new RequestValidationError('body_params', problems);
-      const previous = await deliverablesRepo.findModel(db, order.id);
+      const models = deliverablesRepo.forCompany(order.company_id);
+      const previous = await models.modelState(db, order.id);
       const now = clock.nowUs();
-      await deliverablesRepo.replaceModel(db, {
+      await models.replaceModel(db, {
         order_id: order.id,
-        company_id: order.company_id,
         model_id: order.model_id,
         source: 'uploaded',
-        model_json: JSON.stringify(model),
-        style_json: null,
+        model,
+        style: null,
         combined_key: null,
         created_at: now,
         updated_at: now,
@@ -220,7 +235,7 @@ export function deliverablesServiceFactory({ db, clock, ids, config, files, log 
     /** A stored file behind a signed URL; 403 for any bad or expired signature, saying nothing more. */
     async signedFile(key: string, expires: string | undefined, sig: string | undefined): Promise<DeliveredFileRow> {
       if (!verifySignature(await secret(), key, expires, sig, Math.floor(clock.nowUs() / 1e6))) throw new ForbiddenError(INVALID_LINK);
-      const row = await deliverablesRepo.findFileByKey(db, key);
+      const row = await deliverablesRepo.system.findFileByKey(db, key);
       if (!row || !(await files.stat(key))) throw new NotFoundError('This file no longer exists.');
       return row;
     },

@@ -4,13 +4,12 @@ import type { Readable } from 'node:stream';
 import { sha256Hex } from '../../domain/clock.js';
 import { cleanText } from '../../domain/address.js';
 import { AppError, fieldError, GoneError, NotFoundError, PayloadTooLargeError } from '../../errors.js';
-import type { OrderRow } from '../../db/tables/orders.js';
+import type { Go2scanCustomer, Order } from '../../db/tables/orders.js';
 import { FileTooLargeError } from '../../storage/file-storage.js';
 import type { ServiceDeps } from '../deps.js';
 import type { EmailsService } from '../emails/emails-service.js';
 import type { NewOrder, OrderFields, Caller } from '../orders/new-order.js';
 import type { OrderTransitions } from '../orders/order-transitions.js';
-import type { Go2scanCustomer } from '../orders/order-view.js';
 import { ordersRepo } from '../orders/orders-repo.js';
 import { enterPending } from '../production/production-schedule.js';
 
@@ -52,7 +51,7 @@ export function go2scanServiceFactory({
   const linkFor = (token: string) => `${config.publicUrl}/go2scan/${token}`;
 
   /** Why a token cannot be used now, or null when it can. */
-  function tokenProblem(order: OrderRow | undefined): AppError | null {
+  function tokenProblem(order: Order | undefined): AppError | null {
     if (!order) return new NotFoundError(LINK_INVALID);
     if (order.go2scan_uploaded_at !== null || order.status !== 'New') return new GoneError('This GoToScan link was already used.');
     if (order.go2scan_expires_at !== null && order.go2scan_expires_at <= clock.nowUs()) return new GoneError('This GoToScan link has expired.');
@@ -60,8 +59,8 @@ export function go2scanServiceFactory({
   }
 
   /** The order behind a link that can still be used (for the upload page), or the reason it cannot. */
-  async function orderForToken(token: string): Promise<OrderRow> {
-    const order = await ordersRepo.findByGo2scanHash(db, sha256Hex(token));
+  async function orderForToken(token: string): Promise<Order> {
+    const order = await ordersRepo.system.findByGo2scanHash(db, sha256Hex(token));
     const problem = tokenProblem(order);
     if (problem) throw problem;
     return order!;
@@ -71,7 +70,7 @@ export function go2scanServiceFactory({
     linkFor,
 
     /** `POST /orders/go2scan`: the order (status New) and its link, shown in this answer only. */
-    async create(caller: Caller, fields: Go2scanFields): Promise<{ order: OrderRow; link: string }> {
+    async create(caller: Caller, fields: Go2scanFields): Promise<{ order: Order; link: string }> {
       const customer: Go2scanCustomer | null = fields.customer
         ? { name: cleanText(fields.customer.name), email: cleanText(fields.customer.email)?.toLowerCase() ?? null, phone: cleanText(fields.customer.phone) }
         : null;
@@ -82,11 +81,11 @@ export function go2scanServiceFactory({
       const now = clock.nowUs();
       row.go2scan_token_hash = sha256Hex(token);
       row.go2scan_expires_at = now + GO2SCAN_LINK_DAYS * 86_400 * 1e6;
-      row.go2scan_customer = customer ? JSON.stringify(customer) : null;
+      row.go2scan_customer = customer;
       row.go2scan_invitation_sent_at = sendInvitation ? now : null;
       const link = linkFor(token);
       await db.transaction().execute(async (tx) => {
-        await ordersRepo.insert(tx, row);
+        await ordersRepo.forCompany(caller.companyId).insert(tx, row);
         if (sendInvitation) {
           const hello = customer!.name ? `Hello ${customer!.name},` : 'Hello,';
           await emails.queue(tx, {
@@ -127,7 +126,7 @@ export function go2scanServiceFactory({
           if (problem) throw problem;
           const now = clock.nowUs();
           for (const f of stored) {
-            await ordersRepo.insertScanFile(tx, { id: f.id, order_id: current.id, storage_key: f.key, original_name: f.name, content_type: f.contentType, size: f.size, created_at: now });
+            await ordersRepo.system.insertScanFile(tx, { id: f.id, order_id: current.id, storage_key: f.key, original_name: f.name, content_type: f.contentType, size: f.size, created_at: now });
           }
           return transitions.move(tx, current, 'uploadScan', { set: { ...enterPending(current, now, config.productionDelayS), go2scan_uploaded_at: now } });
         });

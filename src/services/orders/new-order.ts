@@ -4,9 +4,11 @@ import { normalizeAddOns } from '../../domain/order-product.js';
 import { templateFromPreferences } from '../../domain/order-style.js';
 import { fieldError } from '../../errors.js';
 import type { Db } from '../../db/dialect.js';
-import type { OrderRow } from '../../db/tables/orders.js';
+import type { Order } from '../../db/tables/orders.js';
+import type { StoredStyle } from '../../domain/order-style.js';
 import type { ServiceDeps } from '../deps.js';
-import { ordersRepo } from './orders-repo.js';
+import { companyRepo } from '../company/company-repo.js';
+import { usersRepo } from '../users/users-repo.js';
 
 export interface Caller {
   companyId: string;
@@ -44,10 +46,11 @@ export function addressColumns(a: Address) {
   };
 }
 
-export function styleColumn(prefs: unknown, previous: string | null): string | null {
+/** The stored style once `prefs` name a known template: `previous` with that template. */
+export function styleFromPreferences(prefs: unknown, previous: Partial<StoredStyle> | null): Partial<StoredStyle> | null {
   const template = templateFromPreferences(prefs);
   if (!template) return previous;
-  return JSON.stringify({ ...(previous ? (JSON.parse(previous) as object) : {}), style_template_id: template });
+  return { ...previous, style_template_id: template };
 }
 
 type FindUser = (email: string) => Promise<{ id: string; email: string } | undefined>;
@@ -67,7 +70,10 @@ export async function resolveOwner(findUser: FindUser, ownerEmail: string | null
 
 /** Users of `companyId` by email, read in `db` (or the transaction in hand). */
 export function usersOf(db: Db, companyId: string): FindUser {
-  return (email) => ordersRepo.findUserByEmail(db, companyId, email);
+  return async (email) => {
+    const user = await usersRepo.findByEmail(db, companyId, email.toLowerCase());
+    return user && { id: user.id, email: user.email };
+  };
 }
 
 export function newOrderFactory({ db, clock, ids, reads }: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'reads'>) {
@@ -76,12 +82,12 @@ export function newOrderFactory({ db, clock, ids, reads }: Pick<ServiceDeps, 'db
      * A New order from `fields`; product defaults come from the company's package. The owner and
      * the defaults are identity reads, kept until a user or company changes.
      */
-    async build(caller: Caller, fields: OrderFields, kind: { orderType: 'vbim' | 'redraw'; isScanOrder: boolean; ownerFallback: string | null }): Promise<OrderRow> {
+    async build(caller: Caller, fields: OrderFields, kind: { orderType: 'vbim' | 'redraw'; isScanOrder: boolean; ownerFallback: string | null }): Promise<Order> {
       const { companyId } = caller;
       const users = usersOf(db, companyId);
       const findUser: FindUser = (email) => reads.read(`user ${companyId} ${email.toLowerCase()}`, () => users(email), 'identity');
       const owner = await resolveOwner(findUser, fields.owner_email, kind.ownerFallback);
-      const defaults = (await reads.read(`defaults ${companyId}`, () => ordersRepo.companyDefaults(db, companyId), 'identity')) ?? { packageType: 'plus', addOns: [] };
+      const defaults = (await reads.read(`defaults ${companyId}`, () => companyRepo.defaults(db, companyId), 'identity')) ?? { packageType: 'plus', addOns: [] };
       const now = clock.nowUs();
       const address = normalizeAddress(fields);
       return {
@@ -96,9 +102,9 @@ export function newOrderFactory({ db, clock, ids, reads }: Pick<ServiceDeps, 'db
         is_scan_order: kind.isScanOrder ? 1 : 0,
         external_id: cleanText(fields.external_id),
         add_info: fields.info?.trim() ?? '',
-        style_template: styleColumn(fields.order_preferences, null),
+        style_template: styleFromPreferences(fields.order_preferences, null),
         package_type: fields.package_type ?? defaults.packageType,
-        add_ons: JSON.stringify(normalizeAddOns(fields.add_ons ?? (fields.package_type ? [] : defaults.addOns))),
+        add_ons: normalizeAddOns(fields.add_ons ?? (fields.package_type ? [] : defaults.addOns)),
         total_scanned_area: 0,
         first_delivered_at: null,
         created_at: now,
@@ -110,13 +116,13 @@ export function newOrderFactory({ db, clock, ids, reads }: Pick<ServiceDeps, 'db
         latitude: fields.latitude ?? null,
         longitude: fields.longitude ?? null,
         source: null,
-        order_preferences: fields.order_preferences ? JSON.stringify(fields.order_preferences) : null,
+        order_preferences: fields.order_preferences ?? null,
         go2scan_token_hash: null,
         go2scan_expires_at: null,
         go2scan_customer: null,
         go2scan_invitation_sent_at: null,
         go2scan_uploaded_at: null,
-        delivered_products: '[]',
+        delivered_products: [],
         pending_delivery_type: null,
         pending_products: null,
         lease_until: null,

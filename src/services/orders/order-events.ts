@@ -1,10 +1,10 @@
 // Order events: written in the same transaction as the transition they describe, and handed to
 // the webhook outbox in that transaction, so a crash never loses or invents one.
 import type { Db } from '../../db/dialect.js';
-import { insertRowReturning } from '../../db/insert-row.js';
 import type { OrderEventRow } from '../../db/tables/orders.js';
 import type { ServiceDeps } from '../deps.js';
 import type { WebhookOutbox } from '../webhooks/webhook-outbox.js';
+import { orderEventsRepo } from './order-events-repo.js';
 
 export interface OrderEventInput {
   orderId: string;
@@ -20,10 +20,9 @@ export interface OrderEventInput {
 export function orderEventsFactory({ clock, ids, webhookOutbox }: Pick<ServiceDeps, 'clock' | 'ids'> & { webhookOutbox: WebhookOutbox }) {
   return {
     async record(tx: Db, input: OrderEventInput): Promise<OrderEventRow> {
-      const row = await insertRowReturning(tx, 'order_events', {
+      const row = await orderEventsRepo.forCompany(input.companyId).insert(tx, {
         id: ids.uuid(),
         order_id: input.orderId,
-        company_id: input.companyId,
         trigger: input.trigger,
         current_status: input.currentStatus,
         previous_status: input.previousStatus,
@@ -36,8 +35,9 @@ export function orderEventsFactory({ clock, ids, webhookOutbox }: Pick<ServiceDe
       return row;
     },
 
+    /** Any order's events, oldest first (the operator's view). */
     async listForOrder(db: Db, orderId: string): Promise<OrderEventRow[]> {
-      return db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('seq').execute();
+      return orderEventsRepo.system.listForOrder(db, orderId);
     },
   };
 }

@@ -2,14 +2,14 @@
 // Holding pauses automatic production only; the status does not change and no event is sent.
 import { toEpochSeconds } from '../../domain/clock.js';
 import { ConflictError } from '../../errors.js';
-import type { OrderRow } from '../../db/tables/orders.js';
+import type { Order } from '../../db/tables/orders.js';
 import type { ServiceDeps } from '../deps.js';
 import type { Deliverables } from '../deliverables/deliverables-port.js';
-import type { ProductionService } from '../production/production-service.js';
 import { enterPending, leaveProduction } from '../production/production-schedule.js';
 import type { OrderEvents } from './order-events.js';
 import type { OrderTransitions } from './order-transitions.js';
 import { orderView } from './order-view.js';
+import { ordersRepo } from './orders-repo.js';
 
 export function orderOperatorServiceFactory({
   clock,
@@ -22,11 +22,12 @@ export function orderOperatorServiceFactory({
 }: Pick<ServiceDeps, 'clock' | 'config' | 'db'> & {
   deliverables: Deliverables;
   transitions: OrderTransitions;
-  production: Pick<ProductionService, 'deliverNow'>;
+  /** The production service's "deliver now". */
+  production: { deliverNow(orderId: string): Promise<Order> };
   orderEvents: Pick<OrderEvents, 'listForOrder'>;
 }) {
   /** The order as the customer sees it, plus what only the operator sees. */
-  async function adminView(row: OrderRow) {
+  async function adminView(row: Order) {
     const events = await orderEvents.listForOrder(db, row.id);
     return {
       order: orderView(row, await deliverables.deliveryAssets(row)),
@@ -35,8 +36,8 @@ export function orderOperatorServiceFactory({
         held: row.held === 1,
         due_at: toEpochSeconds(row.due_at),
         pending_delivery_type: row.pending_delivery_type,
-        pending_products: JSON.parse(row.pending_products ?? '[]') as string[],
-        delivered_products: JSON.parse(row.delivered_products) as string[],
+        pending_products: row.pending_products ?? [],
+        delivered_products: row.delivered_products,
         attempts: row.production_attempts,
       },
       events: events.map((e) => ({
@@ -77,12 +78,7 @@ export function orderOperatorServiceFactory({
     async hold(orderId: string, held: boolean) {
       const row = await transitions.withOrder(null, orderId, async (tx, order) => {
         if (order.status === 'Failed') throw new ConflictError('Order is in status Failed; this needs New, Draft, Pending, Ready or Fixing.');
-        return tx
-          .updateTable('orders')
-          .set({ held: held ? 1 : 0, updated_at: clock.nowUs() })
-          .where('id', '=', order.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
+        return ordersRepo.system.update(tx, order.id, { held: held ? 1 : 0, updated_at: clock.nowUs() });
       });
       return adminView(row);
     },

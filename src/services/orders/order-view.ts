@@ -6,16 +6,10 @@ import { location } from '../../domain/address.js';
 import { overLimits } from '../../domain/order-product.js';
 import type { OrderStatus } from '../../domain/order-lifecycle.js';
 import { resolvedStyle } from '../../domain/order-style.js';
-import type { OrderRow } from '../../db/tables/orders.js';
+import type { Order } from '../../db/tables/orders.js';
 import type { DeliveryAssets } from '../deliverables/deliverables-port.js';
 
-export interface Go2scanCustomer {
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-}
-
-export function addressOf(row: OrderRow) {
+export function addressOf(row: Order) {
   return {
     street: row.street,
     number: row.number,
@@ -27,12 +21,12 @@ export function addressOf(row: OrderRow) {
   };
 }
 
-function go2scanView(row: OrderRow, link: string | null) {
+function go2scanView(row: Order, link: string | null) {
   if (!row.go2scan_token_hash) return null;
   return {
     link,
     expires_at: toEpochSeconds(row.go2scan_expires_at ?? 0),
-    customer: row.go2scan_customer ? (JSON.parse(row.go2scan_customer) as Go2scanCustomer) : null,
+    customer: row.go2scan_customer,
     invitation_sent_at: toEpochSeconds(row.go2scan_invitation_sent_at),
     uploaded_at: toEpochSeconds(row.go2scan_uploaded_at),
   };
@@ -42,8 +36,8 @@ function go2scanView(row: OrderRow, link: string | null) {
  * `go2scanLink` is the link with its raw token: only the answer that creates the link has it,
  * since the token is stored only as a hash.
  */
-export function orderListItem(row: OrderRow, go2scanLink: string | null = null) {
-  const addOns = JSON.parse(row.add_ons) as string[];
+export function orderListItem(row: Order, go2scanLink: string | null = null) {
+  const addOns = row.add_ons;
   return {
     id: row.id,
     info: {
@@ -76,7 +70,7 @@ export function orderListItem(row: OrderRow, go2scanLink: string | null = null) 
   };
 }
 
-export function orderView(row: OrderRow, assets: DeliveryAssets, go2scanLink: string | null = null) {
+export function orderView(row: Order, assets: DeliveryAssets, go2scanLink: string | null = null) {
   // Each product's shape is owned by the deliverables side and enforced by the response schema.
   return { ...orderListItem(row, go2scanLink), delivery_assets: assets as Record<keyof DeliveryAssets, never> };
 }

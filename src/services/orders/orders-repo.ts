@@ -1,9 +1,11 @@
-// Order queries. Every customer-facing query is scoped by company id; the operator and the
-// production worker address orders by id alone (they act across companies).
+// The orders and scan_files tables: every query on them is built here, and an order row's JSON
+// columns are decoded here only (`decodeOrder`). `forCompany(id)` is what a company's api key may
+// reach; `system` serves the operator, the production worker, the console and the metrics, which
+// address orders across companies.
 import { sql } from 'kysely';
 import type { Db } from '../../db/dialect.js';
 import type { DialectName } from '../../db/database.js';
-import type { OrderRow, OrderUpdate } from '../../db/tables/orders.js';
+import type { Order, OrderChanges, OrderRow, OrderUpdate, ScanFileRow } from '../../db/tables/orders.js';
 import type { Page } from '../../domain/pagination.js';
 import { insertRow } from '../../db/insert-row.js';
 
@@ -15,96 +17,258 @@ export interface OrderFilter {
   createdBeforeUs?: number;
 }
 
+/** The console's filter: any company, or one. */
+export interface OrderSearch {
+  companyId?: string;
+  status?: string;
+  externalId?: string;
+  ownerEmail?: string;
+  createdFromUs?: number;
+  createdToUs?: number;
+}
+
+const SUMMARY_COLUMNS = ['id', 'company_id', 'status', 'held', 'external_id', 'owner_email', 'full_address', 'created_at', 'updated_at', 'first_delivered_at'] as const;
+/** An order as the console's table lists it. */
+export type OrderSummary = Pick<Order, (typeof SUMMARY_COLUMNS)[number]>;
+
+function list<T>(text: string): T[] {
+  return text === '[]' ? [] : (JSON.parse(text) as T[]);
+}
+
+function parsed<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+function json(value: unknown): string | null {
+  return value === null ? null : JSON.stringify(value);
+}
+
+/** A stored order row with its JSON columns parsed. */
+export function decodeOrder(row: OrderRow): Order {
+  return {
+    ...row,
+    style_template: parsed(row.style_template),
+    add_ons: list(row.add_ons),
+    source: parsed(row.source),
+    order_preferences: parsed(row.order_preferences),
+    go2scan_customer: parsed(row.go2scan_customer),
+    delivered_products: list(row.delivered_products),
+    pending_products: row.pending_products === null ? null : list(row.pending_products),
+  };
+}
+
+function encodeOrder(order: Omit<Order, 'company_id'>, companyId: string): OrderRow {
+  return {
+    ...order,
+    company_id: companyId,
+    style_template: json(order.style_template),
+    add_ons: JSON.stringify(order.add_ons),
+    source: json(order.source),
+    order_preferences: json(order.order_preferences),
+    go2scan_customer: json(order.go2scan_customer),
+    delivered_products: JSON.stringify(order.delivered_products),
+    pending_products: json(order.pending_products),
+  };
+}
+
+function encodeChanges(changes: OrderChanges): OrderUpdate {
+  const { style_template, add_ons, source, order_preferences, go2scan_customer, delivered_products, pending_products, ...plain } = changes;
+  const set: OrderUpdate = plain;
+  if (style_template !== undefined) set.style_template = json(style_template);
+  if (add_ons !== undefined) set.add_ons = JSON.stringify(add_ons);
+  if (source !== undefined) set.source = json(source);
+  if (order_preferences !== undefined) set.order_preferences = json(order_preferences);
+  if (go2scan_customer !== undefined) set.go2scan_customer = json(go2scan_customer);
+  if (delivered_products !== undefined) set.delivered_products = JSON.stringify(delivered_products);
+  if (pending_products !== undefined) set.pending_products = json(pending_products);
+  return set;
+}
+
+const byNewest = (a: { created_at: number; id: string }, b: { created_at: number; id: string }) =>
+  b.created_at - a.created_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+/**
+ * Locks the order row for the rest of the transaction and reads it. A no-op UPDATE is the one
+ * statement that locks in both dialects: a row lock on PostgreSQL, the write lock on SQLite
+ * (so a read-then-write transaction never has to upgrade its lock).
+ */
+function lockQuery(db: Db, id: string) {
+  return db.updateTable('orders').set({ updated_at: sql`updated_at` }).where('id', '=', id);
+}
+
+function searched(db: Db, f: OrderSearch) {
+  let q = db.selectFrom('orders');
+  if (f.companyId !== undefined) q = q.where('company_id', '=', f.companyId);
+  if (f.status !== undefined) q = q.where('status', '=', f.status);
+  if (f.externalId !== undefined) q = q.where('external_id', '=', f.externalId);
+  if (f.ownerEmail !== undefined) q = q.where('owner_email', '=', f.ownerEmail.toLowerCase());
+  if (f.createdFromUs !== undefined) q = q.where('created_at', '>=', f.createdFromUs);
+  if (f.createdToUs !== undefined) q = q.where('created_at', '<', f.createdToUs);
+  return q;
+}
+
 export const ordersRepo = {
-  async insert(db: Db, row: OrderRow): Promise<void> {
-    await insertRow(db, 'orders', row);
+  /** What a company's api key may reach: every query carries the company id. */
+  forCompany(companyId: string) {
+    return {
+      /** Inserts the order; its company is the scope's. */
+      async insert(db: Db, order: Omit<Order, 'company_id'>): Promise<void> {
+        await insertRow(db, 'orders', encodeOrder(order, companyId));
+      },
+
+      async find(db: Db, id: string): Promise<Order | undefined> {
+        const row = await db.selectFrom('orders').selectAll().where('company_id', '=', companyId).where('id', '=', id).executeTakeFirst();
+        return row && decodeOrder(row);
+      },
+
+      /** See `lockQuery`. */
+      async lock(db: Db, id: string): Promise<Order | undefined> {
+        const row = await lockQuery(db, id).where('company_id', '=', companyId).returningAll().executeTakeFirst();
+        return row && decodeOrder(row);
+      },
+
+      async update(db: Db, id: string, changes: OrderChanges): Promise<Order> {
+        const row = await db.updateTable('orders').set(encodeChanges(changes)).where('company_id', '=', companyId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+        return decodeOrder(row);
+      },
+
+      async delete(db: Db, id: string): Promise<void> {
+        await db.deleteFrom('orders').where('company_id', '=', companyId).where('id', '=', id).execute();
+      },
+
+      /**
+       * A page of orders, newest first. The ids of the page are found on the covering index first
+       * (cheap even at a deep offset), then only those rows are read.
+       */
+      async list(db: Db, filter: OrderFilter, page: Page): Promise<Order[]> {
+        let ids = db.selectFrom('orders').select('id').where('company_id', '=', companyId);
+        if (filter.statuses?.length) ids = ids.where('status', 'in', filter.statuses);
+        if (filter.externalId !== undefined) ids = ids.where('external_id', '=', filter.externalId);
+        if (filter.ownerEmail !== undefined) ids = ids.where('owner_email', '=', filter.ownerEmail.toLowerCase());
+        if (filter.createdAfterUs !== undefined) ids = ids.where('created_at', '>=', filter.createdAfterUs);
+        if (filter.createdBeforeUs !== undefined) ids = ids.where('created_at', '<', filter.createdBeforeUs);
+        ids = ids.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).offset(page.offset);
+        const rows = await db.selectFrom('orders').selectAll().where('id', 'in', ids).execute();
+        return rows.sort(byNewest).map(decodeOrder);
+      },
+
+      /** The user's orders stay with the company, with no owner. */
+      async detachOwner(db: Db, user: { id: string; email: string }): Promise<void> {
+        await db
+          .updateTable('orders')
+          .set({ owner_user_id: null, owner_email: null })
+          .where('company_id', '=', companyId)
+          .where((eb) => eb.or([eb('owner_user_id', '=', user.id), eb('owner_email', '=', user.email)]))
+          .execute();
+      },
+    };
   },
 
-  async find(db: Db, companyId: string, id: string): Promise<OrderRow | undefined> {
-    return db.selectFrom('orders').selectAll().where('company_id', '=', companyId).where('id', '=', id).executeTakeFirst();
-  },
+  /** The operator, the production worker, the console and the metrics: across companies. */
+  system: {
+    async findById(db: Db, id: string): Promise<Order | undefined> {
+      const row = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && decodeOrder(row);
+    },
 
-  async findAny(db: Db, id: string): Promise<OrderRow | undefined> {
-    return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
-  },
+    /** The order behind a GoToScan link; the token hash alone addresses it. */
+    async findByGo2scanHash(db: Db, tokenHash: string): Promise<Order | undefined> {
+      const row = await db.selectFrom('orders').selectAll().where('go2scan_token_hash', '=', tokenHash).executeTakeFirst();
+      return row && decodeOrder(row);
+    },
 
-  /**
-   * Locks the order row for the rest of the transaction and reads it. A no-op UPDATE is the one
-   * statement that locks in both dialects: a row lock on PostgreSQL, the write lock on SQLite
-   * (so a read-then-write transaction never has to upgrade its lock).
-   */
-  async lock(db: Db, id: string, companyId?: string): Promise<OrderRow | undefined> {
-    let q = db.updateTable('orders').set({ updated_at: sql`updated_at` }).where('id', '=', id);
-    if (companyId !== undefined) q = q.where('company_id', '=', companyId);
-    return q.returningAll().executeTakeFirst();
-  },
+    /** See `lockQuery`. */
+    async lock(db: Db, id: string): Promise<Order | undefined> {
+      const row = await lockQuery(db, id).returningAll().executeTakeFirst();
+      return row && decodeOrder(row);
+    },
 
-  async update(db: Db, id: string, values: OrderUpdate): Promise<OrderRow> {
-    return db.updateTable('orders').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-  },
+    async update(db: Db, id: string, changes: OrderChanges): Promise<Order> {
+      return decodeOrder(await db.updateTable('orders').set(encodeChanges(changes)).where('id', '=', id).returningAll().executeTakeFirstOrThrow());
+    },
 
-  async delete(db: Db, companyId: string, id: string): Promise<void> {
-    await db.deleteFrom('orders').where('company_id', '=', companyId).where('id', '=', id).execute();
-  },
+    /**
+     * Takes up to `limit` orders whose production is due and not leased, for `leaseMs`. On
+     * PostgreSQL the candidate rows are locked with SKIP LOCKED, so concurrent workers take
+     * disjoint sets; SQLite serialises writers.
+     */
+    async claimDue(db: Db, dialect: DialectName, nowUs: number, limit: number, leaseMs: number, owner: string): Promise<Order[]> {
+      let due = db
+        .selectFrom('orders')
+        .select('id')
+        .where('due_at', '<=', nowUs)
+        .where('held', '=', 0)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowUs)]))
+        .orderBy('due_at')
+        .orderBy('id')
+        .limit(limit);
+      if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+      const rows = await db
+        .updateTable('orders')
+        .set({ lease_until: nowUs + leaseMs * 1000, lease_owner: owner })
+        .where('id', 'in', due)
+        .where('due_at', '<=', nowUs)
+        .where('held', '=', 0)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowUs)]))
+        .returningAll()
+        .execute();
+      return rows.sort((a, b) => (a.due_at ?? 0) - (b.due_at ?? 0) || (a.id < b.id ? -1 : 1)).map(decodeOrder);
+    },
 
-  /**
-   * A page of orders, newest first. The ids of the page are found on the covering index first
-   * (cheap even at a deep offset), then only those rows are read.
-   */
-  async list(db: Db, companyId: string, filter: OrderFilter, page: Page): Promise<OrderRow[]> {
-    let ids = db.selectFrom('orders').select('id').where('company_id', '=', companyId);
-    if (filter.statuses?.length) ids = ids.where('status', 'in', filter.statuses);
-    if (filter.externalId !== undefined) ids = ids.where('external_id', '=', filter.externalId);
-    if (filter.ownerEmail !== undefined) ids = ids.where('owner_email', '=', filter.ownerEmail.toLowerCase());
-    if (filter.createdAfterUs !== undefined) ids = ids.where('created_at', '>=', filter.createdAfterUs);
-    if (filter.createdBeforeUs !== undefined) ids = ids.where('created_at', '<', filter.createdBeforeUs);
-    ids = ids.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).offset(page.offset);
-    const rows = await db.selectFrom('orders').selectAll().where('id', 'in', ids).execute();
-    return rows.sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-  },
+    /** Orders due by `nowUs` and not held: the production worker's backlog. */
+    async countDue(db: Db, nowUs: number): Promise<number> {
+      const row = await db
+        .selectFrom('orders')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('due_at', '<=', nowUs)
+        .where('held', '=', 0)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
 
-  async findUserByEmail(db: Db, companyId: string, email: string): Promise<{ id: string; email: string } | undefined> {
-    return db.selectFrom('users').select(['id', 'email']).where('company_id', '=', companyId).where('email', '=', email.toLowerCase()).executeTakeFirst();
-  },
+    /** How many orders are in each of `statuses` (statuses with none are left out). */
+    async countByStatus(db: Db, statuses: readonly string[]): Promise<{ status: string; n: number }[]> {
+      const rows = await db
+        .selectFrom('orders')
+        .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+        .where('status', 'in', statuses)
+        .groupBy('status')
+        .execute();
+      return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
+    },
 
-  async companyDefaults(db: Db, companyId: string): Promise<{ packageType: string; addOns: string[] } | undefined> {
-    const row = await db.selectFrom('companies').select(['default_package_type', 'default_add_ons']).where('id', '=', companyId).executeTakeFirst();
-    return row ? { packageType: row.default_package_type, addOns: JSON.parse(row.default_add_ons) as string[] } : undefined;
-  },
+    /** The earliest due time of the orders in `statuses` that are not held, or null. */
+    async earliestDue(db: Db, statuses: readonly string[]): Promise<number | null> {
+      const row = await db
+        .selectFrom('orders')
+        .select((eb) => eb.fn.min('due_at').as('due'))
+        .where('status', 'in', statuses)
+        .where('held', '=', 0)
+        .executeTakeFirst();
+      return row?.due === null || row?.due === undefined ? null : Number(row.due);
+    },
 
-  async findByGo2scanHash(db: Db, tokenHash: string): Promise<OrderRow | undefined> {
-    return db.selectFrom('orders').selectAll().where('go2scan_token_hash', '=', tokenHash).executeTakeFirst();
-  },
+    /**
+     * One page of orders of any company, newest first (one more than the page, to tell whether
+     * another follows): the page's ids are found on an index first (cheap at a deep offset), then
+     * only those rows are read.
+     */
+    async search(db: Db, f: OrderSearch, page: Page): Promise<OrderSummary[]> {
+      const ids = searched(db, f).select('id').orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).offset(page.offset);
+      const rows = await db.selectFrom('orders').select(SUMMARY_COLUMNS).where('id', 'in', ids).execute();
+      return rows
+        .map((r) => ({ ...r, created_at: Number(r.created_at), updated_at: Number(r.updated_at), first_delivered_at: r.first_delivered_at === null ? null : Number(r.first_delivered_at) }))
+        .sort(byNewest);
+    },
 
-  /**
-   * Takes up to `limit` orders whose production is due and not leased, for `leaseMs`. On
-   * PostgreSQL the candidate rows are locked with SKIP LOCKED, so concurrent workers take
-   * disjoint sets; SQLite serialises writers.
-   */
-  async claimDue(db: Db, dialect: DialectName, nowUs: number, limit: number, leaseMs: number, owner: string): Promise<OrderRow[]> {
-    let due = db
-      .selectFrom('orders')
-      .select('id')
-      .where('due_at', '<=', nowUs)
-      .where('held', '=', 0)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowUs)]))
-      .orderBy('due_at')
-      .orderBy('id')
-      .limit(limit);
-    if (dialect === 'postgres') due = due.forUpdate().skipLocked();
-    const rows = await db
-      .updateTable('orders')
-      .set({ lease_until: nowUs + leaseMs * 1000, lease_owner: owner })
-      .where('id', 'in', due)
-      .where('due_at', '<=', nowUs)
-      .where('held', '=', 0)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowUs)]))
-      .returningAll()
-      .execute();
-    return rows.sort((a, b) => (a.due_at ?? 0) - (b.due_at ?? 0) || (a.id < b.id ? -1 : 1));
-  },
+    async count(db: Db, f: OrderSearch): Promise<number> {
+      const row = await searched(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
 
-  async insertScanFile(db: Db, row: { id: string; order_id: string; storage_key: string; original_name: string; content_type: string; size: number; created_at: number }): Promise<void> {
-    await db.insertInto('scan_files').values(row).execute();
+    /** A scan file of an order reached through its GoToScan link. */
+    async insertScanFile(db: Db, row: ScanFileRow): Promise<void> {
+      await db.insertInto('scan_files').values(row).execute();
+    },
   },
 };

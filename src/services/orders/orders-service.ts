@@ -9,11 +9,11 @@ import { resolvedStyle, type StoredStyle } from '../../domain/order-style.js';
 import { normalizeAddress, cleanText } from '../../domain/address.js';
 import { paginate, type Page } from '../../domain/pagination.js';
 import { ConflictError, NotFoundError, RequestValidationError } from '../../errors.js';
-import type { OrderRow, OrderUpdate } from '../../db/tables/orders.js';
+import type { Order, OrderChanges } from '../../db/tables/orders.js';
 import type { ServiceDeps } from '../deps.js';
 import type { Deliverables } from '../deliverables/deliverables-port.js';
 import { dueAtFor, enterPending } from '../production/production-schedule.js';
-import { addressColumns, resolveOwner, styleColumn, usersOf, type Caller, type NewOrder, type OrderFields } from './new-order.js';
+import { addressColumns, resolveOwner, styleFromPreferences, usersOf, type Caller, type NewOrder, type OrderFields } from './new-order.js';
 import { ORDER_NOT_FOUND, type OrderTransitions } from './order-transitions.js';
 import { orderListItem, orderView } from './order-view.js';
 import { ordersRepo, type OrderFilter } from './orders-repo.js';
@@ -48,12 +48,12 @@ export function ordersServiceFactory({
   transitions,
   newOrder,
 }: Pick<ServiceDeps, 'db' | 'clock' | 'config' | 'reads'> & { deliverables: Deliverables; transitions: OrderTransitions; newOrder: NewOrder }) {
-  async function view(row: OrderRow, go2scanLink: string | null = null) {
+  async function view(row: Order, go2scanLink: string | null = null) {
     return orderView(row, await deliverables.deliveryAssets(row), go2scanLink);
   }
 
-  async function existing(companyId: string, orderId: string): Promise<OrderRow> {
-    const row = isUuid(orderId) ? await ordersRepo.find(db, companyId, orderId) : undefined;
+  async function existing(companyId: string, orderId: string): Promise<Order> {
+    const row = isUuid(orderId) ? await ordersRepo.forCompany(companyId).find(db, orderId) : undefined;
     if (!row) throw new NotFoundError(ORDER_NOT_FOUND);
     return row;
   }
@@ -70,7 +70,7 @@ export function ordersServiceFactory({
         createdBeforeUs: query.created_before === undefined ? undefined : filterSecondsToUs(query.created_before),
       };
       return reads.read(`orders ${JSON.stringify([companyId, filter, page.limit, page.offset])}`, async () => {
-        const result = paginate(await ordersRepo.list(db, companyId, filter, page), page);
+        const result = paginate(await ordersRepo.forCompany(companyId).list(db, filter, page), page);
         return { pagination: result.pagination, items: result.items.map((r) => orderListItem(r)) };
       });
     },
@@ -101,7 +101,7 @@ export function ordersServiceFactory({
           country: fields.country,
         });
         const packageType = fields.package_type ?? order.package_type;
-        const set: OrderUpdate = {
+        const set: OrderChanges = {
           ...addressColumns(address),
           owner_user_id: owner.id,
           owner_email: owner.email,
@@ -110,9 +110,9 @@ export function ordersServiceFactory({
           external_id: fields.external_id === undefined ? order.external_id : cleanText(fields.external_id),
           add_info: fields.info === undefined ? order.add_info : (fields.info?.trim() ?? ''),
           package_type: packageType,
-          add_ons: fields.add_ons === undefined || fields.add_ons === null ? order.add_ons : JSON.stringify(normalizeAddOns(fields.add_ons)),
-          order_preferences: fields.order_preferences === undefined ? order.order_preferences : fields.order_preferences ? JSON.stringify(fields.order_preferences) : null,
-          style_template: fields.order_preferences ? styleColumn(fields.order_preferences, order.style_template) : order.style_template,
+          add_ons: fields.add_ons === undefined || fields.add_ons === null ? order.add_ons : normalizeAddOns(fields.add_ons),
+          order_preferences: fields.order_preferences === undefined ? order.order_preferences : (fields.order_preferences ?? null),
+          style_template: fields.order_preferences ? styleFromPreferences(fields.order_preferences, order.style_template) : order.style_template,
         };
         return transitions.move(tx, order, 'editDraft', { set });
       });
@@ -122,7 +122,7 @@ export function ordersServiceFactory({
     async deleteDraft(companyId: string, orderId: string) {
       await transitions.withOrder(companyId, orderId, async (tx, order) => {
         transitions.assertAllowed('deleteDraft', order);
-        await ordersRepo.delete(tx, companyId, order.id);
+        await ordersRepo.forCompany(companyId).delete(tx, order.id);
       });
       return { message: 'Draft order was deleted.' };
     },
@@ -130,7 +130,7 @@ export function ordersServiceFactory({
     /** `POST /orders`: a redraw order; the drawing is given at once, so New → Pending. */
     async createRedraw(caller: Caller, fields: RedrawFields) {
       const row = await newOrder.build(caller, fields, { orderType: 'redraw', isScanOrder: false, ownerFallback: caller.userEmail });
-      row.source = JSON.stringify(Array.isArray(fields.source) ? fields.source : [fields.source]);
+      row.source = Array.isArray(fields.source) ? fields.source : [fields.source];
       const pending = await db.transaction().execute((tx) =>
         transitions.create(tx, row, 'submitSource', { set: enterPending(row, clock.nowUs(), config.productionDelayS) }),
       );
@@ -143,7 +143,7 @@ export function ordersServiceFactory({
      */
     async postPurchase(companyId: string, orderId: string, input: { package_type: PackageType | null; add_ons: AddOn[] }) {
       const updated = await transitions.withOrder(companyId, orderId, async (tx, order) => {
-        const currentAddOns = JSON.parse(order.add_ons) as string[];
+        const currentAddOns = order.add_ons;
         const problem = upgradeProblem({ package_type: order.package_type, add_ons: currentAddOns }, input.package_type, input.add_ons);
         if (problem?.kind === 'package_not_higher') {
           throw new ConflictError(`Order already has package ${problem.current}; post-purchase only upgrades to a higher package.`);
@@ -156,24 +156,24 @@ export function ordersServiceFactory({
         }
         const packageType = input.package_type ?? order.package_type;
         const addOns = normalizeAddOns([...currentAddOns, ...input.add_ons]);
-        const set: OrderUpdate = { package_type: packageType, add_ons: JSON.stringify(addOns), updated_at: clock.nowUs() };
+        const set: OrderChanges = { package_type: packageType, add_ons: addOns, updated_at: clock.nowUs() };
         const before = new Set(boughtProducts(order.package_type as PackageType, currentAddOns));
         const added = boughtProducts(packageType as PackageType, addOns).filter((p) => !before.has(p));
         const now = clock.nowUs();
         if (order.status === 'Pending' && order.due_at !== null) {
           // A faster turnaround bought while waiting shortens the wait.
-          const faster = dueAtFor({ ...order, add_ons: set.add_ons! }, order.status_changed_at, config.productionDelayS);
+          const faster = dueAtFor({ ...order, add_ons: addOns }, order.status_changed_at, config.productionDelayS);
           if (faster !== null && faster < order.due_at) set.due_at = faster;
         }
         if (added.length && (order.status === 'Ready' || order.status === 'Fixing')) {
           set.pending_products = mergeProducts(order.pending_products, added);
           if (order.status === 'Ready') {
             set.pending_delivery_type = 'update';
-            const due = dueAtFor({ ...order, add_ons: set.add_ons! }, now, config.productionDelayS);
+            const due = dueAtFor({ ...order, add_ons: addOns }, now, config.productionDelayS);
             set.due_at = order.due_at === null ? due : due === null ? order.due_at : Math.min(order.due_at, due);
           }
         }
-        return ordersRepo.update(tx, order.id, set);
+        return ordersRepo.forCompany(companyId).update(tx, order.id, set);
       });
       return view(updated);
     },
@@ -187,13 +187,13 @@ export function ordersServiceFactory({
         if (input.units !== undefined) style.units = input.units;
         if (input.label_language !== undefined) style.label_language = input.label_language;
         if (input.show_dimensions !== undefined) style.show_dimensions = input.show_dimensions;
-        const products2d = productsOfType(order.package_type, JSON.parse(order.add_ons) as string[], 'products_2d');
+        const products2d = productsOfType(order.package_type, order.add_ons, 'products_2d');
         const now = clock.nowUs();
         // Restyling is automatic: due at once (still never for cctest orders).
         const due = dueAtFor(order, now, 0);
         return transitions.move(tx, order, 'redeliver', {
           set: {
-            style_template: JSON.stringify(style),
+            style_template: style,
             add_info: input.add_info === undefined ? order.add_info : input.add_info.trim(),
             pending_products: mergeProducts(order.pending_products, products2d),
             pending_delivery_type: 'update',
@@ -205,7 +205,7 @@ export function ordersServiceFactory({
     },
 
     /** The combined PDF, or 409 while nothing is delivered. */
-    async combinedPdf(companyId: string, orderId: string): Promise<{ order: OrderRow; pdf: Readable }> {
+    async combinedPdf(companyId: string, orderId: string): Promise<{ order: Order; pdf: Readable }> {
       const order = await existing(companyId, orderId);
       const pdf = order.first_delivered_at === null ? null : await deliverables.combinedPdf(order);
       if (!pdf) throw new ConflictError(`Order is in status ${order.status}; the combined PDF needs a delivered order.`);

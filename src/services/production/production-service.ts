@@ -7,7 +7,7 @@ import os from 'node:os';
 import { deliveryPlan, isTestAddress, mergeProducts, productTypesOf, type DeliveryPlan } from '../../domain/order-lifecycle.js';
 import type { Product } from '../../domain/catalog.js';
 import { ConflictError } from '../../errors.js';
-import type { OrderRow } from '../../db/tables/orders.js';
+import type { Order } from '../../db/tables/orders.js';
 import type { ServiceDeps } from '../deps.js';
 import type { Deliverables } from '../deliverables/deliverables-port.js';
 import { changeRequestsRepo } from '../change-requests/change-requests-repo.js';
@@ -40,16 +40,16 @@ export function productionServiceFactory({
    * Delivers what `plan` names, if the order (re-read under its lock) still waits for exactly
    * those products. `owner` is the lease holder, or null for the operator's "deliver now".
    */
-  async function commitDelivery(order: OrderRow, plan: DeliveryPlan, owner: string | null): Promise<{ outcome: DeliveryOutcome; order: OrderRow | null }> {
+  async function commitDelivery(order: Order, plan: DeliveryPlan, owner: string | null): Promise<{ outcome: DeliveryOutcome; order: Order | null }> {
     return db.transaction().execute(async (tx) => {
-      const current = await ordersRepo.lock(tx, order.id);
+      const current = await ordersRepo.system.lock(tx, order.id);
       if (!current) return { outcome: 'lost' as const, order: null };
       if (owner !== null && current.lease_owner !== owner) return { outcome: 'lost' as const, order: current };
       const now = deliveryPlan(current);
       const produced = new Set<Product>(plan.products);
       if (!now || now.from !== plan.from || now.products.some((p) => !produced.has(p))) {
         // Something changed while we produced (an upgrade, a fail): let the next round decide.
-        const released = await ordersRepo.update(tx, current.id, { lease_until: null, lease_owner: null });
+        const released = await ordersRepo.system.update(tx, current.id, { lease_until: null, lease_owner: null });
         return { outcome: now ? ('retry' as const) : ('nothing_due' as const), order: released };
       }
       const at = clock.nowUs();
@@ -62,12 +62,12 @@ export function productionServiceFactory({
         productTypes: productTypesOf(now.products),
         deliveryType: now.deliveryType,
       });
-      if (now.from === 'Fixing') await changeRequestsRepo.resolveOpen(tx, current.company_id, current.id, at);
+      if (now.from === 'Fixing') await changeRequestsRepo.forCompany(current.company_id).resolveOpen(tx, current.id, at);
       return { outcome: 'delivered' as const, order: delivered };
     });
   }
 
-  async function release(order: OrderRow, owner: string, failed: boolean): Promise<void> {
+  async function release(order: Order, owner: string, failed: boolean): Promise<void> {
     const attempts = order.production_attempts + 1;
     const retryAt = clock.nowUs() + Math.min(RETRY_BASE_S * attempts, 600) * 1e6;
     await db
@@ -83,7 +83,7 @@ export function productionServiceFactory({
    * middle of a round): released at the next round, instead of waiting out PRODUCTION_LEASE_MS.
    * `failed` marks the one whose round broke, so it is retried later, not at once.
    */
-  const unreleased = new Map<string, { order: OrderRow; owner: string; failed: boolean }>();
+  const unreleased = new Map<string, { order: Order; owner: string; failed: boolean }>();
 
   async function releaseLeftovers(): Promise<void> {
     for (const [id, { order, owner, failed }] of unreleased) {
@@ -93,7 +93,7 @@ export function productionServiceFactory({
   }
 
   /** Produces and delivers one claimed order. */
-  async function processClaimed(order: OrderRow, owner: string): Promise<DeliveryOutcome> {
+  async function processClaimed(order: Order, owner: string): Promise<DeliveryOutcome> {
     const plan = deliveryPlan(order);
     if (!plan) {
       await db.updateTable('orders').set(leaveProduction).where('id', '=', order.id).where('lease_owner', '=', owner).execute();
@@ -114,7 +114,7 @@ export function productionServiceFactory({
     async runOnce(opts: { owner?: string; limit?: number } = {}): Promise<number> {
       const owner = opts.owner ?? defaultOwner;
       await releaseLeftovers();
-      const claimed = await ordersRepo.claimDue(db, dialect, clock.nowUs(), opts.limit ?? 10, PRODUCTION_LEASE_MS, owner);
+      const claimed = await ordersRepo.system.claimDue(db, dialect, clock.nowUs(), opts.limit ?? 10, PRODUCTION_LEASE_MS, owner);
       for (const [i, order] of claimed.entries()) {
         try {
           await processClaimed(order, owner);
@@ -130,7 +130,7 @@ export function productionServiceFactory({
      * The operator's "deliver now": whatever is waiting (first delivery, fix or update) is
      * produced and delivered at once, whether due, held or leased. `cctest` orders: 409.
      */
-    async deliverNow(orderId: string): Promise<OrderRow> {
+    async deliverNow(orderId: string): Promise<Order> {
       const order = await transitions.withOrder(null, orderId, async (_tx, o) => {
         transitions.assertAllowed('deliver', o);
         if (isTestAddress([o.full_address])) throw new ConflictError('Orders with cctest in the address are never delivered.');
@@ -146,13 +146,7 @@ export function productionServiceFactory({
 
     /** Orders due now and not held (the worker's backlog). */
     async backlog(): Promise<number> {
-      const row = await db
-        .selectFrom('orders')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('due_at', '<=', clock.nowUs())
-        .where('held', '=', 0)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
+      return ordersRepo.system.countDue(db, clock.nowUs());
     },
   };
 }

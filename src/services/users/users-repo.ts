@@ -72,16 +72,6 @@ export const usersRepo = {
     return rows.map((r) => r.id);
   },
 
-  /** The user's orders stay with the company, with no owner. */
-  async detachOrders(db: Db, companyId: string, user: Pick<UserRow, 'id' | 'email'>): Promise<void> {
-    await db
-      .updateTable('orders')
-      .set({ owner_user_id: null, owner_email: null })
-      .where('company_id', '=', companyId)
-      .where((eb) => eb.or([eb('owner_user_id', '=', user.id), eb('owner_email', '=', user.email)]))
-      .execute();
-  },
-
   /** Keys stay valid for the company; they are no longer attributed to the deleted user. */
   async detachApiKeys(db: Db, companyId: string, userId: string): Promise<void> {
     await db.updateTable('api_keys').set({ user_id: null }).where('company_id', '=', companyId).where('user_id', '=', userId).execute();

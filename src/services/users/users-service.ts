@@ -13,6 +13,7 @@ import { PASSWORD_MAX, PASSWORD_MIN, hashPassword, verifyPassword } from './pass
 import { invitationEmail, passwordResetEmail } from './user-emails.js';
 import { companyRepo } from '../company/company-repo.js';
 import { officesRepo } from '../offices/offices-repo.js';
+import { ordersRepo } from '../orders/orders-repo.js';
 import { userView } from './user-view.js';
 import { usersRepo, type TokenKind, type UserListFilter } from './users-repo.js';
 
@@ -215,7 +216,7 @@ export function usersServiceFactory({
         if (user.role === 'Manager' && managers.filter((id) => id !== user.id).length === 0) {
           throw new ConflictError(MESSAGES.lastManagerDelete);
         }
-        await usersRepo.detachOrders(tx, companyId, user);
+        await ordersRepo.forCompany(companyId).detachOwner(tx, user);
         await usersRepo.detachApiKeys(tx, companyId, user.id);
         await usersRepo.deleteTokens(tx, user.id);
         await usersRepo.delete(tx, companyId, user.id);
