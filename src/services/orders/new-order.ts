@@ -1,11 +1,10 @@
 // Builds the row of a new order (draft, redraw or GoToScan) from a flat request body.
 import { fullAddress, normalizeAddress, cleanText, type Address } from '../../domain/address.js';
 import { normalizeAddOns } from '../../domain/order-product.js';
-import { templateFromPreferences } from '../../domain/order-style.js';
+import { templateFromPreferences, type StoredStyle } from '../../domain/order-style.js';
 import { fieldError } from '../../errors.js';
 import type { Db } from '../../db/dialect.js';
 import type { Order } from '../../db/tables/orders.js';
-import type { StoredStyle } from '../../domain/order-style.js';
 import type { ServiceDeps } from '../deps.js';
 import { companyRepo } from '../company/company-repo.js';
 import { usersRepo } from '../users/users-repo.js';
