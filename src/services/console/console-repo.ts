@@ -3,6 +3,7 @@
 import type { Db } from '../../db/dialect.js';
 import type { OrderRow } from '../../db/tables/orders.js';
 import type { Page } from '../../domain/pagination.js';
+import { companyRepo } from '../company/company-repo.js';
 import { ACTIVE_STATUSES } from '../webhooks/webhook-deliveries-repo.js';
 
 export interface ConsoleOrderFilter {
@@ -53,9 +54,7 @@ export const consoleRepo = {
   },
 
   async companyNames(db: Db, ids: string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await db.selectFrom('companies').select(['id', 'name']).where('id', 'in', ids).execute();
-    return new Map(rows.map((r) => [r.id, r.name]));
+    return companyRepo.system.names(db, ids);
   },
 
   /** Webhook deliveries that still have attempts ahead of them. */
