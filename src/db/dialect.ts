@@ -1,5 +1,5 @@
 // The few places where SQLite and PostgreSQL differ, kept together.
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './schema.js';
 import type { DialectName } from './database.js';
 
@@ -17,3 +17,9 @@ export function lockSkipLocked<DB, TB extends keyof DB, O>(
 }
 
 export type Db = Kysely<Database>;
+
+/** The schema PostgreSQL resolves unqualified names in (its search path); SQLite has none. */
+export async function currentSchema(db: Db, dialect: DialectName): Promise<string | undefined> {
+  if (dialect !== 'postgres') return undefined;
+  return (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
+}

@@ -1,5 +1,6 @@
 // Table types for Kysely: one interface of tables per area, joined into Database at the end.
-// Times are integer microseconds since the epoch; JSON columns hold text.
+// Times are integer microseconds since the epoch; JSON columns hold text, decoded and encoded only
+// by the repo that owns the table.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export interface CompaniesTable {

@@ -80,7 +80,7 @@ export function webPagesServiceFactory({
     /** The upload page's facts; throws the GoToScan service's 404/410 for links that cannot be used. */
     async go2scanPage(token: string) {
       const order = await go2scan.orderForToken(token);
-      const company = await companyRepo.findById(db, order.company_id);
+      const company = await companyRepo.forCompany(order.company_id).get(db);
       return { address: order.full_address, companyName: company?.name ?? null, maxBytes: config.scanMaxBytes, maxFiles: MAX_SCAN_FILES };
     },
 
@@ -103,8 +103,8 @@ export function webPagesServiceFactory({
       let companyName: string | null = null;
       let contact: TourView['contact'] = null;
       if (!unbranded) {
-        companyName = (await companyRepo.findById(db, order.company_id))?.name ?? null;
-        const owner = order.owner_user_id ? await usersRepo.userById(db, order.owner_user_id) : undefined;
+        companyName = (await companyRepo.forCompany(order.company_id).get(db))?.name ?? null;
+        const owner = order.owner_user_id ? await usersRepo.forCompany(order.company_id).findById(db, order.owner_user_id) : undefined;
         const email = owner?.email ?? order.owner_email;
         if (email) contact = { name: owner ? [owner.name, owner.surname].filter(Boolean).join(' ') || null : null, email };
       }

@@ -1,13 +1,9 @@
 // Guards the operator API with the `admin-key` header, compared in constant time.
-import crypto from 'node:crypto';
 import fp from 'fastify-plugin';
+import { adminKeyMatches } from '../../domain/admin-key.js';
 import { UnauthorizedError } from '../../errors.js';
 
-export function adminKeyMatches(expectedHashHex: string, presented: string | undefined): boolean {
-  const expected = Buffer.from(expectedHashHex, 'hex');
-  const actual = crypto.createHash('sha256').update(presented ?? '').digest();
-  return expected.length === actual.length && crypto.timingSafeEqual(expected, actual) && presented !== undefined;
-}
+export { adminKeyMatches };
 
 export const adminAuth = fp<{ adminKeyHash: string }>(
   async (app, { adminKeyHash }) => {

@@ -1,3 +1,5 @@
+// The api_keys table. A key is found by its hash alone (the hash is the credential), so that
+// lookup, like the operator's revocation by id, lives under `system`.
 import type { Db } from '../../db/dialect.js';
 import type { ApiKeyRow } from '../../db/schema.js';
 
@@ -9,35 +11,43 @@ export interface KeyOwner {
 }
 
 export const apiKeysRepo = {
-  async insert(db: Db, row: ApiKeyRow): Promise<void> {
-    await db.insertInto('api_keys').values(row).execute();
+  forCompany(companyId: string) {
+    return {
+      insert: async (db: Db, row: Omit<ApiKeyRow, 'company_id'>): Promise<void> => {
+        await db.insertInto('api_keys').values({ ...row, company_id: companyId }).execute();
+      },
+
+      list: async (db: Db): Promise<ApiKeyRow[]> => {
+        return db.selectFrom('api_keys').selectAll().where('company_id', '=', companyId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+      },
+
+      revokeAll: async (db: Db, at: number): Promise<void> => {
+        await db.updateTable('api_keys').set({ revoked_at: at }).where('company_id', '=', companyId).where('revoked_at', 'is', null).execute();
+      },
+
+      /** Keys stay valid for the company; they are no longer attributed to the deleted user. */
+      detachUser: async (db: Db, userId: string): Promise<void> => {
+        await db.updateTable('api_keys').set({ user_id: null }).where('company_id', '=', companyId).where('user_id', '=', userId).execute();
+      },
+    };
   },
 
-  async findActiveByHash(db: Db, keyHash: string): Promise<KeyOwner | undefined> {
-    const row = await db
-      .selectFrom('api_keys as k')
-      .leftJoin('users as u', 'u.id', 'k.user_id')
-      .select(['k.id as keyId', 'k.company_id as companyId', 'k.user_id as userId', 'u.email as userEmail'])
-      .where('k.key_hash', '=', keyHash)
-      .where('k.revoked_at', 'is', null)
-      .executeTakeFirst();
-    return row ?? undefined;
-  },
+  system: {
+    /** The authentication of every request: one query, the key with its user's email. */
+    async findActiveByHash(db: Db, keyHash: string): Promise<KeyOwner | undefined> {
+      const row = await db
+        .selectFrom('api_keys as k')
+        .leftJoin('users as u', 'u.id', 'k.user_id')
+        .select(['k.id as keyId', 'k.company_id as companyId', 'k.user_id as userId', 'u.email as userEmail'])
+        .where('k.key_hash', '=', keyHash)
+        .where('k.revoked_at', 'is', null)
+        .executeTakeFirst();
+      return row ?? undefined;
+    },
 
-  async listForCompany(db: Db, companyId: string): Promise<ApiKeyRow[]> {
-    return db.selectFrom('api_keys').selectAll().where('company_id', '=', companyId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
-  },
-
-  async revoke(db: Db, keyId: string, at: number): Promise<boolean> {
-    const res = await db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', keyId).where('revoked_at', 'is', null).executeTakeFirst();
-    return Number(res.numUpdatedRows) > 0;
-  },
-
-  async revokeAllForCompany(db: Db, companyId: string, at: number): Promise<void> {
-    await db.updateTable('api_keys').set({ revoked_at: at }).where('company_id', '=', companyId).where('revoked_at', 'is', null).execute();
-  },
-
-  async findById(db: Db, keyId: string): Promise<ApiKeyRow | undefined> {
-    return db.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
+    async revoke(db: Db, keyId: string, at: number): Promise<boolean> {
+      const res = await db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', keyId).where('revoked_at', 'is', null).executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0;
+    },
   },
 };

@@ -27,27 +27,26 @@ export function apiKeysServiceFactory({ db, clock, ids, reads }: Pick<ServiceDep
       const raw = `casa_${randomBase62(40)}`;
       const row = {
         id: ids.uuid(),
-        company_id: companyId,
         user_id: userId,
         key_hash: sha256Hex(raw),
         prefix: raw.slice(0, 9),
         created_at: clock.nowUs(),
         revoked_at: null,
       };
-      await apiKeysRepo.insert(tx, row);
+      await apiKeysRepo.forCompany(companyId).insert(tx, row);
       return { id: row.id, api_key: raw, prefix: row.prefix, created_at: toEpochSeconds(row.created_at) };
     },
 
     async authenticate(rawKey: string | undefined): Promise<KeyOwner> {
       if (!rawKey || !rawKey.startsWith('casa_') || rawKey.length > 200) throw new UnauthorizedError();
       // Keyed by the raw key, so a cached answer needs no hashing; keys stay in memory only.
-      const owner = await reads.read(`api-key ${rawKey}`, () => apiKeysRepo.findActiveByHash(db, sha256Hex(rawKey)), 'identity');
+      const owner = await reads.read(`api-key ${rawKey}`, () => apiKeysRepo.system.findActiveByHash(db, sha256Hex(rawKey)), 'identity');
       if (!owner) throw new UnauthorizedError();
       return owner;
     },
 
     async list(companyId: string): Promise<ApiKeyView[]> {
-      const rows = await apiKeysRepo.listForCompany(db, companyId);
+      const rows = await apiKeysRepo.forCompany(companyId).list(db);
       return rows.map((r) => ({
         id: r.id,
         prefix: r.prefix,
@@ -58,7 +57,7 @@ export function apiKeysServiceFactory({ db, clock, ids, reads }: Pick<ServiceDep
     },
 
     async revoke(keyId: string): Promise<void> {
-      const ok = isUuid(keyId) && await apiKeysRepo.revoke(db, keyId, clock.nowUs());
+      const ok = isUuid(keyId) && (await apiKeysRepo.system.revoke(db, keyId, clock.nowUs()));
       if (!ok) throw new NotFoundError('API key not found.');
     },
   };

@@ -1,61 +1,120 @@
+// The companies table. Its JSON list columns are decoded here and encoded here on writes, so a
+// company leaves this module with arrays.
 import type { Db } from '../../db/dialect.js';
-import type { CompanyRow, OfficeRow, UserRow } from '../../db/schema.js';
+import type { CompanyRow } from '../../db/schema.js';
+import type { AddOn, CustomerType, PackageType, WebhookTrigger } from '../../domain/catalog.js';
+
+/** A company row with its list columns decoded. */
+export interface Company {
+  id: string;
+  name: string;
+  country: string | null;
+  customer_type: CustomerType;
+  main_office_id: string;
+  allow_submission_without_draft: number;
+  allow_post_scan_upgrades: number;
+  webhook_urls: string[];
+  webhook_triggers: WebhookTrigger[];
+  default_package_type: PackageType;
+  default_add_ons: AddOn[];
+  merged_into: string | null;
+  created_at: number;
+}
+
+export interface CompanyWebhookLists {
+  webhook_urls: string[];
+  webhook_triggers: WebhookTrigger[];
+}
+
+/** A stored JSON list; anything but strings is dropped, so a hand-edited row cannot break a reader. */
+function stringList<T extends string = string>(text: string): T[] {
+  const value: unknown = JSON.parse(text);
+  return Array.isArray(value) ? value.filter((v): v is T => typeof v === 'string') : [];
+}
+
+function decode(row: CompanyRow): Company {
+  return {
+    ...row,
+    customer_type: row.customer_type as CustomerType,
+    default_package_type: row.default_package_type as PackageType,
+    webhook_urls: stringList(row.webhook_urls),
+    webhook_triggers: stringList<WebhookTrigger>(row.webhook_triggers),
+    default_add_ons: stringList<AddOn>(row.default_add_ons),
+  };
+}
+
+function encodeWebhooks(lists: CompanyWebhookLists) {
+  return { webhook_urls: JSON.stringify(lists.webhook_urls), webhook_triggers: JSON.stringify(lists.webhook_triggers) };
+}
 
 export const companyRepo = {
-  async insert(db: Db, row: CompanyRow): Promise<void> {
-    await db.insertInto('companies').values(row).execute();
+  /** One company's own row and settings. */
+  forCompany(companyId: string) {
+    return {
+      get: async (db: Db): Promise<Company | undefined> => {
+        const row = await db.selectFrom('companies').selectAll().where('id', '=', companyId).executeTakeFirst();
+        return row && decode(row);
+      },
+
+      /** The webhook lists alone, read inside an order transition for every event. */
+      webhookSettings: async (db: Db): Promise<{ urls: string[]; triggers: string[] } | undefined> => {
+        const row = await db.selectFrom('companies').select(['webhook_urls', 'webhook_triggers']).where('id', '=', companyId).executeTakeFirst();
+        return row && { urls: stringList(row.webhook_urls), triggers: stringList(row.webhook_triggers) };
+      },
+
+      /** The product a new order gets when it names none. */
+      orderDefaults: async (db: Db): Promise<{ packageType: PackageType; addOns: AddOn[] } | undefined> => {
+        const row = await db.selectFrom('companies').select(['default_package_type', 'default_add_ons']).where('id', '=', companyId).executeTakeFirst();
+        return row && { packageType: row.default_package_type as PackageType, addOns: stringList<AddOn>(row.default_add_ons) };
+      },
+
+      setWebhook: async (db: Db, lists: CompanyWebhookLists): Promise<void> => {
+        await db.updateTable('companies').set(encodeWebhooks(lists)).where('id', '=', companyId).execute();
+      },
+    };
   },
 
-  async findById(db: Db, id: string): Promise<CompanyRow | undefined> {
-    return db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();
-  },
+  /** The operator and the merge: companies by id, the whole list, new companies. */
+  system: {
+    async insert(db: Db, company: Company): Promise<void> {
+      await db
+        .insertInto('companies')
+        .values({ ...company, ...encodeWebhooks(company), default_add_ons: JSON.stringify(company.default_add_ons) })
+        .execute();
+    },
 
-  async list(db: Db, opts: { limit: number; offset: number; search?: string }): Promise<CompanyRow[]> {
-    let q = db.selectFrom('companies').selectAll();
-    // Case-insensitive on both databases (PostgreSQL's LIKE is case-sensitive).
-    if (opts.search) q = q.where((eb) => eb(eb.fn('lower', ['name']), 'like', `%${opts.search!.toLowerCase().replace(/[%_\\]/g, '')}%`));
-    return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit + 1).offset(opts.offset).execute();
-  },
+    async findById(db: Db, id: string): Promise<Company | undefined> {
+      const row = await db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && decode(row);
+    },
 
-  async count(db: Db): Promise<number> {
-    const row = await db.selectFrom('companies').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
-  },
+    async exists(db: Db, id: string): Promise<boolean> {
+      const row = await db.selectFrom('companies').select('id').where('id', '=', id).executeTakeFirst();
+      return row !== undefined;
+    },
 
-  async update(db: Db, id: string, values: Partial<CompanyRow>): Promise<void> {
-    await db.updateTable('companies').set(values).where('id', '=', id).execute();
-  },
+    async list(db: Db, opts: { limit: number; offset: number; search?: string }): Promise<Company[]> {
+      let q = db.selectFrom('companies').selectAll();
+      // Case-insensitive on both databases (PostgreSQL's LIKE is case-sensitive).
+      if (opts.search) q = q.where((eb) => eb(eb.fn('lower', ['name']), 'like', `%${opts.search!.toLowerCase().replace(/[%_\\]/g, '')}%`));
+      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit + 1).offset(opts.offset).execute();
+      return rows.map(decode);
+    },
 
-  async setWebhook(db: Db, id: string, settings: { webhook_urls: string[]; webhook_triggers: string[] }): Promise<void> {
-    await db
-      .updateTable('companies')
-      .set({ webhook_urls: JSON.stringify(settings.webhook_urls), webhook_triggers: JSON.stringify(settings.webhook_triggers) })
-      .where('id', '=', id)
-      .execute();
-  },
+    async count(db: Db): Promise<number> {
+      const row = await db.selectFrom('companies').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
 
-  async oldestManager(db: Db, companyId: string): Promise<UserRow | undefined> {
-    return db
-      .selectFrom('users')
-      .selectAll()
-      .where('company_id', '=', companyId)
-      .where('role', '=', 'Manager')
-      .orderBy('created_at', 'asc')
-      .orderBy('id', 'asc')
-      .executeTakeFirst();
-  },
+    /** The names of these companies, for lists that show which company a row belongs to. */
+    async names(db: Db, ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db.selectFrom('companies').select(['id', 'name']).where('id', 'in', ids).execute();
+      return new Map(rows.map((r) => [r.id, r.name]));
+    },
 
-  async insertOffice(db: Db, row: OfficeRow): Promise<void> {
-    await db.insertInto('offices').values(row).execute();
-  },
-
-  async insertUser(db: Db, row: UserRow): Promise<void> {
-    await db.insertInto('users').values(row).execute();
-  },
-
-  /** The product defaults a new order of the company starts from. */
-  async defaults(db: Db, companyId: string): Promise<{ packageType: string; addOns: string[] } | undefined> {
-    const row = await db.selectFrom('companies').select(['default_package_type', 'default_add_ons']).where('id', '=', companyId).executeTakeFirst();
-    return row ? { packageType: row.default_package_type, addOns: JSON.parse(row.default_add_ons) as string[] } : undefined;
+    async setMergedInto(db: Db, id: string, targetId: string): Promise<void> {
+      await db.updateTable('companies').set({ merged_into: targetId }).where('id', '=', id).execute();
+    },
   },
 };

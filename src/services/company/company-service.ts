@@ -2,14 +2,16 @@
 import { ConflictError, NotFoundError, RequestValidationError } from '../../errors.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { isUuid } from '../../domain/clock.js';
-import { ADD_ONS, DEFAULT_PACKAGE, PACKAGE_TYPES, type AddOn, type CustomerType, type PackageType, type WebhookTrigger } from '../../domain/catalog.js';
+import { ADD_ONS, DEFAULT_PACKAGE, PACKAGE_TYPES, type CustomerType, type WebhookTrigger } from '../../domain/catalog.js';
 import { paginate, type Page } from '../../domain/pagination.js';
 import type { ServiceDeps } from '../deps.js';
 import type { ApiKeysService } from '../api-keys/api-keys-service.js';
 import type { WebhookOutbox } from '../webhooks/webhook-outbox.js';
+import { officesRepo } from '../offices/offices-repo.js';
 import { hashPassword } from '../users/passwords.js';
 import { userView } from '../users/user-view.js';
-import { companyRepo } from './company-repo.js';
+import { usersRepo } from '../users/users-repo.js';
+import { companyRepo, type Company } from './company-repo.js';
 import { companyView } from './company-view.js';
 
 export interface CreateCompanyInput {
@@ -47,8 +49,8 @@ export function companyServiceFactory({
   apiKeys,
   webhookOutbox,
 }: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'config' | 'reads'> & { apiKeys: Pick<ApiKeysService, 'issue'>; webhookOutbox: Pick<WebhookOutbox, 'cancelQueuedForCompany'> }) {
-  async function existing(companyId: string) {
-    const row = isUuid(companyId) ? await companyRepo.findById(db, companyId) : undefined;
+  async function existing(companyId: string): Promise<Company> {
+    const row = isUuid(companyId) ? await companyRepo.forCompany(companyId).get(db) : undefined;
     if (!row) throw new NotFoundError('Company not found.');
     return row;
   }
@@ -63,7 +65,7 @@ export function companyServiceFactory({
       const passwordHash = input.manager_password ? await hashPassword(input.manager_password) : null;
       try {
         return await db.transaction().execute(async (tx) => {
-          const company = {
+          const company: Company = {
             id: companyId,
             name: input.name,
             country: input.country ?? null,
@@ -71,18 +73,17 @@ export function companyServiceFactory({
             main_office_id: officeId,
             allow_submission_without_draft: 1,
             allow_post_scan_upgrades: 1,
-            webhook_urls: '[]',
-            webhook_triggers: '[]',
+            webhook_urls: [],
+            webhook_triggers: [],
             default_package_type: DEFAULT_PACKAGE,
-            default_add_ons: '[]',
+            default_add_ons: [],
             merged_into: null,
             created_at: now,
           };
-          await companyRepo.insert(tx, company);
-          await companyRepo.insertOffice(tx, { id: officeId, company_id: companyId, name: 'Main office', name_key: 'main office', created_at: now });
+          await companyRepo.system.insert(tx, company);
+          await officesRepo.forCompany(companyId).insert(tx, { id: officeId, name: 'Main office', name_key: 'main office', created_at: now });
           const manager = {
             id: managerId,
-            company_id: companyId,
             office_id: officeId,
             email: input.manager_email.toLowerCase(),
             name: null,
@@ -92,7 +93,7 @@ export function companyServiceFactory({
             password_hash: passwordHash,
             created_at: now,
           };
-          await companyRepo.insertUser(tx, manager);
+          await usersRepo.forCompany(companyId).insert(tx, manager);
           const key = await apiKeys.issue(tx, companyId, managerId);
           return { company: companyView(company), manager: userView(manager), api_key: key.api_key, api_key_id: key.id };
         });
@@ -109,19 +110,19 @@ export function companyServiceFactory({
 
     /** Replaces both webhook lists at once and answers what is stored. */
     async setWebhook(companyId: string, input: Partial<WebhookSettings>): Promise<WebhookSettings> {
-      const stored = input.webhook_urls && input.webhook_triggers ? null : companyView(await existing(companyId));
+      const stored = input.webhook_urls && input.webhook_triggers ? null : await existing(companyId);
       const settings = normalizeWebhookSettings(
-        { webhook_urls: input.webhook_urls ?? stored!.webhook_urls, webhook_triggers: input.webhook_triggers ?? (stored!.webhook_triggers as WebhookSettings['webhook_triggers']) },
+        { webhook_urls: input.webhook_urls ?? stored!.webhook_urls, webhook_triggers: input.webhook_triggers ?? stored!.webhook_triggers },
         config.webhookRequireHttps,
       );
-      await companyRepo.setWebhook(db, companyId, settings);
+      await companyRepo.forCompany(companyId).setWebhook(db, settings);
       return settings;
     },
 
     async clearWebhook(companyId: string): Promise<WebhookSettings> {
-      const settings = { webhook_urls: [], webhook_triggers: [] };
+      const settings: WebhookSettings = { webhook_urls: [], webhook_triggers: [] };
       await db.transaction().execute(async (tx) => {
-        await companyRepo.setWebhook(tx, companyId, settings);
+        await companyRepo.forCompany(companyId).setWebhook(tx, settings);
         await webhookOutbox.cancelQueuedForCompany(tx, companyId);
       });
       return settings;
@@ -131,15 +132,15 @@ export function companyServiceFactory({
     async package(companyId: string) {
       const row = await existing(companyId);
       return {
-        package_type: row.default_package_type as PackageType,
-        add_ons: JSON.parse(row.default_add_ons) as AddOn[],
+        package_type: row.default_package_type,
+        add_ons: row.default_add_ons,
         available_package_types: [...PACKAGE_TYPES],
         available_add_ons: [...ADD_ONS],
       };
     },
 
     async list(page: Page, search?: string) {
-      const rows = await companyRepo.list(db, { ...page, search });
+      const rows = await companyRepo.system.list(db, { ...page, search });
       const result = paginate(rows, page);
       return { pagination: result.pagination, items: result.items.map(companyView) };
     },
@@ -148,13 +149,13 @@ export function companyServiceFactory({
     async issueKey(companyId: string) {
       const row = await existing(companyId);
       if (row.merged_into) throw new ConflictError('This company was merged into another company.');
-      const manager = await companyRepo.oldestManager(db, companyId);
+      const manager = await usersRepo.forCompany(companyId).oldestManager(db);
       const key = await db.transaction().execute((tx) => apiKeys.issue(tx, companyId, manager?.id ?? null));
       return { id: key.id, api_key: key.api_key, prefix: key.prefix, created_at: key.created_at };
     },
 
     async count() {
-      return companyRepo.count(db);
+      return companyRepo.system.count(db);
     },
   };
 }

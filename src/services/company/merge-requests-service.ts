@@ -6,7 +6,9 @@ import { paginate, type Page } from '../../domain/pagination.js';
 import type { ServiceDeps } from '../deps.js';
 import type { EmailsService } from '../emails/emails-service.js';
 import { apiKeysRepo } from '../api-keys/api-keys-repo.js';
-import { companyRepo } from './company-repo.js';
+import { officesRepo } from '../offices/offices-repo.js';
+import { usersRepo } from '../users/users-repo.js';
+import { companyRepo, type CompanyWebhookLists } from './company-repo.js';
 import { mergeRequestsRepo, type MergeRequestRow } from './merge-requests-repo.js';
 
 const MAX_WEBHOOK_URLS = 10;
@@ -40,9 +42,9 @@ export function mergedOfficeName(name: string, sourceCompanyName: string, taken:
 }
 
 /** Target's lists first, then the requester's, de-duplicated; at most 10 URLs. */
-function mergedWebhooks(target: { webhook_urls: string; webhook_triggers: string }, source: { webhook_urls: string; webhook_triggers: string }) {
-  const urls = [...new Set([...(JSON.parse(target.webhook_urls) as string[]), ...(JSON.parse(source.webhook_urls) as string[])])];
-  const triggers = [...new Set([...(JSON.parse(target.webhook_triggers) as string[]), ...(JSON.parse(source.webhook_triggers) as string[])])];
+function mergedWebhooks(target: CompanyWebhookLists, source: CompanyWebhookLists): CompanyWebhookLists {
+  const urls = [...new Set([...target.webhook_urls, ...source.webhook_urls])];
+  const triggers = [...new Set([...target.webhook_triggers, ...source.webhook_triggers])];
   return { webhook_urls: urls.slice(0, MAX_WEBHOOK_URLS), webhook_triggers: triggers };
 }
 
@@ -60,7 +62,7 @@ export function mergeRequestsServiceFactory({
     /** A company asks to be merged into the company of `targetEmail`, a Manager there. */
     async request(companyId: string, targetEmail: string) {
       const email = targetEmail.trim().toLowerCase();
-      const target = await mergeRequestsRepo.userByEmail(db, email);
+      const target = await usersRepo.system.findByEmail(db, email);
       if (!target || target.role !== 'Manager') throw new NotFoundError('No Manager with this email was found.');
       if (target.company_id === companyId) throw new ConflictError('This Manager belongs to your own company.');
       const row: MergeRequestRow = {
@@ -73,12 +75,13 @@ export function mergeRequestsServiceFactory({
         approved_at: null,
       };
       await db.transaction().execute(async (tx) => {
-        if (await mergeRequestsRepo.findPending(tx, companyId, target.company_id)) {
+        const requests = mergeRequestsRepo.forCompany(companyId);
+        if (await requests.findPending(tx, target.company_id)) {
           throw new ConflictError('A merge request to this company is already pending.');
         }
-        const requester = (await companyRepo.findById(tx, companyId))!;
-        await mergeRequestsRepo.insert(tx, row);
-        for (const manager of await mergeRequestsRepo.managers(tx, target.company_id)) {
+        const requester = (await companyRepo.forCompany(companyId).get(tx))!;
+        await requests.insert(tx, row);
+        for (const manager of await usersRepo.forCompany(target.company_id).managers(tx)) {
           await emails.queue(tx, {
             companyId: target.company_id,
             to: manager.email,
@@ -99,40 +102,41 @@ export function mergeRequestsServiceFactory({
     },
 
     async list(page: Page, status?: string) {
-      const rows = await mergeRequestsRepo.list(db, page, status);
+      const rows = await mergeRequestsRepo.system.list(db, page, status);
       const result = paginate(rows, page);
       return { pagination: result.pagination, items: result.items.map(mergeRequestView) };
     },
 
     /** The operator's approval: everything of the requesting company moves, in one transaction. */
     async approve(id: string) {
-      const found = isUuid(id) ? await mergeRequestsRepo.findById(db, id) : undefined;
+      const found = isUuid(id) ? await mergeRequestsRepo.system.findById(db, id) : undefined;
       if (!found) throw new NotFoundError('Merge request not found.');
       return db.transaction().execute(async (tx) => {
         const now = clock.nowUs();
-        if (!(await mergeRequestsRepo.markApproved(tx, id, now))) {
+        if (!(await mergeRequestsRepo.system.markApproved(tx, id, now))) {
           throw new ConflictError(`Merge request is ${found.status}; only a pending request can be approved.`);
         }
-        const source = (await companyRepo.findById(tx, found.company_id))!;
-        const target = (await companyRepo.findById(tx, found.target_company_id))!;
+        const source = (await companyRepo.system.findById(tx, found.company_id))!;
+        const target = (await companyRepo.system.findById(tx, found.target_company_id))!;
         if (source.merged_into || target.merged_into) throw new ConflictError('One of the companies was already merged into another company.');
 
-        const taken = new Set((await mergeRequestsRepo.offices(tx, target.id)).map((o) => o.name_key));
-        const offices = await mergeRequestsRepo.offices(tx, source.id);
+        const sourceOffices = officesRepo.forCompany(source.id);
+        const taken = new Set((await officesRepo.forCompany(target.id).all(tx)).map((o) => o.name_key));
+        const offices = await sourceOffices.all(tx);
         for (const office of offices) {
           const name = mergedOfficeName(office.name, source.name, taken);
           taken.add(name.toLowerCase());
-          await mergeRequestsRepo.moveOffice(tx, office.id, source.id, target.id, name);
+          await sourceOffices.moveTo(tx, office.id, target.id, name);
         }
-        const moved = await mergeRequestsRepo.moveOwnedRows(tx, source.id, target.id);
-        const webhooks = mergedWebhooks(target, source);
-        await companyRepo.setWebhook(tx, target.id, webhooks);
-        await companyRepo.setWebhook(tx, source.id, { webhook_urls: [], webhook_triggers: [] });
-        await companyRepo.update(tx, source.id, { merged_into: target.id });
-        await apiKeysRepo.revokeAllForCompany(tx, source.id, now);
+        const users = await usersRepo.forCompany(source.id).moveAllTo(tx, target.id);
+        const moved = await mergeRequestsRepo.system.moveOwnedRows(tx, source.id, target.id);
+        await companyRepo.forCompany(target.id).setWebhook(tx, mergedWebhooks(target, source));
+        await companyRepo.forCompany(source.id).setWebhook(tx, { webhook_urls: [], webhook_triggers: [] });
+        await companyRepo.system.setMergedInto(tx, source.id, target.id);
+        await apiKeysRepo.forCompany(source.id).revokeAll(tx, now);
         return {
           ...mergeRequestView({ ...found, status: 'approved', approved_at: now }),
-          moved: { offices: offices.length, users: moved.users, orders: moved.orders },
+          moved: { offices: offices.length, users, orders: moved.orders },
         };
       });
     },

@@ -1,6 +1,7 @@
 // The console's own reads across companies: company names and the figures of the system page.
 // (Orders and everything else the console shows come through the area services and repos.)
 import type { Db } from '../../db/dialect.js';
+import { companyRepo } from '../company/company-repo.js';
 import { ACTIVE_STATUSES } from '../webhooks/webhook-deliveries-repo.js';
 import type { OrderSearch, OrderSummary } from '../orders/orders-repo.js';
 
@@ -10,9 +11,7 @@ export type ConsoleOrderRow = OrderSummary & { company_name: string | null };
 
 export const consoleRepo = {
   async companyNames(db: Db, ids: string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await db.selectFrom('companies').select(['id', 'name']).where('id', 'in', ids).execute();
-    return new Map(rows.map((r) => [r.id, r.name]));
+    return companyRepo.system.names(db, ids);
   },
 
   /** Webhook deliveries that still have attempts ahead of them. */

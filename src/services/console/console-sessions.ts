@@ -3,7 +3,7 @@
 // an absolute expiry, plus an idle timeout. Failed sign-ins are throttled per client address.
 import crypto from 'node:crypto';
 import { sha256Hex } from '../../domain/clock.js';
-import { adminKeyMatches } from '../../http/plugins/admin-auth.js';
+import { adminKeyMatches } from '../../domain/admin-key.js';
 import type { ServiceDeps } from '../deps.js';
 import { consoleSessionsRepo } from './console-sessions-repo.js';
 

@@ -44,15 +44,15 @@ export function emailsServiceFactory({ db, clock, ids, config, log }: Pick<Servi
   async function flushOnce(): Promise<void> {
     if (!transport) return;
     for (;;) {
-      const batch = await emailsRepo.unsent(db, 20, MAX_ATTEMPTS);
+      const batch = await emailsRepo.system.unsent(db, 20, MAX_ATTEMPTS);
       if (batch.length === 0) return;
       for (const email of batch) {
         try {
           await transport.sendMail({ from: config.mailFrom, to: email.to_address, subject: email.subject, text: email.text_body, html: email.html_body });
-          await emailsRepo.markSent(db, email.id, clock.nowUs());
+          await emailsRepo.system.markSent(db, email.id, clock.nowUs());
         } catch (err) {
           log.warn({ emailId: email.id, err: (err as Error).message }, 'SMTP delivery failed');
-          await emailsRepo.markFailed(db, email.id, (err as Error).message);
+          await emailsRepo.system.markFailed(db, email.id, (err as Error).message);
         }
       }
     }
@@ -62,7 +62,7 @@ export function emailsServiceFactory({ db, clock, ids, config, log }: Pick<Servi
     /** Queues an email inside the caller's transaction; call `kick()` after the commit. */
     async queue(tx: Db, email: OutgoingEmail): Promise<string> {
       const id = ids.uuid();
-      await emailsRepo.insert(tx, {
+      await emailsRepo.system.insert(tx, {
         id,
         company_id: email.companyId,
         to_address: email.to.toLowerCase(),
@@ -97,13 +97,13 @@ export function emailsServiceFactory({ db, clock, ids, config, log }: Pick<Servi
     },
 
     async list(page: Page, filter: { to?: string; companyId?: string; kind?: string } = {}) {
-      const rows = await emailsRepo.list(db, page, filter);
+      const rows = await emailsRepo.system.list(db, page, filter);
       const result = paginate(rows, page);
       return { pagination: result.pagination, items: result.items.map(emailView) };
     },
 
     async get(id: string) {
-      const row = await emailsRepo.findById(db, id);
+      const row = await emailsRepo.system.findById(db, id);
       if (!row) throw new NotFoundError('Email not found.');
       return emailView(row);
     },

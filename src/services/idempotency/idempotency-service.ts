@@ -42,11 +42,11 @@ export function idempotencyServiceFactory({ db, clock }: Pick<ServiceDeps, 'db' 
   return {
     /** Claims the key for this request, or answers the stored response to replay; 409 otherwise. */
     async claim(req: IdempotentRequest): Promise<ClaimResult> {
+      const keys = idempotencyRepo.forCompany(req.companyId);
       for (let attempt = 0; attempt < 3; attempt++) {
         const now = clock.nowUs();
         try {
-          await idempotencyRepo.insert(db, {
-            company_id: req.companyId,
+          await keys.insert(db, {
             idem_key: req.key,
             request_hash: req.fingerprint,
             status_code: null,
@@ -58,12 +58,12 @@ export function idempotencyServiceFactory({ db, clock }: Pick<ServiceDeps, 'db' 
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
         }
-        const row = await idempotencyRepo.find(db, req.companyId, req.key);
+        const row = await keys.find(db, req.key);
         if (!row) continue; // released in between: claim again
         const expired = row.created_at <= now - IDEMPOTENCY_TTL_US;
         const abandoned = row.status_code === null && row.created_at <= now - ABANDONED_CLAIM_US;
         if (expired || abandoned) {
-          await idempotencyRepo.deleteIfCreatedAt(db, req.companyId, req.key, row.created_at);
+          await keys.deleteIfCreatedAt(db, req.key, row.created_at);
           continue;
         }
         if (row.request_hash !== req.fingerprint) {
@@ -79,7 +79,7 @@ export function idempotencyServiceFactory({ db, clock }: Pick<ServiceDeps, 'db' 
 
     /** Stores the decision (2xx and 4xx) for replay. */
     async complete(req: IdempotentRequest, createdAt: number, response: { statusCode: number; body: string; contentType: string | null }): Promise<void> {
-      await idempotencyRepo.complete(db, req.companyId, req.key, createdAt, {
+      await idempotencyRepo.forCompany(req.companyId).complete(db, req.key, createdAt, {
         status_code: response.statusCode,
         response_body: response.body,
         content_type: response.contentType,
@@ -88,12 +88,12 @@ export function idempotencyServiceFactory({ db, clock }: Pick<ServiceDeps, 'db' 
 
     /** Frees the key so a retry runs again (after a 5xx or a request that never answered). */
     async release(req: IdempotentRequest, createdAt: number): Promise<void> {
-      await idempotencyRepo.deleteIfCreatedAt(db, req.companyId, req.key, createdAt);
+      await idempotencyRepo.forCompany(req.companyId).deleteIfCreatedAt(db, req.key, createdAt);
     },
 
     /** Drops answers older than 24 h. */
     async purgeExpired(): Promise<number> {
-      return idempotencyRepo.deleteOlderThan(db, clock.nowUs() - IDEMPOTENCY_TTL_US);
+      return idempotencyRepo.system.deleteOlderThan(db, clock.nowUs() - IDEMPOTENCY_TTL_US);
     },
   };
 }

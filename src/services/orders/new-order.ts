@@ -70,7 +70,7 @@ export async function resolveOwner(findUser: FindUser, ownerEmail: string | null
 /** Users of `companyId` by email, read in `db` (or the transaction in hand). */
 export function usersOf(db: Db, companyId: string): FindUser {
   return async (email) => {
-    const user = await usersRepo.findByEmail(db, companyId, email.toLowerCase());
+    const user = await usersRepo.forCompany(companyId).findByEmail(db, email);
     return user && { id: user.id, email: user.email };
   };
 }
@@ -86,7 +86,7 @@ export function newOrderFactory({ db, clock, ids, reads }: Pick<ServiceDeps, 'db
       const users = usersOf(db, companyId);
       const findUser: FindUser = (email) => reads.read(`user ${companyId} ${email.toLowerCase()}`, () => users(email), 'identity');
       const owner = await resolveOwner(findUser, fields.owner_email, kind.ownerFallback);
-      const defaults = (await reads.read(`defaults ${companyId}`, () => companyRepo.defaults(db, companyId), 'identity')) ?? { packageType: 'plus', addOns: [] };
+      const defaults = (await reads.read(`defaults ${companyId}`, () => companyRepo.forCompany(companyId).orderDefaults(db), 'identity')) ?? { packageType: 'plus', addOns: [] };
       const now = clock.nowUs();
       const address = normalizeAddress(fields);
       return {

@@ -1,5 +1,6 @@
-// Queries about users and their single-use tokens. Every user query is scoped by company id;
-// tokens are found by their hash alone, since the hash is the credential.
+// Queries about users and their single-use tokens. A company's users are reached through
+// `forCompany`; `system` holds what works across companies: an email is unique across the system,
+// and a token found by its hash (the hash is the credential) leads to a user of any company.
 import type { Db } from '../../db/dialect.js';
 import type { DialectName } from '../../db/database.js';
 import type { NewUser, UserRow, UserUpdate } from '../../db/schema.js';
@@ -29,78 +30,116 @@ const LISTED_COLUMNS = ['id', 'office_id', 'email', 'name', 'surname', 'role', '
 export type ListedUserRow = Pick<UserRow, (typeof LISTED_COLUMNS)[number]>;
 
 export const usersRepo = {
-  async list(db: Db, companyId: string, page: Page, filter: UserListFilter = {}): Promise<ListedUserRow[]> {
-    let q = db.selectFrom('users').select(LISTED_COLUMNS).where('company_id', '=', companyId);
-    if (filter.roles && filter.roles.length > 0) q = q.where('role', 'in', filter.roles);
-    if (filter.officeId) q = q.where('office_id', '=', filter.officeId);
-    return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).offset(page.offset).execute();
+  /** One company's users, and the tokens of those users. */
+  forCompany(companyId: string) {
+    /** user_tokens carry no company id: a token write names a user of this company or touches nothing. */
+    const ownUser = (db: Db, userId: string) => db.selectFrom('users').select('id').where('company_id', '=', companyId).where('id', '=', userId);
+    return {
+      list: async (db: Db, page: Page, filter: UserListFilter = {}): Promise<ListedUserRow[]> => {
+        let q = db.selectFrom('users').select(LISTED_COLUMNS).where('company_id', '=', companyId);
+        if (filter.roles && filter.roles.length > 0) q = q.where('role', 'in', filter.roles);
+        if (filter.officeId) q = q.where('office_id', '=', filter.officeId);
+        return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).offset(page.offset).execute();
+      },
+
+      findByEmail: async (db: Db, email: string): Promise<UserRow | undefined> => {
+        return db.selectFrom('users').selectAll().where('company_id', '=', companyId).where('email', '=', email.toLowerCase()).executeTakeFirst();
+      },
+
+      findById: async (db: Db, id: string): Promise<UserRow | undefined> => {
+        return db.selectFrom('users').selectAll().where('company_id', '=', companyId).where('id', '=', id).executeTakeFirst();
+      },
+
+      /** The company's Managers, oldest first. */
+      managers: async (db: Db): Promise<UserRow[]> => {
+        return db.selectFrom('users').selectAll().where('company_id', '=', companyId).where('role', '=', 'Manager').orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
+      },
+
+      oldestManager: async (db: Db): Promise<UserRow | undefined> => {
+        return db
+          .selectFrom('users')
+          .selectAll()
+          .where('company_id', '=', companyId)
+          .where('role', '=', 'Manager')
+          .orderBy('created_at', 'asc')
+          .orderBy('id', 'asc')
+          .executeTakeFirst();
+      },
+
+      insert: async (db: Db, row: Omit<NewUser, 'company_id'>): Promise<void> => {
+        await db.insertInto('users').values({ ...row, company_id: companyId }).execute();
+      },
+
+      update: async (db: Db, id: string, values: Omit<UserUpdate, 'id' | 'company_id'>): Promise<void> => {
+        await db.updateTable('users').set(values).where('company_id', '=', companyId).where('id', '=', id).execute();
+      },
+
+      delete: async (db: Db, id: string): Promise<void> => {
+        await db.deleteFrom('users').where('company_id', '=', companyId).where('id', '=', id).execute();
+      },
+
+      /**
+       * The ids of the company's Managers, locked until the transaction ends on PostgreSQL, so two
+       * requests cannot each remove a different one of the last two. SQLite runs one writer at a time.
+       */
+      lockManagerIds: async (db: Db, dialect: DialectName): Promise<string[]> => {
+        const q = db.selectFrom('users').select('id').where('company_id', '=', companyId).where('role', '=', 'Manager').orderBy('id');
+        const rows = await (dialect === 'postgres' ? q.forUpdate() : q).execute();
+        return rows.map((r) => r.id);
+      },
+
+      /** A merge: every user of this company joins `toCompanyId`; answers how many moved. */
+      moveAllTo: async (db: Db, toCompanyId: string): Promise<number> => {
+        const res = await db.updateTable('users').set({ company_id: toCompanyId }).where('company_id', '=', companyId).executeTakeFirst();
+        return Number(res.numUpdatedRows);
+      },
+
+      /** For a user this scope just created or found. */
+      insertToken: async (db: Db, row: UserTokenRow): Promise<void> => {
+        await db.insertInto('user_tokens').values(row).execute();
+      },
+
+      /** Kills every live token of these kinds for the user (a new link replaces older ones). */
+      killTokens: async (db: Db, userId: string, kinds: TokenKind[], at: number): Promise<void> => {
+        await db
+          .updateTable('user_tokens')
+          .set({ used_at: at })
+          .where('user_id', 'in', ownUser(db, userId))
+          .where('kind', 'in', kinds)
+          .where('used_at', 'is', null)
+          .execute();
+      },
+
+      deleteTokens: async (db: Db, userId: string): Promise<void> => {
+        await db.deleteFrom('user_tokens').where('user_id', 'in', ownUser(db, userId)).execute();
+      },
+    };
   },
 
-  /** Any company's user with this (lower-case) email: emails are unique across the system. */
-  async existsWithEmail(db: Db, email: string): Promise<boolean> {
-    const row = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-    return row !== undefined;
-  },
+  /** Across companies: email uniqueness, lookups by email or id, tokens by their hash. */
+  system: {
+    /** Whether any company has a user with this email: emails are unique across the system. */
+    async emailExists(db: Db, email: string): Promise<boolean> {
+      const row = await db.selectFrom('users').select('id').where('email', '=', email.toLowerCase()).executeTakeFirst();
+      return row !== undefined;
+    },
 
-  async findByEmail(db: Db, companyId: string, email: string): Promise<UserRow | undefined> {
-    return db.selectFrom('users').selectAll().where('company_id', '=', companyId).where('email', '=', email).executeTakeFirst();
-  },
+    async findByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+      return db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+    },
 
-  async findById(db: Db, companyId: string, id: string): Promise<UserRow | undefined> {
-    return db.selectFrom('users').selectAll().where('company_id', '=', companyId).where('id', '=', id).executeTakeFirst();
-  },
+    async findById(db: Db, id: string): Promise<UserRow | undefined> {
+      return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    },
 
-  async insert(db: Db, row: NewUser): Promise<void> {
-    await db.insertInto('users').values(row).execute();
-  },
+    async findTokenByHash(db: Db, tokenHash: string): Promise<UserTokenRow | undefined> {
+      return db.selectFrom('user_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    },
 
-  async update(db: Db, companyId: string, id: string, values: UserUpdate): Promise<void> {
-    await db.updateTable('users').set(values).where('company_id', '=', companyId).where('id', '=', id).execute();
-  },
-
-  async delete(db: Db, companyId: string, id: string): Promise<void> {
-    await db.deleteFrom('users').where('company_id', '=', companyId).where('id', '=', id).execute();
-  },
-
-  /**
-   * The ids of the company's Managers, locked until the transaction ends on PostgreSQL, so two
-   * requests cannot each remove a different one of the last two. SQLite runs one writer at a time.
-   */
-  async lockManagerIds(db: Db, dialect: DialectName, companyId: string): Promise<string[]> {
-    const q = db.selectFrom('users').select('id').where('company_id', '=', companyId).where('role', '=', 'Manager').orderBy('id');
-    const rows = await (dialect === 'postgres' ? q.forUpdate() : q).execute();
-    return rows.map((r) => r.id);
-  },
-
-  /** Keys stay valid for the company; they are no longer attributed to the deleted user. */
-  async detachApiKeys(db: Db, companyId: string, userId: string): Promise<void> {
-    await db.updateTable('api_keys').set({ user_id: null }).where('company_id', '=', companyId).where('user_id', '=', userId).execute();
-  },
-
-  async insertToken(db: Db, row: UserTokenRow): Promise<void> {
-    await db.insertInto('user_tokens').values(row).execute();
-  },
-
-  async findTokenByHash(db: Db, tokenHash: string): Promise<UserTokenRow | undefined> {
-    return db.selectFrom('user_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-  },
-
-  /** Marks one token used; false when another request used it first. */
-  async useToken(db: Db, id: string, at: number): Promise<boolean> {
-    const res = await db.updateTable('user_tokens').set({ used_at: at }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
-    return Number(res.numUpdatedRows) > 0;
-  },
-
-  /** Kills every live token of these kinds for the user (a new link replaces older ones). */
-  async killTokens(db: Db, userId: string, kinds: TokenKind[], at: number): Promise<void> {
-    await db.updateTable('user_tokens').set({ used_at: at }).where('user_id', '=', userId).where('kind', 'in', kinds).where('used_at', 'is', null).execute();
-  },
-
-  async deleteTokens(db: Db, userId: string): Promise<void> {
-    await db.deleteFrom('user_tokens').where('user_id', '=', userId).execute();
-  },
-
-  async userById(db: Db, id: string): Promise<UserRow | undefined> {
-    return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    /** Marks one token used; false when another request used it first. */
+    async useToken(db: Db, id: string, at: number): Promise<boolean> {
+      const res = await db.updateTable('user_tokens').set({ used_at: at }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0;
+    },
   },
 };

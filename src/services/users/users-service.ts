@@ -11,6 +11,7 @@ import type { ServiceDeps } from '../deps.js';
 import type { EmailsService } from '../emails/emails-service.js';
 import { PASSWORD_MAX, PASSWORD_MIN, hashPassword, verifyPassword } from './passwords.js';
 import { invitationEmail, passwordResetEmail } from './user-emails.js';
+import { apiKeysRepo } from '../api-keys/api-keys-repo.js';
 import { companyRepo } from '../company/company-repo.js';
 import { officesRepo } from '../offices/offices-repo.js';
 import { ordersRepo } from '../orders/orders-repo.js';
@@ -81,30 +82,30 @@ export function usersServiceFactory({
   emails,
 }: Pick<ServiceDeps, 'db' | 'dialect' | 'clock' | 'ids' | 'config' | 'reads'> & { emails: Pick<EmailsService, 'queue' | 'kick'> }) {
   /** A new single-use token for the user, stored only as its SHA-256; returns the link. */
-  async function issueToken(tx: Db, userId: string, kind: TokenKind, ttlS: number): Promise<{ link: string; expiresAtUs: number }> {
+  async function issueToken(tx: Db, companyId: string, userId: string, kind: TokenKind, ttlS: number): Promise<{ link: string; expiresAtUs: number }> {
     const token = ids.token(32);
     const now = clock.nowUs();
     const expiresAtUs = now + secondsToUs(ttlS);
-    await usersRepo.insertToken(tx, { id: ids.uuid(), user_id: userId, kind, token_hash: sha256Hex(token), expires_at: expiresAtUs, used_at: null, created_at: now });
+    await usersRepo.forCompany(companyId).insertToken(tx, { id: ids.uuid(), user_id: userId, kind, token_hash: sha256Hex(token), expires_at: expiresAtUs, used_at: null, created_at: now });
     const page = kind === 'invite' ? 'invite' : 'reset-password';
     return { link: `${config.publicUrl}/${page}/${token}`, expiresAtUs };
   }
 
   async function requireUser(tx: Db, companyId: string, userId: string): Promise<UserRow> {
-    const user = isUuid(userId) ? await usersRepo.findById(tx, companyId, userId) : undefined;
+    const user = isUuid(userId) ? await usersRepo.forCompany(companyId).findById(tx, userId) : undefined;
     if (!user) throw new NotFoundError(MESSAGES.userNotFound);
     return user;
   }
 
   async function requireOffice(tx: Db, companyId: string, officeId: string): Promise<void> {
-    const found = isUuid(officeId) && (await officesRepo.findInCompany(tx, companyId, officeId));
+    const found = isUuid(officeId) && (await officesRepo.forCompany(companyId).findById(tx, officeId));
     if (!found) throw new NotFoundError(MESSAGES.officeNotFound);
   }
 
   /** Finds the token's row and tells whether it can still be used. */
   async function inspect(tx: Db, kind: TokenKind, token: string) {
     if (!TOKEN_SHAPE.test(token)) return { state: 'unknown' as const, row: undefined };
-    const row = await usersRepo.findTokenByHash(tx, sha256Hex(token));
+    const row = await usersRepo.system.findTokenByHash(tx, sha256Hex(token));
     if (!row || row.kind !== kind) return { state: 'unknown' as const, row: undefined };
     if (row.used_at !== null) return { state: 'used' as const, row };
     if (row.expires_at <= clock.nowUs()) return { state: 'expired' as const, row };
@@ -119,12 +120,13 @@ export function usersServiceFactory({
       const found = await inspect(tx, kind, token);
       if (found.state !== 'valid') return { ok: false, state: found.state };
       const now = clock.nowUs();
-      if (!(await usersRepo.useToken(tx, found.row.id, now))) return { ok: false, state: 'used' };
-      const user = await usersRepo.userById(tx, found.row.user_id);
+      if (!(await usersRepo.system.useToken(tx, found.row.id, now))) return { ok: false, state: 'used' };
+      const user = await usersRepo.system.findById(tx, found.row.user_id);
       if (!user) return { ok: false, state: 'unknown' };
+      const users = usersRepo.forCompany(user.company_id);
       // Following a link sent to the address proves the address, for a reset as for an invitation.
-      await usersRepo.update(tx, user.company_id, user.id, { password_hash: passwordHash, email_confirmed: 1 });
-      await usersRepo.killTokens(tx, user.id, ['invite', 'reset'], now);
+      await users.update(tx, user.id, { password_hash: passwordHash, email_confirmed: 1 });
+      await users.killTokens(tx, user.id, ['invite', 'reset'], now);
       return { ok: true, email: user.email };
     });
   }
@@ -136,7 +138,7 @@ export function usersServiceFactory({
       return reads.read(
         key,
         async () => {
-          const result = paginate(await usersRepo.list(db, companyId, page, filter), page);
+          const result = paginate(await usersRepo.forCompany(companyId).list(db, page, filter), page);
           return { pagination: result.pagination, items: result.items.map(userView) };
         },
         'identity',
@@ -144,7 +146,7 @@ export function usersServiceFactory({
     },
 
     async getByEmail(companyId: string, email: string) {
-      const user = await usersRepo.findByEmail(db, companyId, normaliseEmail(email));
+      const user = await usersRepo.forCompany(companyId).findByEmail(db, normaliseEmail(email));
       if (!user) throw new NotFoundError(MESSAGES.userNotFound);
       return userView(user);
     },
@@ -158,13 +160,12 @@ export function usersServiceFactory({
       try {
         await db.transaction().execute(async (tx) => {
           if (input.office_id !== undefined) await requireOffice(tx, companyId, input.office_id);
-          if (await usersRepo.existsWithEmail(tx, email)) throw new ConflictError(MESSAGES.duplicate);
-          const company = await companyRepo.findById(tx, companyId);
+          if (await usersRepo.system.emailExists(tx, email)) throw new ConflictError(MESSAGES.duplicate);
+          const company = await companyRepo.forCompany(companyId).get(tx);
           if (!company) throw new NotFoundError('Company not found.');
           const officeId = input.office_id ?? company.main_office_id;
           const user = {
             id,
-            company_id: companyId,
             office_id: officeId,
             email,
             name: input.name ?? null,
@@ -174,9 +175,9 @@ export function usersServiceFactory({
             password_hash: passwordHash,
             created_at: clock.nowUs(),
           };
-          await usersRepo.insert(tx, user);
+          await usersRepo.forCompany(companyId).insert(tx, user);
           if (!passwordHash) {
-            const { link, expiresAtUs } = await issueToken(tx, id, 'invite', INVITATION_TTL_S);
+            const { link, expiresAtUs } = await issueToken(tx, companyId, id, 'invite', INVITATION_TTL_S);
             await emails.queue(tx, { companyId, to: email, kind: 'invitation', ...invitationEmail({ companyName: company.name, role: input.role, name: user.name, link, expiresAtUs }) });
           }
         });
@@ -190,61 +191,65 @@ export function usersServiceFactory({
     },
 
     async update(companyId: string, userId: string, input: UpdateUserInput) {
+      const users = usersRepo.forCompany(companyId);
       return db.transaction().execute(async (tx) => {
         const demoting = input.role !== undefined && input.role !== 'Manager';
-        const managers = demoting ? await usersRepo.lockManagerIds(tx, dialect, companyId) : [];
+        const managers = demoting ? await users.lockManagerIds(tx, dialect) : [];
         const user = await requireUser(tx, companyId, userId);
         if (demoting && user.role === 'Manager' && managers.filter((id) => id !== user.id).length === 0) {
           throw new ConflictError(MESSAGES.lastManagerDemote);
         }
         if (input.office_id !== undefined) await requireOffice(tx, companyId, input.office_id);
-        const values: UserUpdate = {};
+        const values: Omit<UserUpdate, 'id' | 'company_id'> = {};
         if (input.name !== undefined) values.name = input.name;
         if (input.surname !== undefined) values.surname = input.surname;
         if (input.role !== undefined) values.role = input.role;
         if (input.office_id !== undefined) values.office_id = input.office_id;
         if (Object.keys(values).length === 0) return userView(user);
-        await usersRepo.update(tx, companyId, user.id, values);
+        await users.update(tx, user.id, values);
         return userView({ ...user, ...values } as UserRow);
       });
     },
 
     async remove(companyId: string, userId: string) {
+      const users = usersRepo.forCompany(companyId);
       await db.transaction().execute(async (tx) => {
-        const managers = await usersRepo.lockManagerIds(tx, dialect, companyId);
+        const managers = await users.lockManagerIds(tx, dialect);
         const user = await requireUser(tx, companyId, userId);
         if (user.role === 'Manager' && managers.filter((id) => id !== user.id).length === 0) {
           throw new ConflictError(MESSAGES.lastManagerDelete);
         }
         await ordersRepo.forCompany(companyId).detachOwner(tx, user);
-        await usersRepo.detachApiKeys(tx, companyId, user.id);
-        await usersRepo.deleteTokens(tx, user.id);
-        await usersRepo.delete(tx, companyId, user.id);
+        await apiKeysRepo.forCompany(companyId).detachUser(tx, user.id);
+        await users.deleteTokens(tx, user.id);
+        await users.delete(tx, user.id);
       });
       return { message: MESSAGES.deleted };
     },
 
     async changePassword(companyId: string, input: { email: string; old_password: string; new_password: string }) {
-      const user = await usersRepo.findByEmail(db, companyId, normaliseEmail(input.email));
+      const users = usersRepo.forCompany(companyId);
+      const user = await users.findByEmail(db, normaliseEmail(input.email));
       if (!user) throw new NotFoundError(MESSAGES.userNotFound);
       if (!(await verifyPassword(user.password_hash, input.old_password))) throw new BadRequestError(MESSAGES.oldPasswordWrong);
       checkNewPassword('new_password', input.new_password);
       const passwordHash = await hashPassword(input.new_password);
       await db.transaction().execute(async (tx) => {
-        await usersRepo.update(tx, companyId, user.id, { password_hash: passwordHash });
+        await users.update(tx, user.id, { password_hash: passwordHash });
         // A changed password cancels reset links still in someone's mailbox.
-        await usersRepo.killTokens(tx, user.id, ['reset'], clock.nowUs());
+        await users.killTokens(tx, user.id, ['reset'], clock.nowUs());
       });
       return { message: MESSAGES.passwordChanged };
     },
 
     /** Emails a 1-hour reset link; older reset links die. */
     async sendPasswordReset(companyId: string, email: string) {
+      const users = usersRepo.forCompany(companyId);
       await db.transaction().execute(async (tx) => {
-        const user = await usersRepo.findByEmail(tx, companyId, normaliseEmail(email));
+        const user = await users.findByEmail(tx, normaliseEmail(email));
         if (!user) throw new NotFoundError(MESSAGES.userNotFound);
-        await usersRepo.killTokens(tx, user.id, ['reset'], clock.nowUs());
-        const { link, expiresAtUs } = await issueToken(tx, user.id, 'reset', RESET_TTL_S);
+        await users.killTokens(tx, user.id, ['reset'], clock.nowUs());
+        const { link, expiresAtUs } = await issueToken(tx, companyId, user.id, 'reset', RESET_TTL_S);
         await emails.queue(tx, { companyId, to: user.email, kind: 'password_reset', ...passwordResetEmail({ name: user.name, link, expiresAtUs }) });
       });
       void emails.kick();
@@ -255,7 +260,7 @@ export function usersServiceFactory({
     async checkToken(kind: TokenKind, token: string): Promise<TokenCheck> {
       const found = await inspect(db, kind, token);
       if (found.state !== 'valid') return { state: found.state, email: null };
-      const user = await usersRepo.userById(db, found.row.user_id);
+      const user = await usersRepo.system.findById(db, found.row.user_id);
       return user ? { state: 'valid', email: user.email } : { state: 'unknown', email: null };
     },
 
