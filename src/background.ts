@@ -1,6 +1,6 @@
 // What a process that answers no HTTP needs to run the background workers: the services and a
 // logger. The cluster primary and `casa-integrate worker` use this rather than building the app,
-// whose routes, schemas and docs would only cost them memory (about 30 MB).
+// whose routes, schemas and docs would only cost them memory.
 import pino, { type LoggerOptions } from 'pino';
 import type { Config } from './config.js';
 import type { Storage } from './db/database.js';
