@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   await migrate(storage);
   const admin = await resolveAdminKey(storage, config);
   const app = await buildApp({ config, storage, clock: systemClock, ids: randomIds, adminKeyHash: admin.hash });
-  const request = await scenario.prepare({ storage, services: app.services, config });
+  const request = await scenario.prepare({ storage, services: app.services, config, clock: systemClock });
   const apiBase = await app.listen({ port: 0, host: '127.0.0.1' });
 
   const sample = await fetch(`${apiBase}${request.path}`, { method: request.method, headers: request.headers, body: request.body });

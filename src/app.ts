@@ -1,4 +1,6 @@
-// The composition root: builds the Fastify app from the infrastructure it is given.
+// The composition root: infrastructure → services → plugins and routes. Each route plugin is given
+// the services and settings it uses, named in its options type; none receives the database or the
+// deps behind the services.
 import { Socket } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -18,9 +20,11 @@ import { go2scanUploadRoutes } from './http/routes/web/go2scan-upload.js';
 import { registerConsole } from './http/routes/console/index.js';
 import { registerMetrics } from './http/plugins/metrics.js';
 import { registerGuessingGuard } from './http/plugins/guessing-guard.js';
+import { createMetrics } from './metrics/metrics.js';
 import { createRequestStats } from './services/console/request-stats.js';
+import type { ServiceDeps } from './services/deps.js';
 import { type FileStorage } from './storage/file-storage.js';
-import { createServicesOn, type Services } from './services/index.js';
+import { createConsoleServices, createServices, serviceDepsOn, type Services } from './services/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -34,9 +38,43 @@ export interface AppDeps {
   files?: FileStorage;
 }
 
+/** The app, with its services and the infrastructure under them for in-process callers (main, tests). */
+export type App = FastifyInstance & { services: Services; serviceDeps: ServiceDeps };
+
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { services: Services }> {
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config, storage, clock, adminKeyHash } = deps;
+  const app = createServer(deps);
+
+  // Infrastructure → services. Fastify's logger is a pino logger; its type only says less.
+  const serviceDeps = serviceDepsOn(storage, config, app.log as never, { clock, ids: deps.ids, files: deps.files });
+  const services = createServices(serviceDeps);
+  // Request figures, recorded by the metrics hook, read by /metrics and the console's system page.
+  const requestStats = createRequestStats();
+  const consoleServices = createConsoleServices(serviceDeps, services, { adminKeyHash, requestFigures: requestStats });
+  const metrics = createMetrics({ db: storage.db, clock, jobs: serviceDeps.jobs });
+  app.decorate('services', services);
+  app.decorate('serviceDeps', serviceDeps);
+  app.addHook('onClose', async () => services.emails.close());
+
+  // Plugins and routes, each given the services and settings it uses. Metrics first, so its
+  // request hook sees every route.
+  registerMetrics(app, { metrics, adminKeyHash, requestStats });
+  await registerConsole(app, { services, ...consoleServices, publicUrl: config.publicUrl });
+  registerGuessingGuard(app);
+  await registerDocs(app, config.publicUrl);
+  await app.register(healthRoutes, { health: services.health });
+  await app.register(integrateRoutes, { prefix: '/api/integrate/v3', services, rateLimit: config, clock });
+  await app.register(adminRoutes, { prefix: '/admin/v1', services, adminKeyHash, allowReset: config.allowReset });
+  await app.register(go2scanUploadRoutes, { services, scanMaxBytes: config.scanMaxBytes });
+  await app.register(webRoutes, { services });
+  await app.register(filesRoutes, { services });
+  return app as unknown as App;
+}
+
+/** The Fastify instance with the settings and hooks every route shares. */
+function createServer(deps: AppDeps) {
   const app = Fastify({
     // Fastify takes either logger options or a logger instance, never both.
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: deps.logger === false ? false : loggerOptions(deps.config.logLevel) }),
@@ -66,22 +104,5 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
     else deps.storage.resample();
     done();
   });
-
-  const services = createServicesOn(deps.storage, deps.config, app.log as never, { clock: deps.clock, ids: deps.ids, files: deps.files });
-  app.addHook('onClose', async () => services.emails.close());
-  app.decorate('services', services);
-  // First, so its request figures (for /metrics and the console) see every route.
-  const requestStats = createRequestStats();
-  registerMetrics(app, { deps: { db: deps.storage.db, clock: deps.clock, jobs: services.deps.jobs }, adminKeyHash: deps.adminKeyHash, requestStats });
-  await registerConsole(app, { services, adminKeyHash: deps.adminKeyHash, requestFigures: requestStats });
-  registerGuessingGuard(app);
-
-  await registerDocs(app, deps.config.publicUrl);
-  await app.register(healthRoutes, { storage: deps.storage });
-  await app.register(integrateRoutes, { prefix: '/api/integrate/v3', services });
-  await app.register(adminRoutes, { prefix: '/admin/v1', services, adminKeyHash: deps.adminKeyHash });
-  await app.register(go2scanUploadRoutes, { services });
-  await app.register(webRoutes, { services });
-  await app.register(filesRoutes, { services });
-  return app as unknown as FastifyInstance & { services: Services };
+  return app;
 }

@@ -10,6 +10,7 @@ import { backgroundServices } from './background.js';
 import { migrate, resolveAdminKey, seedDemoCompany } from './bootstrap.js';
 import { startWorkers, type Workers } from './workers/index.js';
 import type { Storage } from './db/database.js';
+import { systemClock } from './domain/clock.js';
 
 /** True in a process forked by `runCluster`: it serves HTTP and leaves the banner to the primary. */
 export const isClusterChild = cluster.isWorker;
@@ -34,7 +35,7 @@ export async function runCluster(config: Config, deps: ClusterDeps): Promise<voi
   if (admin.generated) notes.push(`  admin-key:     ${admin.generated}   (shown once; set CASA_ADMIN_KEY to choose your own)`);
 
   let workers: Workers | null = null;
-  if (config.role === 'all') workers = startWorkers({ config, storage, services: background.services, log: background.log });
+  if (config.role === 'all') workers = startWorkers({ config, storage, clock: systemClock, services: background.services, log: background.log });
 
   let stopping = false;
   const childEnv = { CASA_ROLE: 'api', CASA_PROCESSES: '1' };

@@ -24,9 +24,10 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
   const storage = await openConfiguredStorage(config);
   await migrate(storage);
   const admin = await resolveAdminKey(storage, config);
+  const clock = systemClock;
   // Imported here, not at the top: the cluster primary and workers never load the app's modules
-  // (Fastify, routes, schemas, docs: about 20 MB).
-  const app = config.role === 'worker' ? null : await (await import('./app.js')).buildApp({ config, storage, clock: systemClock, ids: randomIds, adminKeyHash: admin.hash });
+  // (Fastify, routes, schemas, docs), which would only cost them memory.
+  const app = config.role === 'worker' ? null : await (await import('./app.js')).buildApp({ config, storage, clock, ids: randomIds, adminKeyHash: admin.hash });
   // A worker answers no HTTP: it runs on the services alone.
   const background = app ? null : backgroundServices(storage, config);
   const { services, log } = app ?? background!;
@@ -41,7 +42,7 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
   if (admin.generated) notes.push(`  admin-key:     ${admin.generated}   (shown once; set CASA_ADMIN_KEY to choose your own)`);
 
   let workers: Workers | null = null;
-  if (config.role !== 'api') workers = startWorkers({ config, storage, services, log });
+  if (config.role !== 'api') workers = startWorkers({ config, storage, clock, services, log });
 
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) log.error({ err }, 'shutting down after an error');

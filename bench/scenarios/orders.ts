@@ -6,10 +6,10 @@ import { seedOrders } from '../../test/orders/seed.js';
 const ORDERS = 100_000;
 const STATUSES = ['Draft', 'Pending', 'Ready', 'Fixing', 'New'];
 
-async function companyWithOrders({ storage, services }: BenchContext, count: number) {
+async function companyWithOrders({ storage, services, clock }: BenchContext, count: number) {
   const company = await services.company.create({ name: 'Bench Orders', manager_email: 'orders@bench.example', manager_password: 'bench-password-1' });
   if (count > 0) {
-    const start = services.deps.clock.nowUs() - count * 1000;
+    const start = clock.nowUs() - count * 1000;
     await seedOrders(storage.db, {
       companyId: company.company.id,
       count,

@@ -1,12 +1,15 @@
 // What a benchmark scenario is: data seeded into a fresh server, and the one request to measure.
 import type { Config } from '../../src/config.js';
 import type { Storage } from '../../src/db/database.js';
+import type { Clock } from '../../src/domain/clock.js';
 import type { Services } from '../../src/services/index.js';
 
 export interface BenchContext {
   storage: Storage;
   services: Services;
   config: Config;
+  /** The app's clock, for timestamps of seeded rows. */
+  clock: Clock;
 }
 
 export interface BenchRequest {

@@ -9,10 +9,10 @@ export const usersList: Scenario = {
   name: 'users-list',
   description: `GET /users?limit=20, company with ${USERS.toLocaleString('en')} users`,
   target: { minRatio: 0.5, maxP99Ms: 20 },
-  async prepare({ storage, services }) {
+  async prepare({ storage, services, clock }) {
     const company = await services.company.create({ name: 'Bench Realty', manager_email: 'manager@bench.example', manager_password: 'bench-password-1' });
     const officeId = company.company.main_office_id;
-    const start = services.deps.clock.nowUs() - USERS * 1_000_000;
+    const start = clock.nowUs() - USERS * 1_000_000;
     const rows = Array.from({ length: USERS - 1 }, (_, i) => ({
       id: crypto.randomUUID(),
       company_id: company.company.id,

@@ -16,7 +16,8 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { openStorage } from '../../src/db/database.js';
 import { migrate } from '../../src/bootstrap.js';
-import { createServicesOn, type Services } from '../../src/services/index.js';
+import { createServices, serviceDepsOn, type Services } from '../../src/services/index.js';
+import type { ServiceDeps } from '../../src/services/deps.js';
 import { createWebhookDispatcher } from '../../src/workers/webhook-dispatcher.js';
 import { startWebhookCounter, type WebhookCounter } from './webhook-counter.js';
 
@@ -49,9 +50,9 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function recordEvents(services: Services, companyId: string, n: number): Promise<Map<string, number>> {
+async function recordEvents({ db }: Pick<ServiceDeps, 'db'>, services: Services, companyId: string, n: number): Promise<Map<string, number>> {
   const created = new Map<string, number>();
-  await services.deps.db.transaction().execute(async (tx) => {
+  await db.transaction().execute(async (tx) => {
     for (let i = 0; i < n; i++) {
       const orderId = crypto.randomUUID();
       const e = await services.orderEvents.record(tx, { orderId, companyId, trigger: 'moved_to_ready', currentStatus: 'Ready', previousStatus: 'Pending', modelId: orderId, productType: 'products_2d', deliveryType: 'new' });
@@ -73,13 +74,14 @@ export async function runWebhookBench(opts: { events?: number; rate?: number; se
     await migrate(storage);
     const config = { ...loadConfig({ CASA_DATA_DIR: dataDir, CASA_WEBHOOK_ALLOW_PRIVATE: 'true' }), databaseUrl: null };
     const log = pino({ level: 'warn' });
-    const services = createServicesOn(storage, config, log);
+    const deps = serviceDepsOn(storage, config, log);
+    const services = createServices(deps);
     const company = await services.company.create({ name: 'Bench Webhooks', manager_email: 'manager@bench-webhooks.example' });
     await services.company.setWebhook(company.company.id, { webhook_urls: [url], webhook_triggers: ['moved_to_ready'] });
-    const dispatcher = createWebhookDispatcher({ ...services.deps, webhooks: services.webhooks });
+    const dispatcher = createWebhookDispatcher({ ...deps, webhooks: services.webhooks });
 
     // Throughput: a backlog drained as fast as the dispatcher goes.
-    for (let done = 0; done < events; done += 500) await recordEvents(services, company.company.id, Math.min(500, events - done));
+    for (let done = 0; done < events; done += 500) await recordEvents(deps, services, company.company.id, Math.min(500, events - done));
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     dispatcher.start();
@@ -98,7 +100,7 @@ export async function runWebhookBench(opts: { events?: number; rate?: number; se
       const wait = due - performance.now();
       // Yield to the event loop even when behind: the server between two requests would too.
       await new Promise((r) => (wait > 0 ? setTimeout(r, wait) : setImmediate(r)));
-      for (const [id, at] of await recordEvents(services, company.company.id, 1)) created.set(id, at);
+      for (const [id, at] of await recordEvents(deps, services, company.company.id, 1)) created.set(id, at);
     }
     await waitForCount(receiver, total, 60_000);
     const arrivals = await receiver.take();

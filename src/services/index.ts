@@ -1,4 +1,6 @@
 // Builds every service from the infrastructure; the one place that knows how they connect.
+// Infrastructure (ServiceDeps) goes in; what comes out is services only: entry points (routes,
+// workers, the CLI) receive the services they use, never the database or the deps behind them.
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -29,6 +31,11 @@ import { orderOperatorServiceFactory } from './orders/order-operator-service.js'
 import { changeRequestsServiceFactory } from './change-requests/change-requests-service.js';
 import { go2scanServiceFactory } from './go2scan/go2scan-service.js';
 import { productionServiceFactory } from './production/production-service.js';
+import { healthServiceFactory } from './health/health-service.js';
+import { consoleServiceFactory } from './console/console-service.js';
+import { consoleSessionsFactory } from './console/console-sessions.js';
+import type { RequestFigures } from './console/request-stats.js';
+import { webPagesServiceFactory } from '../web/web-pages-service.js';
 
 export function createServices(deps: ServiceDeps) {
   const apiKeys = apiKeysServiceFactory(deps);
@@ -50,10 +57,40 @@ export function createServices(deps: ServiceDeps) {
   const go2scan = go2scanServiceFactory({ ...deps, newOrder, transitions: orderTransitions, emails });
   const production = productionServiceFactory({ ...deps, deliverables, transitions: orderTransitions });
   const orderOperator = orderOperatorServiceFactory({ ...deps, deliverables, transitions: orderTransitions, production, orderEvents });
-  return { deps, apiKeys, company, offices, emails, users, webhookOutbox, webhooks, orderEvents, mergeRequests, idempotency, dataReset, deliverables, orders, changeRequests, go2scan, production, orderOperator };
+  const webPages = webPagesServiceFactory({ ...deps, go2scan, deliverables });
+  const health = healthServiceFactory(deps);
+  return {
+    apiKeys,
+    company,
+    offices,
+    emails,
+    users,
+    webhookOutbox,
+    webhooks,
+    orderEvents,
+    mergeRequests,
+    idempotency,
+    dataReset,
+    deliverables,
+    orders,
+    changeRequests,
+    go2scan,
+    production,
+    orderOperator,
+    webPages,
+    health,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** The operator console's own services, over the area services; only the app builds them. */
+export function createConsoleServices(deps: ServiceDeps, services: Services, opts: { adminKeyHash: string; requestFigures: RequestFigures }) {
+  return {
+    sessions: consoleSessionsFactory({ ...deps, adminKeyHash: opts.adminKeyHash }),
+    console: consoleServiceFactory({ ...deps, services, requestFigures: opts.requestFigures }),
+  };
+}
 
 export interface ServicesOnStorageOptions {
   clock?: Clock;
@@ -62,12 +99,12 @@ export interface ServicesOnStorageOptions {
 }
 
 /**
- * Services on an opened database with the defaults a server uses: the system clock, random ids,
- * stored files under `<dataDir>/files` and the job table. The app, the CLI and the benches share it.
+ * The infrastructure on an opened database with the defaults a server uses: the system clock,
+ * random ids, stored files under `<dataDir>/files` and the job table.
  */
-export function createServicesOn(storage: Storage, config: Config, log: Logger, options: ServicesOnStorageOptions = {}) {
+export function serviceDepsOn(storage: Storage, config: Config, log: Logger, options: ServicesOnStorageOptions = {}): ServiceDeps {
   const clock = options.clock ?? systemClock;
-  return createServices({
+  return {
     db: storage.db,
     dialect: storage.dialect,
     clock,
@@ -77,5 +114,10 @@ export function createServicesOn(storage: Storage, config: Config, log: Logger, 
     files: options.files ?? localFileStorage(path.join(config.dataDir, 'files')),
     jobs: createJobQueue(storage.db, storage.dialect, clock),
     reads: readCache(storage.dataVersion, config.readCache),
-  });
+  };
+}
+
+/** Services on an opened database with a server's defaults; the CLI, the workers' process and the benches use it. */
+export function createServicesOn(storage: Storage, config: Config, log: Logger, options: ServicesOnStorageOptions = {}): Services {
+  return createServices(serviceDepsOn(storage, config, log, options));
 }

@@ -2,6 +2,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { Storage } from '../db/database.js';
+import type { Clock } from '../domain/clock.js';
 import type { Services } from '../services/index.js';
 import { createWebhookDispatcher } from './webhook-dispatcher.js';
 import { startProductionWorker } from './production-worker.js';
@@ -13,14 +14,16 @@ export interface Workers {
 export interface WorkerDeps {
   config: Config;
   storage: Storage;
+  clock: Clock;
   services: Services;
   log: FastifyBaseLogger;
 }
 
-/** Each worker is a loop with stop(); later issues add production and webhook dispatch here. */
+/** Each worker is a loop with stop(). */
 export function startWorkers(deps: WorkerDeps): Workers {
   const loops: Workers[] = [];
-  const webhooks = createWebhookDispatcher({ ...deps.services.deps, webhooks: deps.services.webhooks });
+  const { storage, clock, config, log } = deps;
+  const webhooks = createWebhookDispatcher({ db: storage.db, dialect: storage.dialect, clock, config, log, webhooks: deps.services.webhooks });
   webhooks.start();
   loops.push({ stop: () => webhooks.close() });
   loops.push(startProductionWorker({ production: deps.services.production, log: deps.log }));

@@ -39,7 +39,7 @@ export interface WebhookDispatcher {
 }
 
 export function createWebhookDispatcher(
-  deps: Pick<ServiceDeps, 'db' | 'dialect' | 'clock' | 'config' | 'log'> & { webhooks: Pick<WebhooksService, 'prune'> },
+  deps: Pick<ServiceDeps, 'db' | 'dialect' | 'clock' | 'config'> & { log: Pick<ServiceDeps['log'], 'error'>; webhooks: Pick<WebhooksService, 'prune'> },
   opts: DispatcherOptions = {},
 ): WebhookDispatcher {
   const { db, dialect, clock, config, log } = deps;

@@ -281,13 +281,13 @@ describe('PostgreSQL unreachable for a few seconds', () => {
       model: (order) => real.model(order),
       combinedPdf: (order) => real.combinedPdf(order),
     };
-    const deps = app.services.deps;
+    const deps = app.serviceDeps;
     const transitions = orderTransitionsFactory({ ...deps, orderEvents: app.services.orderEvents });
     const production = productionServiceFactory({ ...deps, deliverables, transitions });
     const order = () => storage.db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirstOrThrow();
     const readyEvents = async () => (await storage.db.selectFrom('order_events').select('id').where('order_id', '=', orderId).where('trigger', '=', 'moved_to_ready').execute()).length;
 
-    clock.advanceSeconds(app.services.deps.config.productionDelayS + 1);
+    clock.advanceSeconds(app.serviceDeps.config.productionDelayS + 1);
     await assert.rejects(production.runOnce({ owner: 'worker-1' }), 'the round fails with the database');
     await proxy.restore();
     // The next round hands the order back (counted as a failed attempt, retried later) at once,

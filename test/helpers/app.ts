@@ -6,13 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
-import type { FastifyBaseLogger, FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import type { FastifyBaseLogger, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openStorage, type Storage } from '../../src/db/database.js';
 import { ManualClock, randomIds, sha256Hex } from '../../src/domain/clock.js';
 import { migrate } from '../../src/bootstrap.js';
-import type { Services } from '../../src/services/index.js';
 import type { FileStorage } from '../../src/storage/file-storage.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || null;
@@ -29,7 +28,7 @@ export interface TestCompany {
 }
 
 export interface TestApp {
-  app: FastifyInstance & { services: Services };
+  app: App;
   storage: Storage;
   clock: ManualClock;
   config: Config;

@@ -8,7 +8,7 @@ describe('bench scenario users-list', () => {
   it('seeds a company of 1,000 users and asks for its first page of 20', async (t) => {
     const ctx = await buildTestApp(t);
     const scenario = scenarios.find((s) => s.name === 'users-list')!;
-    const request = await scenario.prepare({ storage: ctx.storage, services: ctx.app.services, config: ctx.config });
+    const request = await scenario.prepare({ storage: ctx.storage, services: ctx.app.services, config: ctx.config, clock: ctx.clock });
     const res = await ctx.inject({ method: request.method, url: request.path, headers: request.headers });
     assert.equal(res.statusCode, 200);
     const body = res.json();

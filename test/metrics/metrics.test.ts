@@ -49,7 +49,7 @@ describe('GET /metrics', () => {
     const missing = await call(ctx, company, 'GET', '/orders/00000000-0000-4000-8000-000000000000');
     assert.equal(missing.statusCode, 404);
 
-    const { jobs } = ctx.app.services.deps;
+    const { jobs } = ctx.app.serviceDeps;
     for (const late of [5, 2, -10]) {
       await ctx.storage.db.transaction().execute((tx) => jobs.enqueue(tx, { kind: 'metrics-test', refId: `job-${late}`, runAtUs: ctx.clock.nowUs() - late * 1e6 }));
     }

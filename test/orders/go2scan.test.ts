@@ -133,7 +133,7 @@ describe('POST /go2scan/{token}/upload', () => {
     assert.equal(stored.length, 2);
     const zip = stored.find((f) => f.original_name === 'scan.zip')!;
     assert.equal(zip.content_type, 'application/zip');
-    assert.deepEqual(await ctx.app.services.deps.files.read(zip.storage_key), scanA);
+    assert.deepEqual(await ctx.app.serviceDeps.files.read(zip.storage_key), scanA);
 
     const pending = await getOrder(ctx, company, order.id);
     assert.equal(pending.info.status, 'Pending');

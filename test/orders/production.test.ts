@@ -53,7 +53,7 @@ async function separateWorker(ctx: TestApp, deliverables: Deliverables): Promise
     const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(ctx.storage.db)).rows[0]!.schema;
     storage = await openStorage({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema, pgPoolSize: 4 });
   }
-  const base = { ...ctx.app.services.deps, db: storage.db, dialect: storage.dialect, clock: ctx.clock, ids: randomIds, log: pino({ level: 'silent' }) };
+  const base = { ...ctx.app.serviceDeps, db: storage.db, dialect: storage.dialect, clock: ctx.clock, ids: randomIds, log: pino({ level: 'silent' }) };
   const orderEvents = orderEventsFactory({ ...base, webhookOutbox: webhookOutboxFactory(base) });
   const transitions = orderTransitionsFactory({ ...base, orderEvents });
   return { production: productionServiceFactory({ ...base, deliverables, transitions }), storage };

@@ -35,7 +35,7 @@ describe('webhook dispatchers sharing one database', () => {
       const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(ctx.storage.db)).rows[0]!.s;
       const storage = await openStorage({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema, pgPoolSize: 5 });
       t.after(() => storage.close());
-      second = createWebhookDispatcher({ ...ctx.app.services.deps, db: storage.db, webhooks: ctx.app.services.webhooks }, { batchSize: 37, owner: 'second' });
+      second = createWebhookDispatcher({ ...ctx.app.serviceDeps, db: storage.db, webhooks: ctx.app.services.webhooks }, { batchSize: 37, owner: 'second' });
       t.after(() => second!.close());
     } else {
       second = testDispatcher(ctx, t, { batchSize: 37, owner: 'second' });

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { adminKeyMatches } from './admin-auth.js';
 import { UnauthorizedError } from '../../errors.js';
-import { createMetrics, type Metrics, type MetricsDeps } from '../../metrics/metrics.js';
+import type { Metrics } from '../../metrics/metrics.js';
 import type { RequestStats } from '../../services/console/request-stats.js';
 
 function presentedKey(headers: Record<string, string | string[] | undefined>): string | undefined {
@@ -17,8 +17,8 @@ function presentedKey(headers: Record<string, string | string[] | undefined>): s
 }
 
 /** Adds the request hook and the /metrics route to `app`; call before the other routes are registered. */
-export function registerMetrics(app: FastifyInstance, opts: { deps: MetricsDeps; adminKeyHash: string; requestStats: Pick<RequestStats, 'record'> }): Metrics {
-  const metrics = createMetrics(opts.deps);
+export function registerMetrics(app: FastifyInstance, opts: { metrics: Metrics; adminKeyHash: string; requestStats: Pick<RequestStats, 'record'> }): void {
+  const { metrics } = opts;
   // Callback-style hooks here and in the other per-request hooks: no promise per request.
   app.addHook('onResponse', (request, reply, done) => {
     const ms = reply.elapsedTime;
@@ -31,5 +31,4 @@ export function registerMetrics(app: FastifyInstance, opts: { deps: MetricsDeps;
     const text = await metrics.exposition();
     return reply.type(metrics.contentType).send(text);
   });
-  return metrics;
 }

@@ -1,15 +1,11 @@
-import { sql } from 'kysely';
+// `/healthz`: the process answers. `/readyz`: it can serve requests, which needs the database.
 import type { FastifyPluginAsync } from 'fastify';
-import type { Storage } from '../../db/database.js';
+import type { HealthService } from '../../services/health/health-service.js';
 
-export const healthRoutes: FastifyPluginAsync<{ storage: Storage }> = async (app, { storage }) => {
+export const healthRoutes: FastifyPluginAsync<{ health: HealthService }> = async (app, { health }) => {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(storage.db);
-      return { status: 'ready' };
-    } catch {
-      return reply.code(503).send({ status: 'not ready', message: 'The database is unavailable.' });
-    }
+    if (await health.databaseReady()) return { status: 'ready' };
+    return reply.code(503).send({ status: 'not ready', message: 'The database is unavailable.' });
   });
 };

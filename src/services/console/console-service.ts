@@ -63,10 +63,12 @@ export function orderFilter(q: OrdersQuery): ConsoleOrderFilter {
 export function consoleServiceFactory({
   db,
   files,
+  clock,
+  jobs,
   services,
   requestFigures,
-}: Pick<ServiceDeps, 'db' | 'files'> & {
-  services: Pick<Services, 'company' | 'users' | 'offices' | 'apiKeys' | 'webhooks' | 'mergeRequests' | 'orderOperator' | 'changeRequests' | 'production' | 'deps'>;
+}: Pick<ServiceDeps, 'db' | 'files' | 'clock' | 'jobs'> & {
+  services: Pick<Services, 'company' | 'users' | 'offices' | 'apiKeys' | 'webhooks' | 'mergeRequests' | 'orderOperator' | 'changeRequests' | 'production'>;
   requestFigures: RequestFigures;
 }) {
   return {
@@ -97,6 +99,11 @@ export function consoleServiceFactory({
       const pendingMerges = merges.items.filter((m) => m.company_id === companyId || m.target_company_id === companyId);
       const names = await consoleRepo.companyNames(db, [...new Set(pendingMerges.flatMap((m) => [m.company_id, m.target_company_id]))]);
       return { company, users: users.items, offices: offices.items, keys, secret, pendingMerges, names };
+    },
+
+    /** Company names by id, for the pages that list rows of several companies. */
+    companyNames(ids: string[]): Promise<Map<string, string>> {
+      return consoleRepo.companyNames(db, ids);
     },
 
     async pendingMerges() {
@@ -131,9 +138,9 @@ export function consoleServiceFactory({
 
     async figures(): Promise<SystemFigures> {
       const nowMs = Date.now();
-      const since = services.deps.clock.nowUs() - 3600 * 1e6;
-      const [jobs, active, backlog, attempts] = await Promise.all([
-        services.deps.jobs.stats(),
+      const since = clock.nowUs() - 3600 * 1e6;
+      const [jobStats, active, backlog, attempts] = await Promise.all([
+        jobs.stats(),
         consoleRepo.activeDeliveries(db),
         services.production.backlog(),
         consoleRepo.webhookAttemptsSince(db, since),
@@ -141,7 +148,7 @@ export function consoleServiceFactory({
       return {
         at: nowMs,
         requests: requestFigures.snapshot(nowMs),
-        queueDepth: { jobs: jobs.reduce((n, j) => n + j.depth, 0), webhookDeliveries: active },
+        queueDepth: { jobs: jobStats.reduce((n, j) => n + j.depth, 0), webhookDeliveries: active },
         productionBacklog: backlog,
         webhookSuccess: { attempts: attempts.total, ok: attempts.ok, rate: attempts.total ? attempts.ok / attempts.total : null },
       };

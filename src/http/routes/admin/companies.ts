@@ -22,7 +22,7 @@ const ApiKey = Type.Object({
   revoked_at: Type.Union([Type.Number(), Type.Null()]),
 });
 
-export const adminCompaniesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const adminCompaniesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'company' | 'apiKeys'> }> = async (app, { services }) => {
   app.post(
     '/companies',
     {

@@ -20,7 +20,7 @@ export const Email = Type.Object({
   last_error: Nullable(Type.String()),
 });
 
-export const adminEmailsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const adminEmailsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'emails'> }> = async (app, { services }) => {
   app.get(
     '/emails',
     {

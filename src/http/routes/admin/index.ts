@@ -10,7 +10,14 @@ import { adminMergeRequestsRoutes } from './merge-requests.js';
 import { adminResetRoutes } from './reset.js';
 import { adminEmailsRoutes } from './emails.js';
 
-export const adminRoutes: FastifyPluginAsync<{ services: Services; adminKeyHash: string }> = async (app, { services, adminKeyHash }) => {
+export interface AdminRoutesOptions {
+  services: Pick<Services, 'company' | 'apiKeys' | 'orderOperator' | 'deliverables' | 'webhooks' | 'emails' | 'mergeRequests' | 'dataReset'>;
+  adminKeyHash: string;
+  /** CASA_ALLOW_RESET: whether `POST /admin/v1/reset` exists. */
+  allowReset: boolean;
+}
+
+export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, { services, adminKeyHash, allowReset }) => {
   await app.register(adminAuth, { adminKeyHash });
   await app.register(adminCompaniesRoutes, { services });
   await app.register(adminOrdersRoutes, { services });
@@ -18,5 +25,5 @@ export const adminRoutes: FastifyPluginAsync<{ services: Services; adminKeyHash:
   await app.register(adminWebhooksRoutes, { services });
   await app.register(adminEmailsRoutes, { services });
   await app.register(adminMergeRequestsRoutes, { services });
-  if (services.deps.config.allowReset) await app.register(adminResetRoutes, { services });
+  if (allowReset) await app.register(adminResetRoutes, { services });
 };

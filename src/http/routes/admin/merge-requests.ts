@@ -20,7 +20,7 @@ const ApprovedMergeRequest = Type.Object({
   moved: Type.Object({ offices: Type.Integer(), users: Type.Integer(), orders: Type.Integer() }),
 });
 
-export const adminMergeRequestsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const adminMergeRequestsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'mergeRequests'> }> = async (app, { services }) => {
   app.get(
     '/merge-requests',
     {

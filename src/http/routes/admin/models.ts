@@ -54,7 +54,7 @@ const UploadedModel = Type.Object({
   total_area_m2: Type.Number(),
 });
 
-export const adminModelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const adminModelsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'deliverables'> }> = async (app, { services }) => {
   app.post(
     '/orders/:order_id/model',
     {

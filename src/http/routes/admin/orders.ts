@@ -33,7 +33,7 @@ const AdminOrder = Type.Object({
 const Params = Type.Object({ order_id: Type.String() });
 const response = { 200: AdminOrder, ...standardErrors };
 
-export const adminOrdersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const adminOrdersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'orderOperator'> }> = async (app, { services }) => {
   const ops = services.orderOperator;
 
   app.get(

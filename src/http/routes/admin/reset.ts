@@ -4,7 +4,7 @@ import type { Services } from '../../../services/index.js';
 import { standardErrors } from '../../schemas/common.js';
 
 /** Registered only when CASA_ALLOW_RESET=true; otherwise the path answers 404 like any unknown one. */
-export const adminResetRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const adminResetRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'dataReset'> }> = async (app, { services }) => {
   app.post(
     '/reset',
     {

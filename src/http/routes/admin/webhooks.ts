@@ -41,7 +41,7 @@ const WebhookSecret = Type.Object({
   rotated_at: Nullable(EpochSeconds),
 });
 
-export const adminWebhooksRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const adminWebhooksRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'webhooks'> }> = async (app, { services }) => {
   app.get(
     '/webhook-deliveries',
     {

@@ -4,7 +4,7 @@ import { signInPage } from '../../../web/console/pages/sign-in-page.js';
 import { csrf, safeNext, sendConsoleHtml, setSessionCookie, cookieValue, SESSION_COOKIE } from './console-session.js';
 import { doneMessage, field, type ConsoleContext, type Form } from './context.js';
 
-export const consoleAuthRoutes: FastifyPluginAsync<ConsoleContext> = async (app, { sessions }) => {
+export const consoleAuthRoutes: FastifyPluginAsync<Pick<ConsoleContext, 'sessions'>> = async (app, { sessions }) => {
   app.get<{ Querystring: { next?: string; done?: string } }>('/sign-in', async (request, reply) =>
     sendConsoleHtml(
       reply,

@@ -6,6 +6,7 @@ import { AppError, RequestValidationError } from '../../../errors.js';
 import { errorResponse } from '../../error-handler.js';
 import { companiesPage, companyPage } from '../../../web/console/pages/companies-page.js';
 import { csrf, sendConsoleHtml } from './console-session.js';
+import type { Services } from '../../../services/index.js';
 import { doneMessage, field, offsetOf, type ConsoleContext, type Form } from './context.js';
 
 const validateCompany = validatorCompiler({ schema: CreateCompanyBody, httpPart: 'body', method: 'POST', url: '/console/companies' });
@@ -15,7 +16,10 @@ export function problemText(err: RequestValidationError): string {
   return err.entries.map((e) => `${e.loc.filter((l) => l !== '__root__').join(' → ') || 'value'}: ${e.msg}`).join('; ');
 }
 
-export const consoleCompaniesRoutes: FastifyPluginAsync<ConsoleContext> = async (app, { services, console }) => {
+export const consoleCompaniesRoutes: FastifyPluginAsync<{
+  services: Pick<Services, 'company' | 'apiKeys' | 'mergeRequests'>;
+  console: ConsoleContext['console'];
+}> = async (app, { services, console }) => {
   async function listPage(request: FastifyRequest, reply: FastifyReply, extra: Partial<Parameters<typeof companiesPage>[0]> = {}, status = 200) {
     const q = request.query as { search?: string; offset?: string; done?: string };
     const search = typeof q.search === 'string' ? q.search.slice(0, 200) : '';

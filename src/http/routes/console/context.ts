@@ -1,12 +1,14 @@
-// What every console route file receives.
+// What the console is given; each route file names the part of it that it uses.
 import type { Services } from '../../../services/index.js';
 import type { ConsoleService } from '../../../services/console/console-service.js';
 import type { ConsoleSessions } from '../../../services/console/console-sessions.js';
 
 export interface ConsoleContext {
-  services: Services;
+  services: Pick<Services, 'company' | 'apiKeys' | 'mergeRequests' | 'orderOperator' | 'deliverables' | 'webhooks' | 'emails'>;
   console: ConsoleService;
   sessions: ConsoleSessions;
+  /** CASA_PUBLIC_URL: the links the pages show (files, tours, emails' links). */
+  publicUrl: string;
 }
 
 export type Form = Record<string, unknown> | undefined;

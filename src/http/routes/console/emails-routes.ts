@@ -5,12 +5,13 @@ import { NotFoundError } from '../../../errors.js';
 import { escapeHtml } from '../../../web/html.js';
 import { emailPage, emailsPage } from '../../../web/console/pages/emails-page.js';
 import { csrf, sendConsoleHtml } from './console-session.js';
-import { offsetOf, type ConsoleContext } from './context.js';
+import type { Services } from '../../../services/index.js';
+import { offsetOf } from './context.js';
 
 const PAGE = 50;
 type EmailParams = { Params: { email_id: string } };
 
-export const consoleEmailsRoutes: FastifyPluginAsync<ConsoleContext> = async (app, { services }) => {
+export const consoleEmailsRoutes: FastifyPluginAsync<{ services: Pick<Services, 'emails'>; publicUrl: string }> = async (app, { services, publicUrl }) => {
   const emailById = (id: string) => {
     if (!isUuid(id)) throw new NotFoundError('Email not found.');
     return services.emails.get(id);
@@ -28,7 +29,7 @@ export const consoleEmailsRoutes: FastifyPluginAsync<ConsoleContext> = async (ap
 
   app.get<EmailParams>('/emails/:email_id', async (request, reply) => {
     const email = await emailById(request.params.email_id);
-    return sendConsoleHtml(reply, emailPage({ csrfToken: csrf(request, reply), email, publicUrl: services.deps.config.publicUrl }));
+    return sendConsoleHtml(reply, emailPage({ csrfToken: csrf(request, reply), email, publicUrl }));
   });
 
   // The email's own markup, framed by the console only: no script, no requests, links open outside the frame.

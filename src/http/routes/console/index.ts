@@ -6,10 +6,6 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { fileURLToPath } from 'node:url';
-import type { Services } from '../../../services/index.js';
-import { consoleServiceFactory } from '../../../services/console/console-service.js';
-import { consoleSessionsFactory } from '../../../services/console/console-sessions.js';
-import type { RequestFigures } from '../../../services/console/request-stats.js';
 import { consoleNotice } from '../../../web/console/pages/notice-page.js';
 import { errorResponse } from '../../error-handler.js';
 import { CONTENT_SECURITY_POLICY } from '../web/csp.js';
@@ -26,8 +22,9 @@ const ASSETS_DIR = fileURLToPath(new URL('../../../web/console/assets/', import.
 
 export const CONSOLE_CONTENT_SECURITY_POLICY = { ...CONTENT_SECURITY_POLICY, 'frame-src': ["'self'"] };
 
-export const consoleRoutes: FastifyPluginAsync<{ services: Services; adminKeyHash: string; requestFigures: RequestFigures }> = async (app, opts) => {
-  const { services } = opts;
+export const consoleRoutes: FastifyPluginAsync<ConsoleContext> = async (app, { services, console, sessions, publicUrl }) => {
+  // The context alone, without the register options: their prefix would apply again below.
+  const ctx: ConsoleContext = { services, console, sessions, publicUrl };
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CONTENT_SECURITY_POLICY },
     referrerPolicy: { policy: 'no-referrer' },
@@ -36,11 +33,6 @@ export const consoleRoutes: FastifyPluginAsync<{ services: Services; adminKeyHas
   await app.register(formbody, { bodyLimit: 2 * 1024 * 1024 });
   await app.register(fastifyStatic, { root: ASSETS_DIR, prefix: '/assets/', index: false, maxAge: '1h', decorateReply: false });
 
-  const ctx: ConsoleContext = {
-    services,
-    sessions: consoleSessionsFactory({ ...services.deps, adminKeyHash: opts.adminKeyHash }),
-    console: consoleServiceFactory({ ...services.deps, services, requestFigures: opts.requestFigures }),
-  };
   app.addHook('onRequest', consoleGuard(ctx.sessions));
   app.addHook('preHandler', csrfGuard);
 
@@ -63,6 +55,6 @@ export const consoleRoutes: FastifyPluginAsync<{ services: Services; adminKeyHas
 };
 
 /** Registers the console under /console. */
-export async function registerConsole(app: FastifyInstance, opts: { services: Services; adminKeyHash: string; requestFigures: RequestFigures }): Promise<void> {
+export async function registerConsole(app: FastifyInstance, opts: ConsoleContext): Promise<void> {
   await app.register(consoleRoutes, { prefix: '/console', ...opts });
 }

@@ -9,6 +9,7 @@ import type { OrdersQuery } from '../../../services/console/console-service.js';
 import { ORDERS_PAGE_SIZE, orderPage, ordersPage } from '../../../web/console/pages/orders-page.js';
 import { csrf, sendConsoleHtml } from './console-session.js';
 import { problemText } from './companies-routes.js';
+import type { Services } from '../../../services/index.js';
 import { doneMessage, field, offsetOf, type ConsoleContext, type Form } from './context.js';
 
 const validateModel = validatorCompiler({ schema: FloorPlanModelBody, httpPart: 'body', method: 'POST', url: '/console/orders/model' });
@@ -17,8 +18,11 @@ const QUERY_KEYS = ['company_id', 'status', 'external_id', 'owner_email', 'creat
 type OrderParams = { Params: { order_id: string } };
 const ACTIONS = ['scan', 'deliver', 'fail', 'hold', 'unhold'] as const;
 
-export const consoleOrdersRoutes: FastifyPluginAsync<ConsoleContext> = async (app, { services, console }) => {
-  const publicUrl = services.deps.config.publicUrl;
+export const consoleOrdersRoutes: FastifyPluginAsync<{
+  services: Pick<Services, 'orderOperator' | 'deliverables'>;
+  console: ConsoleContext['console'];
+  publicUrl: string;
+}> = async (app, { services, console, publicUrl }) => {
 
   app.get('/orders', async (request, reply) => {
     const raw = request.query as Record<string, unknown>;

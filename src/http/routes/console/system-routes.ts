@@ -4,7 +4,7 @@ import { systemPage } from '../../../web/console/pages/system-page.js';
 import { csrf, sendConsoleHtml } from './console-session.js';
 import type { ConsoleContext } from './context.js';
 
-export const consoleSystemRoutes: FastifyPluginAsync<ConsoleContext> = async (app, { console }) => {
+export const consoleSystemRoutes: FastifyPluginAsync<Pick<ConsoleContext, 'console'>> = async (app, { console }) => {
   app.get('/system', async (request, reply) => sendConsoleHtml(reply, systemPage({ csrfToken: csrf(request, reply), figures: await console.figures() })));
 
   app.get('/system/figures', async (_request, reply) => {

@@ -23,7 +23,7 @@ const CreateBody = Type.Object({
   attachment_urls: Type.Optional(Type.Array(HttpUrl, { maxItems: 10 })),
 });
 
-export const changeRequestsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const changeRequestsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'changeRequests'> }> = async (app, { services }) => {
   const { changeRequests } = services;
 
   app.post(

@@ -43,7 +43,7 @@ const MergeRequestCreated = Type.Object({
   message: Type.String(),
 });
 
-export const companiesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const companiesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'company' | 'mergeRequests'> }> = async (app, { services }) => {
   app.get(
     '/companies/info',
     { schema: { tags: ['Company'], summary: 'Get company information', response: { 200: Company, ...standardErrors } } },

@@ -4,7 +4,7 @@ import type { Services } from '../../../services/index.js';
 import { Message, standardErrors } from '../../schemas/common.js';
 import { DraftBody, Order } from './order-schemas.js';
 
-export const draftsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const draftsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'orders'> }> = async (app, { services }) => {
   const { orders } = services;
 
   app.post(

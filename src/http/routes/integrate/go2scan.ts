@@ -3,7 +3,7 @@ import type { Services } from '../../../services/index.js';
 import { standardErrors } from '../../schemas/common.js';
 import { Go2scanBody, Order } from './order-schemas.js';
 
-export const go2scanRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const go2scanRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'go2scan' | 'orders'> }> = async (app, { services }) => {
   app.post(
     '/orders/go2scan',
     {

@@ -1,8 +1,9 @@
 // Every customer route, behind the api-key check.
 import type { FastifyPluginAsync } from 'fastify';
+import type { Clock } from '../../../domain/clock.js';
 import type { Services } from '../../../services/index.js';
 import { apiKeyAuth } from '../../plugins/api-key-auth.js';
-import { apiKeyRateLimit } from '../../plugins/rate-limit.js';
+import { apiKeyRateLimit, type RateLimitOptions } from '../../plugins/rate-limit.js';
 import { idempotencyKeys } from '../../plugins/idempotency.js';
 import { officesRoutes } from './offices.js';
 import { ordersRoutes } from './orders.js';
@@ -12,10 +13,17 @@ import { changeRequestsRoutes } from './change-requests.js';
 import { companiesRoutes } from './companies.js';
 import { usersRoutes } from './users.js';
 
-export const integrateRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export interface IntegrateRoutesOptions {
+  services: Pick<Services, 'apiKeys' | 'idempotency' | 'company' | 'mergeRequests' | 'offices' | 'orders' | 'go2scan' | 'changeRequests' | 'users'>;
+  rateLimit: RateLimitOptions['config'];
+  /** The rate-limit buckets' and idempotency keys' time. */
+  clock: Clock;
+}
+
+export const integrateRoutes: FastifyPluginAsync<IntegrateRoutesOptions> = async (app, { services, rateLimit, clock }) => {
   await app.register(apiKeyAuth, { apiKeys: services.apiKeys });
-  await app.register(apiKeyRateLimit, { config: services.deps.config, clock: services.deps.clock });
-  await app.register(idempotencyKeys, { idempotency: services.idempotency, clock: services.deps.clock });
+  await app.register(apiKeyRateLimit, { config: rateLimit, clock });
+  await app.register(idempotencyKeys, { idempotency: services.idempotency, clock });
   await app.register(companiesRoutes, { services });
   await app.register(officesRoutes, { services });
   await app.register(ordersRoutes, { services });

@@ -5,7 +5,7 @@ import { EpochSeconds, PaginatedOf, PaginationQuery, standardErrors } from '../.
 
 export const Office = Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String(), created_at: EpochSeconds });
 
-export const officesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const officesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'offices'> }> = async (app, { services }) => {
   app.get(
     '/offices',
     {

@@ -7,7 +7,7 @@ import { ListOrdersQuery, Order, OrderListItem, PostPurchaseBody, RedeliverBody,
 
 const caller = (auth: { companyId: string; userEmail: string | null }) => ({ companyId: auth.companyId, userEmail: auth.userEmail });
 
-export const ordersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const ordersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'orders'> }> = async (app, { services }) => {
   const { orders } = services;
 
   app.get(

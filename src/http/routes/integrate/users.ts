@@ -35,7 +35,7 @@ const ListUsersQuery = Type.Object({
   office_id: Type.Optional(Uuid),
 });
 
-export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'users'> }> = async (app, { services }) => {
   app.get(
     '/users',
     {

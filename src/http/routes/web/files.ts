@@ -21,7 +21,7 @@ export function parseRange(header: string | undefined, size: number): { start: n
   return { start, end };
 }
 
-export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'deliverables'> }> = async (app, { services }) => {
   app.get(
     '/files/*',
     {

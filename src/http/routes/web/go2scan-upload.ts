@@ -1,6 +1,7 @@
 // `POST /go2scan/{token}/upload`: the homeowner's scan upload behind a GoToScan link. The token
 // is the only credential. Multipart is registered in this route's scope only.
 import multipart from '@fastify/multipart';
+import { errorCodes } from 'fastify';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../../services/index.js';
@@ -14,10 +15,15 @@ const Uploaded = Type.Object({
   files: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), size: Type.Integer() })),
 });
 
-export const go2scanUploadRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const maxBytes = services.deps.config.scanMaxBytes;
+export interface Go2scanUploadOptions {
+  services: Pick<Services, 'go2scan'>;
+  /** CASA_SCAN_MAX_BYTES: the largest file one upload may carry. */
+  scanMaxBytes: number;
+}
+
+export const go2scanUploadRoutes: FastifyPluginAsyncTypebox<Go2scanUploadOptions> = async (app, { services, scanMaxBytes }) => {
   await app.register(multipart, {
-    limits: { fileSize: maxBytes, files: MAX_SCAN_FILES + 1, fields: 20, fieldSize: 10_000, parts: MAX_SCAN_FILES + 21 },
+    limits: { fileSize: scanMaxBytes, files: MAX_SCAN_FILES + 1, fields: 20, fieldSize: 10_000, parts: MAX_SCAN_FILES + 21 },
   });
 
   app.post(
@@ -35,7 +41,8 @@ export const go2scanUploadRoutes: FastifyPluginAsyncTypebox<{ services: Services
     async (request) => {
       if (!request.isMultipart()) {
         await services.go2scan.orderForToken(request.params.token);
-        return Promise.reject(Object.assign(new Error('Send the scan as multipart/form-data.'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }));
+        // Fastify's own refusal of a body type, answered by the error mapping like any other route's.
+        throw new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']);
       }
       return services.go2scan.upload(request.params.token, request.files());
     },

@@ -10,7 +10,6 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { Services } from '../../../services/index.js';
 import { ASSETS_DIR, ASSETS_PREFIX, VENDOR_PREFIX, noticePage } from '../../../web/layout.js';
-import { webPagesServiceFactory } from '../../../web/web-pages-service.js';
 import { errorResponse } from '../../error-handler.js';
 import { go2scanPageRoutes } from './go2scan-page.js';
 import { passwordPageRoutes } from './password-pages.js';
@@ -20,7 +19,7 @@ import { CONTENT_SECURITY_POLICY } from './csp.js';
 
 const MODEL_VIEWER_DIR = path.dirname(createRequire(import.meta.url).resolve('@google/model-viewer'));
 
-export const webRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const webRoutes: FastifyPluginAsync<{ services: Pick<Services, 'webPages' | 'users'> }> = async (app, { services }) => {
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     // Links carry secrets in their path: never leak them to another site.
@@ -45,8 +44,7 @@ export const webRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
     return sendPage(reply, noticePage('Something went wrong', 'The page could not be shown. Try again in a moment.'), 500);
   });
 
-  const pages = webPagesServiceFactory({ db: services.deps.db, config: services.deps.config, go2scan: services.go2scan, deliverables: services.deliverables });
-  await app.register(go2scanPageRoutes, { pages });
+  await app.register(go2scanPageRoutes, { pages: services.webPages });
   await app.register(passwordPageRoutes, { users: services.users });
-  await app.register(tourPageRoutes, { pages });
+  await app.register(tourPageRoutes, { pages: services.webPages });
 };
