@@ -35,7 +35,7 @@ import { healthServiceFactory } from './health/health-service.js';
 import { consoleServiceFactory } from './console/console-service.js';
 import { consoleSessionsFactory } from './console/console-sessions.js';
 import type { RequestFigures } from './console/request-stats.js';
-import { webPagesServiceFactory } from '../web/web-pages-service.js';
+import { webPagesServiceFactory } from './web-pages/web-pages-service.js';
 
 export function createServices(deps: ServiceDeps) {
   const apiKeys = apiKeysServiceFactory(deps);

@@ -2,7 +2,7 @@
 // and areas), a floor switcher that also works as plain links, zoom and pan by /assets/tour.js.
 import { html, trusted } from '../html.js';
 import { page } from '../layout.js';
-import type { TourFloor, TourView } from '../web-pages-service.js';
+import type { TourFloor, TourView } from '../../services/web-pages/web-pages-service.js';
 
 /** The renderer's SVG document as an inline, accessible image (its <title> names it). */
 function inlineSvg(floor: TourFloor): string {

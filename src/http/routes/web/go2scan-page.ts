@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { AppError } from '../../../errors.js';
 import { errorResponse } from '../../error-handler.js';
 import { go2scanPage } from '../../../web/pages/go2scan-page.js';
-import type { WebPagesService } from '../../../web/web-pages-service.js';
+import type { WebPagesService } from '../../../services/web-pages/web-pages-service.js';
 import { noStore, sendNotice, sendPage } from './pages.js';
 
 export const go2scanPageRoutes: FastifyPluginAsync<{ pages: WebPagesService }> = async (app, { pages }) => {

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { tourPage } from '../../../web/pages/tour-page.js';
 import { viewerPage } from '../../../web/pages/viewer-page.js';
-import type { WebPagesService } from '../../../web/web-pages-service.js';
+import type { WebPagesService } from '../../../services/web-pages/web-pages-service.js';
 import { sendPage } from './pages.js';
 import { cspHeader, VIEWER_CONTENT_SECURITY_POLICY } from './csp.js';
 

@@ -1,26 +1,26 @@
 // What the web pages show, read through the other areas' services and repos: the GoToScan link's
 // order, a link's state for the password pages, and a delivered order's floor plans and 3D model.
-import type { Db } from '../db/dialect.js';
-import type { Order } from '../db/tables/orders.js';
-import type { Product } from '../domain/catalog.js';
-import { isUuid } from '../domain/clock.js';
-import { resolvedStyle } from '../domain/order-style.js';
-import { NotFoundError } from '../errors.js';
-import { generateModel } from '../render/generate-model.js';
-import { modelGlb } from '../render/gltf.js';
-import { floorName, languageOf, roomLabel } from '../render/labels.js';
-import { floorsInOrder, type FloorPlanModel } from '../render/model.js';
-import type { DrawOptions, StyleTemplate } from '../render/style.js';
-import { summarize } from '../render/summary.js';
-import { floorSvg } from '../render/svg.js';
-import { formatArea } from '../render/units.js';
-import { companyRepo } from '../services/company/company-repo.js';
-import type { Deliverables } from '../services/deliverables/deliverables-port.js';
-import type { Go2scanService } from '../services/go2scan/go2scan-service.js';
-import { MAX_SCAN_FILES } from '../services/go2scan/go2scan-service.js';
-import { ordersRepo } from '../services/orders/orders-repo.js';
-import { usersRepo } from '../services/users/users-repo.js';
-import type { Config } from '../config.js';
+import type { Db } from '../../db/dialect.js';
+import type { Order } from '../../db/tables/orders.js';
+import type { Product } from '../../domain/catalog.js';
+import { isUuid } from '../../domain/clock.js';
+import { resolvedStyle } from '../../domain/order-style.js';
+import { NotFoundError } from '../../errors.js';
+import { generateModel } from '../../render/generate-model.js';
+import { modelGlb } from '../../render/gltf.js';
+import { floorName, languageOf, roomLabel } from '../../render/labels.js';
+import { floorsInOrder, type FloorPlanModel } from '../../render/model.js';
+import type { DrawOptions, StyleTemplate } from '../../render/style.js';
+import { summarize } from '../../render/summary.js';
+import { floorSvg } from '../../render/svg.js';
+import { formatArea } from '../../render/units.js';
+import { companyRepo } from '../company/company-repo.js';
+import type { Deliverables } from '../deliverables/deliverables-port.js';
+import type { Go2scanService } from '../go2scan/go2scan-service.js';
+import { MAX_SCAN_FILES } from '../go2scan/go2scan-service.js';
+import { ordersRepo } from '../orders/orders-repo.js';
+import { usersRepo } from '../users/users-repo.js';
+import type { Config } from '../../config.js';
 
 export interface TourFloor {
   slug: string;
