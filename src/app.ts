@@ -72,7 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { servi
   app.decorate('services', services);
   // First, so its request figures (for /metrics and the console) see every route.
   const requestStats = createRequestStats();
-  registerMetrics(app, { deps: { db: deps.storage.db, clock: deps.clock, jobs: services.deps.jobs }, adminKeyHash: deps.adminKeyHash, requestStats });
+  registerMetrics(app, { deps: { db: deps.storage.db, clock: deps.clock }, adminKeyHash: deps.adminKeyHash, requestStats });
   await registerConsole(app, { services, adminKeyHash: deps.adminKeyHash, requestFigures: requestStats });
   registerGuessingGuard(app);
 

@@ -1,6 +1,6 @@
 // Table types for Kysely: one interface of tables per area, joined into Database at the end.
 // Times are integer microseconds since the epoch; JSON columns hold text.
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 
 export interface CompaniesTable {
   id: string;
@@ -98,18 +98,6 @@ export interface ServerSettingsTable {
   value: string;
 }
 
-export interface JobsTable {
-  id: Generated<number>;
-  kind: string;
-  ref_id: string; // what the job is about (order id, delivery id, …)
-  run_at: number;
-  lease_until: number | null;
-  lease_owner: string | null;
-  attempts: number;
-  payload: string; // JSON
-  created_at: number;
-}
-
 export interface FoundationTables {
   companies: CompaniesTable;
   offices: OfficesTable;
@@ -120,7 +108,6 @@ export interface FoundationTables {
   merge_requests: MergeRequestsTable;
   idempotency_keys: IdempotencyKeysTable;
   server_settings: ServerSettingsTable;
-  jobs: JobsTable;
 }
 
 import type { OrderTables } from './tables/orders.js';
@@ -137,4 +124,3 @@ export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type EmailRow = Selectable<EmailsTable>;
-export type JobRow = Selectable<JobsTable>;

@@ -5,7 +5,6 @@ import type { Config } from '../config.js';
 import type { Storage } from '../db/database.js';
 import { randomIds, systemClock, type Clock, type Ids } from '../domain/clock.js';
 import { localFileStorage, type FileStorage } from '../storage/file-storage.js';
-import { createJobQueue } from '../workers/job-queue.js';
 import type { ServiceDeps } from './deps.js';
 import { readCache } from './read-cache.js';
 import { apiKeysServiceFactory } from './api-keys/api-keys-service.js';
@@ -18,6 +17,7 @@ import { emailsServiceFactory } from './emails/emails-service.js';
 import { usersServiceFactory } from './users/users-service.js';
 import { webhookOutboxFactory } from './webhooks/webhook-outbox.js';
 import { webhooksServiceFactory } from './webhooks/webhooks-service.js';
+import { webhookDeliveryServiceFactory } from './webhooks/webhook-delivery-service.js';
 import { orderEventsFactory } from './orders/order-events.js';
 import type { Deliverables } from './deliverables/deliverables-port.js';
 import { deliverablesServiceFactory } from './deliverables/deliverables-service.js';
@@ -40,6 +40,7 @@ export function createServices(deps: ServiceDeps) {
   const dataReset = dataResetServiceFactory(deps);
   const users = usersServiceFactory({ ...deps, emails });
   const webhooks = webhooksServiceFactory(deps);
+  const webhookDeliveries = webhookDeliveryServiceFactory(deps);
   const orderEvents = orderEventsFactory({ ...deps, webhookOutbox });
   const deliverables = deliverablesServiceFactory(deps) satisfies Deliverables;
   const orderTransitions = orderTransitionsFactory({ ...deps, orderEvents });
@@ -49,7 +50,7 @@ export function createServices(deps: ServiceDeps) {
   const go2scan = go2scanServiceFactory({ ...deps, newOrder, transitions: orderTransitions, emails });
   const production = productionServiceFactory({ ...deps, deliverables, transitions: orderTransitions });
   const orderOperator = orderOperatorServiceFactory({ ...deps, deliverables, transitions: orderTransitions, production, orderEvents });
-  return { deps, apiKeys, company, offices, emails, users, webhookOutbox, webhooks, orderEvents, mergeRequests, idempotency, dataReset, deliverables, orders, changeRequests, go2scan, production, orderOperator };
+  return { deps, apiKeys, company, offices, emails, users, webhookOutbox, webhooks, webhookDeliveries, orderEvents, mergeRequests, idempotency, dataReset, deliverables, orders, changeRequests, go2scan, production, orderOperator };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -62,7 +63,7 @@ export interface ServicesOnStorageOptions {
 
 /**
  * Services on an opened database with the defaults a server uses: the system clock, random ids,
- * stored files under `<dataDir>/files` and the job table. The app, the CLI and the benches share it.
+ * stored files under `<dataDir>/files`. The app, the CLI and the benches share it.
  */
 export function createServicesOn(storage: Storage, config: Config, log: Logger, options: ServicesOnStorageOptions = {}) {
   const clock = options.clock ?? systemClock;
@@ -74,7 +75,6 @@ export function createServicesOn(storage: Storage, config: Config, log: Logger, 
     config,
     log,
     files: options.files ?? localFileStorage(path.join(config.dataDir, 'files')),
-    jobs: createJobQueue(storage.db, storage.dialect, clock),
     reads: readCache(storage.dataVersion, config.readCache),
   });
 }

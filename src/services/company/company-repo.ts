@@ -52,4 +52,15 @@ export const companyRepo = {
   async insertUser(db: Db, row: UserRow): Promise<void> {
     await db.insertInto('users').values(row).execute();
   },
+
+  /** The company's webhook subscription, decoded; undefined when there is no such company. */
+  async webhookSettings(db: Db, companyId: string): Promise<{ urls: string[]; triggers: string[] } | undefined> {
+    const row = await db.selectFrom('companies').select(['webhook_urls', 'webhook_triggers']).where('id', '=', companyId).executeTakeFirst();
+    if (!row) return undefined;
+    const list = (text: string): string[] => {
+      const value: unknown = JSON.parse(text);
+      return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+    };
+    return { urls: list(row.webhook_urls), triggers: list(row.webhook_triggers) };
+  },
 };

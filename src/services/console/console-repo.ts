@@ -1,9 +1,8 @@
-// The console's own reads across companies: the orders table with filters and a total, and the
-// figures of the system page. (Everything else the console shows comes through the area services.)
+// The console's own reads across companies: the orders table with filters and a total, and company
+// names. (Everything else the console shows comes through the area services.)
 import type { Db } from '../../db/dialect.js';
 import type { OrderRow } from '../../db/tables/orders.js';
 import type { Page } from '../../domain/pagination.js';
-import { ACTIVE_STATUSES } from '../webhooks/webhook-deliveries-repo.js';
 
 export interface ConsoleOrderFilter {
   companyId?: string;
@@ -56,28 +55,5 @@ export const consoleRepo = {
     if (ids.length === 0) return new Map();
     const rows = await db.selectFrom('companies').select(['id', 'name']).where('id', 'in', ids).execute();
     return new Map(rows.map((r) => [r.id, r.name]));
-  },
-
-  /** Webhook deliveries that still have attempts ahead of them. */
-  async activeDeliveries(db: Db): Promise<number> {
-    const row = await db
-      .selectFrom('webhook_deliveries')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', 'in', ACTIVE_STATUSES)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  },
-
-  /** Webhook attempts since `sinceUs`, and how many of them got a 2xx answer. */
-  async webhookAttemptsSince(db: Db, sinceUs: number): Promise<{ total: number; ok: number }> {
-    const row = await db
-      .selectFrom('webhook_attempts')
-      .select((eb) => [
-        eb.fn.countAll<number>().as('total'),
-        eb.fn.sum<number>(eb.case().when(eb.and([eb('status_code', '>=', 200), eb('status_code', '<', 300)])).then(1).else(0).end()).as('ok'),
-      ])
-      .where('attempted_at', '>=', sinceUs)
-      .executeTakeFirstOrThrow();
-    return { total: Number(row.total), ok: Number(row.ok ?? 0) };
   },
 };

@@ -30,7 +30,8 @@ export interface FloorPlanPreview {
 export interface SystemFigures {
   at: number;
   requests: ReturnType<RequestFigures['snapshot']>;
-  queueDepth: { jobs: number; webhookDeliveries: number };
+  /** Work due now: orders in production (due and not held) and webhook deliveries to attempt. */
+  queueDepth: { production: number; webhookDeliveries: number };
   productionBacklog: number;
   webhookSuccess: { attempts: number; ok: number; rate: number | null };
 }
@@ -96,6 +97,11 @@ export function consoleServiceFactory({
       return { company, users: users.items, offices: offices.items, keys, secret, pendingMerges, names };
     },
 
+    /** Company names by id, for lists that show whose a row is. */
+    async companyNames(ids: string[]): Promise<Map<string, string>> {
+      return consoleRepo.companyNames(db, [...new Set(ids)]);
+    },
+
     async pendingMerges() {
       const merges = await services.mergeRequests.list({ limit: 100, offset: 0 }, 'pending');
       const names = await consoleRepo.companyNames(db, [...new Set(merges.items.flatMap((m) => [m.company_id, m.target_company_id]))]);
@@ -129,17 +135,12 @@ export function consoleServiceFactory({
     async figures(): Promise<SystemFigures> {
       const nowMs = Date.now();
       const since = services.deps.clock.nowUs() - 3600 * 1e6;
-      const [jobs, active, backlog, attempts] = await Promise.all([
-        services.deps.jobs.stats(),
-        consoleRepo.activeDeliveries(db),
-        services.production.backlog(),
-        consoleRepo.webhookAttemptsSince(db, since),
-      ]);
+      const [production, webhooks, attempts] = await Promise.all([services.production.backlog(), services.webhooks.backlog(), services.webhooks.attemptsSince(since)]);
       return {
         at: nowMs,
         requests: requestFigures.snapshot(nowMs),
-        queueDepth: { jobs: jobs.reduce((n, j) => n + j.depth, 0), webhookDeliveries: active },
-        productionBacklog: backlog,
+        queueDepth: { production: production.depth, webhookDeliveries: webhooks.depth },
+        productionBacklog: production.depth,
         webhookSuccess: { attempts: attempts.total, ok: attempts.ok, rate: attempts.total ? attempts.ok / attempts.total : null },
       };
     },

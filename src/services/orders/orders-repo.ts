@@ -6,6 +6,15 @@ import type { DialectName } from '../../db/database.js';
 import type { OrderRow, OrderUpdate } from '../../db/tables/orders.js';
 import type { Page } from '../../domain/pagination.js';
 import { insertRow } from '../../db/insert-row.js';
+import { leaseQueue, type Backlog } from '../../db/lease-queue.js';
+
+/** Production's work queue: an order is due from `due_at` unless the operator holds it. */
+const productionQueue = leaseQueue({
+  table: 'orders',
+  key: 'id',
+  due: (eb, nowUs) => eb.and([eb('due_at', '<=', nowUs), eb('held', '=', 0)]),
+  dueAt: 'due_at',
+});
 
 export interface OrderFilter {
   statuses?: string[];
@@ -77,31 +86,26 @@ export const ordersRepo = {
   },
 
   /**
-   * Takes up to `limit` orders whose production is due and not leased, for `leaseMs`. On
-   * PostgreSQL the candidate rows are locked with SKIP LOCKED, so concurrent workers take
-   * disjoint sets; SQLite serialises writers.
+   * Takes up to `limit` orders whose production is due, not held and not leased, for `leaseMs`
+   * (the lease queue: SKIP LOCKED on PostgreSQL, so concurrent workers take disjoint sets).
    */
   async claimDue(db: Db, dialect: DialectName, nowUs: number, limit: number, leaseMs: number, owner: string): Promise<OrderRow[]> {
-    let due = db
-      .selectFrom('orders')
-      .select('id')
-      .where('due_at', '<=', nowUs)
-      .where('held', '=', 0)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowUs)]))
-      .orderBy('due_at')
-      .orderBy('id')
-      .limit(limit);
-    if (dialect === 'postgres') due = due.forUpdate().skipLocked();
-    const rows = await db
-      .updateTable('orders')
-      .set({ lease_until: nowUs + leaseMs * 1000, lease_owner: owner })
-      .where('id', 'in', due)
-      .where('due_at', '<=', nowUs)
-      .where('held', '=', 0)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowUs)]))
-      .returningAll()
-      .execute();
-    return rows.sort((a, b) => (a.due_at ?? 0) - (b.due_at ?? 0) || (a.id < b.id ? -1 : 1));
+    return productionQueue.claim(db, dialect, { nowUs, limit, leaseMs, owner });
+  },
+
+  /** Extends to `untilUs` the production leases `owner` still holds among `ids`. */
+  async renewLeases(db: Db, dialect: DialectName, ids: string[], owner: string, untilUs: number): Promise<number> {
+    return productionQueue.renew(db, dialect, ids, owner, untilUs);
+  },
+
+  /** Ends `owner`'s production lease, writing `values` with it; false when the lease is no longer the owner's. */
+  async releaseLease(db: Db, id: string, owner: string, values?: OrderUpdate): Promise<boolean> {
+    return productionQueue.release(db, id, owner, values);
+  },
+
+  /** Orders whose production is due and not held, and the earliest due time among them. */
+  async productionBacklog(db: Db, nowUs: number): Promise<Backlog> {
+    return productionQueue.backlog(db, nowUs);
   },
 
   async insertScanFile(db: Db, row: { id: string; order_id: string; storage_key: string; original_name: string; content_type: string; size: number; created_at: number }): Promise<void> {

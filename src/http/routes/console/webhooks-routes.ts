@@ -1,10 +1,9 @@
 // Webhook deliveries: the log with filters, one delivery, replay.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isUuid } from '../../../domain/clock.js';
-import { DELIVERY_STATUSES, type DeliveryStatus } from '../../../services/webhooks/webhook-deliveries-repo.js';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../../../services/webhooks/delivery-status.js';
 import { ConflictError } from '../../../errors.js';
 import { deliveryPage, webhooksPage, type WebhooksQuery } from '../../../web/console/pages/webhooks-page.js';
-import { consoleRepo } from '../../../services/console/console-repo.js';
 import { csrf, sendConsoleHtml } from './console-session.js';
 import { doneMessage, offsetOf, type ConsoleContext } from './context.js';
 
@@ -12,8 +11,6 @@ const PAGE = 50;
 type DeliveryParams = { Params: { delivery_id: string } };
 
 export const consoleWebhooksRoutes: FastifyPluginAsync<ConsoleContext> = async (app, { services, console }) => {
-  const db = services.deps.db;
-
   app.get('/webhooks', async (request, reply) => {
     const raw = request.query as Record<string, unknown>;
     const query: WebhooksQuery = {};
@@ -25,13 +22,13 @@ export const consoleWebhooksRoutes: FastifyPluginAsync<ConsoleContext> = async (
       services.webhooks.listDeliveries({ limit: PAGE, offset }, { companyId: query.company_id, orderId: query.order_id, status: query.status as DeliveryStatus | undefined }),
       console.companyChoices(),
     ]);
-    const names = await consoleRepo.companyNames(db, [...new Set(list.items.map((d) => d.company_id))]);
+    const names = await console.companyNames(list.items.map((d) => d.company_id));
     return sendConsoleHtml(reply, webhooksPage({ csrfToken: csrf(request, reply), query, offset, items: list.items, pagination: list.pagination, companies, names }));
   });
 
   async function show(request: FastifyRequest<DeliveryParams>, reply: FastifyReply, error?: string, status = 200) {
     const delivery = await services.webhooks.getDelivery(request.params.delivery_id);
-    const names = await consoleRepo.companyNames(db, [delivery.company_id]);
+    const names = await console.companyNames([delivery.company_id]);
     const notice = error ? null : doneMessage((request.query as { done?: string }).done);
     return sendConsoleHtml(reply, deliveryPage({ csrfToken: csrf(request, reply), delivery, companyName: names.get(delivery.company_id) ?? null, notice, error: error ?? null }), status);
   }
