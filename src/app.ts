@@ -20,7 +20,7 @@ import { go2scanUploadRoutes } from './http/routes/web/go2scan-upload.js';
 import { registerConsole } from './http/routes/console/index.js';
 import { registerMetrics } from './http/plugins/metrics.js';
 import { registerGuessingGuard } from './http/plugins/guessing-guard.js';
-import { createMetrics } from './metrics/metrics.js';
+import { createMetrics } from './services/metrics/metrics-service.js';
 import { createRequestStats } from './services/console/request-stats.js';
 import type { ServiceDeps } from './services/deps.js';
 import { type FileStorage } from './storage/file-storage.js';
@@ -53,7 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Request figures, recorded by the metrics hook, read by /metrics and the console's system page.
   const requestStats = createRequestStats();
   const consoleServices = createConsoleServices(serviceDeps, services, { adminKeyHash, requestFigures: requestStats });
-  const metrics = createMetrics({ db: storage.db, clock, jobs: serviceDeps.jobs });
+  const metrics = createMetrics({ db: storage.db, clock });
   app.decorate('services', services);
   app.decorate('serviceDeps', serviceDeps);
   app.addHook('onClose', async () => services.emails.close());

@@ -35,7 +35,7 @@ export async function runCluster(config: Config, deps: ClusterDeps): Promise<voi
   if (admin.generated) notes.push(`  admin-key:     ${admin.generated}   (shown once; set CASA_ADMIN_KEY to choose your own)`);
 
   let workers: Workers | null = null;
-  if (config.role === 'all') workers = startWorkers({ config, storage, clock: systemClock, services: background.services, log: background.log });
+  if (config.role === 'all') workers = startWorkers({ config, clock: systemClock, services: background.services, log: background.log });
 
   let stopping = false;
   const childEnv = { CASA_ROLE: 'api', CASA_PROCESSES: '1' };

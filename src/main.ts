@@ -42,7 +42,7 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
   if (admin.generated) notes.push(`  admin-key:     ${admin.generated}   (shown once; set CASA_ADMIN_KEY to choose your own)`);
 
   let workers: Workers | null = null;
-  if (config.role !== 'api') workers = startWorkers({ config, storage, clock, services, log });
+  if (config.role !== 'api') workers = startWorkers({ config, clock, services, log });
 
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) log.error({ err }, 'shutting down after an error');

@@ -78,7 +78,7 @@ export async function runWebhookBench(opts: { events?: number; rate?: number; se
     const services = createServices(deps);
     const company = await services.company.create({ name: 'Bench Webhooks', manager_email: 'manager@bench-webhooks.example' });
     await services.company.setWebhook(company.company.id, { webhook_urls: [url], webhook_triggers: ['moved_to_ready'] });
-    const dispatcher = createWebhookDispatcher({ ...deps, webhooks: services.webhooks });
+    const dispatcher = createWebhookDispatcher({ ...deps, webhooks: services.webhooks, deliveries: services.webhookDeliveries });
 
     // Throughput: a backlog drained as fast as the dispatcher goes.
     for (let done = 0; done < events; done += 500) await recordEvents(deps, services, company.company.id, Math.min(500, events - done));

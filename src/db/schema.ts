@@ -1,7 +1,7 @@
 // Table types for Kysely: one interface of tables per area, joined into Database at the end.
 // Times are integer microseconds since the epoch; JSON columns hold text, decoded and encoded only
 // by the repo that owns the table.
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 
 export interface CompaniesTable {
   id: string;
@@ -99,18 +99,6 @@ export interface ServerSettingsTable {
   value: string;
 }
 
-export interface JobsTable {
-  id: Generated<number>;
-  kind: string;
-  ref_id: string; // what the job is about (order id, delivery id, …)
-  run_at: number;
-  lease_until: number | null;
-  lease_owner: string | null;
-  attempts: number;
-  payload: string; // JSON
-  created_at: number;
-}
-
 export interface FoundationTables {
   companies: CompaniesTable;
   offices: OfficesTable;
@@ -121,7 +109,6 @@ export interface FoundationTables {
   merge_requests: MergeRequestsTable;
   idempotency_keys: IdempotencyKeysTable;
   server_settings: ServerSettingsTable;
-  jobs: JobsTable;
 }
 
 import type { OrderTables } from './tables/orders.js';
@@ -138,4 +125,3 @@ export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type EmailRow = Selectable<EmailsTable>;
-export type JobRow = Selectable<JobsTable>;

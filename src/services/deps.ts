@@ -5,7 +5,6 @@ import type { DialectName } from '../db/database.js';
 import type { Clock, Ids } from '../domain/clock.js';
 import type { Logger } from 'pino';
 import type { FileStorage } from '../storage/file-storage.js';
-import type { JobQueue } from '../workers/job-queue.js';
 import type { ReadCache } from './read-cache.js';
 
 export interface ServiceDeps {
@@ -16,7 +15,6 @@ export interface ServiceDeps {
   config: Config;
   log: Logger;
   files: FileStorage;
-  jobs: JobQueue;
   /** Hot reads kept while the database is unchanged. */
   reads: ReadCache;
 }

@@ -7,7 +7,6 @@ import type { Config } from '../config.js';
 import type { Storage } from '../db/database.js';
 import { randomIds, systemClock, type Clock, type Ids } from '../domain/clock.js';
 import { localFileStorage, type FileStorage } from '../storage/file-storage.js';
-import { createJobQueue } from '../workers/job-queue.js';
 import type { ServiceDeps } from './deps.js';
 import { readCache } from './read-cache.js';
 import { apiKeysServiceFactory } from './api-keys/api-keys-service.js';
@@ -20,6 +19,7 @@ import { emailsServiceFactory } from './emails/emails-service.js';
 import { usersServiceFactory } from './users/users-service.js';
 import { webhookOutboxFactory } from './webhooks/webhook-outbox.js';
 import { webhooksServiceFactory } from './webhooks/webhooks-service.js';
+import { webhookDeliveryServiceFactory } from './webhooks/webhook-delivery-service.js';
 import { orderEventsFactory } from './orders/order-events.js';
 import type { Deliverables } from './deliverables/deliverables-port.js';
 import { deliverablesServiceFactory } from './deliverables/deliverables-service.js';
@@ -48,6 +48,7 @@ export function createServices(deps: ServiceDeps) {
   const dataReset = dataResetServiceFactory(deps);
   const users = usersServiceFactory({ ...deps, emails });
   const webhooks = webhooksServiceFactory(deps);
+  const webhookDeliveries = webhookDeliveryServiceFactory(deps);
   const orderEvents = orderEventsFactory({ ...deps, webhookOutbox });
   const deliverables = deliverablesServiceFactory({ ...deps, findOrder: (id) => ordersRepo.system.findById(deps.db, id) }) satisfies Deliverables;
   const orderTransitions = orderTransitionsFactory({ ...deps, orderEvents });
@@ -67,6 +68,7 @@ export function createServices(deps: ServiceDeps) {
     users,
     webhookOutbox,
     webhooks,
+    webhookDeliveries,
     orderEvents,
     mergeRequests,
     idempotency,
@@ -100,7 +102,7 @@ export interface ServicesOnStorageOptions {
 
 /**
  * The infrastructure on an opened database with the defaults a server uses: the system clock,
- * random ids, stored files under `<dataDir>/files` and the job table.
+ * random ids and stored files under `<dataDir>/files`.
  */
 export function serviceDepsOn(storage: Storage, config: Config, log: Logger, options: ServicesOnStorageOptions = {}): ServiceDeps {
   const clock = options.clock ?? systemClock;
@@ -112,7 +114,6 @@ export function serviceDepsOn(storage: Storage, config: Config, log: Logger, opt
     config,
     log,
     files: options.files ?? localFileStorage(path.join(config.dataDir, 'files')),
-    jobs: createJobQueue(storage.db, storage.dialect, clock),
     reads: readCache(storage.dataVersion, config.readCache),
   };
 }

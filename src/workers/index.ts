@@ -1,7 +1,6 @@
 // Background workers that run beside the API (or alone with `casa-integrate worker`).
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
-import type { Storage } from '../db/database.js';
 import type { Clock } from '../domain/clock.js';
 import type { Services } from '../services/index.js';
 import { createWebhookDispatcher } from './webhook-dispatcher.js';
@@ -13,20 +12,25 @@ export interface Workers {
 
 export interface WorkerDeps {
   config: Config;
-  storage: Storage;
   clock: Clock;
-  services: Services;
+  services: Pick<Services, 'webhooks' | 'webhookDeliveries' | 'production'>;
   log: FastifyBaseLogger;
 }
 
-/** Each worker is a loop with stop(). */
+/** Each worker is a loop with stop(): webhook dispatch and production. */
 export function startWorkers(deps: WorkerDeps): Workers {
   const loops: Workers[] = [];
-  const { storage, clock, config, log } = deps;
-  const webhooks = createWebhookDispatcher({ db: storage.db, dialect: storage.dialect, clock, config, log, webhooks: deps.services.webhooks });
+  const { services } = deps;
+  const webhooks = createWebhookDispatcher({
+    config: deps.config,
+    clock: deps.clock,
+    log: deps.log,
+    webhooks: services.webhooks,
+    deliveries: services.webhookDeliveries,
+  });
   webhooks.start();
   loops.push({ stop: () => webhooks.close() });
-  loops.push(startProductionWorker({ production: deps.services.production, log: deps.log }));
+  loops.push(startProductionWorker({ production: services.production, log: deps.log }));
   return {
     async stop() {
       await Promise.all(loops.map((l) => l.stop()));

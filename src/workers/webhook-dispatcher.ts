@@ -1,17 +1,18 @@
 // The webhook dispatcher: claims due deliveries with a lease, sends them concurrently, then logs
 // every attempt and moves each delivery on in one transaction. Any number of dispatchers can
-// share one database; a crashed one's deliveries come back when their lease expires.
+// share one database; the delivery service renews the leases of what is in flight, so a crashed
+// dispatcher's deliveries come back when their short lease expires.
 import os from 'node:os';
+import type { FastifyBaseLogger } from 'fastify';
 import { VERSION } from '../version.js';
-import type { ServiceDeps } from '../services/deps.js';
-import { webhookDeliveriesRepo, type AttemptResult } from '../services/webhooks/webhook-deliveries-repo.js';
-import { webhookSecretsRepo } from '../services/webhooks/webhook-secrets-repo.js';
-import { activeSecrets, webhookSecretsFactory } from '../services/webhooks/webhook-secrets.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../domain/clock.js';
+import type { AttemptResult } from '../services/webhooks/webhook-deliveries-repo.js';
+import type { ClaimedDelivery, WebhookDeliveryService } from '../services/webhooks/webhook-delivery-service.js';
 import { signatureHeader } from '../services/webhooks/webhook-signature.js';
 import { nextStep } from '../services/webhooks/webhook-retry.js';
 import { createWebhookSender, type WebhookSender } from '../services/webhooks/webhook-sender.js';
 import type { WebhooksService } from '../services/webhooks/webhooks-service.js';
-import type { WebhookDeliveryRow } from '../db/tables/webhooks.js';
 import { startLoop, type WorkerLoop } from './loop.js';
 
 export const USER_AGENT = `casa-integrate/${VERSION}`;
@@ -38,22 +39,24 @@ export interface WebhookDispatcher {
   close(): Promise<void>;
 }
 
-export function createWebhookDispatcher(
-  deps: Pick<ServiceDeps, 'db' | 'dialect' | 'clock' | 'config'> & { log: Pick<ServiceDeps['log'], 'error'>; webhooks: Pick<WebhooksService, 'prune'> },
-  opts: DispatcherOptions = {},
-): WebhookDispatcher {
-  const { db, dialect, clock, config, log } = deps;
+export interface DispatcherDeps {
+  config: Pick<Config, 'webhookTimeoutS' | 'webhookAllowPrivate' | 'webhookSchedule'>;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  webhooks: Pick<WebhooksService, 'prune'>;
+  deliveries: Pick<WebhookDeliveryService, 'claim' | 'record' | 'abandon'>;
+}
+
+export function createWebhookDispatcher(deps: DispatcherDeps, opts: DispatcherOptions = {}): WebhookDispatcher {
+  const { clock, config, log, deliveries } = deps;
   const batchSize = opts.batchSize ?? 200;
   const owner = opts.owner ?? `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
   const timeoutMs = Math.round(config.webhookTimeoutS * 1000);
-  // Longer than the longest attempt (connect + answer), so a live lease is never taken over.
-  const leaseUs = (2 * timeoutMs + 5_000) * 1000;
   const sender = opts.sender ?? createWebhookSender({ timeoutMs, allowPrivate: config.webhookAllowPrivate, connections: 64 });
-  const secretsService = webhookSecretsFactory(deps);
   let lastPruneUs = 0;
   let loop: WorkerLoop | null = null;
 
-  async function attempt(delivery: WebhookDeliveryRow, secrets: string[]): Promise<AttemptResult> {
+  async function attempt({ delivery, secrets }: ClaimedDelivery): Promise<AttemptResult> {
     const attemptedAt = clock.nowUs();
     const timestampS = Math.floor(attemptedAt / 1e6);
     const headers = {
@@ -75,7 +78,7 @@ export function createWebhookDispatcher(
         company_id: delivery.company_id,
         attempted_at: attemptedAt,
         url: delivery.url,
-        request_headers: JSON.stringify(headers),
+        request_headers: headers,
         status_code: outcome.statusCode,
         error: outcome.error,
         latency_ms: outcome.latencyMs,
@@ -99,27 +102,23 @@ export function createWebhookDispatcher(
     await deps.webhooks.prune();
   }
 
-  async function claim(limit: number): Promise<{ delivery: WebhookDeliveryRow; secrets: string[] }[]> {
-    const now = clock.nowUs();
-    await pruneWhenDue(now);
-    const claimed = await webhookDeliveriesRepo.claim(db, dialect, { now, limit, leaseUntil: now + leaseUs, owner });
-    if (claimed.length === 0) return [];
-    const companyIds = [...new Set(claimed.map((d) => d.company_id))];
-    const secretRows = await webhookSecretsRepo.findMany(db, companyIds);
-    // The outbox makes the secret with the first delivery; deliveries moved by a company merge
-    // may belong to a company that has none yet.
-    for (const companyId of companyIds) {
-      if (!secretRows.some((r) => r.company_id === companyId)) secretRows.push(await secretsService.ensure(db, companyId));
-    }
-    const secretsByCompany = new Map(secretRows.map((r) => [r.company_id, activeSecrets(r, now)]));
-    return claimed.map((delivery) => ({ delivery, secrets: secretsByCompany.get(delivery.company_id)! }));
+  async function claim(limit: number): Promise<ClaimedDelivery[]> {
+    await pruneWhenDue(clock.nowUs());
+    return deliveries.claim(limit, owner);
+  }
+
+  /** An attempt that threw (never a receiver's failure, which is a result): its delivery is left to its lease. */
+  function attemptFailed(claimed: ClaimedDelivery, err: unknown): null {
+    log.error({ err }, 'webhook attempt failed');
+    deliveries.abandon([claimed.delivery.seq]);
+    return null;
   }
 
   /** One round: claim a batch, send it, record every result in one transaction. */
   async function dispatchOnce(): Promise<number> {
     const claimed = await claim(batchSize);
-    const results = await Promise.all(claimed.map(({ delivery, secrets }) => attempt(delivery, secrets)));
-    await webhookDeliveriesRepo.recordResults(db, results);
+    const results = await Promise.all(claimed.map((c) => attempt(c).catch((err: unknown) => attemptFailed(c, err))));
+    await deliveries.record(results.filter((r): r is AttemptResult => r !== null));
     return claimed.length;
   }
 
@@ -137,7 +136,7 @@ export function createWebhookDispatcher(
         while (unrecorded.length) {
           const batch = unrecorded;
           unrecorded = [];
-          await webhookDeliveriesRepo.recordResults(db, batch).catch((err: unknown) => log.error({ err }, 'recording webhook attempts failed'));
+          await deliveries.record(batch).catch((err: unknown) => log.error({ err }, 'recording webhook attempts failed'));
         }
       } finally {
         // Cleared in the same step that saw the queue empty, so no result is left behind.
@@ -167,14 +166,14 @@ export function createWebhookDispatcher(
     // Claim when half the slots are free: one claim (a write) serves many deliveries.
     while (inFlight > batchSize / 2) await new Promise<void>((resolve) => (slotFreed = resolve));
     const claimed = await claim(batchSize - inFlight);
-    for (const { delivery, secrets } of claimed) {
+    for (const c of claimed) {
       inFlight++;
-      void attempt(delivery, secrets)
+      void attempt(c)
         .then((result) => {
           unrecorded.push(result);
           scheduleFlush();
         })
-        .catch((err: unknown) => log.error({ err }, 'webhook attempt failed'))
+        .catch((err: unknown) => attemptFailed(c, err))
         .finally(() => {
           inFlight--;
           slotFreed?.();

@@ -91,7 +91,7 @@ export async function startLiveServer(t: TestContext, overrides: Partial<Config>
   const base = testConfig({ dataDir, webhookAllowPrivate: true, ...overrides, publicUrl: origin });
   const app = await buildApp({ config: base, storage, clock: systemClock, ids: randomIds, adminKeyHash: sha256Hex(adminKey), logger: false });
   await app.listen({ port, host: '127.0.0.1' });
-  const workers = startWorkers({ config: base, storage, clock: systemClock, services: app.services, log: app.log });
+  const workers = startWorkers({ config: base, clock: systemClock, services: app.services, log: app.log });
   t.after(async () => {
     await workers.stop();
     await app.close();

@@ -111,6 +111,7 @@ describe('GET /console/system/figures', () => {
     assert.ok(f.requests.ratePerS > 0);
     assert.equal(f.requests.series.length, 60);
     assert.equal(f.productionBacklog, 1);
+    assert.deepEqual(f.queueDepth, { production: 1, webhookDeliveries: 0 }, 'the order is due; the company subscribes to no webhook');
     assert.deepEqual(f.webhookSuccess, { attempts: 0, ok: 0, rate: null });
   });
 });

@@ -291,7 +291,7 @@ describe('PostgreSQL unreachable for a few seconds', () => {
     await assert.rejects(production.runOnce({ owner: 'worker-1' }), 'the round fails with the database');
     await proxy.restore();
     // The next round hands the order back (counted as a failed attempt, retried later) at once,
-    // where the lease would have kept it for five minutes.
+    // where the lease would have kept it for the rest of its length.
     assert.equal(await production.runOnce({ owner: 'worker-1' }), 0);
     const released = await order();
     assert.deepEqual({ status: released.status, lease_owner: released.lease_owner, attempts: released.production_attempts }, { status: 'Pending', lease_owner: null, attempts: 1 });

@@ -83,7 +83,8 @@ export const ALL_TRIGGERS = ['moved_to_draft', 'moved_to_pending', 'moved_to_rea
 
 /** A dispatcher on the test app's database and clock, closed after the test. */
 export function testDispatcher(ctx: TestApp, t?: TestContext, opts: DispatcherOptions = {}): WebhookDispatcher {
-  const dispatcher = createWebhookDispatcher({ ...ctx.app.serviceDeps, webhooks: ctx.app.services.webhooks }, opts);
+  const { services } = ctx.app;
+  const dispatcher = createWebhookDispatcher({ ...ctx.app.serviceDeps, webhooks: services.webhooks, deliveries: services.webhookDeliveries }, opts);
   t?.after(() => dispatcher.close());
   return dispatcher;
 }

@@ -1,9 +1,10 @@
 // GET /metrics: Prometheus exposition behind the admin key, request figures by route pattern and
-// status, and the database gauges (jobs, webhook deliveries, production backlog) as they stand.
+// status, and the database gauges (work queues, webhook deliveries, production backlog) as they stand.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildOrdersApp, call, createDraft, ok, scan } from '../orders/order-helpers.js';
-import { ALL_TRIGGERS, subscribe } from '../helpers/webhooks.js';
+import { ALL_TRIGGERS, subscribe, testDispatcher } from '../helpers/webhooks.js';
+import { runProduction } from '../helpers/production.js';
 import type { TestApp } from '../helpers/app.js';
 
 /** Every sample of the exposition: `name{labels}` → value. */
@@ -43,16 +44,11 @@ describe('GET /metrics', () => {
     const company = await ctx.createCompany();
     await subscribe(ctx, company, ['https://hooks.example.com/casa'], ALL_TRIGGERS);
     const draft = await createDraft(ctx, company);
-    await scan(ctx, draft.id); // Draft → Pending: a production job and two webhook deliveries
+    await scan(ctx, draft.id); // Draft → Pending: an order in production and two webhook deliveries
     await ok(call(ctx, company, 'GET', `/orders/${draft.id}`));
     await ok(call(ctx, company, 'GET', `/orders/${draft.id}`));
     const missing = await call(ctx, company, 'GET', '/orders/00000000-0000-4000-8000-000000000000');
     assert.equal(missing.statusCode, 404);
-
-    const { jobs } = ctx.app.serviceDeps;
-    for (const late of [5, 2, -10]) {
-      await ctx.storage.db.transaction().execute((tx) => jobs.enqueue(tx, { kind: 'metrics-test', refId: `job-${late}`, runAtUs: ctx.clock.nowUs() - late * 1e6 }));
-    }
 
     const { text, values } = await scrape(ctx);
     const route = '/api/integrate/v3/orders/:order_id';
@@ -74,9 +70,10 @@ describe('GET /metrics', () => {
     assert.ok(sum > 0 && sum < 20, `latency sum in seconds: ${sum}`);
     assert.match(text, /# TYPE casa_http_request_duration_seconds histogram/);
 
-    assert.equal(values.get('casa_jobs_depth{kind="metrics-test"}'), 3);
-    const age = values.get('casa_jobs_oldest_age_seconds{kind="metrics-test"}')!;
-    assert.ok(age >= 5 && age < 5.01, `the oldest job has been due for five seconds (the test clock ticks a microsecond a read): ${age}`);
+    // The work queues: the deliveries are due at once, the order when the production delay has passed.
+    assert.equal(values.get('casa_jobs_depth{kind="webhook"}'), 2);
+    assert.equal(values.get('casa_jobs_depth{kind="production"}'), 0, 'not due yet');
+    assert.equal(values.get('casa_jobs_oldest_age_seconds{kind="production"}'), 0);
     const deliveries = await ctx.storage.db.selectFrom('webhook_deliveries').select('status').execute();
     assert.equal(deliveries.length, 2, 'moved_to_draft and moved_to_pending');
     assert.equal(values.get('casa_webhook_deliveries{status="pending"}'), 2);
@@ -91,5 +88,25 @@ describe('GET /metrics', () => {
     assert.ok(overdue >= 30 && overdue < 30.01, `overdue by thirty seconds: ${overdue}`);
     assert.ok(later.has('process_resident_memory_bytes'), 'process figures are exposed too');
     assert.equal(later.get(`casa_http_requests_total{method="GET",route="/metrics",status="200"}`), 1, 'the first scrape is counted');
+    assert.equal(later.get('casa_jobs_depth{kind="production"}'), 1, 'the order is due');
+    assert.equal(later.get('casa_jobs_depth{kind="webhook"}'), 2);
+    const productionAge = later.get('casa_jobs_oldest_age_seconds{kind="production"}')!;
+    assert.ok(productionAge >= 30 && productionAge < 30.01, `the order has been due for thirty seconds (the test clock ticks a microsecond a read): ${productionAge}`);
+    const webhookAge = later.get('casa_jobs_oldest_age_seconds{kind="webhook"}')!;
+    const waited = ctx.config.productionDelayS + 30;
+    assert.ok(webhookAge >= waited && webhookAge < waited + 0.01, `the first delivery has been due since the draft was made: ${webhookAge}`);
+
+    // Once the work is done, both queues are empty.
+    assert.equal(await runProduction(ctx), 1);
+    const sender = { send: async () => ({ statusCode: 200, error: null, latencyMs: 1, excerpt: 'ok', retryAfterS: null }), close: async () => {} };
+    assert.equal(await testDispatcher(ctx, t, { sender }).drain(), 3, 'moved_to_draft, moved_to_pending and moved_to_ready');
+    const done = (await scrape(ctx)).values;
+    assert.equal(done.get('casa_jobs_depth{kind="production"}'), 0);
+    assert.equal(done.get('casa_jobs_depth{kind="webhook"}'), 0);
+    assert.equal(done.get('casa_jobs_oldest_age_seconds{kind="production"}'), 0);
+    assert.equal(done.get('casa_jobs_oldest_age_seconds{kind="webhook"}'), 0);
+    assert.equal(done.get('casa_webhook_deliveries{status="delivered"}'), 3);
+    assert.equal(done.get('casa_webhook_attempts{result="2xx"}'), 3);
+    assert.equal(done.get('casa_production_backlog{status="Pending"}'), 0);
   });
 });

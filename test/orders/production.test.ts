@@ -47,7 +47,7 @@ function recordingDeliverables(opts: { failTimes?: number } = {}) {
 }
 
 /** A production service of its own (own connection pool on PostgreSQL): a second worker process. */
-async function separateWorker(ctx: TestApp, deliverables: Deliverables): Promise<{ production: ReturnType<typeof productionServiceFactory>; storage: Storage }> {
+async function separateWorker(ctx: TestApp, deliverables: Deliverables, leaseRenewMs?: number): Promise<{ production: ReturnType<typeof productionServiceFactory>; storage: Storage }> {
   let storage: Storage = ctx.storage;
   if (TEST_DATABASE_URL) {
     const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(ctx.storage.db)).rows[0]!.schema;
@@ -56,7 +56,7 @@ async function separateWorker(ctx: TestApp, deliverables: Deliverables): Promise
   const base = { ...ctx.app.serviceDeps, db: storage.db, dialect: storage.dialect, clock: ctx.clock, ids: randomIds, log: pino({ level: 'silent' }) };
   const orderEvents = orderEventsFactory({ ...base, webhookOutbox: webhookOutboxFactory(base) });
   const transitions = orderTransitionsFactory({ ...base, orderEvents });
-  return { production: productionServiceFactory({ ...base, deliverables, transitions }), storage };
+  return { production: productionServiceFactory({ ...base, deliverables, transitions, leaseRenewMs }), storage };
 }
 
 describe('production workers', () => {
@@ -160,6 +160,46 @@ describe('production workers', () => {
     assert.equal((await getOrder(ctx, company, order.id)).info.status, 'Ready');
     assert.deepEqual((await eventsOf(ctx, order.id)).map((e) => e.trigger), ['moved_to_draft', 'moved_to_pending', 'moved_to_ready']);
     assert.equal(await runProduction(ctx), 0);
+  });
+
+  it('a long round keeps its orders: the lease is renewed while production runs, so no other worker takes them', async (t) => {
+    const ctx = await buildOrdersApp(t);
+    const company = await ctx.createCompany();
+    const first = await createDraft(ctx, company);
+    const second = await createDraft(ctx, company);
+    await scan(ctx, first.id);
+    await scan(ctx, second.id);
+    ctx.clock.advanceSeconds(21);
+    const fast = recordingDeliverables();
+    const other = await separateWorker(ctx, fast.deliverables);
+    let otherTook = 0;
+    const produced: string[] = [];
+    const slow: Deliverables = {
+      async produce(order) {
+        // Each order takes a lease and a half on the clock; the second waits its turn meanwhile.
+        for (let i = 0; i < 3; i++) {
+          ctx.clock.advanceSeconds(PRODUCTION_LEASE_MS / 1000 / 2);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          otherTook += await other.production.runOnce({ owner: 'worker-b' });
+        }
+        produced.push(order.id);
+      },
+      deliveryAssets: async (o) => undeliveredAssets(o),
+      combinedPdf: async () => null,
+      model: async () => null,
+    };
+    const worker = await separateWorker(ctx, slow, 10);
+    t.after(async () => {
+      for (const w of [other, worker]) if (w.storage !== ctx.storage) await w.storage.close();
+    });
+    assert.equal(await worker.production.runOnce({ owner: 'worker-a' }), 2);
+    assert.equal(otherTook, 0, 'the other worker found nothing to take');
+    assert.deepEqual(fast.produced, []);
+    assert.deepEqual(produced.sort(), [first.id, second.id].sort());
+    for (const order of [first, second]) {
+      assert.equal((await getOrder(ctx, company, order.id)).info.status, 'Ready');
+      assert.deepEqual((await eventsOf(ctx, order.id)).map((e) => e.trigger), ['moved_to_draft', 'moved_to_pending', 'moved_to_ready']);
+    }
   });
 
   it('an upgrade bought while production ran is not lost: the round is retried with it', async (t) => {

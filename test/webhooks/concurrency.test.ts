@@ -6,6 +6,7 @@ import { buildTestApp, TEST_DATABASE_URL } from '../helpers/app.js';
 import { startReceiver, subscribe, testDispatcher } from '../helpers/webhooks.js';
 import { openStorage } from '../../src/db/database.js';
 import { createWebhookDispatcher } from '../../src/workers/webhook-dispatcher.js';
+import { webhookDeliveryServiceFactory } from '../../src/services/webhooks/webhook-delivery-service.js';
 import type { OrderEventInput } from '../../src/services/orders/order-events.js';
 
 describe('webhook dispatchers sharing one database', () => {
@@ -35,7 +36,8 @@ describe('webhook dispatchers sharing one database', () => {
       const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(ctx.storage.db)).rows[0]!.s;
       const storage = await openStorage({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema, pgPoolSize: 5 });
       t.after(() => storage.close());
-      second = createWebhookDispatcher({ ...ctx.app.serviceDeps, db: storage.db, webhooks: ctx.app.services.webhooks }, { batchSize: 37, owner: 'second' });
+      const deliveries = webhookDeliveryServiceFactory({ ...ctx.app.serviceDeps, db: storage.db });
+      second = createWebhookDispatcher({ ...ctx.app.serviceDeps, webhooks: ctx.app.services.webhooks, deliveries }, { batchSize: 37, owner: 'second' });
       t.after(() => second!.close());
     } else {
       second = testDispatcher(ctx, t, { batchSize: 37, owner: 'second' });

@@ -8,6 +8,7 @@ import { webhooks } from './003-webhooks.js';
 import { assets } from './004-assets.js';
 import { ordersProduction } from './005-orders-production.js';
 import { consoleTables } from './006-console.js';
+import { dropJobs } from './007-drop-jobs.js';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '004-assets': assets,
   '005-orders-production': ordersProduction,
   '006-console': consoleTables,
+  '007-drop-jobs': dropJobs,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { adminKeyMatches } from './admin-auth.js';
 import { UnauthorizedError } from '../../errors.js';
-import type { Metrics } from '../../metrics/metrics.js';
+import type { Metrics } from '../../services/metrics/metrics-service.js';
 import type { RequestStats } from '../../services/console/request-stats.js';
 
 function presentedKey(headers: Record<string, string | string[] | undefined>): string | undefined {

@@ -31,7 +31,8 @@ export interface FloorPlanPreview {
 export interface SystemFigures {
   at: number;
   requests: ReturnType<RequestFigures['snapshot']>;
-  queueDepth: { jobs: number; webhookDeliveries: number };
+  /** Work due now: orders in production (due and not held) and webhook deliveries to attempt. */
+  queueDepth: { production: number; webhookDeliveries: number };
   productionBacklog: number;
   webhookSuccess: { attempts: number; ok: number; rate: number | null };
 }
@@ -64,10 +65,9 @@ export function consoleServiceFactory({
   db,
   files,
   clock,
-  jobs,
   services,
   requestFigures,
-}: Pick<ServiceDeps, 'db' | 'files' | 'clock' | 'jobs'> & {
+}: Pick<ServiceDeps, 'db' | 'files' | 'clock'> & {
   services: Pick<Services, 'company' | 'users' | 'offices' | 'apiKeys' | 'webhooks' | 'mergeRequests' | 'orderOperator' | 'changeRequests' | 'production'>;
   requestFigures: RequestFigures;
 }) {
@@ -101,9 +101,9 @@ export function consoleServiceFactory({
       return { company, users: users.items, offices: offices.items, keys, secret, pendingMerges, names };
     },
 
-    /** Company names by id, for the pages that list rows of several companies. */
-    companyNames(ids: string[]): Promise<Map<string, string>> {
-      return consoleRepo.companyNames(db, ids);
+    /** Company names by id, for lists that show whose a row is. */
+    async companyNames(ids: string[]): Promise<Map<string, string>> {
+      return consoleRepo.companyNames(db, [...new Set(ids)]);
     },
 
     async pendingMerges() {
@@ -139,17 +139,12 @@ export function consoleServiceFactory({
     async figures(): Promise<SystemFigures> {
       const nowMs = Date.now();
       const since = clock.nowUs() - 3600 * 1e6;
-      const [jobStats, active, backlog, attempts] = await Promise.all([
-        jobs.stats(),
-        consoleRepo.activeDeliveries(db),
-        services.production.backlog(),
-        consoleRepo.webhookAttemptsSince(db, since),
-      ]);
+      const [production, webhooks, attempts] = await Promise.all([services.production.backlog(), services.webhooks.backlog(), services.webhooks.attemptsSince(since)]);
       return {
         at: nowMs,
         requests: requestFigures.snapshot(nowMs),
-        queueDepth: { jobs: jobStats.reduce((n, j) => n + j.depth, 0), webhookDeliveries: active },
-        productionBacklog: backlog,
+        queueDepth: { production: production.depth, webhookDeliveries: webhooks.depth },
+        productionBacklog: production.depth,
         webhookSuccess: { attempts: attempts.total, ok: attempts.ok, rate: attempts.total ? attempts.ok / attempts.total : null },
       };
     },

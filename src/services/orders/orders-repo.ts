@@ -8,6 +8,15 @@ import type { DialectName } from '../../db/database.js';
 import type { Order, OrderChanges, OrderRow, OrderUpdate, ScanFileRow } from '../../db/tables/orders.js';
 import type { Page } from '../../domain/pagination.js';
 import { insertRow } from '../../db/insert-row.js';
+import { leaseQueue, type Backlog } from '../../db/lease-queue.js';
+
+/** Production's work queue: an order is due from `due_at` unless the operator holds it. */
+const productionQueue = leaseQueue({
+  table: 'orders',
+  key: 'id',
+  due: (eb, nowUs) => eb.and([eb('due_at', '<=', nowUs), eb('held', '=', 0)]),
+  dueAt: 'due_at',
+});
 
 export interface OrderFilter {
   statuses?: string[];
@@ -187,45 +196,6 @@ export const ordersRepo = {
       return decodeOrder(await db.updateTable('orders').set(encodeChanges(changes)).where('id', '=', id).returningAll().executeTakeFirstOrThrow());
     },
 
-    /**
-     * Takes up to `limit` orders whose production is due and not leased, for `leaseMs`. On
-     * PostgreSQL the candidate rows are locked with SKIP LOCKED, so concurrent workers take
-     * disjoint sets; SQLite serialises writers.
-     */
-    async claimDue(db: Db, dialect: DialectName, nowUs: number, limit: number, leaseMs: number, owner: string): Promise<Order[]> {
-      let due = db
-        .selectFrom('orders')
-        .select('id')
-        .where('due_at', '<=', nowUs)
-        .where('held', '=', 0)
-        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowUs)]))
-        .orderBy('due_at')
-        .orderBy('id')
-        .limit(limit);
-      if (dialect === 'postgres') due = due.forUpdate().skipLocked();
-      const rows = await db
-        .updateTable('orders')
-        .set({ lease_until: nowUs + leaseMs * 1000, lease_owner: owner })
-        .where('id', 'in', due)
-        .where('due_at', '<=', nowUs)
-        .where('held', '=', 0)
-        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowUs)]))
-        .returningAll()
-        .execute();
-      return rows.sort((a, b) => (a.due_at ?? 0) - (b.due_at ?? 0) || (a.id < b.id ? -1 : 1)).map(decodeOrder);
-    },
-
-    /** Orders due by `nowUs` and not held: the production worker's backlog. */
-    async countDue(db: Db, nowUs: number): Promise<number> {
-      const row = await db
-        .selectFrom('orders')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('due_at', '<=', nowUs)
-        .where('held', '=', 0)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
-
     /** How many orders are in each of `statuses` (statuses with none are left out). */
     async countByStatus(db: Db, statuses: readonly string[]): Promise<{ status: string; n: number }[]> {
       const rows = await db
@@ -264,6 +234,29 @@ export const ordersRepo = {
     async count(db: Db, f: OrderSearch): Promise<number> {
       const row = await searched(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+
+    /**
+     * Takes up to `limit` orders whose production is due, not held and not leased, for `leaseMs`
+     * (the lease queue: SKIP LOCKED on PostgreSQL, so concurrent workers take disjoint sets).
+     */
+    async claimDue(db: Db, dialect: DialectName, nowUs: number, limit: number, leaseMs: number, owner: string): Promise<Order[]> {
+      return (await productionQueue.claim(db, dialect, { nowUs, limit, leaseMs, owner })).map(decodeOrder);
+    },
+
+    /** Extends to `untilUs` the production leases `owner` still holds among `ids`. */
+    async renewLeases(db: Db, dialect: DialectName, ids: string[], owner: string, untilUs: number): Promise<number> {
+      return productionQueue.renew(db, dialect, ids, owner, untilUs);
+    },
+
+    /** Ends `owner`'s production lease, writing `values` with it; false when the lease is no longer the owner's. */
+    async releaseLease(db: Db, id: string, owner: string, values?: OrderUpdate): Promise<boolean> {
+      return productionQueue.release(db, id, owner, values);
+    },
+
+    /** Orders whose production is due and not held, and the earliest due time among them. */
+    async productionBacklog(db: Db, nowUs: number): Promise<Backlog> {
+      return productionQueue.backlog(db, nowUs);
     },
 
     /** A scan file of an order reached through its GoToScan link. */

@@ -1,8 +1,8 @@
 // Production: stands in for CubiCasa's drawing team. Takes orders whose production is due, has
 // the deliverables produced (outside any transaction), then moves the order to Ready with one
 // `moved_to_ready` event per product type delivered. Any number of workers may run this at
-// once: an order is claimed with a lease, and the final transition re-checks the order under
-// its row lock, so no order is ever delivered twice.
+// once: an order is claimed with a short lease, renewed while its round runs, and the final
+// transition re-checks the lease under the order's row lock, so no order is ever delivered twice.
 import os from 'node:os';
 import { deliveryPlan, isTestAddress, mergeProducts, productTypesOf, type DeliveryPlan } from '../../domain/order-lifecycle.js';
 import type { Product } from '../../domain/catalog.js';
@@ -13,9 +13,11 @@ import type { Deliverables } from '../deliverables/deliverables-port.js';
 import { changeRequestsRepo } from '../change-requests/change-requests-repo.js';
 import { ordersRepo } from '../orders/orders-repo.js';
 import type { OrderTransitions } from '../orders/order-transitions.js';
+import { LEASE_MS, LEASE_RENEW_MS, leaseKeeper } from '../lease-keeper.js';
 import { leaveProduction } from './production-schedule.js';
 
-export const PRODUCTION_LEASE_MS = 5 * 60_000;
+/** An order claimed by a worker that stops renewing (it died) is claimed again after this. */
+export const PRODUCTION_LEASE_MS = LEASE_MS;
 /** After a failed produce(), production tries again this much later (times the attempts, capped). */
 export const RETRY_BASE_S = 30;
 
@@ -33,8 +35,15 @@ export function productionServiceFactory({
   log,
   deliverables,
   transitions,
-}: Pick<ServiceDeps, 'db' | 'dialect' | 'clock' | 'log'> & { deliverables: Deliverables; transitions: OrderTransitions }) {
+  leaseRenewMs = LEASE_RENEW_MS,
+}: Pick<ServiceDeps, 'db' | 'dialect' | 'clock' | 'log'> & { deliverables: Deliverables; transitions: OrderTransitions; leaseRenewMs?: number }) {
   const defaultOwner = workerName();
+  // Every order of a round is held from its claim to its hand-back, the ones waiting their turn too.
+  const keeper = leaseKeeper<string>({
+    everyMs: leaseRenewMs,
+    renew: (ids, owner) => ordersRepo.system.renewLeases(db, dialect, ids, owner, clock.nowUs() + PRODUCTION_LEASE_MS * 1000),
+    onError: (err) => log.warn({ err: (err as Error).message }, 'renewing production leases failed'),
+  });
 
   /**
    * Delivers what `plan` names, if the order (re-read under its lock) still waits for exactly
@@ -70,17 +79,12 @@ export function productionServiceFactory({
   async function release(order: Order, owner: string, failed: boolean): Promise<void> {
     const attempts = order.production_attempts + 1;
     const retryAt = clock.nowUs() + Math.min(RETRY_BASE_S * attempts, 600) * 1e6;
-    await db
-      .updateTable('orders')
-      .set(failed ? { lease_until: null, lease_owner: null, production_attempts: attempts, due_at: retryAt } : { lease_until: null, lease_owner: null })
-      .where('id', '=', order.id)
-      .where('lease_owner', '=', owner)
-      .execute();
+    await ordersRepo.system.releaseLease(db, order.id, owner, failed ? { production_attempts: attempts, due_at: retryAt } : {});
   }
 
   /**
    * Orders this process holds under lease but could not hand back (the database went away in the
-   * middle of a round): released at the next round, instead of waiting out PRODUCTION_LEASE_MS.
+   * middle of a round): released at the next round, instead of waiting out the lease.
    * `failed` marks the one whose round broke, so it is retried later, not at once.
    */
   const unreleased = new Map<string, { order: Order; owner: string; failed: boolean }>();
@@ -96,7 +100,7 @@ export function productionServiceFactory({
   async function processClaimed(order: Order, owner: string): Promise<DeliveryOutcome> {
     const plan = deliveryPlan(order);
     if (!plan) {
-      await db.updateTable('orders').set(leaveProduction).where('id', '=', order.id).where('lease_owner', '=', owner).execute();
+      await ordersRepo.system.releaseLease(db, order.id, owner, leaveProduction);
       return 'nothing_due';
     }
     try {
@@ -115,12 +119,19 @@ export function productionServiceFactory({
       const owner = opts.owner ?? defaultOwner;
       await releaseLeftovers();
       const claimed = await ordersRepo.system.claimDue(db, dialect, clock.nowUs(), opts.limit ?? 10, PRODUCTION_LEASE_MS, owner);
+      keeper.hold(
+        claimed.map((o) => o.id),
+        owner,
+      );
       for (const [i, order] of claimed.entries()) {
         try {
           await processClaimed(order, owner);
         } catch (err) {
           claimed.slice(i).forEach((o, j) => unreleased.set(o.id, { order: o, owner, failed: j === 0 }));
+          keeper.drop(claimed.slice(i).map((o) => o.id));
           throw err;
+        } finally {
+          keeper.drop([order.id]);
         }
       }
       return claimed.length;
@@ -144,9 +155,14 @@ export function productionServiceFactory({
       return result.order!;
     },
 
-    /** Orders due now and not held (the worker's backlog). */
-    async backlog(): Promise<number> {
-      return ordersRepo.system.countDue(db, clock.nowUs());
+    /** Orders due now and not held (the worker's backlog, in production or waiting), and the earliest due time. */
+    async backlog() {
+      return ordersRepo.system.productionBacklog(db, clock.nowUs());
+    },
+
+    /** Renews every production lease held now, rather than at the keeper's next tick. */
+    renewLeases(): Promise<void> {
+      return keeper.renewNow();
     },
   };
 }

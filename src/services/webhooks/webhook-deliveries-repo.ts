@@ -1,17 +1,13 @@
-// Queries on webhook deliveries and attempts. The deliveries table is its own job queue: a
-// delivery is claimed with a lease (FOR UPDATE SKIP LOCKED on PostgreSQL), and only when no
-// earlier event of the same order is still waiting for the same URL.
-import { sql } from 'kysely';
+// Queries on webhook deliveries and their attempts. The deliveries table is worked through the
+// lease queue (src/db/lease-queue.ts): a delivery is claimed only when no earlier event of the
+// same order is still waiting for the same URL, and its outcome is written only by the worker
+// whose lease it is under.
+import { sql, type Insertable } from 'kysely';
 import type { Db } from '../../db/dialect.js';
-import { lockSkipLocked } from '../../db/dialect.js';
 import type { DialectName } from '../../db/database.js';
-import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookDeliveriesTable, WebhookAttemptsTable } from '../../db/tables/webhooks.js';
-import type { Insertable } from 'kysely';
-
-/** Statuses of a delivery that still has attempts ahead of it. */
-export const ACTIVE_STATUSES = ['pending', 'retrying'] as const;
-export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'gone', 'cancelled'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+import { leaseQueue, type Backlog } from '../../db/lease-queue.js';
+import type { WebhookAttemptRow, WebhookDeliveriesTable, WebhookDeliveryRow } from '../../db/tables/webhooks.js';
+import { ACTIVE_STATUSES, type DeliveryStatus } from './delivery-status.js';
 
 export interface DeliveryFilter {
   orderId?: string;
@@ -19,118 +15,175 @@ export interface DeliveryFilter {
   status?: DeliveryStatus;
 }
 
+export type WebhookDelivery = Omit<WebhookDeliveryRow, 'status'> & { status: DeliveryStatus };
+/** A delivery to queue for the scope's company. */
+export type NewDelivery = Omit<Insertable<WebhookDeliveriesTable>, 'company_id' | 'status'> & { status: DeliveryStatus };
+
+export type WebhookAttempt = Omit<WebhookAttemptRow, 'request_headers'> & {
+  /** Exactly the headers the attempt sent. */
+  request_headers: Record<string, string>;
+};
+export type NewAttempt = Omit<WebhookAttempt, 'seq'>;
+
 export interface AttemptResult {
   seq: number;
   owner: string;
-  attempt: Insertable<WebhookAttemptsTable>;
+  attempt: NewAttempt;
   /** What the delivery becomes; `null` fields are written as null. */
   update: { status: DeliveryStatus; attempt_count: number; next_attempt_at: number; last_status_code: number | null; last_error: string | null; updated_at: number; completed_at: number | null };
 }
 
+/** Attempts kept in the log: how many, how many got an HTTP answer, how many a 2xx one. */
+export interface AttemptCounts {
+  total: number;
+  answered: number;
+  ok: number;
+}
+
+const deliveries = leaseQueue({
+  table: 'webhook_deliveries',
+  key: 'seq',
+  due: (eb, nowUs) => eb.and([eb('status', 'in', ACTIVE_STATUSES), eb('next_attempt_at', '<=', nowUs)]),
+  // One at a time per order and URL, in event order.
+  claimable: (eb) =>
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('webhook_deliveries as e')
+          .select(sql<number>`1`.as('one'))
+          .whereRef('e.order_id', '=', 'webhook_deliveries.order_id')
+          .whereRef('e.url', '=', 'webhook_deliveries.url')
+          .whereRef('e.event_seq', '<', 'webhook_deliveries.event_seq')
+          .where('e.status', 'in', ACTIVE_STATUSES),
+      ),
+    ),
+  dueAt: 'next_attempt_at',
+});
+
+const decodeDelivery = (row: WebhookDeliveryRow) => row as WebhookDelivery;
+const decodeAttempt = (row: WebhookAttemptRow): WebhookAttempt => ({ ...row, request_headers: JSON.parse(row.request_headers) as Record<string, string> });
+const encodeAttempt = (attempt: NewAttempt) => ({ ...attempt, request_headers: JSON.stringify(attempt.request_headers) });
+
 export const webhookDeliveriesRepo = {
-  async insertMany(db: Db, rows: Insertable<WebhookDeliveriesTable>[]): Promise<void> {
-    if (rows.length) await db.insertInto('webhook_deliveries').values(rows).execute();
-  },
+  /** What one company's events and settings reach: its own deliveries. */
+  forCompany(companyId: string) {
+    return {
+      async insertMany(db: Db, rows: NewDelivery[]): Promise<void> {
+        if (rows.length) await db.insertInto('webhook_deliveries').values(rows.map((r) => ({ ...r, company_id: companyId }))).execute();
+      },
 
-  /** Leases up to `limit` due deliveries that are first in line for their order and URL. */
-  async claim(db: Db, dialect: DialectName, opts: { now: number; limit: number; leaseUntil: number; owner: string }): Promise<WebhookDeliveryRow[]> {
-    const due = lockSkipLocked(
-      dialect,
-      db
-        .selectFrom('webhook_deliveries as d')
-        .select('d.seq')
-        .where('d.status', 'in', ACTIVE_STATUSES)
-        .where('d.next_attempt_at', '<=', opts.now)
-        .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<', opts.now)]))
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('webhook_deliveries as e')
-                .select(sql<number>`1`.as('one'))
-                .whereRef('e.order_id', '=', 'd.order_id')
-                .whereRef('e.url', '=', 'd.url')
-                .whereRef('e.event_seq', '<', 'd.event_seq')
-                .where('e.status', 'in', ACTIVE_STATUSES),
-            ),
-          ),
-        )
-        .orderBy('d.next_attempt_at')
-        .orderBy('d.seq')
-        .limit(opts.limit),
-    );
-    const rows = await db
-      .updateTable('webhook_deliveries')
-      .set({ lease_until: opts.leaseUntil, lease_owner: opts.owner })
-      .where('seq', 'in', due)
-      .returningAll()
-      .execute();
-    return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.seq - b.seq);
-  },
-
-  /** Logs each attempt and moves its delivery on, in one transaction for the whole batch. */
-  async recordResults(db: Db, results: AttemptResult[]): Promise<void> {
-    if (results.length === 0) return;
-    await db.transaction().execute(async (tx) => {
-      await tx.insertInto('webhook_attempts').values(results.map((r) => r.attempt)).execute();
-      for (const r of results) {
-        let q = tx
+      /** Cancels every delivery still waiting; answers how many. */
+      async cancelActive(db: Db, now: number): Promise<number> {
+        const res = await db
           .updateTable('webhook_deliveries')
-          .set({ ...r.update, lease_until: null, lease_owner: null })
-          .where('seq', '=', r.seq)
-          .where('lease_owner', '=', r.owner);
-        // A delivery cancelled while in flight stays cancelled unless the attempt got through.
-        if (r.update.status !== 'delivered') q = q.where('status', 'in', ACTIVE_STATUSES);
-        await q.execute();
-      }
-    });
+          .set({ status: 'cancelled', completed_at: now, updated_at: now })
+          .where('company_id', '=', companyId)
+          .where('status', 'in', ACTIVE_STATUSES)
+          .executeTakeFirst();
+        return Number(res.numUpdatedRows);
+      },
+    };
   },
 
-  async cancelActiveForCompany(db: Db, companyId: string, now: number): Promise<number> {
-    const res = await db
-      .updateTable('webhook_deliveries')
-      .set({ status: 'cancelled', completed_at: now, updated_at: now })
-      .where('company_id', '=', companyId)
-      .where('status', 'in', ACTIVE_STATUSES)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows);
-  },
+  /** The dispatcher, the operator, the console and the metrics: across companies. */
+  system: {
+    /** Leases up to `limit` due deliveries that are first in line for their order and URL. */
+    async claim(db: Db, dialect: DialectName, opts: { nowUs: number; limit: number; leaseMs: number; owner: string }): Promise<WebhookDelivery[]> {
+      return (await deliveries.claim(db, dialect, opts)).map(decodeDelivery);
+    },
 
-  async list(db: Db, filter: DeliveryFilter, page: { limit: number; offset: number }): Promise<WebhookDeliveryRow[]> {
-    let q = db.selectFrom('webhook_deliveries').selectAll();
-    if (filter.orderId !== undefined) q = q.where('order_id', '=', filter.orderId);
-    if (filter.companyId !== undefined) q = q.where('company_id', '=', filter.companyId);
-    if (filter.status !== undefined) q = q.where('status', '=', filter.status);
-    return q.orderBy('created_at', 'desc').orderBy('seq', 'desc').limit(page.limit + 1).offset(page.offset).execute();
-  },
+    /** Extends the leases `owner` still holds among `seqs` to `untilUs`. */
+    async renewLeases(db: Db, dialect: DialectName, seqs: number[], owner: string, untilUs: number): Promise<number> {
+      return deliveries.renew(db, dialect, seqs, owner, untilUs);
+    },
 
-  async findById(db: Db, id: string): Promise<WebhookDeliveryRow | undefined> {
-    return db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
-  },
+    /**
+     * Moves each delivery on and logs its attempt, in one transaction for the whole batch, for the
+     * deliveries whose lease is still the sender's: an attempt is logged once, by the lease holder.
+     */
+    async recordResults(db: Db, results: AttemptResult[]): Promise<void> {
+      if (results.length === 0) return;
+      await db.transaction().execute(async (tx) => {
+        const attempts: NewAttempt[] = [];
+        for (const r of results) {
+          // A delivery cancelled while in flight stays cancelled unless the attempt got through.
+          const delivered = r.update.status === 'delivered';
+          let ours = await deliveries.release(tx, r.seq, r.owner, r.update, delivered ? undefined : (eb) => eb('status', 'in', ACTIVE_STATUSES));
+          if (!ours && !delivered) ours = await deliveries.release(tx, r.seq, r.owner);
+          if (ours) attempts.push(r.attempt);
+        }
+        if (attempts.length) await tx.insertInto('webhook_attempts').values(attempts.map(encodeAttempt)).execute();
+      });
+    },
 
-  async attemptsFor(db: Db, deliveryIds: string[]): Promise<WebhookAttemptRow[]> {
-    if (deliveryIds.length === 0) return [];
-    return db.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('seq').execute();
-  },
+    async list(db: Db, filter: DeliveryFilter, page: { limit: number; offset: number }): Promise<WebhookDelivery[]> {
+      let q = db.selectFrom('webhook_deliveries').selectAll();
+      if (filter.orderId !== undefined) q = q.where('order_id', '=', filter.orderId);
+      if (filter.companyId !== undefined) q = q.where('company_id', '=', filter.companyId);
+      if (filter.status !== undefined) q = q.where('status', '=', filter.status);
+      const rows = await q.orderBy('created_at', 'desc').orderBy('seq', 'desc').limit(page.limit + 1).offset(page.offset).execute();
+      return rows.map(decodeDelivery);
+    },
 
-  /** Queues a finished delivery again: a fresh run of the schedule, same body and webhook-id. */
-  async requeue(db: Db, id: string, now: number): Promise<boolean> {
-    const res = await db
-      .updateTable('webhook_deliveries')
-      .set({ status: 'pending', attempt_count: 0, next_attempt_at: now, completed_at: null, updated_at: now, lease_until: null, lease_owner: null })
-      .where('id', '=', id)
-      .where('status', 'not in', ACTIVE_STATUSES)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) > 0;
-  },
+    async findById(db: Db, id: string): Promise<WebhookDelivery | undefined> {
+      const row = await db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && decodeDelivery(row);
+    },
 
-  async pruneBefore(db: Db, cutoff: number): Promise<{ attempts: number; deliveries: number }> {
-    const attempts = await db.deleteFrom('webhook_attempts').where('attempted_at', '<', cutoff).executeTakeFirst();
-    const deliveries = await db
-      .deleteFrom('webhook_deliveries')
-      .where('status', 'not in', ACTIVE_STATUSES)
-      .where('completed_at', '<', cutoff)
-      .executeTakeFirst();
-    return { attempts: Number(attempts.numDeletedRows), deliveries: Number(deliveries.numDeletedRows) };
+    async attemptsFor(db: Db, deliveryIds: string[]): Promise<WebhookAttempt[]> {
+      if (deliveryIds.length === 0) return [];
+      const rows = await db.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('seq').execute();
+      return rows.map(decodeAttempt);
+    },
+
+    /** Queues a finished delivery again: a fresh run of the schedule, same body and webhook-id. */
+    async requeue(db: Db, id: string, now: number): Promise<boolean> {
+      const res = await db
+        .updateTable('webhook_deliveries')
+        .set({ status: 'pending', attempt_count: 0, next_attempt_at: now, completed_at: null, updated_at: now, lease_until: null, lease_owner: null })
+        .where('id', '=', id)
+        .where('status', 'not in', ACTIVE_STATUSES)
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0;
+    },
+
+    async pruneBefore(db: Db, cutoff: number): Promise<{ attempts: number; deliveries: number }> {
+      const attempts = await db.deleteFrom('webhook_attempts').where('attempted_at', '<', cutoff).executeTakeFirst();
+      const deliveries = await db
+        .deleteFrom('webhook_deliveries')
+        .where('status', 'not in', ACTIVE_STATUSES)
+        .where('completed_at', '<', cutoff)
+        .executeTakeFirst();
+      return { attempts: Number(attempts.numDeletedRows), deliveries: Number(deliveries.numDeletedRows) };
+    },
+
+    /** Deliveries due now (in flight or waiting for a dispatcher), and the oldest due time. */
+    async backlog(db: Db, nowUs: number): Promise<Backlog> {
+      return deliveries.backlog(db, nowUs);
+    },
+
+    /** Every delivery kept, by status. */
+    async countByStatus(db: Db): Promise<{ status: DeliveryStatus; count: number }[]> {
+      const rows = await db
+        .selectFrom('webhook_deliveries')
+        .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute();
+      return rows.map((r) => ({ status: r.status as DeliveryStatus, count: Number(r.n) }));
+    },
+
+    /** The attempts kept in the log (since `sinceUs`, when given) by result. */
+    async attemptCounts(db: Db, sinceUs?: number): Promise<AttemptCounts> {
+      let q = db
+        .selectFrom('webhook_attempts')
+        .select((eb) => [
+          eb.fn.countAll<number>().as('total'),
+          eb.fn.count<number>('status_code').as('answered'),
+          eb.fn.sum<number>(eb.case().when(eb.and([eb('status_code', '>=', 200), eb('status_code', '<', 300)])).then(1).else(0).end()).as('ok'),
+        ]);
+      if (sinceUs !== undefined) q = q.where('attempted_at', '>=', sinceUs);
+      const row = await q.executeTakeFirst();
+      return { total: Number(row?.total ?? 0), answered: Number(row?.answered ?? 0), ok: Number(row?.ok ?? 0) };
+    },
   },
 };

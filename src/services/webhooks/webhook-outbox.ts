@@ -5,39 +5,30 @@ import type { Db } from '../../db/dialect.js';
 import type { OrderEventRow } from '../../db/tables/orders.js';
 import { secondsToUs } from '../../domain/clock.js';
 import type { ServiceDeps } from '../deps.js';
+import { companyRepo } from '../company/company-repo.js';
 import { webhookBody } from './webhook-payload.js';
 import { webhookSecretsFactory } from './webhook-secrets.js';
 import { webhookDeliveriesRepo } from './webhook-deliveries-repo.js';
-
-function jsonList(text: string): string[] {
-  const value: unknown = JSON.parse(text);
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
 
 export function webhookOutboxFactory(deps: Pick<ServiceDeps, 'clock' | 'ids' | 'config'>) {
   const { clock, ids, config } = deps;
   const secrets = webhookSecretsFactory(deps);
   return {
     async enqueueForEvent(tx: Db, event: OrderEventRow): Promise<void> {
-      const company = await tx
-        .selectFrom('companies')
-        .select(['webhook_urls', 'webhook_triggers'])
-        .where('id', '=', event.company_id)
-        .executeTakeFirst();
-      if (!company || !jsonList(company.webhook_triggers).includes(event.trigger)) return;
-      const urls = [...new Set(jsonList(company.webhook_urls))];
+      const settings = await companyRepo.forCompany(event.company_id).webhookSettings(tx);
+      if (!settings || !settings.triggers.includes(event.trigger)) return;
+      const urls = [...new Set(settings.urls)];
       if (urls.length === 0) return;
       await secrets.ensure(tx, event.company_id);
       const now = clock.nowUs();
       const body = webhookBody(event);
-      await webhookDeliveriesRepo.insertMany(
+      await webhookDeliveriesRepo.forCompany(event.company_id).insertMany(
         tx,
         urls.map((url) => ({
           id: ids.uuid(),
           event_id: event.id,
           event_seq: event.seq,
           order_id: event.order_id,
-          company_id: event.company_id,
           trigger: event.trigger,
           url,
           body,
@@ -57,7 +48,7 @@ export function webhookOutboxFactory(deps: Pick<ServiceDeps, 'clock' | 'ids' | '
 
     /** Cancels every delivery of the company still waiting (the webhook configuration was deleted). */
     async cancelQueuedForCompany(tx: Db, companyId: string): Promise<number> {
-      return webhookDeliveriesRepo.cancelActiveForCompany(tx, companyId, clock.nowUs());
+      return webhookDeliveriesRepo.forCompany(companyId).cancelActive(tx, clock.nowUs());
     },
   };
 }

@@ -1,6 +1,6 @@
 // What a delivery becomes after an attempt: the retry rule of the contract, without I/O.
 import { secondsToUs } from '../../domain/clock.js';
-import type { DeliveryStatus } from './webhook-deliveries-repo.js';
+import type { DeliveryStatus } from './delivery-status.js';
 
 /** The longest wait a receiver's `Retry-After` can impose. */
 export const MAX_RETRY_AFTER_S = 3600;

@@ -17,30 +17,31 @@ export function activeSecrets(row: WebhookSecretRow, nowUs: number): string[] {
 export function webhookSecretsFactory({ clock }: Pick<ServiceDeps, 'clock'>) {
   return {
     async ensure(tx: Db, companyId: string): Promise<WebhookSecretRow> {
-      const found = await webhookSecretsRepo.find(tx, companyId);
+      const secrets = webhookSecretsRepo.forCompany(companyId);
+      const found = await secrets.find(tx);
       if (found) return found;
-      await webhookSecretsRepo.insertIfMissing(tx, {
-        company_id: companyId,
+      await secrets.insertIfMissing(tx, {
         secret: generateWebhookSecret(),
         previous_secret: null,
         previous_expires_at: null,
         created_at: clock.nowUs(),
         rotated_at: null,
       });
-      return (await webhookSecretsRepo.find(tx, companyId))!;
+      return (await secrets.find(tx))!;
     },
 
     /** Replaces the secret; the old one keeps signing for 24 hours. Call inside a transaction. */
     async rotate(tx: Db, companyId: string): Promise<WebhookSecretRow> {
       const current = await this.ensure(tx, companyId);
       const now = clock.nowUs();
-      await webhookSecretsRepo.rotate(tx, companyId, {
+      const secrets = webhookSecretsRepo.forCompany(companyId);
+      await secrets.rotate(tx, {
         secret: generateWebhookSecret(),
         previous_secret: current.secret,
         previous_expires_at: now + ROTATION_OVERLAP_US,
         rotated_at: now,
       });
-      return (await webhookSecretsRepo.find(tx, companyId))!;
+      return (await secrets.find(tx))!;
     },
   };
 }

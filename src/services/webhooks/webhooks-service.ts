@@ -3,16 +3,17 @@
 import { NotFoundError, ConflictError } from '../../errors.js';
 import { isUuid, toEpochSeconds } from '../../domain/clock.js';
 import { paginate, type Page } from '../../domain/pagination.js';
-import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookSecretRow } from '../../db/tables/webhooks.js';
+import type { WebhookSecretRow } from '../../db/tables/webhooks.js';
 import type { ServiceDeps } from '../deps.js';
-import { webhookDeliveriesRepo, type DeliveryFilter, type DeliveryStatus } from './webhook-deliveries-repo.js';
+import { companyRepo } from '../company/company-repo.js';
+import { webhookDeliveriesRepo, type DeliveryFilter, type WebhookAttempt, type WebhookDelivery } from './webhook-deliveries-repo.js';
 import { webhookSecretsFactory } from './webhook-secrets.js';
 
-export function attemptView(row: WebhookAttemptRow) {
+export function attemptView(row: WebhookAttempt) {
   return {
     attempted_at: toEpochSeconds(row.attempted_at),
     url: row.url,
-    request_headers: JSON.parse(row.request_headers) as Record<string, string>,
+    request_headers: row.request_headers,
     status_code: row.status_code,
     error: row.error,
     latency_ms: row.latency_ms,
@@ -20,7 +21,7 @@ export function attemptView(row: WebhookAttemptRow) {
   };
 }
 
-export function deliveryView(row: WebhookDeliveryRow, attempts: WebhookAttemptRow[]) {
+export function deliveryView(row: WebhookDelivery, attempts: WebhookAttempt[]) {
   const active = row.status === 'pending' || row.status === 'retrying';
   return {
     id: row.id,
@@ -29,7 +30,7 @@ export function deliveryView(row: WebhookDeliveryRow, attempts: WebhookAttemptRo
     company_id: row.company_id,
     trigger: row.trigger,
     url: row.url,
-    status: row.status as DeliveryStatus,
+    status: row.status,
     body: row.body,
     attempt_count: row.attempt_count,
     next_attempt_at: active ? toEpochSeconds(row.next_attempt_at) : null,
@@ -57,34 +58,36 @@ export function webhooksServiceFactory(deps: Pick<ServiceDeps, 'db' | 'clock' | 
   const secrets = webhookSecretsFactory(deps);
 
   async function companyExists(companyId: string): Promise<void> {
-    const row = isUuid(companyId) ? await db.selectFrom('companies').select('id').where('id', '=', companyId).executeTakeFirst() : undefined;
+    const row = isUuid(companyId) ? await companyRepo.system.findById(db, companyId) : undefined;
     if (!row) throw new NotFoundError('Company not found.');
   }
 
-  async function withAttempts(rows: WebhookDeliveryRow[]) {
-    const attempts = await webhookDeliveriesRepo.attemptsFor(db, rows.map((r) => r.id));
-    const byDelivery = new Map<string, WebhookAttemptRow[]>();
+  const deliveries = webhookDeliveriesRepo.system;
+
+  async function withAttempts(rows: WebhookDelivery[]) {
+    const attempts = await deliveries.attemptsFor(db, rows.map((r) => r.id));
+    const byDelivery = new Map<string, WebhookAttempt[]>();
     for (const a of attempts) byDelivery.set(a.delivery_id, [...(byDelivery.get(a.delivery_id) ?? []), a]);
     return rows.map((r) => deliveryView(r, byDelivery.get(r.id) ?? []));
   }
 
   return {
     async listDeliveries(page: Page, filter: DeliveryFilter) {
-      const result = paginate(await webhookDeliveriesRepo.list(db, filter, page), page);
+      const result = paginate(await deliveries.list(db, filter, page), page);
       return { pagination: result.pagination, items: await withAttempts(result.items) };
     },
 
     async getDelivery(id: string) {
-      const row = isUuid(id) ? await webhookDeliveriesRepo.findById(db, id) : undefined;
+      const row = isUuid(id) ? await deliveries.findById(db, id) : undefined;
       if (!row) throw new NotFoundError('Webhook delivery not found.');
       return (await withAttempts([row]))[0]!;
     },
 
     /** Sends a finished delivery again: same body and webhook-id, a fresh run of the schedule. */
     async replay(id: string) {
-      const row = isUuid(id) ? await webhookDeliveriesRepo.findById(db, id) : undefined;
+      const row = isUuid(id) ? await deliveries.findById(db, id) : undefined;
       if (!row) throw new NotFoundError('Webhook delivery not found.');
-      if (!(await webhookDeliveriesRepo.requeue(db, id, clock.nowUs()))) {
+      if (!(await deliveries.requeue(db, id, clock.nowUs()))) {
         throw new ConflictError('This delivery is still queued; it will be attempted without a replay.');
       }
       return this.getDelivery(id);
@@ -104,7 +107,18 @@ export function webhooksServiceFactory(deps: Pick<ServiceDeps, 'db' | 'clock' | 
 
     /** Deletes attempts, and finished deliveries, older than the retention period. */
     async prune() {
-      return webhookDeliveriesRepo.pruneBefore(db, clock.nowUs() - config.webhookRetentionDays * 86_400 * 1e6);
+      return deliveries.pruneBefore(db, clock.nowUs() - config.webhookRetentionDays * 86_400 * 1e6);
+    },
+
+    /** Deliveries due now (in flight or waiting for a dispatcher) and the oldest due time. */
+    async backlog() {
+      return deliveries.backlog(db, clock.nowUs());
+    },
+
+    /** Attempts since `sinceUs`, and how many of them got a 2xx answer. */
+    async attemptsSince(sinceUs: number) {
+      const counts = await deliveries.attemptCounts(db, sinceUs);
+      return { total: counts.total, ok: counts.ok };
     },
   };
 }

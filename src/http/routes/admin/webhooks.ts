@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../../services/index.js';
-import { DELIVERY_STATUSES } from '../../../services/webhooks/webhook-deliveries-repo.js';
+import { DELIVERY_STATUSES } from '../../../services/webhooks/delivery-status.js';
 import { EpochSeconds, Nullable, PaginatedOf, PaginationQuery, StringEnum, standardErrors } from '../../schemas/common.js';
 
 const WebhookAttempt = Type.Object({

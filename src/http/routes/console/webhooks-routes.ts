@@ -1,7 +1,7 @@
 // Webhook deliveries: the log with filters, one delivery, replay.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isUuid } from '../../../domain/clock.js';
-import { DELIVERY_STATUSES, type DeliveryStatus } from '../../../services/webhooks/webhook-deliveries-repo.js';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../../../services/webhooks/delivery-status.js';
 import { ConflictError } from '../../../errors.js';
 import type { Services } from '../../../services/index.js';
 import { errorResponse } from '../../error-handler.js';
@@ -24,7 +24,7 @@ export const consoleWebhooksRoutes: FastifyPluginAsync<{ services: Pick<Services
       services.webhooks.listDeliveries({ limit: PAGE, offset }, { companyId: query.company_id, orderId: query.order_id, status: query.status as DeliveryStatus | undefined }),
       console.companyChoices(),
     ]);
-    const names = await console.companyNames([...new Set(list.items.map((d) => d.company_id))]);
+    const names = await console.companyNames(list.items.map((d) => d.company_id));
     return sendConsoleHtml(reply, webhooksPage({ csrfToken: csrf(request, reply), query, offset, items: list.items, pagination: list.pagination, companies, names }));
   });
 

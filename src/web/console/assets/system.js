@@ -8,7 +8,7 @@ function format(f) {
   return {
     rate: `${f.requests.ratePerS.toFixed(2)} req/s`,
     p99: f.requests.p99Ms === null ? '—' : `${f.requests.p99Ms.toFixed(1)} ms`,
-    queue: String(f.queueDepth.jobs + f.queueDepth.webhookDeliveries),
+    queue: String(f.queueDepth.production + f.queueDepth.webhookDeliveries),
     backlog: String(f.productionBacklog),
     success: f.webhookSuccess.rate === null ? '—' : `${(f.webhookSuccess.rate * 100).toFixed(1)} %`,
   };
@@ -36,7 +36,7 @@ function show(f) {
     const el = document.getElementById(`fig-${id}`);
     if (el && el.textContent !== value) el.textContent = value;
   }
-  push(history.queue, f.queueDepth.jobs + f.queueDepth.webhookDeliveries);
+  push(history.queue, f.queueDepth.production + f.queueDepth.webhookDeliveries);
   push(history.backlog, f.productionBacklog);
   push(history.success, f.webhookSuccess.rate === null ? 0 : f.webhookSuccess.rate * 100);
   draw('rate', f.requests.series.map((p) => p.ratePerS));

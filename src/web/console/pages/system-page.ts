@@ -9,7 +9,7 @@ export function formatFigures(f: SystemFigures) {
   return {
     rate: `${f.requests.ratePerS.toFixed(2)} req/s`,
     p99: f.requests.p99Ms === null ? '—' : `${f.requests.p99Ms.toFixed(1)} ms`,
-    queue: `${f.queueDepth.jobs + f.queueDepth.webhookDeliveries}`,
+    queue: `${f.queueDepth.production + f.queueDepth.webhookDeliveries}`,
     backlog: `${f.productionBacklog}`,
     success: f.webhookSuccess.rate === null ? '—' : `${(f.webhookSuccess.rate * 100).toFixed(1)} %`,
   };
@@ -18,7 +18,7 @@ export function formatFigures(f: SystemFigures) {
 const CARDS = [
   { id: 'rate', label: 'Request rate', hint: 'last minute, this process' },
   { id: 'p99', label: 'p99 latency', hint: 'last minute, this process' },
-  { id: 'queue', label: 'Queue depth', hint: 'jobs and webhook deliveries waiting' },
+  { id: 'queue', label: 'Queue depth', hint: 'orders and webhook deliveries due' },
   { id: 'backlog', label: 'Production backlog', hint: 'orders due and not held' },
   { id: 'success', label: 'Webhook success rate', hint: '2xx answers, last hour' },
 ] as const;

@@ -2,7 +2,7 @@
 // body and headers sent, every attempt with its status, latency and the answer's first bytes.
 import { html } from '../../html.js';
 import type { Pagination } from '../../../domain/pagination.js';
-import { DELIVERY_STATUSES } from '../../../services/webhooks/webhook-deliveries-repo.js';
+import { DELIVERY_STATUSES } from '../../../services/webhooks/delivery-status.js';
 import { actionButton, badge, consolePage, notices, pager, selectOptions, tableRegion, time } from '../console-layout.js';
 
 interface Attempt {

@@ -1,19 +1,15 @@
 // The Prometheus figures of one server process: HTTP requests by route and status (counter and
-// latency histogram, recorded in process), and gauges read from the database at scrape time (job
-// queue depth and age, webhook deliveries by outcome, production backlog). The database gauges are
-// the same whichever process answers the scrape, so they stay right with CASA_PROCESSES > 1.
+// latency histogram, recorded in process), and gauges read from the database at scrape time (the
+// work queues' depth and age, webhook deliveries by outcome, production backlog). The database
+// gauges are the same whichever process answers the scrape, so they stay right with CASA_PROCESSES > 1.
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Storage } from '../db/database.js';
-import type { Clock } from '../domain/clock.js';
-import { ordersRepo } from '../services/orders/orders-repo.js';
-import type { JobQueue } from '../workers/job-queue.js';
+import type { Backlog } from '../../db/lease-queue.js';
+import type { ServiceDeps } from '../deps.js';
+import { ordersRepo } from '../orders/orders-repo.js';
+import { webhookDeliveriesRepo } from '../webhooks/webhook-deliveries-repo.js';
 import { registerRequestMetrics } from './request-metrics.js';
 
-export interface MetricsDeps {
-  db: Storage['db'];
-  clock: Clock;
-  jobs: Pick<JobQueue, 'stats'>;
-}
+export type MetricsDeps = Pick<ServiceDeps, 'db' | 'clock'>;
 
 export interface Metrics {
   registry: Registry;
@@ -31,27 +27,35 @@ export function createMetrics(deps: MetricsDeps, { defaultMetrics = true } = {})
 
   const requests = registerRequestMetrics(registry);
 
+  // Both queue gauges read the same figures; one scrape collects them once.
+  let queues: Promise<{ kind: string; backlog: Backlog }[]> | null = null;
+  const queueFigures = (nowUs: number) =>
+    (queues ??= Promise.all([ordersRepo.system.productionBacklog(deps.db, nowUs), webhookDeliveriesRepo.system.backlog(deps.db, nowUs)])
+      .then(([production, webhook]) => [
+        { kind: 'production', backlog: production },
+        { kind: 'webhook', backlog: webhook },
+      ])
+      .finally(() => (queues = null)));
+
   new Gauge({
     name: 'casa_jobs_depth',
-    help: 'Background jobs waiting or running, by kind.',
+    help: 'Work due now, in hand or waiting for a worker, by kind: production (orders due and not held), webhook (deliveries to attempt).',
     labelNames: ['kind'] as const,
     registers: [registry],
     async collect() {
       this.reset();
-      for (const s of await deps.jobs.stats()) this.set({ kind: s.kind }, s.depth);
+      for (const q of await queueFigures(deps.clock.nowUs())) this.set({ kind: q.kind }, q.backlog.depth);
     },
   });
   new Gauge({
     name: 'casa_jobs_oldest_age_seconds',
-    help: 'Age of the oldest due time among queued jobs, by kind (0 when it is not due yet).',
+    help: 'How long the longest-waiting work due now has been due, by kind (0 when nothing is due).',
     labelNames: ['kind'] as const,
     registers: [registry],
     async collect() {
       this.reset();
       const nowUs = deps.clock.nowUs();
-      for (const s of await deps.jobs.stats()) {
-        if (s.oldestRunAtUs !== null) this.set({ kind: s.kind }, Math.max(0, (nowUs - s.oldestRunAtUs) / 1e6));
-      }
+      for (const q of await queueFigures(nowUs)) this.set({ kind: q.kind }, q.backlog.oldestDueUs === null ? 0 : Math.max(0, (nowUs - q.backlog.oldestDueUs) / 1e6));
     },
   });
   new Gauge({
@@ -61,12 +65,7 @@ export function createMetrics(deps: MetricsDeps, { defaultMetrics = true } = {})
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await deps.db
-        .selectFrom('webhook_deliveries')
-        .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
-        .groupBy('status')
-        .execute();
-      for (const r of rows) this.set({ status: r.status }, Number(r.n));
+      for (const r of await webhookDeliveriesRepo.system.countByStatus(deps.db)) this.set({ status: r.status }, r.count);
     },
   });
   new Gauge({
@@ -76,18 +75,7 @@ export function createMetrics(deps: MetricsDeps, { defaultMetrics = true } = {})
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await deps.db
-        .selectFrom('webhook_attempts')
-        .select((eb) => [
-          eb.fn.countAll<number>().as('total'),
-          eb.fn.count<number>('status_code').as('answered'),
-          eb.fn.sum<number>(eb.case().when(eb.and([eb('status_code', '>=', 200), eb('status_code', '<', 300)])).then(1).else(0).end()).as('ok'),
-        ])
-        .execute();
-      const r = rows[0];
-      const total = Number(r?.total ?? 0);
-      const answered = Number(r?.answered ?? 0);
-      const ok = Number(r?.ok ?? 0);
+      const { total, answered, ok } = await webhookDeliveriesRepo.system.attemptCounts(deps.db);
       this.set({ result: '2xx' }, ok);
       this.set({ result: 'non_2xx' }, answered - ok);
       this.set({ result: 'error' }, total - answered);
