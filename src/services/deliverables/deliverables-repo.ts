@@ -119,12 +119,5 @@ export const deliverablesRepo = {
     async findFileByKey(db: Db, storageKey: string): Promise<DeliveredFileRow | undefined> {
       return db.selectFrom('delivered_files').selectAll().where('storage_key', '=', storageKey).orderBy('created_at').limit(1).executeTakeFirst();
     },
-
-    /** The server-wide secret `name`, created on first use (the first writer wins a race). */
-    async serverSecret(db: Db, name: string, candidate: string): Promise<string> {
-      await db.insertInto('server_settings').values({ name, value: candidate }).onConflict((oc) => oc.column('name').doNothing()).execute();
-      const row = await db.selectFrom('server_settings').select('value').where('name', '=', name).executeTakeFirstOrThrow();
-      return row.value;
-    },
   },
 };

@@ -20,6 +20,7 @@ import { STYLE_TEMPLATES, type DrawOptions, type StyleTemplate } from '../../ren
 import { summarize, type RenderInput } from '../../render/summary.js';
 import type { ServiceDeps } from '../deps.js';
 import { undeliveredAssets, type DeliveryAssets } from './deliverables-port.js';
+import { serverSettingsRepo } from '../settings/server-settings-repo.js';
 import { deliverablesRepo, type ModelState, type NewFile } from './deliverables-repo.js';
 import { signedPath, verifySignature } from './signed-urls.js';
 import { StorageUnavailableError } from '../../storage/file-storage.js';
@@ -56,7 +57,7 @@ export function deliverablesServiceFactory({
 }: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'config' | 'files' | 'log'> & { findOrder: FindOrder }) {
   let secretPromise: Promise<string> | null = null;
   const secret = (): Promise<string> => {
-    secretPromise ??= deliverablesRepo.system.serverSecret(db, SECRET_NAME, randomBase62(48)).catch((err: unknown) => {
+    secretPromise ??= serverSettingsRepo.writeOnce(db, SECRET_NAME, randomBase62(48)).catch((err: unknown) => {
       secretPromise = null;
       throw err;
     });
