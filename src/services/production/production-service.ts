@@ -119,16 +119,13 @@ export function productionServiceFactory({
       const owner = opts.owner ?? defaultOwner;
       await releaseLeftovers();
       const claimed = await ordersRepo.system.claimDue(db, dialect, clock.nowUs(), opts.limit ?? 10, PRODUCTION_LEASE_MS, owner);
-      keeper.hold(
-        claimed.map((o) => o.id),
-        owner,
-      );
+      keeper.hold(claimed.map((o) => o.id), owner);
       for (const [i, order] of claimed.entries()) {
         try {
           await processClaimed(order, owner);
         } catch (err) {
           claimed.slice(i).forEach((o, j) => unreleased.set(o.id, { order: o, owner, failed: j === 0 }));
-          keeper.drop(claimed.slice(i).map((o) => o.id));
+          keeper.drop(claimed.slice(i + 1).map((o) => o.id));
           throw err;
         } finally {
           keeper.drop([order.id]);

@@ -8,6 +8,8 @@ import { webhookDeliveriesRepo, type AttemptResult, type WebhookDelivery } from 
 import { webhookSecretsRepo } from './webhook-secrets-repo.js';
 import { activeSecrets, webhookSecretsFactory } from './webhook-secrets.js';
 
+export type { AttemptResult };
+
 export interface ClaimedDelivery {
   delivery: WebhookDelivery;
   /** The secrets to sign it with now: the company's current one, and the previous during rotation. */
@@ -33,10 +35,7 @@ export function webhookDeliveryServiceFactory(
       const now = clock.nowUs();
       const claimed = await repo.claim(db, dialect, { nowUs: now, limit, leaseMs: lease.ms, owner });
       if (claimed.length === 0) return [];
-      keeper.hold(
-        claimed.map((d) => d.seq),
-        owner,
-      );
+      keeper.hold(claimed.map((d) => d.seq), owner);
       try {
         const companyIds = [...new Set(claimed.map((d) => d.company_id))];
         const secretRows = await webhookSecretsRepo.system.findMany(db, companyIds);
