@@ -3,6 +3,7 @@
 import type { Db } from '../../db/dialect.js';
 import type { ChangeRequest, ChangeRequestRow } from '../../db/tables/orders.js';
 import type { Page } from '../../domain/pagination.js';
+import { moveCompanyRows } from '../../db/company-rows.js';
 
 function decodeChangeRequest(row: ChangeRequestRow): ChangeRequest {
   return { ...row, attachment_urls: JSON.parse(row.attachment_urls) as string[] };
@@ -11,6 +12,11 @@ function decodeChangeRequest(row: ChangeRequestRow): ChangeRequest {
 export const changeRequestsRepo = {
   forCompany(companyId: string) {
     return {
+      /** A company merge: every change request of this company joins `toCompanyId`; answers how many moved. */
+      async moveAllTo(db: Db, toCompanyId: string): Promise<number> {
+        return moveCompanyRows(db, 'change_requests', companyId, toCompanyId);
+      },
+
       /** Inserts the request; its company is the scope's. */
       async insert(db: Db, request: Omit<ChangeRequest, 'company_id'>): Promise<void> {
         await db

@@ -6,13 +6,6 @@ import type { Selectable } from 'kysely';
 
 export type MergeRequestRow = Selectable<MergeRequestsTable>;
 
-/**
- * Tables of other areas whose rows belong to a company and follow it into the target company on a
- * merge (users and offices move through their own repos). Kept with the merged company: its api
- * keys (revoked), its webhook secret, its emails and idempotency answers.
- */
-const MOVED_WITH_COMPANY = ['orders', 'change_requests', 'order_events', 'webhook_deliveries', 'webhook_attempts'] as const;
-
 export const mergeRequestsRepo = {
   /** The requests a company has made. */
   forCompany(companyId: string) {
@@ -56,14 +49,5 @@ export const mergeRequestsRepo = {
       return Number(res.numUpdatedRows) > 0;
     },
 
-    /** Moves every row of `MOVED_WITH_COMPANY`; answers how many rows of each table moved. */
-    async moveOwnedRows(db: Db, fromCompanyId: string, toCompanyId: string): Promise<Record<(typeof MOVED_WITH_COMPANY)[number], number>> {
-      const moved = {} as Record<(typeof MOVED_WITH_COMPANY)[number], number>;
-      for (const table of MOVED_WITH_COMPANY) {
-        const res = await db.updateTable(table).set({ company_id: toCompanyId }).where('company_id', '=', fromCompanyId).executeTakeFirst();
-        moved[table] = Number(res.numUpdatedRows);
-      }
-      return moved;
-    },
   },
 };

@@ -10,6 +10,10 @@ import { officesRepo } from '../offices/offices-repo.js';
 import { usersRepo } from '../users/users-repo.js';
 import { companyRepo, type CompanyWebhookLists } from './company-repo.js';
 import { mergeRequestsRepo, type MergeRequestRow } from './merge-requests-repo.js';
+import { ordersRepo } from '../orders/orders-repo.js';
+import { orderEventsRepo } from '../orders/order-events-repo.js';
+import { changeRequestsRepo } from '../change-requests/change-requests-repo.js';
+import { webhookDeliveriesRepo } from '../webhooks/webhook-deliveries-repo.js';
 
 const MAX_WEBHOOK_URLS = 10;
 const MAX_OFFICE_NAME = 200;
@@ -129,14 +133,19 @@ export function mergeRequestsServiceFactory({
           await sourceOffices.moveTo(tx, office.id, target.id, name);
         }
         const users = await usersRepo.forCompany(source.id).moveAllTo(tx, target.id);
-        const moved = await mergeRequestsRepo.system.moveOwnedRows(tx, source.id, target.id);
+        // Each area moves its own rows. Kept with the merged company: its api keys (revoked), its
+        // webhook secret, its emails and idempotency answers.
+        const orders = await ordersRepo.forCompany(source.id).moveAllTo(tx, target.id);
+        await changeRequestsRepo.forCompany(source.id).moveAllTo(tx, target.id);
+        await orderEventsRepo.forCompany(source.id).moveAllTo(tx, target.id);
+        await webhookDeliveriesRepo.forCompany(source.id).moveAllTo(tx, target.id);
         await companyRepo.forCompany(target.id).setWebhook(tx, mergedWebhooks(target, source));
         await companyRepo.forCompany(source.id).setWebhook(tx, { webhook_urls: [], webhook_triggers: [] });
         await companyRepo.system.setMergedInto(tx, source.id, target.id);
         await apiKeysRepo.forCompany(source.id).revokeAll(tx, now);
         return {
           ...mergeRequestView({ ...found, status: 'approved', approved_at: now }),
-          moved: { offices: offices.length, users, orders: moved.orders },
+          moved: { offices: offices.length, users, orders },
         };
       });
     },

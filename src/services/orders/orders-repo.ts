@@ -9,6 +9,7 @@ import type { Order, OrderChanges, OrderRow, OrderUpdate, ScanFileRow } from '..
 import type { Page } from '../../domain/pagination.js';
 import { insertRow } from '../../db/insert-row.js';
 import { leaseQueue, type Backlog } from '../../db/lease-queue.js';
+import { moveCompanyRows } from '../../db/company-rows.js';
 
 /** Production's work queue: an order is due from `due_at` unless the operator holds it. */
 const productionQueue = leaseQueue({
@@ -120,6 +121,11 @@ export const ordersRepo = {
   /** What a company's api key may reach: every query carries the company id. */
   forCompany(companyId: string) {
     return {
+      /** A company merge: every order of this company joins `toCompanyId`; answers how many moved. */
+      async moveAllTo(db: Db, toCompanyId: string): Promise<number> {
+        return moveCompanyRows(db, 'orders', companyId, toCompanyId);
+      },
+
       /** Inserts the order; its company is the scope's. */
       async insert(db: Db, order: Omit<Order, 'company_id'>): Promise<void> {
         await insertRow(db, 'orders', encodeOrder(order, companyId));

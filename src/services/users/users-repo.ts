@@ -6,6 +6,7 @@ import type { DialectName } from '../../db/database.js';
 import type { NewUser, UserRow, UserUpdate } from '../../db/schema.js';
 import type { Role } from '../../domain/catalog.js';
 import type { Page } from '../../domain/pagination.js';
+import { moveCompanyRows } from '../../db/company-rows.js';
 
 export type TokenKind = 'invite' | 'reset';
 
@@ -90,8 +91,7 @@ export const usersRepo = {
 
       /** A merge: every user of this company joins `toCompanyId`; answers how many moved. */
       moveAllTo: async (db: Db, toCompanyId: string): Promise<number> => {
-        const res = await db.updateTable('users').set({ company_id: toCompanyId }).where('company_id', '=', companyId).executeTakeFirst();
-        return Number(res.numUpdatedRows);
+        return moveCompanyRows(db, 'users', companyId, toCompanyId);
       },
 
       /** For a user this scope just created or found. */

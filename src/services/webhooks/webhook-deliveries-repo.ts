@@ -8,6 +8,7 @@ import type { DialectName } from '../../db/database.js';
 import { leaseQueue, type Backlog } from '../../db/lease-queue.js';
 import type { WebhookAttemptRow, WebhookDeliveriesTable, WebhookDeliveryRow } from '../../db/tables/webhooks.js';
 import { ACTIVE_STATUSES, type DeliveryStatus } from './delivery-status.js';
+import { moveCompanyRows } from '../../db/company-rows.js';
 
 export interface DeliveryFilter {
   orderId?: string;
@@ -68,6 +69,13 @@ export const webhookDeliveriesRepo = {
   /** What one company's events and settings reach: its own deliveries. */
   forCompany(companyId: string) {
     return {
+      /** A company merge: every delivery (and its attempts) of this company joins `toCompanyId`; answers how many moved. */
+      async moveAllTo(db: Db, toCompanyId: string): Promise<number> {
+        const moved = await moveCompanyRows(db, 'webhook_deliveries', companyId, toCompanyId);
+        await moveCompanyRows(db, 'webhook_attempts', companyId, toCompanyId);
+        return moved;
+      },
+
       async insertMany(db: Db, rows: NewDelivery[]): Promise<void> {
         if (rows.length) await db.insertInto('webhook_deliveries').values(rows.map((r) => ({ ...r, company_id: companyId }))).execute();
       },
