@@ -1,46 +1,29 @@
 // PNG and JPG from an SVG drawing. resvg rasterises with the bundled font only, on one thread of
-// its own; sharp turns that PNG into the JPG (libvips decodes and encodes it in strips).
+// its own (raster-thread.ts); sharp turns that PNG into the JPG (libvips decodes and encodes it in
+// strips).
 //
 // Why one thread of its own: resvg's allocator (mimalloc) keeps each thread's freed memory for that
-// thread, and an image is ~8 MB of pixels plus resvg's working memory. Rendered on libuv's pool
-// (`renderAsync`), every pool thread that had rendered kept ~20 MB: a delivery peaked at 240–260
-// MB with two pool threads, 300 with four. On one thread it peaks at ~220 MB, at the same speed
-// (PDF drawing on the main thread runs beside it), and files, DNS lookups and password hashes no
-// longer wait behind images on the pool.
+// thread, and an image is megabytes of pixels plus resvg's working memory. Rendered on libuv's pool
+// (`renderAsync`), every pool thread that had rendered would keep that much; on one thread the
+// peak of a delivery is lower at the same speed (docs/performance.md), PDF drawing on the main
+// thread runs beside it, and files, DNS lookups and password hashes never wait behind images on
+// the pool.
 //
-// resvg-js 2.6 also keeps each image's pixels until V8 collects the image object (thx/resvg-js#216,
-// fixed upstream only in a 2.7 alpha), and the thread's heap is tiny, so nothing would trigger that
-// collection: the thread collects after every image itself (cheap on its small heap).
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+// resvg-js 2.6 also keeps each image's pixels until V8 collects the image object (thx/resvg-js#216),
+// and the thread's heap is tiny, so nothing would trigger that collection: the thread collects
+// after every image itself (cheap on its small heap).
+import v8 from 'node:v8';
+import type { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import { BOLD_FONT_PATH, REGULAR_FONT_PATH } from './fonts.js';
 import { FONT_FAMILY } from './svg.js';
+import { startThread } from '../thread.js';
+import type { RasterAnswer, RasterRequest, RasterThreadData } from './raster-thread.js';
 
 // One libvips thread per JPG: our images are small, and each extra thread keeps its own malloc
 // arena (tens of MB of RSS on glibc) for little speed.
 sharp.cache(false);
 sharp.concurrency(1);
-
-// Plain CommonJS run with `eval`, so the same code works from src/ (tsx) and from dist/.
-const THREAD_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const v8 = require('node:v8');
-const vm = require('node:vm');
-const { Resvg } = require(workerData.resvg);
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc');
-parentPort.on('message', ({ id, svg }) => {
-  let answer;
-  try {
-    answer = { id, png: new Resvg(svg, workerData.options).render().asPng() };
-  } catch (err) {
-    answer = { id, error: err instanceof Error ? err.message : String(err) };
-  }
-  parentPort.postMessage(answer);
-  gc();
-});
-`;
 
 const RESVG_OPTIONS = {
   font: { fontFiles: [REGULAR_FONT_PATH, BOLD_FONT_PATH], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
@@ -60,8 +43,13 @@ const pending = new Map<number, Pending>();
 /** The rasterising thread, started at the first image; another is started if it ever dies. */
 function rasterThread(): Worker {
   if (thread) return thread;
-  const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { resvg: createRequire(import.meta.url).resolve('@resvg/resvg-js'), options: RESVG_OPTIONS } });
-  worker.on('message', ({ id, png, error }: { id: number; png?: Uint8Array; error?: string }) => {
+  // V8 flags are the process's: `gc` is installed in each context created while the flag is on, so
+  // it is on only until this thread's context exists (it does once the thread is online).
+  v8.setFlagsFromString('--expose-gc');
+  const worker = startThread(new URL('./raster-thread.js', import.meta.url), { workerData: { options: RESVG_OPTIONS } satisfies RasterThreadData });
+  const stopExposing = () => v8.setFlagsFromString('--no-expose-gc');
+  worker.once('online', stopExposing);
+  worker.on('message', ({ id, png, error }: RasterAnswer) => {
     const waiter = pending.get(id);
     pending.delete(id);
     if (pending.size === 0) worker.unref(); // an idle thread never keeps the process alive
@@ -69,6 +57,7 @@ function rasterThread(): Worker {
     else waiter?.resolve(Buffer.from(png!.buffer, png!.byteOffset, png!.byteLength));
   });
   const fail = (err: Error) => {
+    stopExposing();
     if (thread === worker) thread = null;
     for (const waiter of pending.values()) waiter.reject(err);
     pending.clear();
@@ -85,7 +74,7 @@ function renderPng(svg: string): Promise<Buffer> {
     const worker = rasterThread();
     if (pending.size === 0) worker.ref(); // while an image is awaited, as any pending I/O would
     pending.set(id, { resolve, reject });
-    worker.postMessage({ id, svg });
+    worker.postMessage({ id, svg } satisfies RasterRequest);
   });
 }
 
