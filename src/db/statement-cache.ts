@@ -1,9 +1,10 @@
 // better-sqlite3 compiles a statement on every prepare(); Kysely hands the driver each query's SQL
 // anew. The same few SQL strings repeat on every request, so compiled statements are kept and
-// reused (preparing was about a sixth of the CPU time of `GET /users` in the benchmark). SQLite
-// re-prepares a kept statement by itself after a schema change; a schema change also empties the
-// cache, since a kept reader knows its columns (see `rowReader`).
+// reused (docs/performance.md gives what preparing cost). SQLite re-prepares a kept statement by
+// itself after a schema change; a schema change also empties the cache, since a kept reader knows
+// its columns (see `rowReader`).
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import { tableRows } from './row-builders.generated.js';
 
 const MAX_STATEMENTS = 500;
 
@@ -39,27 +40,39 @@ export interface StatementCache {
 
 const builders = new Map<string, (values: unknown[]) => unknown>();
 
-/** A function making the row object for one column list: an object literal of a fixed shape. */
+/**
+ * A function making the row object for one column list. A whole table's row (`select *`,
+ * `returning *`) is one object literal from row-builders.generated.ts: it has its final shape from
+ * the start, where adding the properties one by one, as any other column list's function does,
+ * walks a chain of shapes. The literals are generated ahead of time from the schema rather than
+ * per column list at run time, since no code is compiled from strings. A later duplicate name wins,
+ * as it does in better-sqlite3's objects.
+ */
 function rowBuilder(names: string[]): (values: unknown[]) => unknown {
   const key = names.join('\u0000');
   let build = builders.get(key);
   if (!build) {
-    // Keys are quoted literals; a later duplicate name wins, as it does in better-sqlite3's objects.
-    build = new Function('v', `return {${names.map((n, i) => `${JSON.stringify(n)}: v[${i}]`).join(', ')}};`) as (values: unknown[]) => unknown;
+    build =
+      tableRows.get(key) ??
+      ((values) => {
+        const row: Record<string, unknown> = {};
+        for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+        return row;
+      });
     builders.set(key, build);
   }
   return build;
 }
 
 /**
- * better-sqlite3 makes each row object by setting its properties one by one from C++, which cost
- * more than running the query itself for a page of orders (44 columns × 20 rows). This reader
- * takes the rows as arrays and builds each object in one literal of a fixed shape: about a third
- * less time per page. It offers what our SQLite driver calls (`all`, `iterate`, `run`)
- * and `get`.
+ * better-sqlite3 makes each row object by setting its properties one by one from C++, which costs
+ * more than running the query itself for a page of orders (docs/performance.md). This reader
+ * takes the rows as arrays and builds each object in JavaScript (`rowBuilder`). It offers what our
+ * SQLite driver calls (`all`, `iterate`, `run`) and `get`.
  */
 function rowReader(stmt: Statement): Statement {
   const names = stmt.columns().map((c) => c.name);
+  // Assigning `__proto__` would set the row's prototype: such a statement keeps better-sqlite3's own objects.
   if (names.includes('__proto__')) return stmt;
   const build = rowBuilder(names);
   stmt.raw(true);
