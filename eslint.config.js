@@ -12,10 +12,26 @@ const HTTP = [
 ];
 const IO = [
   {
-    group: ['node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:https', 'node:child_process', 'node:worker_threads', 'node:dns', 'undici', 'pg', 'better-sqlite3', 'kysely'],
+    group: [
+      'node:fs',
+      'node:fs/*',
+      'node:net',
+      'node:http',
+      'node:https',
+      'node:child_process',
+      'node:worker_threads',
+      'node:dns',
+      'undici',
+      'pg',
+      'better-sqlite3',
+      'kysely',
+    ],
     message: 'Domain code is pure: no I/O.',
   },
-  { group: ['**/db/**', '**/services/**', '**/storage/**', '**/http/**', '**/render/**', '**/workers/**', '**/metrics/**'], message: 'Domain code imports only domain modules and src/errors.ts.' },
+  {
+    group: ['**/db/**', '**/services/**', '**/storage/**', '**/http/**', '**/render/**', '**/workers/**', '**/metrics/**'],
+    message: 'Domain code imports only domain modules and src/errors.ts.',
+  },
 ];
 // Type imports name a shape, not a dependency at run time, so they pass unless a block says otherwise.
 const restrict = (patterns) => ['error', { patterns: patterns.map((p) => ({ allowTypeImports: true, ...p })) }];
@@ -32,7 +48,22 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', performance: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', fetch: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        performance: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        fetch: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-empty-object-type': 'off',
@@ -45,13 +76,31 @@ export default tseslint.config(
       'no-eval': 'error',
       'no-implied-eval': 'error',
       'no-new-func': 'error',
-      'no-restricted-syntax': ['error', QUERY_BUILDERS, { selector: "ImportDeclaration[source.value=/^(node:)?vm$/]", message: 'No code from strings: run real modules.' }],
+      'no-restricted-syntax': [
+        'error',
+        QUERY_BUILDERS,
+        { selector: 'ImportDeclaration[source.value=/^(node:)?vm$/]', message: 'No code from strings: run real modules.' },
+      ],
     },
   },
   { files: ['src/**/*-repo.ts', 'src/db/**/*.ts', 'src/services/db-snapshot/**/*.ts'], rules: { 'no-restricted-syntax': 'off' } },
-  { files: ['src/http/**/*.ts', 'src/workers/**/*.ts', 'src/web/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': restrict(DATABASE) } },
-  { files: ['src/services/**/*.ts', 'src/render/**/*.ts', 'src/storage/**/*.ts', 'src/metrics/**/*.ts'], ignores: ['src/services/**/*-repo.ts'], rules: { '@typescript-eslint/no-restricted-imports': restrict([...strictly(HTTP), DATABASE[2]]) } },
-  { files: ['src/services/**/*-repo.ts'], rules: { '@typescript-eslint/no-restricted-imports': restrict(strictly([...HTTP, { group: ['**/*-service.js'], message: 'Repos sit below services.' }])) } },
+  {
+    files: ['src/http/**/*.ts', 'src/workers/**/*.ts', 'src/web/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': restrict(DATABASE) },
+  },
+  {
+    files: ['src/services/**/*.ts', 'src/render/**/*.ts', 'src/storage/**/*.ts', 'src/metrics/**/*.ts'],
+    ignores: ['src/services/**/*-repo.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': restrict([...strictly(HTTP), DATABASE[2]]) },
+  },
+  {
+    files: ['src/services/**/*-repo.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(
+        strictly([...HTTP, { group: ['**/*-service.js'], message: 'Repos sit below services.' }]),
+      ),
+    },
+  },
   { files: ['src/domain/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': restrict(strictly([...IO, ...HTTP])) } },
   // The snapshot module copies whole tables, so it speaks SQL like the repos do.
   { files: ['src/services/db-snapshot/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': restrict(strictly(HTTP)) } },

@@ -33,7 +33,9 @@ async function main(): Promise<void> {
 
 /** Starts the baseline and resolves once every process listens. */
 export function startBareCluster(processes: number, port: number, bodyFile: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), String(processes), String(port), bodyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), String(processes), String(port), bodyFile], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('bare listening')) resolve(child);

@@ -22,7 +22,11 @@ async function deliveryMain(runs, sqft) {
     await migrate(storage);
     const config = { ...loadConfig({ CASA_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), productionDelayS: 0 };
     const services = createServicesOn(storage, config, pino({ level: 'warn' }));
-    const company = await services.company.create({ name: 'Bench Realty', manager_email: 'bench@example.com', manager_password: 'bench-password-1' });
+    const company = await services.company.create({
+      name: 'Bench Realty',
+      manager_email: 'bench@example.com',
+      manager_password: 'bench-password-1',
+    });
     const baselineRss = process.memoryUsage().rss;
     const times = [];
     const cpuTimes = [];
@@ -32,7 +36,14 @@ async function deliveryMain(runs, sqft) {
     for (let i = 0; i <= runs; i++) {
       const order = await services.orders.createDraft(
         { companyId: company.company.id, userEmail: company.manager.email },
-        { street: `${100 + i} Bench Street`, city: 'Espoo', country: 'Finland', owner_email: company.manager.email, package_type: 'plus_3d', add_ons: ADD_ONS },
+        {
+          street: `${100 + i} Bench Street`,
+          city: 'Espoo',
+          country: 'Finland',
+          owner_email: company.manager.email,
+          package_type: 'plus_3d',
+          add_ons: ADD_ONS,
+        },
       );
       await services.orderOperator.scan(order.id, { total_scanned_area: sqft });
       await services.deliverables.uploadModel(order.id, generateModel(`bench-delivery-${i}`, sqft));

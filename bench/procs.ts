@@ -129,7 +129,11 @@ export function spawnCli(args: string[], env: Record<string, string>, nodeArgs: 
   const childEnv: Record<string, string | undefined> = { ...process.env, ...SERVER_ENV, ...env };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL']) if (!(name in env)) delete childEnv[name];
   const extra = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, ...extra, ...nodeArgs, path.join(ROOT, 'dist', 'cli.js'), ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, ...extra, ...nodeArgs, path.join(ROOT, 'dist', 'cli.js'), ...args], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
   child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
@@ -141,7 +145,10 @@ export function waitForOutput(child: ChildProcess & { output(): string }, patter
     const deadline = Date.now() + timeoutMs;
     const check = () => {
       if (pattern.test(child.output())) return resolve();
-      if (child.exitCode !== null || child.signalCode !== null) return reject(new Error(`process exited (${child.exitCode ?? child.signalCode}) before ${pattern}:\n${child.output().slice(-4000)}`));
+      if (child.exitCode !== null || child.signalCode !== null)
+        return reject(
+          new Error(`process exited (${child.exitCode ?? child.signalCode}) before ${pattern}:\n${child.output().slice(-4000)}`),
+        );
       if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${pattern}:\n${child.output().slice(-4000)}`));
       setTimeout(check, 50);
     };

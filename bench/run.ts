@@ -79,7 +79,15 @@ function describeTarget(t: ScenarioTarget): string {
 
 async function load(child: ChildProcess, target: Target, duration: number): Promise<Measured> {
   const cpuBefore = await serverCpuUs(child);
-  const result = await autocannon({ url: target.url, method: target.method as 'GET', headers: target.headers ?? {}, body: target.body, connections: CONNECTIONS, duration, pipelining: 1 });
+  const result = await autocannon({
+    url: target.url,
+    method: target.method as 'GET',
+    headers: target.headers ?? {},
+    body: target.body,
+    connections: CONNECTIONS,
+    duration,
+    pipelining: 1,
+  });
   const cpu = (await serverCpuUs(child)) - cpuBefore;
   return {
     rps: result.requests.average,
@@ -119,7 +127,11 @@ function startTarget(name: string, dataDir: string): Promise<{ child: ChildProce
   const here = path.dirname(fileURLToPath(import.meta.url));
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
   buildServer();
-  const child = fork(path.join(here, 'target.ts'), [name, dataDir], { execArgv: ['--import', 'tsx', ...SERVER_NODE_ARGS, ...profile], env: { ...process.env, ...SERVER_ENV }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(path.join(here, 'target.ts'), [name, dataDir], {
+    execArgv: ['--import', 'tsx', ...SERVER_NODE_ARGS, ...profile],
+    env: { ...process.env, ...SERVER_ENV },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve({ child, ready: m as TargetReady }));
     child.once('exit', (code) => reject(new Error(`bench target for ${name} exited with ${code}`)));
@@ -136,7 +148,8 @@ function stopTarget(child: ChildProcess): Promise<void> {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 || i === widths.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (r: string[]) =>
+    r.map((c, i) => (i === 0 || i === widths.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
@@ -166,7 +179,9 @@ async function main(): Promise<void> {
   const unknown = wanted.filter((w) => !known.includes(w));
   if (unknown.length) throw new Error(`no scenario named ${unknown.join(', ')}; known: ${known.join(', ')}`);
   const wants = (name: string) => runAll || wanted.includes(name);
-  console.log(`casa-integrate bench: ${CONNECTIONS} connections, ${DURATION} s measured (+${WARMUP} s warm-up) per target, Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg().map(f1).join(' ')}\n`);
+  console.log(
+    `casa-integrate bench: ${CONNECTIONS} connections, ${DURATION} s measured (+${WARMUP} s warm-up) per target, Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg().map(f1).join(' ')}\n`,
+  );
 
   const rows: Row[] = [];
   const notes: string[] = [];
@@ -180,7 +195,10 @@ async function main(): Promise<void> {
         if (ready.status !== 200) throw new Error(`${scenario.name}: the request answered ${ready.status}, not 200`);
         console.log(`  response: ${ready.bytes} bytes; measuring the bare route, then the API…`);
         const [bare, api, peaks] = await measurePair(child, ready.bare, ready.api);
-        for (const [label, m] of [['bare', bare], ['api', api]] as const) {
+        for (const [label, m] of [
+          ['bare', bare],
+          ['api', api],
+        ] as const) {
           if (m.non2xx || m.errors) throw new Error(`${scenario.name} ${label}: ${m.non2xx} non-2xx answers, ${m.errors} errors`);
         }
         const ratio = api.rps / bare.rps;
@@ -188,7 +206,17 @@ async function main(): Promise<void> {
         const ok = ratio >= minRatio && api.rps >= minRps && api.p99 < maxP99Ms;
         missed ||= !ok;
         notes.push(`${scenario.name}: target ${describeTarget(scenario.target)}`);
-        rows.push({ scenario: scenario.name, rate: f0(api.rps), p50: f1(api.p50), p99: f1(api.p99), rss: formatPeaks(peaks), bare: f0(bare.rps), ratio: `${f0(ratio * 100)} %`, cpu: `${f0(api.cpuUs)} (bare ${f0(bare.cpuUs)})`, verdict: ok ? 'meets target' : 'MISSES target' });
+        rows.push({
+          scenario: scenario.name,
+          rate: f0(api.rps),
+          p50: f1(api.p50),
+          p99: f1(api.p99),
+          rss: formatPeaks(peaks),
+          bare: f0(bare.rps),
+          ratio: `${f0(ratio * 100)} %`,
+          cpu: `${f0(api.cpuUs)} (bare ${f0(bare.cpuUs)})`,
+          verdict: ok ? 'meets target' : 'MISSES target',
+        });
       } finally {
         await stopTarget(child);
       }
@@ -198,12 +226,24 @@ async function main(): Promise<void> {
   }
   if (selected.length) notes.push(`single-request scenarios: RSS is the one process holding both the API and the bare route`);
 
-  for (const [name, database] of [[MIXED_BENCH, 'sqlite'], [MIXED_PG_BENCH, 'postgres']] as const) {
+  for (const [name, database] of [
+    [MIXED_BENCH, 'sqlite'],
+    [MIXED_PG_BENCH, 'postgres'],
+  ] as const) {
     // mixed-pg needs PostgreSQL: only when named.
     if (database === 'postgres' ? !wanted.includes(name) : !wants(name)) continue;
-    console.log(`- ${name}: 80 % reads / 20 % writes, webhooks to a loopback receiver, server as real processes (${database === 'postgres' ? 'PostgreSQL' : 'SQLite'})`);
+    console.log(
+      `- ${name}: 80 % reads / 20 % writes, webhooks to a loopback receiver, server as real processes (${database === 'postgres' ? 'PostgreSQL' : 'SQLite'})`,
+    );
     const duration = database === 'postgres' ? ACCEPTANCE_DURATION : DURATION;
-    const r = await runMixedBench({ database, durationS: duration, warmupS: WARMUP, connections: CONNECTIONS, bare: true, log: (l) => console.log(l) });
+    const r = await runMixedBench({
+      database,
+      durationS: duration,
+      warmupS: WARMUP,
+      connections: CONNECTIONS,
+      bare: true,
+      log: (l) => console.log(l),
+    });
     console.log(`\n${formatMixedBench(r)}\n`);
     const maxRss = Math.max(...r.peaks.map((p) => p.peakMb));
     const meets = r.rps >= MIXED_TARGET_RPS && r.p99 < MIXED_TARGET_P99_MS && maxRss < MIXED_TARGET_RSS_MB;
@@ -220,14 +260,26 @@ async function main(): Promise<void> {
       cpu: f0((r.peaks.reduce((sum, p) => sum + p.cpuMs, 0) * 1000) / Math.max(1, r.requests)),
       verdict: `${meets ? 'meets target' : 'MISSES target'}; checks ${r.ok ? 'pass' : 'FAIL'}`,
     });
-    notes.push(`${name}: target ≥ ${MIXED_TARGET_RPS} req/s, p99 < ${MIXED_TARGET_P99_MS} ms, RSS < ${MIXED_TARGET_RSS_MB} MB per process; RSS order: ${r.peaks.map((p) => p.label).join(', ')}; CPU: every server process (workers and production renders included) per request measured; bare = as many bare Fastify processes under the same mix`);
+    notes.push(
+      `${name}: target ≥ ${MIXED_TARGET_RPS} req/s, p99 < ${MIXED_TARGET_P99_MS} ms, RSS < ${MIXED_TARGET_RSS_MB} MB per process; RSS order: ${r.peaks.map((p) => p.label).join(', ')}; CPU: every server process (workers and production renders included) per request measured; bare = as many bare Fastify processes under the same mix`,
+    );
   }
 
   if (wants(PRISM_BENCH)) {
     console.log(`- ${PRISM_BENCH}: GET /orders?limit=20 against Stoplight Prism 5.14 mocking packages/client/openapi.json`);
     const r = await runPrismBench({ durationS: DURATION, warmupS: WARMUP, connections: CONNECTIONS });
     if (r.non2xx || r.errors) throw new Error(`prism: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
-    rows.push({ scenario: 'prism (GET /orders?limit=20)', rate: f0(r.rps), p50: f1(r.p50), p99: f1(r.p99), rss: formatPeaks(r.peaks), bare: f0(r.bareRps), ratio: `${f0((r.rps / r.bareRps) * 100)} %`, cpu: f0((r.peaks.reduce((sum, p) => sum + p.cpuMs, 0) * 1000) / Math.max(1, r.requests)), verdict: 'reported only' });
+    rows.push({
+      scenario: 'prism (GET /orders?limit=20)',
+      rate: f0(r.rps),
+      p50: f1(r.p50),
+      p99: f1(r.p99),
+      rss: formatPeaks(r.peaks),
+      bare: f0(r.bareRps),
+      ratio: `${f0((r.rps / r.bareRps) * 100)} %`,
+      cpu: f0((r.peaks.reduce((sum, p) => sum + p.cpuMs, 0) * 1000) / Math.max(1, r.requests)),
+      verdict: 'reported only',
+    });
     notes.push(`prism: static examples (${r.bytes} bytes), log level warn; bare = 1 bare Fastify process answering Prism's bytes`);
   }
 
@@ -235,19 +287,41 @@ async function main(): Promise<void> {
     const result = await runWebhookBench();
     console.log(`\n${formatWebhookBench(result)}`);
     missed ||= !result.meetsTargets;
-    rows.push({ scenario: 'webhooks (events/s; transition → receipt)', rate: `${f0(result.eventsPerSecond)} ev/s`, p50: f1(result.p50Ms), p99: f1(result.p99Ms), rss: '', bare: '', ratio: '', cpu: `${f0(result.cpuUsPerEvent)}/event`, verdict: result.meetsTargets ? 'meets target' : 'MISSES target' });
+    rows.push({
+      scenario: 'webhooks (events/s; transition → receipt)',
+      rate: `${f0(result.eventsPerSecond)} ev/s`,
+      p50: f1(result.p50Ms),
+      p99: f1(result.p99Ms),
+      rss: '',
+      bare: '',
+      ratio: '',
+      cpu: `${f0(result.cpuUsPerEvent)}/event`,
+      verdict: result.meetsTargets ? 'meets target' : 'MISSES target',
+    });
   }
   if (wants(DELIVERY_BENCH)) {
     const result = await runDeliveryBench();
     console.log(`\n${formatDeliveryBench(result)}`);
     missed ||= !result.meetsTargets;
-    rows.push({ scenario: 'delivery (plus_3d; median / max ms)', rate: '', p50: f0(result.medianMs), p99: `max ${f0(result.maxMs)}`, rss: f0(result.peakRssMb), bare: '', ratio: '', cpu: `${f0(result.medianCpuMs)} ms/order`, verdict: result.meetsTargets ? 'meets target' : 'MISSES target' });
+    rows.push({
+      scenario: 'delivery (plus_3d; median / max ms)',
+      rate: '',
+      p50: f0(result.medianMs),
+      p99: `max ${f0(result.maxMs)}`,
+      rss: f0(result.peakRssMb),
+      bare: '',
+      ratio: '',
+      cpu: `${f0(result.medianCpuMs)} ms/order`,
+      verdict: result.meetsTargets ? 'meets target' : 'MISSES target',
+    });
   }
 
   const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MB/process', 'bare req/s', 'vs bare', 'server CPU µs/req', 'verdict'];
   console.log(`\n${table([header, ...rows.map((r) => [r.scenario, r.rate, r.p50, r.p99, r.rss, r.bare, r.ratio, r.cpu, r.verdict])])}\n`);
   for (const note of notes) console.log(note);
-  console.log(`load average now: ${os.loadavg().map(f1).join(' ')} on ${os.cpus().length} CPUs (figures from a busy machine understate every target; the CPU column is steadier)`);
+  console.log(
+    `load average now: ${os.loadavg().map(f1).join(' ')} on ${os.cpus().length} CPUs (figures from a busy machine understate every target; the CPU column is steadier)`,
+  );
   if (missed) process.exitCode = 1;
 }
 

@@ -15,13 +15,14 @@ import { ROOT } from './procs.js';
 import { scenarios } from './scenarios/index.js';
 
 const compiled = <T>(module: string): Promise<T> => import(pathToFileURL(path.join(ROOT, 'dist', module)).href) as Promise<T>;
-const [{ buildApp }, { loadConfig }, { migrate, resolveAdminKey }, { randomIds, systemClock }, { openConfiguredStorage }] = await Promise.all([
-  compiled<typeof AppModule>('app.js'),
-  compiled<typeof ConfigModule>('config.js'),
-  compiled<typeof BootstrapModule>('bootstrap.js'),
-  compiled<typeof ClockModule>('domain/clock.js'),
-  compiled<typeof MainModule>('main.js'),
-]);
+const [{ buildApp }, { loadConfig }, { migrate, resolveAdminKey }, { randomIds, systemClock }, { openConfiguredStorage }] =
+  await Promise.all([
+    compiled<typeof AppModule>('app.js'),
+    compiled<typeof ConfigModule>('config.js'),
+    compiled<typeof BootstrapModule>('bootstrap.js'),
+    compiled<typeof ClockModule>('domain/clock.js'),
+    compiled<typeof MainModule>('main.js'),
+  ]);
 
 export interface TargetReady {
   type: 'ready';

@@ -24,7 +24,10 @@ try {
     fs.copyFileSync(path.join(ROOT, file), path.join(tree, file));
   }
   const check = process.argv.includes('--check');
-  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/openapi-export.ts', ...(check ? ['--check'] : [])], { cwd: tree, stdio: 'inherit' });
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/openapi-export.ts', ...(check ? ['--check'] : [])], {
+    cwd: tree,
+    stdio: 'inherit',
+  });
   if (!check) for (const file of OUTPUTS) fs.copyFileSync(path.join(tree, file), path.join(ROOT, file));
 } finally {
   fs.rmSync(tree, { recursive: true, force: true });

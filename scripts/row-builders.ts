@@ -19,7 +19,13 @@ async function tableColumns(): Promise<[string, string[]][]> {
   const storage = openSqlite(':memory:');
   try {
     await migrate(storage);
-    const tables = (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(storage.db)).rows;
+    const tables = (
+      await sql<{
+        name: string;
+      }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(
+        storage.db,
+      )
+    ).rows;
     const out: [string, string[]][] = [];
     for (const { name } of tables) {
       const columns = (await sql<{ name: string }>`select name from pragma_table_info(${name}) order by cid`.execute(storage.db)).rows;
@@ -42,7 +48,9 @@ export async function rowBuildersSource(): Promise<string> {
     // A literal's `__proto__` key sets the prototype instead of a property.
     if (columns.includes('__proto__')) throw new Error(`table ${table} has a column named __proto__`);
     lines.push(`  // ${table}`);
-    lines.push(`  [${JSON.stringify(columns.join('\u0000'))}, (v) => ({ ${columns.map((c, i) => `${JSON.stringify(c)}: v[${i}]`).join(', ')} })],`);
+    lines.push(
+      `  [${JSON.stringify(columns.join('\u0000'))}, (v) => ({ ${columns.map((c, i) => `${JSON.stringify(c)}: v[${i}]`).join(', ')} })],`,
+    );
   }
   lines.push(']);', '');
   return lines.join('\n');

@@ -48,7 +48,10 @@ function print(value: unknown): void {
 export async function run(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   const flags = parseArgs({
-    args: command === 'company' || command === 'key' || command === 'snapshot' ? rest : [sub, ...rest].filter((a): a is string => a !== undefined),
+    args:
+      command === 'company' || command === 'key' || command === 'snapshot'
+        ? rest
+        : [sub, ...rest].filter((a): a is string => a !== undefined),
     options: {
       name: { type: 'string' },
       'manager-email': { type: 'string' },
@@ -113,7 +116,8 @@ export async function run(argv: string[]): Promise<number> {
       break;
     case 'snapshot': {
       const [file, ...extra] = rest;
-      if ((sub !== 'save' && sub !== 'restore') || !file || extra.length > 0) throw new UsageError('snapshot needs save or restore and one FILE');
+      if ((sub !== 'save' && sub !== 'restore') || !file || extra.length > 0)
+        throw new UsageError('snapshot needs save or restore and one FILE');
       const config = loadConfig();
       const storage = await openConfiguredStorage(config);
       try {

@@ -30,7 +30,12 @@ export async function runCluster(config: Config, deps: ClusterDeps): Promise<voi
   const notes: string[] = [];
   if (!config.databaseUrl) {
     const demo = await seedDemoCompany(storage, background.services);
-    if (demo) notes.push('Demo Company created on this new database.', `  demo api-key:  ${demo.apiKey}`, `  manager login: ${demo.managerEmail} / ${demo.managerPassword}`);
+    if (demo)
+      notes.push(
+        'Demo Company created on this new database.',
+        `  demo api-key:  ${demo.apiKey}`,
+        `  manager login: ${demo.managerEmail} / ${demo.managerPassword}`,
+      );
   }
   if (admin.generated) notes.push(`  admin-key:     ${admin.generated}   (shown once; set CASA_ADMIN_KEY to choose your own)`);
 

@@ -11,7 +11,12 @@ import { startWorkers, type Workers } from './workers/index.js';
 import { isClusterChild, runCluster } from './cluster.js';
 
 export async function openConfiguredStorage(config: Config): Promise<Storage> {
-  return openStorage({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'casa.sqlite'), sqliteSynchronous: config.sqliteSynchronous, sqliteBackgroundCheckpoint: config.sqliteBackgroundCheckpoint });
+  return openStorage({
+    databaseUrl: config.databaseUrl,
+    sqliteFile: path.join(config.dataDir, 'casa.sqlite'),
+    sqliteSynchronous: config.sqliteSynchronous,
+    sqliteBackgroundCheckpoint: config.sqliteBackgroundCheckpoint,
+  });
 }
 
 function banner(lines: string[]): void {
@@ -20,14 +25,18 @@ function banner(lines: string[]): void {
 }
 
 export async function serve(config: Config = loadConfig()): Promise<void> {
-  if (config.processes > 1 && config.role !== 'worker' && !isClusterChild) return runCluster(config, { openStorage: openConfiguredStorage, banner });
+  if (config.processes > 1 && config.role !== 'worker' && !isClusterChild)
+    return runCluster(config, { openStorage: openConfiguredStorage, banner });
   const storage = await openConfiguredStorage(config);
   await migrate(storage);
   const admin = await resolveAdminKey(storage, config);
   const clock = systemClock;
   // Imported here, not at the top: the cluster primary and workers never load the app's modules
   // (Fastify, routes, schemas, docs), which would only cost them memory.
-  const app = config.role === 'worker' ? null : await (await import('./app.js')).buildApp({ config, storage, clock, ids: randomIds, adminKeyHash: admin.hash });
+  const app =
+    config.role === 'worker'
+      ? null
+      : await (await import('./app.js')).buildApp({ config, storage, clock, ids: randomIds, adminKeyHash: admin.hash });
   // A worker answers no HTTP: it runs on the services alone.
   const background = app ? null : backgroundServices(storage, config);
   const { services, log } = app ?? background!;
@@ -36,7 +45,11 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
   if (!config.databaseUrl) {
     const demo = await seedDemoCompany(storage, services);
     if (demo) {
-      notes.push('Demo Company created on this new database.', `  demo api-key:  ${demo.apiKey}`, `  manager login: ${demo.managerEmail} / ${demo.managerPassword}`);
+      notes.push(
+        'Demo Company created on this new database.',
+        `  demo api-key:  ${demo.apiKey}`,
+        `  manager login: ${demo.managerEmail} / ${demo.managerPassword}`,
+      );
     }
   }
   if (admin.generated) notes.push(`  admin-key:     ${admin.generated}   (shown once; set CASA_ADMIN_KEY to choose your own)`);
@@ -54,7 +67,9 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
 
   if (app) {
     await app.listen({ port: config.port, host: config.host });
-    notes.push(`casa-integrate listening on ${config.publicUrl}  (API ${config.publicUrl}/api/integrate/v3, docs ${config.publicUrl}/docs)`);
+    notes.push(
+      `casa-integrate listening on ${config.publicUrl}  (API ${config.publicUrl}/api/integrate/v3, docs ${config.publicUrl}/docs)`,
+    );
   } else {
     notes.push('casa-integrate worker running (no HTTP).');
   }

@@ -44,8 +44,20 @@ export async function runDeliveryBench(opts: { runs?: number; sqft?: number } = 
   const runs = opts.runs ?? Number(process.env.BENCH_DELIVERY_RUNS || 7);
   const sqft = opts.sqft ?? Number(process.env.BENCH_DELIVERY_SQFT || 2600);
   buildServer();
-  const child = fork(path.join(ROOT, 'bench/delivery-measure.mjs'), [String(runs), String(sqft)], { execArgv: SERVER_NODE_ARGS, env: { ...process.env, ...SERVER_ENV }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const m = await new Promise<{ times: number[]; cpuTimes: number[]; floors: number[]; files: number; bytes: number; baselineRss: number; peakRss: number }>((resolve, reject) => {
+  const child = fork(path.join(ROOT, 'bench/delivery-measure.mjs'), [String(runs), String(sqft)], {
+    execArgv: SERVER_NODE_ARGS,
+    env: { ...process.env, ...SERVER_ENV },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const m = await new Promise<{
+    times: number[];
+    cpuTimes: number[];
+    floors: number[];
+    files: number;
+    bytes: number;
+    baselineRss: number;
+    peakRss: number;
+  }>((resolve, reject) => {
     child.once('message', (msg) => resolve(msg as never));
     child.once('exit', (code) => reject(new Error(`the delivery bench process exited with ${code}`)));
   });

@@ -77,7 +77,18 @@ export interface MixedResult {
   ok: boolean;
 }
 
-type Op = 'list-orders' | 'get-order' | 'list-users' | 'list-change-requests' | 'list-orders-ready' | 'company-info' | 'create-draft' | 'patch-draft' | 'redraw' | 'change-request' | 'post-purchase';
+type Op =
+  | 'list-orders'
+  | 'get-order'
+  | 'list-users'
+  | 'list-change-requests'
+  | 'list-orders-ready'
+  | 'company-info'
+  | 'create-draft'
+  | 'patch-draft'
+  | 'redraw'
+  | 'change-request'
+  | 'post-purchase';
 
 // Weights in percent: 80 reads, 20 writes. `production` is a redraw, a change request or an
 // upgrade when the production rate allows one, a draft otherwise.
@@ -199,13 +210,30 @@ class Workload {
         return {
           method: 'POST',
           path: `${API}/orders`,
-          body: JSON.stringify({ street: '615 Bourbon St', city: 'New Orleans', country: 'United States', info: 'bench redraw', source: 'https://example.com/drawing.png', external_id: externalId, owner_email: this.seeded.managerEmail, package_type: 'base' }),
+          body: JSON.stringify({
+            street: '615 Bourbon St',
+            city: 'New Orleans',
+            country: 'United States',
+            info: 'bench redraw',
+            source: 'https://example.com/drawing.png',
+            external_id: externalId,
+            owner_email: this.seeded.managerEmail,
+            package_type: 'base',
+          }),
         };
       }
       case 'change-request':
-        return { method: 'POST', path: `${API}/orders/${this.readyPool.pop()!}/change-requests`, body: JSON.stringify({ message: 'The kitchen is labelled as a bedroom.' }) };
+        return {
+          method: 'POST',
+          path: `${API}/orders/${this.readyPool.pop()!}/change-requests`,
+          body: JSON.stringify({ message: 'The kitchen is labelled as a bedroom.' }),
+        };
       case 'post-purchase':
-        return { method: 'POST', path: `${API}/orders/${this.readyPool.pop()!}/post-purchase`, body: JSON.stringify({ package_type: 'plus', add_ons: [] }) };
+        return {
+          method: 'POST',
+          path: `${API}/orders/${this.readyPool.pop()!}/post-purchase`,
+          body: JSON.stringify({ package_type: 'plus', add_ons: [] }),
+        };
     }
   }
 
@@ -230,7 +258,14 @@ interface LoadResult {
   errors: number;
 }
 
-async function runLoad(baseUrl: string, apiKey: string, work: Workload, durationS: number, connections: number, learn: boolean): Promise<LoadResult> {
+async function runLoad(
+  baseUrl: string,
+  apiKey: string,
+  work: Workload,
+  durationS: number,
+  connections: number,
+  learn: boolean,
+): Promise<LoadResult> {
   const result = await autocannon({
     url: baseUrl,
     connections,
@@ -253,14 +288,25 @@ async function runLoad(baseUrl: string, apiKey: string, work: Workload, duration
     ],
   });
   const statusCounts: Record<string, number> = { '2xx': result['2xx'], '4xx': result['4xx'], '5xx': result['5xx'] };
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, statusCounts, errors: result.errors + result.timeouts };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    statusCounts,
+    errors: result.errors + result.timeouts,
+  };
 }
 
 async function seed(storage: Storage, dataDir: string, databaseUrl: string | null, webhookUrl: string, orders: number): Promise<Seeded> {
   await migrate(storage);
   const config = { ...loadConfig({ CASA_DATA_DIR: dataDir, CASA_WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'warn' }), databaseUrl };
   const services = createServicesOn(storage, config, pino({ level: 'warn' }));
-  const company = await services.company.create({ name: 'Bench Mixed', manager_email: 'manager@bench-mixed.example', manager_password: 'bench-password-1' });
+  const company = await services.company.create({
+    name: 'Bench Mixed',
+    manager_email: 'manager@bench-mixed.example',
+    manager_password: 'bench-password-1',
+  });
   const companyId = company.company.id;
   await services.company.setWebhook(companyId, { webhook_urls: [webhookUrl], webhook_triggers: [...TRIGGERS] });
   const now = systemClock.nowUs();
@@ -307,7 +353,10 @@ async function seed(storage: Storage, dataDir: string, databaseUrl: string | nul
 }
 
 /** Every order of the company, paging GET /orders 100 at a time: how often each id was listed. */
-async function listAll(baseUrl: string, apiKey: string): Promise<{ counts: Map<string, number>; externalIds: Map<string, string | null>; status5xx: number }> {
+async function listAll(
+  baseUrl: string,
+  apiKey: string,
+): Promise<{ counts: Map<string, number>; externalIds: Map<string, string | null>; status5xx: number }> {
   const counts = new Map<string, number>();
   const externalIds = new Map<string, string | null>();
   let status5xx = 0;
@@ -325,7 +374,11 @@ async function listAll(baseUrl: string, apiKey: string): Promise<{ counts: Map<s
 }
 
 /** Waits until no webhook delivery of the company is waiting and production has nothing due or leased. */
-async function waitForQuiet(storage: Storage, companyId: string, timeoutMs: number): Promise<{ quiet: boolean; pendingDeliveries: number; busyOrders: number }> {
+async function waitForQuiet(
+  storage: Storage,
+  companyId: string,
+  timeoutMs: number,
+): Promise<{ quiet: boolean; pendingDeliveries: number; busyOrders: number }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const deliveries = await storage.db
@@ -350,7 +403,11 @@ async function waitForQuiet(storage: Storage, companyId: string, timeoutMs: numb
 
 async function webhookChecks(storage: Storage, companyId: string, counter: WebhookCounter): Promise<Check[]> {
   const events = await storage.db.selectFrom('order_events').select(['id', 'trigger']).where('company_id', '=', companyId).execute();
-  const deliveries = await storage.db.selectFrom('webhook_deliveries').select(['id', 'event_id', 'status']).where('company_id', '=', companyId).execute();
+  const deliveries = await storage.db
+    .selectFrom('webhook_deliveries')
+    .select(['id', 'event_id', 'status'])
+    .where('company_id', '=', companyId)
+    .execute();
   const attempts = await storage.db
     .selectFrom('webhook_attempts')
     .select(['delivery_id', (eb) => eb.fn.countAll<number>().as('n')])
@@ -385,10 +442,26 @@ async function webhookChecks(storage: Storage, companyId: string, counter: Webho
     .map(([t, n]) => `${t} ${n}`)
     .join(', ');
   return [
-    { name: 'every event has a webhook delivery', ok: withoutDelivery.length === 0 && subscribed.length > 0, detail: `${subscribed.length} events (${byTrigger}), ${withoutDelivery.length} without a delivery` },
-    { name: 'every delivery delivered', ok: notDelivered.length === 0, detail: `${deliveries.length - notDelivered.length} of ${deliveries.length} delivered (${attemptsTotal} attempts logged)` },
-    { name: 'every event received at least once', ok: neverReceived.length === 0, detail: `${deliveries.length - neverReceived.length} of ${deliveries.length} received; ${total} requests at the receiver, ${duplicates} events received more than once` },
-    { name: 'at most once per attempt', ok: overAttempts === 0 && unknown.length === 0, detail: `${overAttempts} events received more often than attempted, ${unknown.length} unknown ids received` },
+    {
+      name: 'every event has a webhook delivery',
+      ok: withoutDelivery.length === 0 && subscribed.length > 0,
+      detail: `${subscribed.length} events (${byTrigger}), ${withoutDelivery.length} without a delivery`,
+    },
+    {
+      name: 'every delivery delivered',
+      ok: notDelivered.length === 0,
+      detail: `${deliveries.length - notDelivered.length} of ${deliveries.length} delivered (${attemptsTotal} attempts logged)`,
+    },
+    {
+      name: 'every event received at least once',
+      ok: neverReceived.length === 0,
+      detail: `${deliveries.length - neverReceived.length} of ${deliveries.length} received; ${total} requests at the receiver, ${duplicates} events received more than once`,
+    },
+    {
+      name: 'at most once per attempt',
+      ok: overAttempts === 0 && unknown.length === 0,
+      detail: `${overAttempts} events received more often than attempted, ${unknown.length} unknown ids received`,
+    },
   ];
 }
 
@@ -422,7 +495,12 @@ export async function runMixedBench(opts: MixedOptions): Promise<MixedResult> {
   let storage: Storage | null = null;
   try {
     if (schema) await pgAdmin(pgBase, `CREATE SCHEMA "${schema}"`);
-    storage = await openStorage({ databaseUrl: schema ? pgBase : null, pgSchema: schema ?? undefined, pgPoolSize: 2, sqliteFile: path.join(dataDir, 'casa.sqlite') });
+    storage = await openStorage({
+      databaseUrl: schema ? pgBase : null,
+      pgSchema: schema ?? undefined,
+      pgPoolSize: 2,
+      sqliteFile: path.join(dataDir, 'casa.sqlite'),
+    });
     log(`  seeding ${orders.toLocaleString('en')} orders and 100 users${schema ? ` in PostgreSQL schema ${schema}` : ' in SQLite'}…`);
     const seeded = await seed(storage, dataDir, databaseUrl, counter.url, orders);
     if (opts.database === 'sqlite') {
@@ -458,7 +536,9 @@ export async function runMixedBench(opts: MixedOptions): Promise<MixedResult> {
         roots.push({ pid: worker.pid!, label: `worker ${i + 1}`, childLabel: `worker ${i + 1} child` });
       }
     }
-    const processesLabel = databaseUrl ? `CASA_ROLE=api CASA_PROCESSES=${apiProcesses} (+ primary), CASA_ROLE=worker ×2` : `CASA_PROCESSES=${apiProcesses} (+ primary running the workers)`;
+    const processesLabel = databaseUrl
+      ? `CASA_ROLE=api CASA_PROCESSES=${apiProcesses} (+ primary), CASA_ROLE=worker ×2`
+      : `CASA_PROCESSES=${apiProcesses} (+ primary running the workers)`;
     const baseUrl = `http://127.0.0.1:${port}`;
 
     const work = new Workload(seeded, productionRate);
@@ -468,16 +548,33 @@ export async function runMixedBench(opts: MixedOptions): Promise<MixedResult> {
       const probe = work;
       const times: Record<string, number[]> = {};
       for (let i = 0; i < 10; i++) {
-        for (const op of ['list-orders', 'get-order', 'list-users', 'list-change-requests', 'list-orders-ready', 'company-info', 'create-draft', 'patch-draft'] as Op[]) {
+        for (const op of [
+          'list-orders',
+          'get-order',
+          'list-users',
+          'list-change-requests',
+          'list-orders-ready',
+          'company-info',
+          'create-draft',
+          'patch-draft',
+        ] as Op[]) {
           const r = probe.request(op);
           const t0 = performance.now();
-          const res = await fetch(`${baseUrl}${r.path}`, { method: r.method, headers: { 'api-key': seeded.apiKey, ...(r.body ? { 'content-type': 'application/json' } : {}) }, body: r.body });
+          const res = await fetch(`${baseUrl}${r.path}`, {
+            method: r.method,
+            headers: { 'api-key': seeded.apiKey, ...(r.body ? { 'content-type': 'application/json' } : {}) },
+            body: r.body,
+          });
           const text = await res.text();
           (times[op] ??= []).push(performance.now() - t0);
           probe.record(op, res.status, text, true);
         }
       }
-      log(`  unloaded, median ms: ${Object.entries(times).map(([op, t]) => `${op} ${t.sort((x, y) => x - y)[5]!.toFixed(1)}`).join(', ')}`);
+      log(
+        `  unloaded, median ms: ${Object.entries(times)
+          .map(([op, t]) => `${op} ${t.sort((x, y) => x - y)[5]!.toFixed(1)}`)
+          .join(', ')}`,
+      );
     }
 
     let bareRps: number | null = null;
@@ -506,7 +603,9 @@ export async function runMixedBench(opts: MixedOptions): Promise<MixedResult> {
       log(`  warming up ${opts.warmupS} s…`);
       add(await runLoad(baseUrl, seeded.apiKey, work, opts.warmupS, opts.connections, true));
     }
-    log(`  measuring ${opts.durationS} s (${processesLabel}, ${opts.database === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${opts.connections} connections)…`);
+    log(
+      `  measuring ${opts.durationS} s (${processesLabel}, ${opts.database === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${opts.connections} connections)…`,
+    );
     const sampler = sampleRss(roots);
     const measured = await runLoad(baseUrl, seeded.apiKey, work, opts.durationS, opts.connections, true);
     const peaks = sampler.stop();
@@ -532,15 +631,31 @@ export async function runMixedBench(opts: MixedOptions): Promise<MixedResult> {
     const sameRequestTwice = unanswered.length - unansweredExternal.size;
     const expectedTotal = seeded.orderIds.length + work.created.size + unanswered.length;
     const checks: Check[] = [
-      { name: 'no 5xx', ok: statusCounts['5xx'] === 0 && statusCounts.errors === 0, detail: `${statusCounts['5xx']} 5xx, ${statusCounts.errors} connection errors/timeouts, ${statusCounts['4xx']} 4xx, ${statusCounts['2xx']} 2xx` },
+      {
+        name: 'no 5xx',
+        ok: statusCounts['5xx'] === 0 && statusCounts.errors === 0,
+        detail: `${statusCounts['5xx']} 5xx, ${statusCounts.errors} connection errors/timeouts, ${statusCounts['4xx']} 4xx, ${statusCounts['2xx']} 2xx`,
+      },
       {
         name: 'every created order listed exactly once',
-        ok: missing === 0 && twice === 0 && strays === 0 && sameRequestTwice === 0 && unanswered.length <= opts.connections * 2 && seeded.orderIds.every((id) => listed.counts.get(id) === 1),
+        ok:
+          missing === 0 &&
+          twice === 0 &&
+          strays === 0 &&
+          sameRequestTwice === 0 &&
+          unanswered.length <= opts.connections * 2 &&
+          seeded.orderIds.every((id) => listed.counts.get(id) === 1),
         detail:
           `${work.created.size} created (${[...work.created.values()].filter((o) => o === 'redraw').length} redraws), ${missing} missing, ${twice} ids listed more than once, ` +
           `${unanswered.length} made by creates cut off unanswered at the end of a load (${sameRequestTwice} twice, ${strays} from no request sent); ${listed.counts.size} listed of ${expectedTotal}`,
       },
-      { name: 'production and dispatch finished', ok: quiet.quiet, detail: quiet.quiet ? 'nothing left waiting' : `${quiet.pendingDeliveries} deliveries and ${quiet.busyOrders} orders still waiting after 180 s` },
+      {
+        name: 'production and dispatch finished',
+        ok: quiet.quiet,
+        detail: quiet.quiet
+          ? 'nothing left waiting'
+          : `${quiet.pendingDeliveries} deliveries and ${quiet.busyOrders} orders still waiting after 180 s`,
+      },
       ...(await webhookChecks(storage, seeded.companyId, counter)),
       { name: 'processes stopped cleanly', ok: exitCodes.every((c) => c === 0), detail: `exit codes ${exitCodes.join(', ')}` },
     ];
@@ -562,7 +677,10 @@ export async function runMixedBench(opts: MixedOptions): Promise<MixedResult> {
     await Promise.all(processes.map((p) => stopProcess(p, 5_000)));
     counter.stop();
     await storage?.close();
-    if (schema) await pgAdmin(pgBase, `DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch((err: unknown) => console.error(`could not drop schema ${schema}:`, err));
+    if (schema)
+      await pgAdmin(pgBase, `DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch((err: unknown) =>
+        console.error(`could not drop schema ${schema}:`, err),
+      );
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -570,7 +688,12 @@ export async function runMixedBench(opts: MixedOptions): Promise<MixedResult> {
 export function formatMixedBench(r: MixedResult): string {
   const ops = Object.entries(r.ops)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([op, byStatus]) => `${op} ${Object.entries(byStatus).map(([s, n]) => `${s}×${n}`).join(' ')}`)
+    .map(
+      ([op, byStatus]) =>
+        `${op} ${Object.entries(byStatus)
+          .map(([s, n]) => `${s}×${n}`)
+          .join(' ')}`,
+    )
     .join('; ');
   const reads = Object.entries(r.ops)
     .filter(([op]) => READ_OPS.has(op as Op))

@@ -7,7 +7,11 @@ const ORDERS = 100_000;
 const STATUSES = ['Draft', 'Pending', 'Ready', 'Fixing', 'New'];
 
 async function companyWithOrders({ storage, services, clock }: BenchContext, count: number) {
-  const company = await services.company.create({ name: 'Bench Orders', manager_email: 'orders@bench.example', manager_password: 'bench-password-1' });
+  const company = await services.company.create({
+    name: 'Bench Orders',
+    manager_email: 'orders@bench.example',
+    manager_password: 'bench-password-1',
+  });
   if (count > 0) {
     const start = clock.nowUs() - count * 1000;
     await seedOrders(storage.db, {

@@ -45,13 +45,23 @@ async function waitUntilAnswering(url: string, child: ChildProcess, timeoutMs: n
 
 async function load(url: string, connections: number, duration: number) {
   const r = await autocannon({ url, headers: HEADERS, connections, duration, pipelining: 1 });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, requests: r.requests.total };
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    requests: r.requests.total,
+  };
 }
 
 export async function runPrismBench(opts: { durationS: number; warmupS: number; connections: number }): Promise<PrismResult> {
   if (!fs.existsSync(PRISM)) throw new Error('@stoplight/prism-cli is not installed (npm ci installs it as a devDependency)');
   const port = await freePort();
-  const prism = spawn(process.execPath, [PRISM, 'mock', DOCUMENT, '-p', String(port), '-h', '127.0.0.1', '-v', 'warn'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const prism = spawn(process.execPath, [PRISM, 'mock', DOCUMENT, '-p', String(port), '-h', '127.0.0.1', '-v', 'warn'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-bench-prism-'));
   try {
     const url = `http://127.0.0.1:${port}${PATH}`;

@@ -10,7 +10,11 @@ export const usersList: Scenario = {
   description: `GET /users?limit=20, company with ${USERS.toLocaleString('en')} users`,
   target: { minRatio: 0.5, maxP99Ms: 20 },
   async prepare({ storage, services, clock }) {
-    const company = await services.company.create({ name: 'Bench Realty', manager_email: 'manager@bench.example', manager_password: 'bench-password-1' });
+    const company = await services.company.create({
+      name: 'Bench Realty',
+      manager_email: 'manager@bench.example',
+      manager_password: 'bench-password-1',
+    });
     const officeId = company.company.main_office_id;
     const start = clock.nowUs() - USERS * 1_000_000;
     const rows = Array.from({ length: USERS - 1 }, (_, i) => ({
@@ -26,7 +30,11 @@ export const usersList: Scenario = {
       created_at: start + i * 1_000_000,
     }));
     await storage.db.transaction().execute(async (tx) => {
-      for (let i = 0; i < rows.length; i += 100) await tx.insertInto('users').values(rows.slice(i, i + 100)).execute();
+      for (let i = 0; i < rows.length; i += 100)
+        await tx
+          .insertInto('users')
+          .values(rows.slice(i, i + 100))
+          .execute();
     });
     return { method: 'GET', path: '/api/integrate/v3/users?limit=20', headers: { 'api-key': company.api_key } };
   },

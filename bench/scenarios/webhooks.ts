@@ -50,12 +50,26 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function recordEvents({ db }: Pick<ServiceDeps, 'db'>, services: Services, companyId: string, n: number): Promise<Map<string, number>> {
+async function recordEvents(
+  { db }: Pick<ServiceDeps, 'db'>,
+  services: Services,
+  companyId: string,
+  n: number,
+): Promise<Map<string, number>> {
   const created = new Map<string, number>();
   await db.transaction().execute(async (tx) => {
     for (let i = 0; i < n; i++) {
       const orderId = crypto.randomUUID();
-      const e = await services.orderEvents.record(tx, { orderId, companyId, trigger: 'moved_to_ready', currentStatus: 'Ready', previousStatus: 'Pending', modelId: orderId, productType: 'products_2d', deliveryType: 'new' });
+      const e = await services.orderEvents.record(tx, {
+        orderId,
+        companyId,
+        trigger: 'moved_to_ready',
+        currentStatus: 'Ready',
+        previousStatus: 'Pending',
+        modelId: orderId,
+        productType: 'products_2d',
+        deliveryType: 'new',
+      });
       created.set(e.id, e.created_at);
     }
   });
@@ -104,11 +118,22 @@ export async function runWebhookBench(opts: { events?: number; rate?: number; se
     }
     await waitForCount(receiver, total, 60_000);
     const arrivals = await receiver.take();
-    const latencies = arrivals.filter((a) => created.has(a.id)).map((a) => (a.atUs - created.get(a.id)!) / 1000).sort((a, b) => a - b);
+    const latencies = arrivals
+      .filter((a) => created.has(a.id))
+      .map((a) => (a.atUs - created.get(a.id)!) / 1000)
+      .sort((a, b) => a - b);
     await dispatcher.close();
     const p50Ms = percentile(latencies, 50);
     const p99Ms = percentile(latencies, 99);
-    return { events, eventsPerSecond, cpuUsPerEvent, latencyEvents: latencies.length, p50Ms, p99Ms, meetsTargets: eventsPerSecond >= TARGET_EVENTS_PER_S && p50Ms < TARGET_P50_MS };
+    return {
+      events,
+      eventsPerSecond,
+      cpuUsPerEvent,
+      latencyEvents: latencies.length,
+      p50Ms,
+      p99Ms,
+      meetsTargets: eventsPerSecond >= TARGET_EVENTS_PER_S && p50Ms < TARGET_P50_MS,
+    };
   } finally {
     receiver.stop();
     await storage.close();

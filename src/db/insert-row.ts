@@ -21,7 +21,10 @@ function insertQuery<T extends keyof Database>(db: Db, table: T, row: Insertable
     sql = (returning ? query.returningAll() : query).compile().sql;
     byShape.set(shape, sql);
   }
-  return CompiledQuery.raw(sql, entries.map(([, value]) => value));
+  return CompiledQuery.raw(
+    sql,
+    entries.map(([, value]) => value),
+  );
 }
 
 /** `insert into table (…) values (…)` with the row's columns, in the caller's connection or transaction. */
@@ -30,7 +33,11 @@ export async function insertRow<T extends keyof Database>(db: Db, table: T, row:
 }
 
 /** The same, answering the row as stored (defaults and generated keys filled in). */
-export async function insertRowReturning<T extends keyof Database>(db: Db, table: T, row: Insertable<Database[T]>): Promise<Selectable<Database[T]>> {
+export async function insertRowReturning<T extends keyof Database>(
+  db: Db,
+  table: T,
+  row: Insertable<Database[T]>,
+): Promise<Selectable<Database[T]>> {
   const result = await db.executeQuery<Selectable<Database[T]>>(insertQuery(db, table, row, true));
   const stored = result.rows[0];
   if (!stored) throw new Error(`insert into ${table} returned no row`);

@@ -3,7 +3,15 @@
 // for a short lease, renews the lease while the work runs, and hands the row back (done, or to be
 // retried) only while the lease is still its own. A worker that dies stops renewing, and its rows
 // are claimed again once the lease runs out.
-import { expressionBuilder, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool, type UpdateObject } from 'kysely';
+import {
+  expressionBuilder,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+  type UpdateObject,
+} from 'kysely';
 import type { DialectName } from './database.js';
 import { lockSkipLocked, type Db } from './dialect.js';
 import type { Database } from './schema.js';
@@ -85,8 +93,10 @@ export function leaseQueue<T extends LeasedTable, K extends Column<T>>(spec: Lea
   const eb = expressionBuilder<Database, T>();
   const keyOf = (db: Db) => view(db).dynamic.ref<'key'>(spec.key);
   const dueAtOf = (db: Db) => view(db).dynamic.ref<'due_at'>(spec.dueAt);
-  const free = (nowUs: number) => (w: ExpressionBuilder<LeaseView, 'work'>) => w.or([w('lease_until', 'is', null), w('lease_until', '<', nowUs)]);
-  const sortKey = (row: Row) => [(row as Record<string, unknown>)[spec.dueAt], (row as Record<string, unknown>)[spec.key]] as (string | number)[];
+  const free = (nowUs: number) => (w: ExpressionBuilder<LeaseView, 'work'>) =>
+    w.or([w('lease_until', 'is', null), w('lease_until', '<', nowUs)]);
+  const sortKey = (row: Row) =>
+    [(row as Record<string, unknown>)[spec.dueAt], (row as Record<string, unknown>)[spec.key]] as (string | number)[];
   const byDue = (a: Row, b: Row) => {
     const [x, y] = [sortKey(a), sortKey(b)];
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
@@ -114,7 +124,12 @@ export function leaseQueue<T extends LeasedTable, K extends Column<T>>(spec: Lea
       const key = keyOf(db);
       const held = (keys as unknown[]).map((k) => k as string | number);
       const ours = lockSkipLocked(dialect, view(db).selectFrom(work).select(key).where(key, 'in', held).where('lease_owner', '=', owner));
-      const res = await view(db).updateTable(work).set({ lease_until: untilUs }).where(key, 'in', ours).where('lease_owner', '=', owner).executeTakeFirst();
+      const res = await view(db)
+        .updateTable(work)
+        .set({ lease_until: untilUs })
+        .where(key, 'in', ours)
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
       return Number(res.numUpdatedRows);
     },
 

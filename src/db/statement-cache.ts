@@ -110,7 +110,13 @@ export function withStatementCache(sqlite: SqliteDatabase, max = MAX_STATEMENTS)
         }
         // `readonly`, not `reader`: an INSERT or UPDATE … RETURNING answers rows and is still a write.
         const write = !stmt.readonly;
-        kept = { stmt: stmt.reader ? rowReader(stmt) : stmt, reader: stmt.reader, write, identityWrite: write && IDENTITY_TABLES.test(sql), schemaChange: false };
+        kept = {
+          stmt: stmt.reader ? rowReader(stmt) : stmt,
+          reader: stmt.reader,
+          write,
+          identityWrite: write && IDENTITY_TABLES.test(sql),
+          schemaChange: false,
+        };
         // Insertion order is age order: drop the oldest when full (IN lists of many lengths are rare).
         if (cache.size >= max) cache.delete(cache.keys().next().value!);
         cache.set(sql, kept);

@@ -25,7 +25,9 @@ export interface WalCheckpointer {
 }
 
 export function startWalCheckpointer(file: string, intervalMs = INTERVAL_MS): WalCheckpointer {
-  const worker = startThread(new URL('./wal-checkpoint-thread.js', import.meta.url), { workerData: { file, intervalMs } satisfies CheckpointThreadData });
+  const worker = startThread(new URL('./wal-checkpoint-thread.js', import.meta.url), {
+    workerData: { file, intervalMs } satisfies CheckpointThreadData,
+  });
   const send = (command: CheckpointCommand) => worker.postMessage(command);
   // The thread must not keep a process alive that has nothing else to do.
   worker.unref();

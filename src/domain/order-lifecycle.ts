@@ -76,7 +76,12 @@ export interface DeliveryPlan {
  * Pending: every bought product (first delivery). Fixing: the products queued by the change
  * request (and by upgrades bought meanwhile). Ready: products queued by an upgrade or redelivery.
  */
-export function deliveryPlan(order: { status: string; package_type: string; add_ons: readonly string[]; pending_products: readonly string[] | null }): DeliveryPlan | null {
+export function deliveryPlan(order: {
+  status: string;
+  package_type: string;
+  add_ons: readonly string[];
+  pending_products: readonly string[] | null;
+}): DeliveryPlan | null {
   const bought = boughtProducts(order.package_type as PackageType, order.add_ons);
   const queued = new Set(order.pending_products);
   const waiting = bought.filter((p) => queued.has(p));
@@ -84,7 +89,11 @@ export function deliveryPlan(order: { status: string; package_type: string; add_
     case 'Pending':
       return { from: 'Pending', deliveryType: 'new', products: bought };
     case 'Fixing':
-      return { from: 'Fixing', deliveryType: 'fix', products: waiting.length ? waiting : bought.filter((p) => PRODUCT_TYPE[p] === 'products_2d') };
+      return {
+        from: 'Fixing',
+        deliveryType: 'fix',
+        products: waiting.length ? waiting : bought.filter((p) => PRODUCT_TYPE[p] === 'products_2d'),
+      };
     case 'Ready':
       return waiting.length ? { from: 'Ready', deliveryType: 'update', products: waiting } : null;
     default:

@@ -28,7 +28,11 @@ export type UpgradeProblem =
   | { kind: 'add_on_not_purchasable'; index: number; purchasable: string[] };
 
 /** Checks a post-purchase against what the order already has; null when it is a valid upgrade. */
-export function upgradeProblem(current: { package_type: string; add_ons: readonly string[] }, packageType: PackageType | null, addOns: readonly string[]): UpgradeProblem | null {
+export function upgradeProblem(
+  current: { package_type: string; add_ons: readonly string[] },
+  packageType: PackageType | null,
+  addOns: readonly string[],
+): UpgradeProblem | null {
   const currentPackage = current.package_type as PackageType;
   if (packageType !== null && packageRank(packageType) <= packageRank(currentPackage)) {
     return { kind: 'package_not_higher', current: currentPackage, requested: packageType };

@@ -75,12 +75,17 @@ function toEntry(err: ErrorObject): ValidationEntry | null {
     case 'required':
       return { loc: [...loc, String(p.missingProperty)], msg: 'field required', type: 'value_error.missing' };
     case 'type': {
-      const types = String(p.type).split(',').filter((t) => t !== 'null');
+      const types = String(p.type)
+        .split(',')
+        .filter((t) => t !== 'null');
       const [msg, type] = TYPE_MESSAGES[types[0] ?? 'string'] ?? TYPE_MESSAGES.string!;
       return { loc, msg, type };
     }
     case 'enum': {
-      const allowed = (p.allowedValues as unknown[]).filter((v) => v !== null).map((v) => `'${String(v)}'`).join(', ');
+      const allowed = (p.allowedValues as unknown[])
+        .filter((v) => v !== null)
+        .map((v) => `'${String(v)}'`)
+        .join(', ');
       return { loc, msg: `value is not a valid enumeration member; permitted: ${allowed}`, type: 'type_error.enum' };
     }
     case 'const':

@@ -52,7 +52,8 @@ export const FILE_PRODUCTS: Product[] = [...STYLED_PRODUCTS, 'cad_files', 'floor
 
 async function listingFloorplans(input: RenderInput): Promise<RenderedFile[]> {
   const files: RenderedFile[] = [];
-  const add = (field: string, name: string, data: Buffer) => files.push({ product: 'listing_floorplans', field, name, contentType: contentTypeOf(name), data });
+  const add = (field: string, name: string, data: Buffer) =>
+    files.push({ product: 'listing_floorplans', field, name, contentType: contentTypeOf(name), data });
   for (const dim of [false, true]) {
     const suffix = dim ? '_dim' : '';
     const tag = dim ? '-dim' : '';
@@ -67,7 +68,11 @@ async function listingFloorplans(input: RenderInput): Promise<RenderedFile[]> {
       add(`svg_urls${suffix}`, `${base}.svg`, Buffer.from(svgs[i]!));
       add(`png_urls${suffix}`, `${base}.png`, pngs[i]!);
       add(`jpg_urls${suffix}`, `${base}.jpg`, jpgs[i]!);
-      zipEntries.push({ name: `${base}.svg`, data: Buffer.from(svgs[i]!) }, { name: `${base}.png`, data: pngs[i]! }, { name: `${base}.jpg`, data: jpgs[i]! });
+      zipEntries.push(
+        { name: `${base}.svg`, data: Buffer.from(svgs[i]!) },
+        { name: `${base}.png`, data: pngs[i]! },
+        { name: `${base}.jpg`, data: jpgs[i]! },
+      );
     });
     add(`pdf_urls${suffix}`, `floorplans${tag}.pdf`, pdf);
     zipEntries.push({ name: `floorplans${tag}.pdf`, data: pdf });
@@ -77,7 +82,13 @@ async function listingFloorplans(input: RenderInput): Promise<RenderedFile[]> {
 }
 
 async function productFiles(product: Product, input: RenderInput): Promise<RenderedFile[]> {
-  const file = (field: string, name: string, data: Buffer): RenderedFile => ({ product, field, name, contentType: contentTypeOf(name), data });
+  const file = (field: string, name: string, data: Buffer): RenderedFile => ({
+    product,
+    field,
+    name,
+    contentType: contentTypeOf(name),
+    data,
+  });
   switch (product) {
     case 'listing_floorplans':
       return listingFloorplans(input);
@@ -112,5 +123,9 @@ export async function renderProducts(input: RenderInput, products: readonly Prod
 
 /** The combined PDF for an order that has `delivered` products. */
 export function renderCombinedPdf(input: RenderInput, delivered: readonly Product[]): Promise<Buffer> {
-  return combinedPdf(input, { homeReport: delivered.includes('home_report'), snapshot: delivered.includes('snapshot'), gla: delivered.includes('gla_package') });
+  return combinedPdf(input, {
+    homeReport: delivered.includes('home_report'),
+    snapshot: delivered.includes('snapshot'),
+    gla: delivered.includes('gla_package'),
+  });
 }

@@ -22,7 +22,9 @@ const num = (v: number) => {
 
 /** R12 text is single-byte: anything outside ASCII is written as an AutoCAD \U+XXXX escape. */
 function dxfText(text: string): string {
-  return [...text].map((ch) => (ch.charCodeAt(0) < 128 ? ch : `\\U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`)).join('');
+  return [...text]
+    .map((ch) => (ch.charCodeAt(0) < 128 ? ch : `\\U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`))
+    .join('');
 }
 
 class DxfWriter {
@@ -92,7 +94,7 @@ class DxfWriter {
 /** Angle in degrees of the vector a→b in DXF's y-up frame, in [0, 360). */
 function angle(a: Point, b: Point): number {
   const deg = (Math.atan2(-(b[1] - a[1]), b[0] - a[0]) * 180) / Math.PI;
-  return Math.round(((deg % 360) + 360) % 360 * 1e4) / 1e4;
+  return Math.round((((deg % 360) + 360) % 360) * 1e4) / 1e4;
 }
 
 export function floorDxf(floor: Floor, language: Language): Buffer {
@@ -167,4 +169,3 @@ export function floorDxf(floor: Floor, language: Language): Buffer {
   w.pair(0, 'EOF');
   return Buffer.from(w.toString(), 'latin1');
 }
-

@@ -254,7 +254,8 @@ function buildFloor(level: number, layout: GeneratedLayout, rnd: () => number): 
   const blocked = (x: number) => stairZones.some(([a, b]) => x > a && x < b);
 
   const doors: Opening[] = [];
-  const addDoor = (wall: Wall, offset: number, width = DOOR_WIDTH) => doors.push({ id: `${key}-d${doors.length + 1}`, wall_id: wall.id, offset: fix(offset), width });
+  const addDoor = (wall: Wall, offset: number, width = DOOR_WIDTH) =>
+    doors.push({ id: `${key}-d${doors.length + 1}`, wall_id: wall.id, offset: fix(offset), width });
   for (const room of planned) {
     if (!room.parent) continue;
     const shared = walls

@@ -66,10 +66,16 @@ export function drawGla(doc: PDFKit.PDFDocument, input: RenderInput): void {
     [term('gla', lang), formatArea(s.glaM2, opts.units)],
     [term('belowGrade', lang), formatArea(s.belowGradeM2, opts.units)],
   ]);
-  const rows = s.floors.map((f) => [floorName(f.level, lang), f.belowGrade ? term('belowGrade', lang) : term('included', lang), formatArea(f.areaM2, opts.units)]);
+  const rows = s.floors.map((f) => [
+    floorName(f.level, lang),
+    f.belowGrade ? term('belowGrade', lang) : term('included', lang),
+    formatArea(f.areaM2, opts.units),
+  ]);
   rows.push([term('gla', lang), '', formatArea(s.glaM2, opts.units)]);
   w.table([term('floor', lang), '', term('area', lang)], rows, [0.4, 0.35, 0.25], true);
-  w.paragraph('ANSI Z765-2021: gross living area is the finished area above grade; below-grade floors are reported separately and excluded.');
+  w.paragraph(
+    'ANSI Z765-2021: gross living area is the finished area above grade; below-grade floors are reported separately and excluded.',
+  );
   for (const floor of floorsInOrder(input.model).filter((f) => !f.below_grade)) {
     const box = addPage(doc, A4_PORTRAIT);
     drawSvg(doc, floorSvg(input.model, floor, opts, true), box);
@@ -81,4 +87,3 @@ export function glaPdf(input: RenderInput): Promise<Buffer> {
   drawGla(doc, input);
   return pdfBuffer(doc);
 }
-

@@ -129,13 +129,30 @@ export function modelGlb(model: FloorPlanModel): Buffer {
     const pos = new Float32Array(mesh.positions);
     const min = [0, 1, 2].map((k) => Math.min(...pos.filter((_, i) => i % 3 === k)));
     const max = [0, 1, 2].map((k) => Math.max(...pos.filter((_, i) => i % 3 === k)));
-    accessors.push({ bufferView: addView(Buffer.from(pos.buffer), 34962), componentType: 5126, count: pos.length / 3, type: 'VEC3', min, max });
+    accessors.push({
+      bufferView: addView(Buffer.from(pos.buffer), 34962),
+      componentType: 5126,
+      count: pos.length / 3,
+      type: 'VEC3',
+      min,
+      max,
+    });
     const position = accessors.length - 1;
-    accessors.push({ bufferView: addView(Buffer.from(new Float32Array(mesh.normals).buffer), 34962), componentType: 5126, count: pos.length / 3, type: 'VEC3' });
+    accessors.push({
+      bufferView: addView(Buffer.from(new Float32Array(mesh.normals).buffer), 34962),
+      componentType: 5126,
+      count: pos.length / 3,
+      type: 'VEC3',
+    });
     const normal = accessors.length - 1;
     const wide = pos.length / 3 > 65535;
     const idx = wide ? new Uint32Array(mesh.indices) : new Uint16Array(mesh.indices);
-    accessors.push({ bufferView: addView(Buffer.from(idx.buffer, idx.byteOffset, idx.byteLength), 34963), componentType: wide ? 5125 : 5123, count: idx.length, type: 'SCALAR' });
+    accessors.push({
+      bufferView: addView(Buffer.from(idx.buffer, idx.byteOffset, idx.byteLength), 34963),
+      componentType: wide ? 5125 : 5123,
+      count: idx.length,
+      type: 'SCALAR',
+    });
     return { attributes: { POSITION: position, NORMAL: normal }, indices: accessors.length - 1, material, mode: 4 };
   };
 
@@ -154,8 +171,16 @@ export function modelGlb(model: FloorPlanModel): Buffer {
     nodes: floors.map((floor, i) => ({ name: floorName(floor.level, 'en'), mesh: i, translation: [0, elevation.get(floor.level)!, 0] })),
     meshes,
     materials: [
-      { name: 'Wall', pbrMetallicRoughness: { baseColorFactor: [0.93, 0.92, 0.9, 1], metallicFactor: 0, roughnessFactor: 0.9 }, doubleSided: false },
-      { name: 'Floor', pbrMetallicRoughness: { baseColorFactor: [0.72, 0.64, 0.55, 1], metallicFactor: 0, roughnessFactor: 0.8 }, doubleSided: true },
+      {
+        name: 'Wall',
+        pbrMetallicRoughness: { baseColorFactor: [0.93, 0.92, 0.9, 1], metallicFactor: 0, roughnessFactor: 0.9 },
+        doubleSided: false,
+      },
+      {
+        name: 'Floor',
+        pbrMetallicRoughness: { baseColorFactor: [0.72, 0.64, 0.55, 1], metallicFactor: 0, roughnessFactor: 0.8 },
+        doubleSided: true,
+      },
     ],
     buffers: [{ byteLength }],
     bufferViews,

@@ -25,7 +25,11 @@ export function drawHomeReport(doc: PDFKit.PDFDocument, input: RenderInput): voi
   ]);
   for (const floor of s.floors) {
     w.heading(`${floorName(floor.level, lang)} · ${formatArea(floor.areaM2, opts.units)}`);
-    const rows = floor.rooms.map((r) => [roomLabel(r, lang), `${formatLength(r.widthM, opts.units)} × ${formatLength(r.depthM, opts.units)}`, formatArea(r.areaM2, opts.units)]);
+    const rows = floor.rooms.map((r) => [
+      roomLabel(r, lang),
+      `${formatLength(r.widthM, opts.units)} × ${formatLength(r.depthM, opts.units)}`,
+      formatArea(r.areaM2, opts.units),
+    ]);
     w.table([term('room', lang), '', term('area', lang)], rows, [0.5, 0.28, 0.22]);
   }
   for (const floor of floorsInOrder(input.model)) {

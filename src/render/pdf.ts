@@ -20,7 +20,14 @@ export function newPdf(title: string): PDFKit.PDFDocument {
     autoFirstPage: false,
     compress: true,
     margin: PAGE_MARGIN,
-    info: { Title: title, Author: 'casa-integrate', Creator: 'casa-integrate', Producer: 'casa-integrate', CreationDate: PDF_DATE, ModDate: PDF_DATE },
+    info: {
+      Title: title,
+      Author: 'casa-integrate',
+      Creator: 'casa-integrate',
+      Producer: 'casa-integrate',
+      CreationDate: PDF_DATE,
+      ModDate: PDF_DATE,
+    },
   });
   return doc;
 }

@@ -22,7 +22,12 @@ export const PROPERTY_DATA_SCHEMA = {
     order_id: { type: 'string' },
     model_id: { type: 'string' },
     address: { type: 'string' },
-    units: { type: 'object', additionalProperties: false, required: ['length', 'area'], properties: { length: { const: 'm' }, area: { const: 'm2, sqft' } } },
+    units: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['length', 'area'],
+      properties: { length: { const: 'm' }, area: { const: 'm2, sqft' } },
+    },
     totals: {
       type: 'object',
       additionalProperties: false,

@@ -26,7 +26,12 @@ sharp.cache(false);
 sharp.concurrency(1);
 
 const RESVG_OPTIONS = {
-  font: { fontFiles: [REGULAR_FONT_PATH, BOLD_FONT_PATH], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
+  font: {
+    fontFiles: [REGULAR_FONT_PATH, BOLD_FONT_PATH],
+    loadSystemFonts: false,
+    defaultFontFamily: FONT_FAMILY,
+    sansSerifFamily: FONT_FAMILY,
+  },
   fitTo: { mode: 'original' as const },
   logLevel: 'off' as const,
 };
@@ -46,7 +51,9 @@ function rasterThread(): Worker {
   // V8 flags are the process's: `gc` is installed in each context created while the flag is on, so
   // it is on only until this thread's context exists (it does once the thread is online).
   v8.setFlagsFromString('--expose-gc');
-  const worker = startThread(new URL('./raster-thread.js', import.meta.url), { workerData: { options: RESVG_OPTIONS } satisfies RasterThreadData });
+  const worker = startThread(new URL('./raster-thread.js', import.meta.url), {
+    workerData: { options: RESVG_OPTIONS } satisfies RasterThreadData,
+  });
   const stopExposing = () => v8.setFlagsFromString('--no-expose-gc');
   worker.once('online', stopExposing);
   worker.on('message', ({ id, png, error }: RasterAnswer) => {

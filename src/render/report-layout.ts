@@ -50,8 +50,16 @@ export class ReportWriter {
     pairs.forEach(([label, value], i) => {
       if (i % 2 === 0) this.ensure(34);
       const x = PAGE_MARGIN + (i % 2) * colWidth;
-      this.doc.font(SANS).fontSize(9).fillColor(MUTED).text(label, x, this.y, { width: colWidth - 10, lineBreak: false });
-      this.doc.font(SANS_BOLD).fontSize(13).fillColor(INK).text(value, x, this.y + 11, { width: colWidth - 10, lineBreak: false });
+      this.doc
+        .font(SANS)
+        .fontSize(9)
+        .fillColor(MUTED)
+        .text(label, x, this.y, { width: colWidth - 10, lineBreak: false });
+      this.doc
+        .font(SANS_BOLD)
+        .fontSize(13)
+        .fillColor(INK)
+        .text(value, x, this.y + 11, { width: colWidth - 10, lineBreak: false });
       if (i % 2 === 1 || i === pairs.length - 1) this.y += 34;
     });
     this.y += 4;
@@ -75,7 +83,12 @@ export class ReportWriter {
         x += w;
       });
       this.y += rowHeight;
-      this.doc.moveTo(PAGE_MARGIN, this.y).lineTo(PAGE_MARGIN + this.width, this.y).lineWidth(0.5).strokeColor(RULE).stroke();
+      this.doc
+        .moveTo(PAGE_MARGIN, this.y)
+        .lineTo(PAGE_MARGIN + this.width, this.y)
+        .lineWidth(0.5)
+        .strokeColor(RULE)
+        .stroke();
     };
     this.ensure(rowHeight * 2);
     drawRow(header, true);

@@ -50,7 +50,14 @@ export function summarize(model: FloorPlanModel): ModelSummary {
   const floors = floorsInOrder(model).map((f): FloorFacts => {
     const rooms = f.rooms.map((r): RoomFacts => {
       const box = boundingBox(r.polygon);
-      return { id: r.id, type: r.type, ...(r.name ? { name: r.name } : {}), areaM2: polygonArea(r.polygon), widthM: box.maxX - box.minX, depthM: box.maxY - box.minY };
+      return {
+        id: r.id,
+        type: r.type,
+        ...(r.name ? { name: r.name } : {}),
+        areaM2: polygonArea(r.polygon),
+        widthM: box.maxX - box.minX,
+        depthM: box.maxY - box.minY,
+      };
     });
     return { level: f.level, belowGrade: f.below_grade, areaM2: rooms.reduce((s, r) => s + r.areaM2, 0), rooms };
   });

@@ -88,7 +88,8 @@ function roomGroup(room: Room, frame: Frame, palette: Palette, opts: DrawOptions
   const dimText = dimensions ? `${formatLength(box.maxX - box.minX, opts.units)} × ${formatLength(box.maxY - box.minY, opts.units)}` : null;
   const lines = [label, areaText, ...(dimText ? [dimText] : [])];
   let size = 20;
-  const fits = (s: number) => lines.every((l, i) => estimateTextWidth(l, i === 0 ? s : s * 0.8) <= widthPx) && s * 1.25 * lines.length <= heightPx;
+  const fits = (s: number) =>
+    lines.every((l, i) => estimateTextWidth(l, i === 0 ? s : s * 0.8) <= widthPx) && s * 1.25 * lines.length <= heightPx;
   while (size > 8 && !fits(size)) size -= 1;
   const [cx, cy] = project(frame, centroid(room.polygon));
   const lineHeight = size * 1.2;
@@ -205,8 +206,22 @@ function dimensionLine(frame: Frame, a: Point, b: Point, label: string, palette:
 function dimensionsGroup(floor: Floor, frame: Frame, palette: Palette, opts: DrawOptions): string {
   const box: Box = boundingBox(floor.outline);
   const off = DIMENSION_SPACE * 0.6;
-  const top = dimensionLine(frame, [box.minX, box.minY - off], [box.maxX, box.minY - off], formatLength(box.maxX - box.minX, opts.units), palette, false);
-  const left = dimensionLine(frame, [box.minX - off, box.minY], [box.minX - off, box.maxY], formatLength(box.maxY - box.minY, opts.units), palette, true);
+  const top = dimensionLine(
+    frame,
+    [box.minX, box.minY - off],
+    [box.maxX, box.minY - off],
+    formatLength(box.maxX - box.minX, opts.units),
+    palette,
+    false,
+  );
+  const left = dimensionLine(
+    frame,
+    [box.minX - off, box.minY],
+    [box.minX - off, box.maxY],
+    formatLength(box.maxY - box.minY, opts.units),
+    palette,
+    true,
+  );
   return `<g class="dimensions" stroke="${palette.dimension}" stroke-width="1">${top}${left}</g>`;
 }
 
@@ -230,7 +245,12 @@ export function floorArea(floor: Floor): number {
 /** The complete SVG document of one floor. */
 export function floorSvg(model: FloorPlanModel, floor: Floor, opts: DrawOptions, dimensions: boolean): string {
   const palette = PALETTES[opts.template];
-  const frame = planFrame(model, floor, { x: MARGIN, y: TITLE_BAND, width: PLAN_WIDTH - 2 * MARGIN, height: PLAN_HEIGHT - TITLE_BAND - MARGIN });
+  const frame = planFrame(model, floor, {
+    x: MARGIN,
+    y: TITLE_BAND,
+    width: PLAN_WIDTH - 2 * MARGIN,
+    height: PLAN_HEIGHT - TITLE_BAND - MARGIN,
+  });
   const title = `${floorName(floor.level, opts.language)} · ${formatArea(floorArea(floor), opts.units, 1)}`;
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +

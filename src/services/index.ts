@@ -50,7 +50,10 @@ export function createServices(deps: ServiceDeps) {
   const webhooks = webhooksServiceFactory(deps);
   const webhookDeliveries = webhookDeliveryServiceFactory(deps);
   const orderEvents = orderEventsFactory({ ...deps, webhookOutbox });
-  const deliverables = deliverablesServiceFactory({ ...deps, findOrder: (id) => ordersRepo.system.findById(deps.db, id) }) satisfies Deliverables;
+  const deliverables = deliverablesServiceFactory({
+    ...deps,
+    findOrder: (id) => ordersRepo.system.findById(deps.db, id),
+  }) satisfies Deliverables;
   const orderTransitions = orderTransitionsFactory({ ...deps, orderEvents });
   const newOrder = newOrderFactory(deps);
   const orders = ordersServiceFactory({ ...deps, deliverables, transitions: orderTransitions, newOrder });
@@ -87,7 +90,11 @@ export function createServices(deps: ServiceDeps) {
 export type Services = ReturnType<typeof createServices>;
 
 /** The operator console's own services, over the area services; only the app builds them. */
-export function createConsoleServices(deps: ServiceDeps, services: Services, opts: { adminKeyHash: string; requestFigures: RequestFigures }) {
+export function createConsoleServices(
+  deps: ServiceDeps,
+  services: Services,
+  opts: { adminKeyHash: string; requestFigures: RequestFigures },
+) {
   return {
     sessions: consoleSessionsFactory({ ...deps, adminKeyHash: opts.adminKeyHash }),
     console: consoleServiceFactory({ ...deps, services, requestFigures: opts.requestFigures }),

@@ -16,7 +16,11 @@ export interface LeaseKeeper<K> {
   renewNow(): Promise<void>;
 }
 
-export function leaseKeeper<K>(opts: { everyMs: number; renew: (keys: K[], owner: string) => Promise<unknown>; onError: (err: unknown) => void }): LeaseKeeper<K> {
+export function leaseKeeper<K>(opts: {
+  everyMs: number;
+  renew: (keys: K[], owner: string) => Promise<unknown>;
+  onError: (err: unknown) => void;
+}): LeaseKeeper<K> {
   const held = new Map<K, string>();
   let timer: NodeJS.Timeout | null = null;
   let renewing: Promise<void> | null = null;

@@ -21,7 +21,10 @@ interface Scope {
 }
 
 export function readCache(dataVersion: (scope: VersionScope) => string | null, enabled = true, maxEntries = MAX_ENTRIES): ReadCache {
-  const scopes: Record<VersionScope, Scope> = { all: { entries: new Map(), version: null }, identity: { entries: new Map(), version: null } };
+  const scopes: Record<VersionScope, Scope> = {
+    all: { entries: new Map(), version: null },
+    identity: { entries: new Map(), version: null },
+  };
   return {
     async read<T>(key: string, load: () => Promise<T>, scopeName: VersionScope = 'all'): Promise<T> {
       const version = enabled ? dataVersion(scopeName) : null;

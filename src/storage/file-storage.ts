@@ -32,7 +32,21 @@ export class StorageUnavailableError extends ServiceUnavailableError {
 }
 
 // Errors of the disk itself; a stream error of the data written (a client going away) is not one.
-const DISK_FAILURES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ENOENT', 'EIO', 'EMFILE', 'ENFILE', 'EFBIG']);
+const DISK_FAILURES = new Set([
+  'ENOSPC',
+  'EDQUOT',
+  'EROFS',
+  'EACCES',
+  'EPERM',
+  'ENOTDIR',
+  'EISDIR',
+  'EEXIST',
+  'ENOENT',
+  'EIO',
+  'EMFILE',
+  'ENFILE',
+  'EFBIG',
+]);
 
 function asStorageError(err: unknown): unknown {
   return DISK_FAILURES.has((err as NodeJS.ErrnoException)?.code ?? '') ? new StorageUnavailableError(err as Error) : err;

@@ -5,7 +5,11 @@ import type { ProductionService } from '../services/production/production-servic
 import { workerName } from '../services/production/production-service.js';
 import { startLoop, type WorkerLoop } from './loop.js';
 
-export function startProductionWorker(opts: { production: Pick<ProductionService, 'runOnce'>; log: FastifyBaseLogger; intervalMs?: number }): WorkerLoop {
+export function startProductionWorker(opts: {
+  production: Pick<ProductionService, 'runOnce'>;
+  log: FastifyBaseLogger;
+  intervalMs?: number;
+}): WorkerLoop {
   const owner = workerName();
   return startLoop({
     name: 'production',

@@ -18,7 +18,13 @@ async function companyInfo(ctx: TestApp, apiKey: string) {
 describe('POST /admin/v1/companies', () => {
   it('creates the company, its main office, its Manager and a working key shown once', async (t) => {
     const ctx = await buildTestApp(t);
-    const res = await createCompany(ctx, { name: 'Acme Realty', manager_email: 'Boss@Acme.TEST', manager_password: 'a-long-password', country: 'Finland', customer_type: 'Agent' });
+    const res = await createCompany(ctx, {
+      name: 'Acme Realty',
+      manager_email: 'Boss@Acme.TEST',
+      manager_password: 'a-long-password',
+      country: 'Finland',
+      customer_type: 'Agent',
+    });
     assert.equal(res.statusCode, 201);
     const body = res.json();
     assert.deepEqual(Object.keys(body), ['company', 'manager', 'api_key', 'api_key_id']);
@@ -62,7 +68,10 @@ describe('POST /admin/v1/companies', () => {
     assert.equal(dup.statusCode, 409);
     assert.deepEqual(dup.json(), { message: 'A user with this email already exists.' });
     const list = (await ctx.inject({ method: 'GET', url: '/admin/v1/companies', headers: ctx.adminHeaders })).json();
-    assert.deepEqual(list.items.map((c: { name: string }) => c.name), ['First']);
+    assert.deepEqual(
+      list.items.map((c: { name: string }) => c.name),
+      ['First'],
+    );
     const offices = await ctx.storage.db.selectFrom('offices').select('id').execute();
     assert.equal(offices.length, 1, 'the failed company left no office behind');
   });
@@ -86,7 +95,10 @@ describe('POST /admin/v1/companies', () => {
       },
     });
     const missing = await createCompany(ctx, {});
-    assert.deepEqual(missing.json().validation_error.body_params.map((e: { loc: string[] }) => e.loc[0]), ['name', 'manager_email']);
+    assert.deepEqual(
+      missing.json().validation_error.body_params.map((e: { loc: string[] }) => e.loc[0]),
+      ['name', 'manager_email'],
+    );
     const list = (await ctx.inject({ method: 'GET', url: '/admin/v1/companies', headers: ctx.adminHeaders })).json();
     assert.deepEqual(list.items, []);
   });
@@ -98,10 +110,26 @@ describe('GET /admin/v1/companies', () => {
     for (const name of ['Alpha Homes', 'Beta Realty', 'Gamma Homes']) await ctx.createCompany(name);
     const page = (await ctx.inject({ method: 'GET', url: '/admin/v1/companies?limit=2', headers: ctx.adminHeaders })).json();
     assert.deepEqual(page.pagination, { has_more: true, limit: 2, next_offset: 2, previous_offset: 0 });
-    assert.deepEqual(page.items.map((c: { name: string }) => c.name), ['Gamma Homes', 'Beta Realty']);
-    assert.deepEqual(Object.keys(page.items[0]), ['id', 'name', 'country', 'customer_type', 'created_at', 'main_office_id', 'webhook_urls', 'webhook_triggers', 'settings']);
+    assert.deepEqual(
+      page.items.map((c: { name: string }) => c.name),
+      ['Gamma Homes', 'Beta Realty'],
+    );
+    assert.deepEqual(Object.keys(page.items[0]), [
+      'id',
+      'name',
+      'country',
+      'customer_type',
+      'created_at',
+      'main_office_id',
+      'webhook_urls',
+      'webhook_triggers',
+      'settings',
+    ]);
     const rest = (await ctx.inject({ method: 'GET', url: '/admin/v1/companies?limit=2&offset=2', headers: ctx.adminHeaders })).json();
-    assert.deepEqual(rest.items.map((c: { name: string }) => c.name), ['Alpha Homes']);
+    assert.deepEqual(
+      rest.items.map((c: { name: string }) => c.name),
+      ['Alpha Homes'],
+    );
     assert.equal(rest.pagination.has_more, false);
     const search = (await ctx.inject({ method: 'GET', url: '/admin/v1/companies?search=homes', headers: ctx.adminHeaders })).json();
     assert.deepEqual(search.items.map((c: { name: string }) => c.name).sort(), ['Alpha Homes', 'Gamma Homes']);
@@ -121,8 +149,17 @@ describe('operator api keys', () => {
     assert.equal((await companyInfo(ctx, key.api_key)).json().id, company.id);
 
     const list = (await ctx.inject({ method: 'GET', url: `/admin/v1/companies/${company.id}/api-keys`, headers: ctx.adminHeaders })).json();
-    assert.deepEqual(list.items.map((k: { id: string }) => k.id), [key.id, company.apiKeyId]);
-    assert.deepEqual(list.items[0], { id: key.id, prefix: key.prefix, user_id: company.managerId, created_at: key.created_at, revoked_at: null });
+    assert.deepEqual(
+      list.items.map((k: { id: string }) => k.id),
+      [key.id, company.apiKeyId],
+    );
+    assert.deepEqual(list.items[0], {
+      id: key.id,
+      prefix: key.prefix,
+      user_id: company.managerId,
+      created_at: key.created_at,
+      revoked_at: null,
+    });
     assert.ok(!JSON.stringify(list).includes(key.api_key.slice(9)), 'no secret in the list');
 
     const revoked = await ctx.inject({ method: 'DELETE', url: `/admin/v1/api-keys/${company.apiKeyId}`, headers: ctx.adminHeaders });
@@ -133,7 +170,9 @@ describe('operator api keys', () => {
     assert.deepEqual(dead.json(), UNAUTHORIZED);
     assert.equal((await companyInfo(ctx, key.api_key)).statusCode, 200, 'the other key still works');
 
-    const after = (await ctx.inject({ method: 'GET', url: `/admin/v1/companies/${company.id}/api-keys`, headers: ctx.adminHeaders })).json();
+    const after = (
+      await ctx.inject({ method: 'GET', url: `/admin/v1/companies/${company.id}/api-keys`, headers: ctx.adminHeaders })
+    ).json();
     assert.equal(typeof after.items.find((k: { id: string }) => k.id === company.apiKeyId).revoked_at, 'number');
 
     const twice = await ctx.inject({ method: 'DELETE', url: `/admin/v1/api-keys/${company.apiKeyId}`, headers: ctx.adminHeaders });

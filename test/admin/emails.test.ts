@@ -39,7 +39,10 @@ describe('GET /admin/v1/emails', () => {
     const s = await seed(ctx);
     const first = await list(ctx, '?limit=3');
     assert.deepEqual(first.pagination, { has_more: true, limit: 3, next_offset: 3, previous_offset: 0 });
-    assert.deepEqual(first.items.map((e: { to: string }) => e.to), [s.a.managerEmail, s.invitedB, s.invitedA2]);
+    assert.deepEqual(
+      first.items.map((e: { to: string }) => e.to),
+      [s.a.managerEmail, s.invitedB, s.invitedA2],
+    );
     assert.deepEqual(Object.keys(first.items[0]), EMAIL_KEYS);
     const reset = first.items[0];
     assert.equal(reset.company_id, s.a.id);
@@ -51,7 +54,10 @@ describe('GET /admin/v1/emails', () => {
     assert.match(reset.html, /^<!doctype html>/);
     const rest = await list(ctx, '?limit=3&offset=3');
     assert.deepEqual(rest.pagination, { has_more: false, limit: 3, next_offset: 6, previous_offset: 0 });
-    assert.deepEqual(rest.items.map((e: { to: string }) => e.to), [s.invitedA1]);
+    assert.deepEqual(
+      rest.items.map((e: { to: string }) => e.to),
+      [s.invitedA1],
+    );
   });
 
   it('filters by recipient (any case), company and kind', async (t) => {

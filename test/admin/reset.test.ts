@@ -44,6 +44,9 @@ describe('POST /admin/v1/reset', () => {
     assert.equal(dead.statusCode, 401, 'old keys are gone');
     const fresh = await ctx.createCompany('After reset');
     const list = (await ctx.inject({ method: 'GET', url: '/admin/v1/companies', headers: ctx.adminHeaders })).json();
-    assert.deepEqual(list.items.map((c: { id: string }) => c.id), [fresh.id]);
+    assert.deepEqual(
+      list.items.map((c: { id: string }) => c.id),
+      [fresh.id],
+    );
   });
 });

@@ -28,7 +28,9 @@ describe('the build', () => {
     const module = (p: string) => JSON.stringify(pathToFileURL(path.join(out, p)).href);
     // A file inside the build (not `node -e`, whose flags the threads would inherit), so it finds node_modules.
     const script = path.join(out, 'build-test.mjs');
-    fs.writeFileSync(script, `
+    fs.writeFileSync(
+      script,
+      `
       import SQLite from 'better-sqlite3';
       import { rasterize } from ${module('render/raster.js')};
       import { startWalCheckpointer } from ${module('db/wal-checkpointer.js')};
@@ -45,7 +47,8 @@ describe('the build', () => {
       await checkpointer.stop();
       db.close();
       console.log(JSON.stringify({ png: png.subarray(1, 4).toString(), jpg: jpg.readUInt16BE(0), report }));
-    `);
+    `,
+    );
     const env = { ...process.env };
     delete env.NODE_OPTIONS;
     const answer = JSON.parse(execFileSync(process.execPath, [script], { cwd: ROOT, env, encoding: 'utf8' })) as {

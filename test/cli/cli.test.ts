@@ -11,7 +11,14 @@ const KEY_FORMAT = /^casa_[0-9A-Za-z]{40}$/;
 /** The real app on the database the CLI wrote, to check what the printed key can do. */
 async function appOn(cli: CliEnv) {
   const storage = await cli.openStorage();
-  const app = await buildApp({ config: testConfig({ dataDir: cli.dataDir }), storage, clock: systemClock, ids: randomIds, adminKeyHash: crypto.randomBytes(32).toString('hex'), logger: false });
+  const app = await buildApp({
+    config: testConfig({ dataDir: cli.dataDir }),
+    storage,
+    clock: systemClock,
+    ids: randomIds,
+    adminKeyHash: crypto.randomBytes(32).toString('hex'),
+    logger: false,
+  });
   return {
     info: (apiKey: string) => app.inject({ method: 'GET', url: '/api/integrate/v3/companies/info', headers: { 'api-key': apiKey } }),
     async close() {
@@ -38,7 +45,21 @@ describe('casa-integrate migrate', () => {
 describe('casa-integrate company create', () => {
   it('prints the company, its Manager and a key that works', async (t) => {
     const cli = await cliEnvironment(t);
-    const res = await runCli(['company', 'create', '--name', 'Acme Realty', '--manager-email', 'Boss@Acme.test', '--country', 'Finland', '--customer-type', 'Agent'], cli.env);
+    const res = await runCli(
+      [
+        'company',
+        'create',
+        '--name',
+        'Acme Realty',
+        '--manager-email',
+        'Boss@Acme.test',
+        '--country',
+        'Finland',
+        '--customer-type',
+        'Agent',
+      ],
+      cli.env,
+    );
     assert.equal(res.code, 0, res.stderr);
     const body = JSON.parse(res.stdout);
     assert.deepEqual(Object.keys(body), ['company', 'manager', 'api_key', 'api_key_id']);
@@ -57,12 +78,17 @@ describe('casa-integrate company create', () => {
 
     const list = await runCli(['company', 'list'], cli.env);
     assert.equal(list.code, 0, list.stderr);
-    assert.deepEqual(JSON.parse(list.stdout).items.map((c: { id: string }) => c.id), [body.company.id]);
+    assert.deepEqual(
+      JSON.parse(list.stdout).items.map((c: { id: string }) => c.id),
+      [body.company.id],
+    );
   });
 
   it('creates and revokes keys', async (t) => {
     const cli = await cliEnvironment(t);
-    const created = JSON.parse((await runCli(['company', 'create', '--name', 'Keys Inc', '--manager-email', 'keys@example.com'], cli.env)).stdout);
+    const created = JSON.parse(
+      (await runCli(['company', 'create', '--name', 'Keys Inc', '--manager-email', 'keys@example.com'], cli.env)).stdout,
+    );
     const key = await runCli(['key', 'create', '--company', created.company.id], cli.env);
     assert.equal(key.code, 0, key.stderr);
     const newKey = JSON.parse(key.stdout);
@@ -91,7 +117,10 @@ describe('casa-integrate company create', () => {
     assert.equal(dup.stdout, '');
     assert.match(dup.stderr, /A user with this email already exists\./);
     const list = JSON.parse((await runCli(['company', 'list'], cli.env)).stdout);
-    assert.deepEqual(list.items.map((c: { name: string }) => c.name), ['One']);
+    assert.deepEqual(
+      list.items.map((c: { name: string }) => c.name),
+      ['One'],
+    );
 
     const missing = await runCli(['company', 'create', '--name', 'No Email'], cli.env);
     assert.equal(missing.code, 2);
@@ -103,7 +132,10 @@ describe('casa-integrate company create', () => {
 
   it('validates what the API validates', async (t) => {
     const cli = await cliEnvironment(t);
-    const bad = await runCli(['company', 'create', '--name', 'Bad', '--manager-email', 'not-an-email', '--customer-type', 'Wizard'], cli.env);
+    const bad = await runCli(
+      ['company', 'create', '--name', 'Bad', '--manager-email', 'not-an-email', '--customer-type', 'Wizard'],
+      cli.env,
+    );
     assert.equal(bad.code, 2, bad.stdout + bad.stderr);
     assert.match(bad.stderr, /manager-email: value is not a valid email address/);
     assert.match(bad.stderr, /customer-type: value is not a valid enumeration member/);

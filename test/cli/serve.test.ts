@@ -34,7 +34,10 @@ describe('casa-integrate serve (embedded)', () => {
     assert.deepEqual(Object.keys(users.body), ['pagination', 'items']);
     const companies = await getJson(`${base}/admin/v1/companies`, { 'admin-key': adminKey! });
     assert.equal(companies.status, 200);
-    assert.deepEqual((companies.body.items as { name: string }[]).map((c) => c.name), ['Demo Company']);
+    assert.deepEqual(
+      (companies.body.items as { name: string }[]).map((c) => c.name),
+      ['Demo Company'],
+    );
 
     first.kill('SIGTERM');
     assert.equal(await exitOf(first), 0);
@@ -79,7 +82,13 @@ describe('graceful shutdown', () => {
     let inFlight: http.ClientRequest | undefined;
     const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port, method: 'POST', path: '/api/integrate/v3/offices', headers: { 'api-key': demoKey, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/api/integrate/v3/offices',
+          headers: { 'api-key': demoKey, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
         (res) => {
           let text = '';
           res.on('data', (d) => (text += d));

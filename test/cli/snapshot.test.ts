@@ -83,14 +83,24 @@ async function writeZip(file: string, entries: Map<string, Buffer>): Promise<voi
 function rowsIn(entries: Map<string, Buffer>, table: string): Record<string, unknown>[] {
   const data = entries.get(`tables/${table}.jsonl`);
   assert.ok(data, `the archive holds ${table}`);
-  return data.toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return data
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 /** Orders and their events agree: each order has its moved_to_draft event, no event lacks its order. */
 function assertOrdersAndEventsAgree(entries: Map<string, Buffer>): number {
-  const orders = rowsIn(entries, 'orders').map((o) => o.id as string).sort();
+  const orders = rowsIn(entries, 'orders')
+    .map((o) => o.id as string)
+    .sort();
   const events = rowsIn(entries, 'order_events');
-  assert.deepEqual([...new Set(events.map((e) => e.order_id as string))].sort(), orders, 'every event has its order and every order its event');
+  assert.deepEqual(
+    [...new Set(events.map((e) => e.order_id as string))].sort(),
+    orders,
+    'every event has its order and every order its event',
+  );
   assert.equal(events.length, orders.length, 'one moved_to_draft event per draft');
   assert.ok(events.every((e) => e.trigger === 'moved_to_draft'));
   return orders.length;
@@ -100,7 +110,13 @@ function multipart(files: { filename: string; content: Buffer; type: string }[])
   const boundary = `----casa${crypto.randomBytes(8).toString('hex')}`;
   const chunks: Buffer[] = [];
   for (const f of files) {
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n`), f.content, Buffer.from('\r\n'));
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n`,
+      ),
+      f.content,
+      Buffer.from('\r\n'),
+    );
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
@@ -109,11 +125,23 @@ function multipart(files: { filename: string; content: Buffer; type: string }[])
 /** A GoToScan order whose customer uploaded a scan (a stored file in scans/). */
 async function scannedGo2scanOrder(ctx: TestApp, company: TestCompany) {
   const order = await ok(
-    call(ctx, company, 'POST', '/orders/go2scan', { street: '1 Fake Street', city: 'Mountain View', state: 'CA', postalCode: '94043', country: 'United States', customer: { name: 'Home Owner', email: 'owner@example.com' } }),
+    call(ctx, company, 'POST', '/orders/go2scan', {
+      street: '1 Fake Street',
+      city: 'Mountain View',
+      state: 'CA',
+      postalCode: '94043',
+      country: 'United States',
+      customer: { name: 'Home Owner', email: 'owner@example.com' },
+    }),
   );
   const link: string = order.info.go2scan.link;
   const body = multipart([{ filename: 'scan.zip', content: crypto.randomBytes(3000), type: 'application/zip' }]);
-  const res = await ctx.inject({ method: 'POST', url: `/go2scan/${link.slice(link.lastIndexOf('/') + 1)}/upload`, headers: body.headers, payload: body.payload });
+  const res = await ctx.inject({
+    method: 'POST',
+    url: `/go2scan/${link.slice(link.lastIndexOf('/') + 1)}/upload`,
+    headers: body.headers,
+    payload: body.payload,
+  });
   assert.equal(res.statusCode, 200, res.body);
   return order;
 }
@@ -130,7 +158,12 @@ async function populate(ctx: TestApp) {
   assert.equal(pdf.statusCode, 200, pdf.body);
   const draft = await createDraft(ctx, a, { external_id: 'KEEP-ME' });
   for (const key of ['retry-1', 'retry-2', 'retry-3']) {
-    const res = await ctx.inject({ method: 'POST', url: '/api/integrate/v3/orders/draft', headers: { ...b.headers, 'idempotency-key': key }, payload: draftBody(b, { external_id: key }) });
+    const res = await ctx.inject({
+      method: 'POST',
+      url: '/api/integrate/v3/orders/draft',
+      headers: { ...b.headers, 'idempotency-key': key },
+      payload: draftBody(b, { external_id: key }),
+    });
     assert.equal(res.statusCode, 200, res.body);
   }
   const go2scan = await scannedGo2scanOrder(ctx, b);
@@ -150,7 +183,10 @@ describe('snapshot save and restore', () => {
     const rowsBefore = await dumpAll(ctx.storage);
     const filesBefore = filesOnDisk(ctx.config.dataDir);
     assert.ok(rowsBefore.scan_files!.length > 0 && rowsBefore.delivered_files!.length > 0, 'scans and deliverables are stored');
-    assert.ok(rowsBefore.floor_plan_models!.some((m) => m.combined_key), 'a combined PDF is stored');
+    assert.ok(
+      rowsBefore.floor_plan_models!.some((m) => m.combined_key),
+      'a combined PDF is stored',
+    );
     assert.equal(rowsBefore.idempotency_keys!.length, 3);
 
     const file = path.join(tempDir(t), 'known-state.zip');
@@ -159,7 +195,11 @@ describe('snapshot save and restore', () => {
     assert.equal(saved.dialect, ctx.storage.dialect);
     assert.deepEqual(saved.tables, Object.fromEntries(Object.entries(rowsBefore).map(([name, rows]) => [name, rows.length])));
     assert.equal(saved.files, Object.keys(filesBefore).length, 'every stored file is named by a row and saved');
-    assert.deepEqual(fs.readdirSync(ctx.config.dataDir).filter((n) => n.startsWith('.snapshot')), [], 'no working directory is left behind');
+    assert.deepEqual(
+      fs.readdirSync(ctx.config.dataDir).filter((n) => n.startsWith('.snapshot')),
+      [],
+      'no working directory is left behind',
+    );
     const manifest = await readSnapshotManifest(file);
     assert.deepEqual(
       Object.fromEntries(manifest.files.map((f) => [f.key, f.sha256])),
@@ -179,7 +219,10 @@ describe('snapshot save and restore', () => {
     assert.deepEqual(restored.tables, saved.tables);
     assert.deepEqual(await dumpAll(ctx.storage), rowsBefore, 'every table holds exactly the rows it held at save time');
     assert.deepEqual(filesOnDisk(ctx.config.dataDir), filesBefore, 'the stored files are those of save time, and only those');
-    assert.deepEqual(fs.readdirSync(ctx.config.dataDir).filter((n) => n.startsWith('.snapshot')), []);
+    assert.deepEqual(
+      fs.readdirSync(ctx.config.dataDir).filter((n) => n.startsWith('.snapshot')),
+      [],
+    );
 
     // The API answers as before: the deleted draft is back, the old settings, the same order, the signed link works.
     assert.equal((await getOrder(ctx, a, draft.id)).info.external_id, 'KEEP-ME');
@@ -236,7 +279,12 @@ describe('snapshot save and restore', () => {
     const ctx = await buildOrdersApp(t);
     const company = await ctx.createCompany();
     const order = await deliveredOrder(ctx, company, 'base', [], 900);
-    const lost = await ctx.storage.db.selectFrom('delivered_files').select('storage_key').where('order_id', '=', order.id).orderBy('storage_key').executeTakeFirstOrThrow();
+    const lost = await ctx.storage.db
+      .selectFrom('delivered_files')
+      .select('storage_key')
+      .where('order_id', '=', order.id)
+      .orderBy('storage_key')
+      .executeTakeFirstOrThrow();
     fs.rmSync(path.join(ctx.config.dataDir, 'files', lost.storage_key));
     const file = path.join(tempDir(t), 'incomplete.zip');
     await assert.rejects(saveSnapshot(ctx.storage, ctx.config.dataDir, file), (err: Error) => {
@@ -246,7 +294,10 @@ describe('snapshot save and restore', () => {
     });
     assert.equal(fs.existsSync(file), false, 'no snapshot file is written');
     assert.deepEqual(fs.readdirSync(path.dirname(file)), [], 'nor a partial one');
-    assert.deepEqual(fs.readdirSync(ctx.config.dataDir).filter((n) => n.startsWith('.snapshot')), []);
+    assert.deepEqual(
+      fs.readdirSync(ctx.config.dataDir).filter((n) => n.startsWith('.snapshot')),
+      [],
+    );
   });
 
   it('refuses a damaged, foreign or incompatible file with a clear message and changes nothing', async (t) => {
@@ -268,7 +319,8 @@ describe('snapshot save and restore', () => {
       await writeZip(file, copy);
       return file;
     };
-    const withManifest = (changes: Record<string, unknown>) => (m: Map<string, Buffer>) => m.set('manifest.json', Buffer.from(JSON.stringify({ ...manifest, ...changes })));
+    const withManifest = (changes: Record<string, unknown>) => (m: Map<string, Buffer>) =>
+      m.set('manifest.json', Buffer.from(JSON.stringify({ ...manifest, ...changes })));
 
     const text = path.join(dir, 'notes.txt');
     fs.writeFileSync(text, 'not a snapshot at all\n');
@@ -292,20 +344,57 @@ describe('snapshot save and restore', () => {
       ['a text file', text, /notes\.txt is not a casa-integrate snapshot \(not a readable zip archive/],
       ['a missing file', path.join(dir, 'nowhere.zip'), /Cannot read .*nowhere\.zip/],
       ['a truncated snapshot', truncated, /truncated\.zip is not a casa-integrate snapshot/],
-      ['a zip without a manifest', await variant('no-manifest.zip', (m) => m.delete('manifest.json')), /is not a casa-integrate snapshot \(no manifest\.json\)/],
-      ['a foreign manifest', await variant('foreign.zip', withManifest({ format: 'something-else' })), /foreign\.zip is not a casa-integrate snapshot\.$/],
-      ['a newer format', await variant('newer.zip', withManifest({ version: 99 })), /saved by a newer casa-integrate \(snapshot format 99; this version reads format 1\)/],
-      ['another migration level', await variant('migrations.zip', withManifest({ migrations: [...manifest.migrations, '999-future'] })), /another migration level .* Only in the snapshot: 999-future/],
-      ['an older migration level', await variant('older.zip', withManifest({ migrations: manifest.migrations.slice(0, -1) })), /another migration level .* Only in this database: /],
-      ['an unsafe file name', await variant('unsafe.zip', withManifest({ files: [...manifest.files, { key: '../../etc/evil', size: 1, sha256: 'a'.repeat(64) }] })), /unsafe name \(\.\.\/\.\.\/etc\/evil\)/],
-      ['an unlisted entry', await variant('extra.zip', (m) => m.set('files/extra.bin', Buffer.from('x'))), /holds files\/extra\.bin, which its manifest does not list/],
+      [
+        'a zip without a manifest',
+        await variant('no-manifest.zip', (m) => m.delete('manifest.json')),
+        /is not a casa-integrate snapshot \(no manifest\.json\)/,
+      ],
+      [
+        'a foreign manifest',
+        await variant('foreign.zip', withManifest({ format: 'something-else' })),
+        /foreign\.zip is not a casa-integrate snapshot\.$/,
+      ],
+      [
+        'a newer format',
+        await variant('newer.zip', withManifest({ version: 99 })),
+        /saved by a newer casa-integrate \(snapshot format 99; this version reads format 1\)/,
+      ],
+      [
+        'another migration level',
+        await variant('migrations.zip', withManifest({ migrations: [...manifest.migrations, '999-future'] })),
+        /another migration level .* Only in the snapshot: 999-future/,
+      ],
+      [
+        'an older migration level',
+        await variant('older.zip', withManifest({ migrations: manifest.migrations.slice(0, -1) })),
+        /another migration level .* Only in this database: /,
+      ],
+      [
+        'an unsafe file name',
+        await variant(
+          'unsafe.zip',
+          withManifest({ files: [...manifest.files, { key: '../../etc/evil', size: 1, sha256: 'a'.repeat(64) }] }),
+        ),
+        /unsafe name \(\.\.\/\.\.\/etc\/evil\)/,
+      ],
+      [
+        'an unlisted entry',
+        await variant('extra.zip', (m) => m.set('files/extra.bin', Buffer.from('x'))),
+        /holds files\/extra\.bin, which its manifest does not list/,
+      ],
       [
         'an altered table',
-        await variant('altered.zip', (m) => m.set('tables/orders.jsonl', Buffer.from(orders.map((o) => JSON.stringify({ ...o, external_id: 'FORGED' })).join('\n') + '\n'))),
+        await variant('altered.zip', (m) =>
+          m.set('tables/orders.jsonl', Buffer.from(orders.map((o) => JSON.stringify({ ...o, external_id: 'FORGED' })).join('\n') + '\n')),
+        ),
         /damaged: tables\/orders\.jsonl does not match its checksum/,
       ],
       ['a changed byte', flipped, /flipped\.zip is damaged: files\/.* (does not match its checksum|cannot be read)/],
-      ['a missing stored file', await variant('lost.zip', (m) => m.delete(`files/${manifest.files[0].key}`)), /damaged: files\/.* is missing/],
+      [
+        'a missing stored file',
+        await variant('lost.zip', (m) => m.delete(`files/${manifest.files[0].key}`)),
+        /damaged: files\/.* is missing/,
+      ],
     ];
     for (const [label, file, message] of cases) {
       await assert.rejects(restoreSnapshot(ctx.storage, ctx.config.dataDir, file), (err: Error) => {
@@ -314,7 +403,11 @@ describe('snapshot save and restore', () => {
       });
       assert.deepEqual(await dumpAll(ctx.storage), rows, `${label}: no row changed`);
       assert.deepEqual(filesOnDisk(ctx.config.dataDir), files, `${label}: no stored file changed`);
-      assert.deepEqual(fs.readdirSync(ctx.config.dataDir).filter((n) => n.startsWith('.snapshot')), [], `${label}: nothing left behind`);
+      assert.deepEqual(
+        fs.readdirSync(ctx.config.dataDir).filter((n) => n.startsWith('.snapshot')),
+        [],
+        `${label}: nothing left behind`,
+      );
     }
   });
 });
@@ -325,20 +418,52 @@ describe('snapshot across databases', { skip: TEST_DATABASE_URL ? false : 'needs
     await migrate(sqliteStorage);
     const dataDir = tempDir(t);
     const adminKey = 'casa_admin_cross';
-    const app = await buildApp({ config: testConfig({ databaseUrl: null, dataDir }), storage: sqliteStorage, clock: new ManualClock(), ids: randomIds, adminKeyHash: sha256Hex(adminKey), logger: false });
+    const app = await buildApp({
+      config: testConfig({ databaseUrl: null, dataDir }),
+      storage: sqliteStorage,
+      clock: new ManualClock(),
+      ids: randomIds,
+      adminKeyHash: sha256Hex(adminKey),
+      logger: false,
+    });
     t.after(async () => {
       await app.close();
       await sqliteStorage.close();
     });
-    const created = await app.inject({ method: 'POST', url: '/admin/v1/companies', headers: { 'admin-key': adminKey }, payload: { name: 'Cross', manager_email: uniqueEmail(), manager_password: 'manager-password-1' } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/admin/v1/companies',
+      headers: { 'admin-key': adminKey },
+      payload: { name: 'Cross', manager_email: uniqueEmail(), manager_password: 'manager-password-1' },
+    });
     assert.equal(created.statusCode, 201, created.body);
     const apiKey = created.json().api_key as string;
-    const draft = await app.inject({ method: 'POST', url: '/api/integrate/v3/orders/draft', headers: { 'api-key': apiKey }, payload: { street: '1 Main St', city: 'Springfield', country: 'United States', latitude: 29.958365, longitude: -90.066198, owner_email: created.json().manager.email } });
+    const draft = await app.inject({
+      method: 'POST',
+      url: '/api/integrate/v3/orders/draft',
+      headers: { 'api-key': apiKey },
+      payload: {
+        street: '1 Main St',
+        city: 'Springfield',
+        country: 'United States',
+        latitude: 29.958365,
+        longitude: -90.066198,
+        owner_email: created.json().manager.email,
+      },
+    });
     assert.equal(draft.statusCode, 200, draft.body);
     const order = draft.json();
-    const scanned = await app.inject({ method: 'POST', url: `/admin/v1/orders/${order.id}/scan`, headers: { 'admin-key': adminKey }, payload: { total_scanned_area: 1234.5 } });
+    const scanned = await app.inject({
+      method: 'POST',
+      url: `/admin/v1/orders/${order.id}/scan`,
+      headers: { 'admin-key': adminKey },
+      payload: { total_scanned_area: 1234.5 },
+    });
     assert.equal(scanned.statusCode, 200, scanned.body);
-    assert.equal((await app.inject({ method: 'POST', url: `/admin/v1/orders/${order.id}/deliver`, headers: { 'admin-key': adminKey } })).statusCode, 200);
+    assert.equal(
+      (await app.inject({ method: 'POST', url: `/admin/v1/orders/${order.id}/deliver`, headers: { 'admin-key': adminKey } })).statusCode,
+      200,
+    );
     const fromSqlite = path.join(tempDir(t), 'from-sqlite.zip');
     await saveSnapshot(sqliteStorage, dataDir, fromSqlite);
     const sqliteRows = await dumpAll(sqliteStorage);
@@ -373,19 +498,35 @@ describe('casa-integrate snapshot (the command line)', () => {
     const cli = await cliEnvironment(t);
     const port = await freePort();
     const adminKey = 'casa_admin_snapshot_cli';
-    const env = { ...cli.env, PORT: String(port), CASA_ADMIN_KEY: adminKey, CASA_RATE_LIMIT_PER_S: '100000', CASA_RATE_LIMIT_BURST: '100000' };
+    const env = {
+      ...cli.env,
+      PORT: String(port),
+      CASA_ADMIN_KEY: adminKey,
+      CASA_RATE_LIMIT_PER_S: '100000',
+      CASA_RATE_LIMIT_BURST: '100000',
+    };
     const base = `http://127.0.0.1:${port}`;
     const server = spawnCli(['serve'], env);
     t.after(() => server.kill('SIGKILL'));
     await waitForOutput(server, /casa-integrate listening on/);
-    const created = await fetch(`${base}/admin/v1/companies`, { method: 'POST', headers: { 'admin-key': adminKey, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'CLI Realty', manager_email: uniqueEmail() }) });
+    const created = await fetch(`${base}/admin/v1/companies`, {
+      method: 'POST',
+      headers: { 'admin-key': adminKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'CLI Realty', manager_email: uniqueEmail() }),
+    });
     assert.equal(created.status, 201);
     const { api_key: apiKey, manager } = (await created.json()) as { api_key: string; manager: { email: string } };
     const newDraft = async (externalId: string) => {
       const res = await fetch(`${base}/api/integrate/v3/orders/draft`, {
         method: 'POST',
         headers: { 'api-key': apiKey, 'content-type': 'application/json' },
-        body: JSON.stringify({ street: '1 Main St', city: 'Springfield', country: 'United States', external_id: externalId, owner_email: manager.email }),
+        body: JSON.stringify({
+          street: '1 Main St',
+          city: 'Springfield',
+          country: 'United States',
+          external_id: externalId,
+          owner_email: manager.email,
+        }),
       });
       const text = await res.text();
       assert.equal(res.status, 200, text);
@@ -431,13 +572,30 @@ describe('casa-integrate snapshot (the command line)', () => {
     assert.equal(JSON.parse(restored.stdout).tables.orders, savedOrders);
 
     const storage = await cli.openStorage();
-    const app = await buildApp({ config: testConfig({ dataDir: cli.dataDir }), storage, clock: systemClock, ids: randomIds, adminKeyHash: sha256Hex(adminKey), logger: false });
+    const app = await buildApp({
+      config: testConfig({ dataDir: cli.dataDir }),
+      storage,
+      clock: systemClock,
+      ids: randomIds,
+      adminKeyHash: sha256Hex(adminKey),
+      logger: false,
+    });
     t.after(async () => {
       await app.close();
       await storage.close();
     });
     const ids = rowsIn(first, 'orders').map((o) => o.id as string);
-    assert.equal(Number((await storage.db.selectFrom('orders').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n), savedOrders);
+    assert.equal(
+      Number(
+        (
+          await storage.db
+            .selectFrom('orders')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+      savedOrders,
+    );
     const get = (id: string) => app.inject({ method: 'GET', url: `/api/integrate/v3/orders/${id}`, headers: { 'api-key': apiKey } });
     assert.equal((await get(ids[0]!)).statusCode, 200, 'an order of the snapshot is there');
     assert.equal((await get(later)).statusCode, 404, 'an order made after the save is gone');

@@ -38,7 +38,10 @@ describe('client: company', () => {
     assert.equal(info.main_office_id, company.mainOfficeId);
     assert.deepEqual([info.webhook_urls, info.webhook_triggers], [[], []]);
 
-    const set = await client.updateWebhooks({ webhook_urls: ['https://hooks.example.com/casa'], webhook_triggers: ['moved_to_ready', 'moved_to_fixing'] });
+    const set = await client.updateWebhooks({
+      webhook_urls: ['https://hooks.example.com/casa'],
+      webhook_triggers: ['moved_to_ready', 'moved_to_fixing'],
+    });
     assert.deepEqual(set, { webhook_urls: ['https://hooks.example.com/casa'], webhook_triggers: ['moved_to_ready', 'moved_to_fixing'] });
     const after = await client.getCompanyInfo();
     assert.deepEqual([after.webhook_urls, after.webhook_triggers], [set.webhook_urls, set.webhook_triggers]);
@@ -56,7 +59,13 @@ describe('client: company', () => {
     const { client } = await server.newCompany();
     const target = await server.createCompany();
     const sent = await client.sendMergeRequest({ email: target.managerEmail });
-    assert.deepEqual(sent, { id: sent.id, status: 'pending', target_email: target.managerEmail, created_at: sent.created_at, message: 'Merge request sent.' });
+    assert.deepEqual(sent, {
+      id: sent.id,
+      status: 'pending',
+      target_email: target.managerEmail,
+      created_at: sent.created_at,
+      message: 'Merge request sent.',
+    });
 
     const again = await rejection(client.sendMergeRequest({ email: target.managerEmail }), CasaConflictError);
     assert.equal(again.status, 409);
@@ -69,7 +78,10 @@ describe('client: company', () => {
     const server = await startServer(t);
     const { client } = await server.newCompany();
     // Compile-time the trigger is checked too; a caller on plain JavaScript gets the server's answer.
-    const err = await rejection(client.updateWebhooks({ webhook_urls: ['https://x.example.com'], webhook_triggers: ['moved_to_mars' as 'moved_to_ready'] }), CasaValidationError);
+    const err = await rejection(
+      client.updateWebhooks({ webhook_urls: ['https://x.example.com'], webhook_triggers: ['moved_to_mars' as 'moved_to_ready'] }),
+      CasaValidationError,
+    );
     assert.equal(err.status, 400);
     assert.deepEqual(err.issues, [
       {
@@ -126,7 +138,9 @@ describe('client: offices', () => {
     assert.match(dup.requestId ?? '', /.+/, 'the x-request-id is kept for support');
 
     const bad = await rejection(client.listOffices({ limit: 0 }), CasaValidationError);
-    assert.deepEqual(bad.issues, [{ part: 'query_params', loc: ['limit'], msg: 'ensure this value is greater than or equal to 1', type: 'value_error.number.not_ge' }]);
+    assert.deepEqual(bad.issues, [
+      { part: 'query_params', loc: ['limit'], msg: 'ensure this value is greater than or equal to 1', type: 'value_error.number.not_ge' },
+    ]);
     const names = [];
     for await (const office of client.paginate(client.listOffices)) names.push(office.name);
     assert.deepEqual(names, ['Helsinki', 'Main office']);
@@ -139,11 +153,26 @@ describe('client: users', () => {
     const { company, client } = await server.newCompany();
     const office = await client.createOffice({ name: 'Field team' });
     const address = email('scanner');
-    const created = await client.createUser({ email: address, role: 'Collaborator', office_id: office.id, password: 'long-enough-1', name: 'Ada' });
+    const created = await client.createUser({
+      email: address,
+      role: 'Collaborator',
+      office_id: office.id,
+      password: 'long-enough-1',
+      name: 'Ada',
+    });
     assert.deepEqual(created, { email: address, id: created.id, message: 'User was created.', role: 'Collaborator' });
 
     const read = await client.getUserByEmail(address);
-    assert.deepEqual(read, { id: created.id, email: address, name: 'Ada', surname: null, role: 'Collaborator', email_confirmed: true, created_at: read.created_at, office_id: office.id });
+    assert.deepEqual(read, {
+      id: created.id,
+      email: address,
+      name: 'Ada',
+      surname: null,
+      role: 'Collaborator',
+      email_confirmed: true,
+      created_at: read.created_at,
+      office_id: office.id,
+    });
 
     const updated = await client.updateUser(created.id, { surname: 'Lovelace', role: 'User' });
     assert.deepEqual(updated, { ...read, surname: 'Lovelace', role: 'User' });
@@ -154,7 +183,9 @@ describe('client: users', () => {
     const collaborators = await client.listUsers({ role: ['Collaborator'] });
     assert.deepEqual(collaborators.items, []);
 
-    assert.deepEqual(await client.changePassword({ email: address, old_password: 'long-enough-1', new_password: 'long-enough-2' }), { message: 'Your password has been changed.' });
+    assert.deepEqual(await client.changePassword({ email: address, old_password: 'long-enough-1', new_password: 'long-enough-2' }), {
+      message: 'Your password has been changed.',
+    });
     assert.deepEqual(await client.resetPassword({ email: address }), { message: 'Send reset password email successfully.' });
     assert.deepEqual(await client.deleteUser(created.id), { message: 'User was deleted.' });
     await rejection(client.getUserByEmail(address), CasaNotFoundError);
@@ -166,12 +197,17 @@ describe('client: users', () => {
     const other = await server.newCompany();
 
     const invalid = await rejection(client.createUser({ email: 'not-an-email', role: 'User' }), CasaValidationError);
-    assert.deepEqual(invalid.body, { validation_error: { body_params: [{ loc: ['email'], msg: 'value is not a valid email address', type: 'value_error.email' }] } });
+    assert.deepEqual(invalid.body, {
+      validation_error: { body_params: [{ loc: ['email'], msg: 'value is not a valid email address', type: 'value_error.email' }] },
+    });
 
     const duplicate = await rejection(client.createUser({ email: company.managerEmail, role: 'User' }), CasaConflictError);
     assert.deepEqual(duplicate.body, { message: 'A user with this email already exists.' });
 
-    const wrongOld = await rejection(client.changePassword({ email: company.managerEmail, old_password: 'wrong-password', new_password: 'long-enough-3' }), CasaBadRequestError);
+    const wrongOld = await rejection(
+      client.changePassword({ email: company.managerEmail, old_password: 'wrong-password', new_password: 'long-enough-3' }),
+      CasaBadRequestError,
+    );
     assert.deepEqual(wrongOld.body, { message: 'Old password is incorrect.' });
     assert.ok(!(wrongOld instanceof CasaValidationError));
 
@@ -208,7 +244,13 @@ describe('client: transport-level errors', () => {
     assert.deepEqual([big.status, big.body], [413, { message: 'Request body is too large.' }]);
 
     const text = await rejection(
-      client.unwrap(client.api.POST('/offices', { body: { name: 'Text' }, bodySerializer: (body) => `name=${body.name}`, headers: { 'content-type': 'text/plain' } })),
+      client.unwrap(
+        client.api.POST('/offices', {
+          body: { name: 'Text' },
+          bodySerializer: (body) => `name=${body.name}`,
+          headers: { 'content-type': 'text/plain' },
+        }),
+      ),
       CasaUnsupportedMediaTypeError,
     );
     assert.deepEqual([text.status, text.body, text.method], [415, { message: 'Unsupported content type; send application/json.' }, 'POST']);

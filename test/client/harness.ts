@@ -66,7 +66,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function adminCall<T>(origin: string, adminKey: string, method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function adminCall<T>(
+  origin: string,
+  adminKey: string,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${origin}/admin/v1${urlPath}`, {
     method,
     headers: { 'admin-key': adminKey, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -89,7 +95,14 @@ export async function startLiveServer(t: TestContext, overrides: Partial<Config>
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const base = testConfig({ dataDir, webhookAllowPrivate: true, ...overrides, publicUrl: origin });
-  const app = await buildApp({ config: base, storage, clock: systemClock, ids: randomIds, adminKeyHash: sha256Hex(adminKey), logger: false });
+  const app = await buildApp({
+    config: base,
+    storage,
+    clock: systemClock,
+    ids: randomIds,
+    adminKeyHash: sha256Hex(adminKey),
+    logger: false,
+  });
   await app.listen({ port, host: '127.0.0.1' });
   const workers = startWorkers({ config: base, clock: systemClock, services: app.services, log: app.log });
   t.after(async () => {
@@ -108,7 +121,12 @@ export async function startLiveServer(t: TestContext, overrides: Partial<Config>
     admin,
     async newCompany(options: Partial<CasaClientOptions> = {}) {
       const managerEmail = `manager-${crypto.randomBytes(5).toString('hex')}@example.com`;
-      const res = await admin<{ company: { id: string; main_office_id: string }; manager: { id: string; email: string }; api_key: string; api_key_id: string }>('POST', '/companies', {
+      const res = await admin<{
+        company: { id: string; main_office_id: string };
+        manager: { id: string; email: string };
+        api_key: string;
+        api_key_id: string;
+      }>('POST', '/companies', {
         name: `Live ${crypto.randomBytes(3).toString('hex')}`,
         manager_email: managerEmail,
         manager_password: 'manager-password-1',
@@ -158,7 +176,8 @@ export async function startFaultyProxy(t: TestContext, target: string): Promise<
     const fault = state.faults.shift();
     const forward = async () => {
       const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string' && name !== 'host' && name !== 'connection') headers.set(name, value);
+      for (const [name, value] of Object.entries(req.headers))
+        if (typeof value === 'string' && name !== 'host' && name !== 'connection') headers.set(name, value);
       return fetch(`${target}${req.url}`, { method: req.method, headers, ...(body.length ? { body } : {}) });
     };
     try {
@@ -177,7 +196,8 @@ export async function startFaultyProxy(t: TestContext, target: string): Promise<
       }
       const headers: Record<string, string> = {};
       answer.headers.forEach((value, name) => {
-        if (name !== 'content-length' && name !== 'transfer-encoding' && name !== 'connection' && name !== 'keep-alive') headers[name] = value;
+        if (name !== 'content-length' && name !== 'transfer-encoding' && name !== 'connection' && name !== 'keep-alive')
+          headers[name] = value;
       });
       res.writeHead(answer.status, headers);
       res.end(payload);

@@ -20,10 +20,22 @@ import { startLiveServer, type LiveServer } from './harness.js';
 
 interface AdminOrder {
   order: { info: { status: string } };
-  events: { id: string; trigger: string; current_status: string; previous_status: string | null; model_id: string; product_type: string; delivery_type: string }[];
+  events: {
+    id: string;
+    trigger: string;
+    current_status: string;
+    previous_status: string | null;
+    model_id: string;
+    product_type: string;
+    delivery_type: string;
+  }[];
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -47,7 +59,13 @@ async function rejection<E extends Error>(promise: Promise<unknown>, kind: abstr
 async function startReceiver(t: import('node:test').TestContext, secret: string) {
   const received: { event: OrderStatusEvent; meta: WebhookMeta }[] = [];
   const refused: unknown[] = [];
-  const server = http.createServer(createNodeWebhookHandler({ secret, onEvent: (event, meta) => void received.push({ event, meta }), onError: (err) => void refused.push(err) }));
+  const server = http.createServer(
+    createNodeWebhookHandler({
+      secret,
+      onEvent: (event, meta) => void received.push({ event, meta }),
+      onError: (err) => void refused.push(err),
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => {
     server.closeAllConnections();
@@ -60,7 +78,17 @@ async function startReceiver(t: import('node:test').TestContext, secret: string)
 async function recordedEvents(server: LiveServer, orderId: string): Promise<OrderStatusEvent[]> {
   const res = await server.admin<AdminOrder>('GET', `/orders/${orderId}`);
   assert.equal(res.status, 200);
-  return res.body.events.map((e) => ({ id: orderId, current_status: e.current_status, previous_status: e.previous_status, model_id: e.model_id, product_type: e.product_type, delivery_type: e.delivery_type }) as OrderStatusEvent);
+  return res.body.events.map(
+    (e) =>
+      ({
+        id: orderId,
+        current_status: e.current_status,
+        previous_status: e.previous_status,
+        model_id: e.model_id,
+        product_type: e.product_type,
+        delivery_type: e.delivery_type,
+      }) as OrderStatusEvent,
+  );
 }
 
 async function operator(server: LiveServer, orderId: string, action: 'scan' | 'deliver' | 'fail', body?: unknown): Promise<AdminOrder> {
@@ -78,7 +106,9 @@ function recordOperations(calls: Set<string>) {
   return (request: Request) => {
     const { pathname } = new URL(request.url);
     // The most specific template wins: /orders/draft before /orders/{id}.
-    const match = templates.filter((t) => t.method === request.method && t.pattern.test(pathname)).sort((a, b) => b.op.split('{').length - a.op.split('{').length)[0];
+    const match = templates
+      .filter((t) => t.method === request.method && t.pattern.test(pathname))
+      .sort((a, b) => b.op.split('{').length - a.op.split('{').length)[0];
     if (match) calls.add(match.op);
     return fetch(request);
   };
@@ -94,30 +124,68 @@ describe('client: the order lifecycle', () => {
     const other = await server.newCompany();
     const secret = (await server.admin<{ secret: string }>('GET', `/companies/${company.id}/webhook-secret`)).body.secret;
     const receiver = await startReceiver(t, secret);
-    await client.updateWebhooks({ webhook_urls: [receiver.url], webhook_triggers: ['moved_to_draft', 'moved_to_pending', 'moved_to_ready', 'moved_to_fixing', 'moved_to_failed'] });
+    await client.updateWebhooks({
+      webhook_urls: [receiver.url],
+      webhook_triggers: ['moved_to_draft', 'moved_to_pending', 'moved_to_ready', 'moved_to_fixing', 'moved_to_failed'],
+    });
 
     // Draft: created, read back, edited.
     const key = crypto.randomUUID();
     const draft = await client.createDraft(
-      { street: '615 Bourbon St', city: 'New Orleans', state: 'Louisiana', country: 'United States', postalCode: '70130', owner_email: company.managerEmail, external_id: 'R4ER93', package_type: 'plus', add_ons: ['gla'] },
+      {
+        street: '615 Bourbon St',
+        city: 'New Orleans',
+        state: 'Louisiana',
+        country: 'United States',
+        postalCode: '70130',
+        owner_email: company.managerEmail,
+        external_id: 'R4ER93',
+        package_type: 'plus',
+        add_ons: ['gla'],
+      },
       { idempotencyKey: key },
     );
     assert.equal(draft.info.status, 'Draft');
-    assert.deepEqual(draft.info.product, { package_type: 'plus', add_ons: ['gla'], over_limits: [], purchasable_add_ons: ['3d_cad_files', '3d_video', '6h_turnaround'] });
+    assert.deepEqual(draft.info.product, {
+      package_type: 'plus',
+      add_ons: ['gla'],
+      over_limits: [],
+      purchasable_add_ons: ['3d_cad_files', '3d_video', '6h_turnaround'],
+    });
     assert.deepEqual([draft.address.number, draft.address.street, draft.info.external_id], ['615', 'Bourbon St', 'R4ER93']);
     assert.deepEqual(await client.getOrder(draft.id), draft);
-    const edited = await client.updateDraft(draft.id, { street: '615 Bourbon St', suite: 'A1', city: 'New Orleans', country: 'United States', owner_email: company.managerEmail, info: 'Gate code 1234' });
-    assert.deepEqual([edited.address.suite, edited.info.add_info, edited.info.external_id, edited.info.status], ['A1', 'Gate code 1234', 'R4ER93', 'Draft']);
+    const edited = await client.updateDraft(draft.id, {
+      street: '615 Bourbon St',
+      suite: 'A1',
+      city: 'New Orleans',
+      country: 'United States',
+      owner_email: company.managerEmail,
+      info: 'Gate code 1234',
+    });
+    assert.deepEqual(
+      [edited.address.suite, edited.info.add_info, edited.info.external_id, edited.info.status],
+      ['A1', 'Gate code 1234', 'R4ER93', 'Draft'],
+    );
     assert.deepEqual(
       (await client.listOrders({ external_id: 'R4ER93' })).items.map((o) => o.id),
       [draft.id],
     );
 
     // What a Draft refuses, and what another company sees of it.
-    assert.deepEqual((await rejection(client.createChangeRequest(draft.id, { message: 'Too early' }), CasaConflictError)).body, { message: 'Order is in status Draft; this needs Ready.' });
-    assert.deepEqual((await rejection(client.getCombinedPdf(draft.id), CasaConflictError)).body, { message: 'Order is in status Draft; the combined PDF needs a delivered order.' });
-    assert.deepEqual((await rejection(client.redeliverOrder(draft.id, { units: 'metric' }), CasaConflictError)).body, { message: 'Order is in status Draft; this needs Ready.' });
-    for (const call of [() => other.client.getOrder(draft.id), () => other.client.deleteDraft(draft.id), () => other.client.listChangeRequests(draft.id)]) {
+    assert.deepEqual((await rejection(client.createChangeRequest(draft.id, { message: 'Too early' }), CasaConflictError)).body, {
+      message: 'Order is in status Draft; this needs Ready.',
+    });
+    assert.deepEqual((await rejection(client.getCombinedPdf(draft.id), CasaConflictError)).body, {
+      message: 'Order is in status Draft; the combined PDF needs a delivered order.',
+    });
+    assert.deepEqual((await rejection(client.redeliverOrder(draft.id, { units: 'metric' }), CasaConflictError)).body, {
+      message: 'Order is in status Draft; this needs Ready.',
+    });
+    for (const call of [
+      () => other.client.getOrder(draft.id),
+      () => other.client.deleteDraft(draft.id),
+      () => other.client.listChangeRequests(draft.id),
+    ]) {
       assert.equal((await rejection(call(), CasaNotFoundError)).status, 404);
     }
     await rejection(client.getOrder(crypto.randomUUID()), CasaNotFoundError);
@@ -127,8 +195,13 @@ describe('client: the order lifecycle', () => {
     // The scan is uploaded: Pending. A draft can no longer be edited or deleted.
     await operator(server, draft.id, 'scan', { total_scanned_area: 1200 });
     assert.equal((await client.getOrder(draft.id)).info.status, 'Pending');
-    assert.deepEqual((await rejection(client.deleteDraft(draft.id), CasaConflictError)).body, { message: 'Order is in status Pending; this needs Draft.' });
-    await rejection(client.updateDraft(draft.id, { street: 'x', city: 'y', country: 'z', owner_email: company.managerEmail }), CasaConflictError);
+    assert.deepEqual((await rejection(client.deleteDraft(draft.id), CasaConflictError)).body, {
+      message: 'Order is in status Pending; this needs Draft.',
+    });
+    await rejection(
+      client.updateDraft(draft.id, { street: 'x', city: 'y', country: 'z', owner_email: company.managerEmail }),
+      CasaConflictError,
+    );
 
     // Delivered: Ready with files that download without the api-key.
     await operator(server, draft.id, 'deliver');
@@ -142,7 +215,10 @@ describe('client: the order lifecycle', () => {
     assert.ok((ready.delivery_assets.gla_package?.pdf_urls.length ?? 0) > 0, 'the GLA add-on is delivered');
 
     // A change request: Fixing, then the fix is delivered and the request is Done.
-    const change = await client.createChangeRequest(draft.id, { message: 'The kitchen wall is missing.', attachment_urls: ['https://example.com/photo.jpg'] });
+    const change = await client.createChangeRequest(draft.id, {
+      message: 'The kitchen wall is missing.',
+      attachment_urls: ['https://example.com/photo.jpg'],
+    });
     assert.deepEqual(change, {
       id: change.id,
       order_id: draft.id,
@@ -170,11 +246,23 @@ describe('client: the order lifecycle', () => {
 
     // Upgraded: 3D floor plans and CAD files bought on a Ready order, delivered as an update.
     const upgraded = await client.upgradeOrder(draft.id, { package_type: 'plus_3d', add_ons: ['3d_cad_files'] });
-    assert.deepEqual(upgraded.info.product, { package_type: 'plus_3d', add_ons: ['gla', '3d_cad_files'], over_limits: [], purchasable_add_ons: ['3d_video', '6h_turnaround'] });
+    assert.deepEqual(upgraded.info.product, {
+      package_type: 'plus_3d',
+      add_ons: ['gla', '3d_cad_files'],
+      over_limits: [],
+      purchasable_add_ons: ['3d_video', '6h_turnaround'],
+    });
     const lower = await rejection(client.upgradeOrder(draft.id, { package_type: 'base', add_ons: [] }), CasaConflictError);
     assert.deepEqual(lower.body, { message: 'Order already has package plus_3d; post-purchase only upgrades to a higher package.' });
     const bought = await rejection(client.upgradeOrder(draft.id, { package_type: null, add_ons: ['gla'] }), CasaValidationError);
-    assert.deepEqual(bought.issues, [{ part: 'body_params', loc: ['add_ons', 0], msg: "value is not a valid enumeration member; permitted: '3d_video', '6h_turnaround'", type: 'type_error.enum' }]);
+    assert.deepEqual(bought.issues, [
+      {
+        part: 'body_params',
+        loc: ['add_ons', 0],
+        msg: "value is not a valid enumeration member; permitted: '3d_video', '6h_turnaround'",
+        type: 'type_error.enum',
+      },
+    ]);
     await operator(server, draft.id, 'deliver');
     const final = await client.getOrder(draft.id);
     assert.ok((final.delivery_assets.cad_files?.dxf_urls.length ?? 0) > 0, 'CAD files delivered');
@@ -204,24 +292,61 @@ describe('client: the order lifecycle', () => {
     ]);
 
     // The other ways in: a redraw order, a GoToScan order that fails, a draft deleted.
-    const redraw = await client.createRedrawOrder({ street: '1 Infinite Loop', city: 'Cupertino', country: 'United States', info: 'Second floor only', source: ['https://example.com/plan.pdf'] });
+    const redraw = await client.createRedrawOrder({
+      street: '1 Infinite Loop',
+      city: 'Cupertino',
+      country: 'United States',
+      info: 'Second floor only',
+      source: ['https://example.com/plan.pdf'],
+    });
     assert.deepEqual([redraw.info.status, redraw.info.order_type, redraw.info.is_scan_order], ['Pending', 'redraw', false]);
-    const go2scan = await client.createGo2ScanOrder({ street: '10 Downing Street', city: 'London', country: 'United Kingdom', customer: { name: 'Homeowner', email: 'home@example.com' }, send_invitation: false });
+    const go2scan = await client.createGo2ScanOrder({
+      street: '10 Downing Street',
+      city: 'London',
+      country: 'United Kingdom',
+      customer: { name: 'Homeowner', email: 'home@example.com' },
+      send_invitation: false,
+    });
     assert.equal(go2scan.info.status, 'New');
     assert.match(go2scan.info.go2scan?.link ?? '', new RegExp(`^${server.origin}/go2scan/`));
     await operator(server, go2scan.id, 'fail');
     await waitFor('moved_to_failed', () => receiver.received.find((r) => r.event.id === go2scan.id && r.event.current_status === 'Failed'));
-    const gone = await client.createDraft({ street: '2 Main St', city: 'Springfield', country: 'United States', owner_email: company.managerEmail });
+    const gone = await client.createDraft({
+      street: '2 Main St',
+      city: 'Springfield',
+      country: 'United States',
+      owner_email: company.managerEmail,
+    });
     assert.deepEqual(await client.deleteDraft(gone.id), { message: 'Draft order was deleted.' });
     await rejection(client.getOrder(gone.id), CasaNotFoundError);
 
     // Documented errors of order creation.
-    const noOwner = await rejection(client.createDraft({ street: '3 Main St', city: 'Springfield', country: 'United States', owner_email: 'nobody@example.com' }), CasaValidationError);
-    assert.deepEqual(noOwner.body, { validation_error: { body_params: [{ loc: ['owner_email'], msg: 'user not found', type: 'value_error' }] } });
-    const missing = await rejection(client.createDraft({ street: '3 Main St', city: 'Springfield', owner_email: company.managerEmail } as never), CasaValidationError);
-    assert.deepEqual(missing.fieldIssues('country'), [{ part: 'body_params', loc: ['country'], msg: 'field required', type: 'value_error.missing' }]);
+    const noOwner = await rejection(
+      client.createDraft({ street: '3 Main St', city: 'Springfield', country: 'United States', owner_email: 'nobody@example.com' }),
+      CasaValidationError,
+    );
+    assert.deepEqual(noOwner.body, {
+      validation_error: { body_params: [{ loc: ['owner_email'], msg: 'user not found', type: 'value_error' }] },
+    });
+    const missing = await rejection(
+      client.createDraft({ street: '3 Main St', city: 'Springfield', owner_email: company.managerEmail } as never),
+      CasaValidationError,
+    );
+    assert.deepEqual(missing.fieldIssues('country'), [
+      { part: 'body_params', loc: ['country'], msg: 'field required', type: 'value_error.missing' },
+    ]);
     const replay = await client.createDraft(
-      { street: '615 Bourbon St', city: 'New Orleans', state: 'Louisiana', country: 'United States', postalCode: '70130', owner_email: company.managerEmail, external_id: 'R4ER93', package_type: 'plus', add_ons: ['gla'] },
+      {
+        street: '615 Bourbon St',
+        city: 'New Orleans',
+        state: 'Louisiana',
+        country: 'United States',
+        postalCode: '70130',
+        owner_email: company.managerEmail,
+        external_id: 'R4ER93',
+        package_type: 'plus',
+        add_ons: ['gla'],
+      },
       { idempotencyKey: key },
     );
     assert.equal(replay.id, draft.id, 'a repeated Idempotency-Key answers the first draft again');

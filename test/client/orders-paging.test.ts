@@ -16,7 +16,13 @@ describe('client: paging through 250 orders', () => {
     });
     const created: string[] = [];
     for (let i = 0; i < 250; i++) {
-      const draft = await client.createDraft({ street: `${i + 1} Main Street`, city: 'Springfield', country: 'United States', owner_email: company.managerEmail, external_id: `EXT-${String(i).padStart(3, '0')}` });
+      const draft = await client.createDraft({
+        street: `${i + 1} Main Street`,
+        city: 'Springfield',
+        country: 'United States',
+        owner_email: company.managerEmail,
+        external_id: `EXT-${String(i).padStart(3, '0')}`,
+      });
       created.push(draft.id);
     }
     // Every fifth order gets its scan: Draft → Pending.
@@ -31,7 +37,10 @@ describe('client: paging through 250 orders', () => {
       newestFirst,
     );
     assert.deepEqual(requests, ['?offset=0&limit=100', '?offset=100&limit=100', '?offset=200&limit=100']);
-    assert.ok(all.every((o) => !('delivery_assets' in o)), 'list items omit delivery_assets');
+    assert.ok(
+      all.every((o) => !('delivery_assets' in o)),
+      'list items omit delivery_assets',
+    );
     assert.deepEqual(all.at(-1)!.info.external_id, 'EXT-000');
 
     requests.length = 0;

@@ -28,7 +28,10 @@ function build(): Promise<string> {
     fs.cpSync(PKG, dir, { recursive: true, filter: (src) => !/[/\\](dist|node_modules)$/.test(src) });
     fs.mkdirSync(path.join(dir, 'node_modules'));
     fs.symlinkSync(path.join(ROOT, 'node_modules/openapi-fetch'), path.join(dir, 'node_modules/openapi-fetch'), 'dir');
-    await run('npm', ['run', 'build'], { cwd: dir, env: { ...process.env, PATH: `${path.join(ROOT, 'node_modules/.bin')}${path.delimiter}${process.env.PATH}` } });
+    await run('npm', ['run', 'build'], {
+      cwd: dir,
+      env: { ...process.env, PATH: `${path.join(ROOT, 'node_modules/.bin')}${path.delimiter}${process.env.PATH}` },
+    });
     return dir;
   })();
   return staged;
@@ -65,7 +68,14 @@ describe('@casa-integrate/client package', () => {
     const client = new lib.CasaClient({ apiKey: 'casa_test' });
     assert.equal(client.baseUrl, 'https://app.cubi.casa/api/integrate/v3');
     assert.equal(lib.DEFAULT_BASE_URL, 'https://app.cubi.casa/api/integrate/v3');
-    for (const name of ['paginate', 'verifyWebhook', 'parseOrderStatusEvent', 'createNodeWebhookHandler', 'createFetchWebhookHandler', 'CasaValidationError']) {
+    for (const name of [
+      'paginate',
+      'verifyWebhook',
+      'parseOrderStatusEvent',
+      'createNodeWebhookHandler',
+      'createFetchWebhookHandler',
+      'CasaValidationError',
+    ]) {
       assert.equal(typeof lib[name], 'function', name);
     }
   });
@@ -91,9 +101,35 @@ describe('@casa-integrate/client package', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-typetest-'));
     try {
       const index = path.join(PKG, 'src/index.js');
-      fs.writeFileSync(path.join(dir, 'requests.ts'), fixture.map((l) => (l.trim().startsWith('// @ts-expect-error') ? '' : l)).join('\n').replaceAll("'../src/index.js'", JSON.stringify(index).replaceAll('"', "'")));
-      const errors = await tsc(['--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2023,dom', '--types', 'node', path.join(dir, 'requests.ts')], PKG);
-      const lines = [...new Set(errors.filter((e) => e.includes('requests.ts(')).map((e) => Number(/requests\.ts\((\d+),/.exec(e)![1])))].sort((a, b) => a - b);
+      fs.writeFileSync(
+        path.join(dir, 'requests.ts'),
+        fixture
+          .map((l) => (l.trim().startsWith('// @ts-expect-error') ? '' : l))
+          .join('\n')
+          .replaceAll("'../src/index.js'", JSON.stringify(index).replaceAll('"', "'")),
+      );
+      const errors = await tsc(
+        [
+          '--noEmit',
+          '--strict',
+          '--skipLibCheck',
+          '--module',
+          'nodenext',
+          '--moduleResolution',
+          'nodenext',
+          '--target',
+          'es2022',
+          '--lib',
+          'es2023,dom',
+          '--types',
+          'node',
+          path.join(dir, 'requests.ts'),
+        ],
+        PKG,
+      );
+      const lines = [
+        ...new Set(errors.filter((e) => e.includes('requests.ts(')).map((e) => Number(/requests\.ts\((\d+),/.exec(e)![1]))),
+      ].sort((a, b) => a - b);
       assert.deepEqual(lines, guarded, errors.join('\n'));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -117,7 +153,24 @@ describe('@casa-integrate/client package', () => {
 
     // It type-checks against the built declarations, under strict settings.
     const typeErrors = await tsc(
-      ['--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2023,dom', '--types', 'node', '--typeRoots', path.join(ROOT, 'node_modules/@types'), 'example.ts'],
+      [
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--lib',
+        'es2023,dom',
+        '--types',
+        'node',
+        '--typeRoots',
+        path.join(ROOT, 'node_modules/@types'),
+        'example.ts',
+      ],
       dir,
     );
     assert.deepEqual(typeErrors, []);
@@ -128,7 +181,13 @@ describe('@casa-integrate/client package', () => {
     const secret = (await server.admin<{ secret: string }>('GET', `/companies/${company.id}/webhook-secret`)).body.secret;
     const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), 'example.ts'], {
       cwd: dir,
-      env: { ...process.env, CASA_API_KEY: company.apiKey, CASA_BASE_URL: server.baseUrl, CASA_WEBHOOK_SECRET: secret, WEBHOOK_PORT: String(await freePort()) },
+      env: {
+        ...process.env,
+        CASA_API_KEY: company.apiKey,
+        CASA_BASE_URL: server.baseUrl,
+        CASA_WEBHOOK_SECRET: secret,
+        WEBHOOK_PORT: String(await freePort()),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     t.after(() => void child.kill());
@@ -153,7 +212,8 @@ describe('@casa-integrate/client package', () => {
     assert.equal((await scanned!).status, 200);
 
     const orderId = /^draft (\S+) created \(Draft\)/m.exec(stdout)![1]!;
-    for (const move of ['New → Draft', 'Draft → Pending', 'Pending → Ready (products_2d)']) assert.ok(stdout.includes(`webhook: order ${orderId} ${move}`), `${move} in\n${stdout}`);
+    for (const move of ['New → Draft', 'Draft → Pending', 'Pending → Ready (products_2d)'])
+      assert.ok(stdout.includes(`webhook: order ${orderId} ${move}`), `${move} in\n${stdout}`);
     const saved = [...stdout.matchAll(/^saved (\S+)$/gm)].map((m) => m[1]!);
     assert.ok(saved.some((f) => f.endsWith('.png')) && saved.some((f) => f.endsWith('.pdf')), stdout);
     assert.match(stdout, new RegExp(`^done: ${saved.length} files, \\d+ webhooks$`, 'm'));

@@ -40,14 +40,20 @@ describe('client retries', () => {
     proxy.faults.push({ kind: 'status', status: 503, headers: { 'retry-after': '2' } }, { kind: 'status', status: 500 });
     const info = await client.getCompanyInfo();
     assert.equal(info.id, company.id);
-    assert.deepEqual(proxy.seen, ['GET /api/integrate/v3/companies/info', 'GET /api/integrate/v3/companies/info', 'GET /api/integrate/v3/companies/info']);
+    assert.deepEqual(proxy.seen, [
+      'GET /api/integrate/v3/companies/info',
+      'GET /api/integrate/v3/companies/info',
+      'GET /api/integrate/v3/companies/info',
+    ]);
     // Retry-After: 2 → 2 s; then the second backoff step, 600 ms ceiling with half jitter at random 0.5.
     assert.deepEqual(waits, [2000, 450]);
   });
 
   it('gives up after the configured retries with a CasaServerError carrying the last answer', async (t) => {
     const { proxy, waits, client } = await setup(t);
-    proxy.faults.push(...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 502, body: JSON.stringify({ message: 'Upstream down.' }) })));
+    proxy.faults.push(
+      ...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 502, body: JSON.stringify({ message: 'Upstream down.' }) })),
+    );
     const err = await client.listOffices().then(
       () => assert.fail('expected a failure'),
       (e: unknown) => e,
@@ -60,7 +66,12 @@ describe('client retries', () => {
 
   it('does not wait out a Retry-After longer than maxRetryAfterMs: the 429 goes to the caller', async (t) => {
     const { proxy, waits, client } = await setup(t);
-    proxy.faults.push({ kind: 'status', status: 429, headers: { 'retry-after': '120' }, body: JSON.stringify({ message: 'Too many requests; slow down and retry later.' }) });
+    proxy.faults.push({
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': '120' },
+      body: JSON.stringify({ message: 'Too many requests; slow down and retry later.' }),
+    });
     const err = await client.getCompanyPackage().catch((e: unknown) => e);
     assert.ok(err instanceof CasaRateLimitError);
     assert.equal(err.retryAfterS, 120);
@@ -151,10 +162,22 @@ describe('client and the server rate limit', () => {
 describe('retry schedule', () => {
   const options = { retries: 5, minDelayMs: 300, maxDelayMs: 2_000, maxRetryAfterMs: 60_000 };
   it('doubles with half jitter up to the cap, and takes Retry-After as given up to its limit', () => {
-    assert.deepEqual([0, 1, 2, 3, 4].map((n) => retryDelayMs(n, null, options, () => 0)), [150, 300, 600, 1000, 1000]);
-    assert.deepEqual([0, 1, 2, 3, 4].map((n) => retryDelayMs(n, null, options, () => 0.999999)), [300, 600, 1200, 2000, 2000]);
-    assert.equal(retryDelayMs(0, 3, options, () => 0), 3000);
-    assert.equal(retryDelayMs(0, 61, options, () => 0), null);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4].map((n) => retryDelayMs(n, null, options, () => 0)),
+      [150, 300, 600, 1000, 1000],
+    );
+    assert.deepEqual(
+      [0, 1, 2, 3, 4].map((n) => retryDelayMs(n, null, options, () => 0.999999)),
+      [300, 600, 1200, 2000, 2000],
+    );
+    assert.equal(
+      retryDelayMs(0, 3, options, () => 0),
+      3000,
+    );
+    assert.equal(
+      retryDelayMs(0, 61, options, () => 0),
+      null,
+    );
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

@@ -45,14 +45,19 @@ async function rejectsVerification(promise: Promise<unknown>, message: RegExp) {
 describe('verifyWebhook', () => {
   it('accepts what standardwebhooks signs, for any body, id and secret', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.uint8Array({ minLength: 16, maxLength: 64 }), fc.uuid(), async (body, key, uuid) => {
-        const secret = `whsec_${Buffer.from(key).toString('base64')}`;
-        const headers = signed(secret, body, new Date(), `msg_${uuid}`);
-        const meta = await verifyWebhook(body, headers, { secret });
-        assert.deepEqual(meta, { webhookId: `msg_${uuid}`, timestamp: Number(headers['webhook-timestamp']), verified: true });
-        // The raw key bytes work as well as the whsec_ form, and bytes of the body as well as text.
-        await verifyWebhook(new TextEncoder().encode(body), new Headers(headers), { secret: key });
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'grapheme', maxLength: 300 }),
+        fc.uint8Array({ minLength: 16, maxLength: 64 }),
+        fc.uuid(),
+        async (body, key, uuid) => {
+          const secret = `whsec_${Buffer.from(key).toString('base64')}`;
+          const headers = signed(secret, body, new Date(), `msg_${uuid}`);
+          const meta = await verifyWebhook(body, headers, { secret });
+          assert.deepEqual(meta, { webhookId: `msg_${uuid}`, timestamp: Number(headers['webhook-timestamp']), verified: true });
+          // The raw key bytes work as well as the whsec_ form, and bytes of the body as well as text.
+          await verifyWebhook(new TextEncoder().encode(body), new Headers(headers), { secret: key });
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -69,7 +74,13 @@ describe('verifyWebhook', () => {
       ['future', body, signed(secret, body, new Date(Date.now() + 10 * 60_000)), secret, /too new/],
       ['changed id', body, { ...headers, 'webhook-id': 'msg_other' }, secret, /No matching signature/],
       ['no signature', body, { ...headers, 'webhook-signature': '' }, secret, /Missing/],
-      ['unknown version only', body, { ...headers, 'webhook-signature': headers['webhook-signature'].replace('v1,', 'v2,') }, secret, /No matching signature/],
+      [
+        'unknown version only',
+        body,
+        { ...headers, 'webhook-signature': headers['webhook-signature'].replace('v1,', 'v2,') },
+        secret,
+        /No matching signature/,
+      ],
     ];
     for (const [label, payload, hdrs, key, message] of cases) {
       await rejectsVerification(verifyWebhook(payload, hdrs, { secret: key }), message);
@@ -85,7 +96,8 @@ describe('verifyWebhook', () => {
     const id = 'msg_rotation';
     const both = `${signed(newer, body, at, id)['webhook-signature']} ${signed(oldSecret, body, at, id)['webhook-signature']}`;
     const headers = { ...signed(newer, body, at, id), 'webhook-signature': both };
-    for (const secret of [oldSecret, newer, [newSecret(), oldSecret]]) assert.equal((await verifyWebhook(body, headers, { secret })).verified, true);
+    for (const secret of [oldSecret, newer, [newSecret(), oldSecret]])
+      assert.equal((await verifyWebhook(body, headers, { secret })).verified, true);
     await rejectsVerification(verifyWebhook(body, headers, { secret: [newSecret(), newSecret()] }), /No matching signature/);
   });
 
@@ -107,8 +119,21 @@ describe('parseOrderStatusEvent', () => {
   it('types the documented body, from text, bytes or parsed JSON', () => {
     const text = JSON.stringify(READY);
     for (const input of [text, new TextEncoder().encode(text), JSON.parse(text)]) assert.deepEqual(parseOrderStatusEvent(input), READY);
-    const draft = parseOrderStatusEvent({ id: READY.id, current_status: 'Draft', previous_status: null, product_type: 'products_2d', delivery_type: 'new' });
-    assert.deepEqual(draft, { id: READY.id, current_status: 'Draft', previous_status: null, model_id: null, product_type: 'products_2d', delivery_type: 'new' });
+    const draft = parseOrderStatusEvent({
+      id: READY.id,
+      current_status: 'Draft',
+      previous_status: null,
+      product_type: 'products_2d',
+      delivery_type: 'new',
+    });
+    assert.deepEqual(draft, {
+      id: READY.id,
+      current_status: 'Draft',
+      previous_status: null,
+      model_id: null,
+      product_type: 'products_2d',
+      delivery_type: 'new',
+    });
     assert.equal(parseOrderStatusEvent({ ...READY, delivery_type: 'something_new' }).delivery_type, 'something_new');
   });
 
@@ -117,18 +142,29 @@ describe('parseOrderStatusEvent', () => {
       ['not json', /not JSON/],
       ['[1]', /not a JSON object/],
       [{ ...READY, id: 7 }, /^id/],
-      [{ ...READY, current_status: 'Delivered' }, /^current_status must be one of New, Draft, Pending, Ready, Fixing, Failed; got "Delivered"/],
+      [
+        { ...READY, current_status: 'Delivered' },
+        /^current_status must be one of New, Draft, Pending, Ready, Fixing, Failed; got "Delivered"/,
+      ],
       [{ ...READY, previous_status: 'ready' }, /^previous_status .* or null/],
       [{ ...READY, product_type: 'products_4d' }, /^product_type/],
       [{ ...READY, model_id: 5 }, /^model_id/],
       [{ ...READY, delivery_type: undefined }, /^delivery_type/],
     ];
-    for (const [input, message] of cases) assert.throws(() => parseOrderStatusEvent(input), (err: Error) => err instanceof WebhookPayloadError && message.test(err.message), String(message));
+    for (const [input, message] of cases)
+      assert.throws(
+        () => parseOrderStatusEvent(input),
+        (err: Error) => err instanceof WebhookPayloadError && message.test(err.message),
+        String(message),
+      );
   });
 
   it('receiveWebhook parses unsigned calls when no secret is given, and verifies when one is', async () => {
     const body = JSON.stringify(READY);
-    assert.deepEqual(await receiveWebhook(body, { 'content-type': 'application/json' }), { event: READY, meta: { webhookId: null, timestamp: null, verified: false } });
+    assert.deepEqual(await receiveWebhook(body, { 'content-type': 'application/json' }), {
+      event: READY,
+      meta: { webhookId: null, timestamp: null, verified: false },
+    });
     await rejectsVerification(receiveWebhook(body, {}, { secret: newSecret() }), /Missing/);
   });
 });
@@ -146,7 +182,11 @@ async function nodeReceiver(t: import('node:test').TestContext, options: Webhook
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/casa`;
   return async (call: Call) => {
-    const res = await fetch(url, { method: call.method ?? 'POST', headers: call.headers ?? {}, ...(call.body !== undefined ? { body: call.body } : {}) });
+    const res = await fetch(url, {
+      method: call.method ?? 'POST',
+      headers: call.headers ?? {},
+      ...(call.body !== undefined ? { body: call.body } : {}),
+    });
     return { status: res.status, text: await res.text() };
   };
 }
@@ -155,7 +195,13 @@ async function nodeReceiver(t: import('node:test').TestContext, options: Webhook
 async function fetchReceiver(_t: import('node:test').TestContext, options: WebhookHandlerOptions) {
   const handle = createFetchWebhookHandler(options);
   return async (call: Call) => {
-    const res = await handle(new Request('https://receiver.example.com/hooks/casa', { method: call.method ?? 'POST', headers: call.headers ?? {}, ...(call.body !== undefined ? { body: call.body } : {}) }));
+    const res = await handle(
+      new Request('https://receiver.example.com/hooks/casa', {
+        method: call.method ?? 'POST',
+        headers: call.headers ?? {},
+        ...(call.body !== undefined ? { body: call.body } : {}),
+      }),
+    );
     return { status: res.status, text: await res.text() };
   };
 }
@@ -169,7 +215,12 @@ for (const [name, receiver] of [
       const secret = newSecret();
       const events: [OrderStatusEvent, WebhookMeta][] = [];
       const errors: string[] = [];
-      const send = await receiver(t, { secret, onEvent: (event, meta) => void events.push([event, meta]), onError: (err) => void errors.push((err as Error).name), maxBodyBytes: 1024 });
+      const send = await receiver(t, {
+        secret,
+        onEvent: (event, meta) => void events.push([event, meta]),
+        onError: (err) => void errors.push((err as Error).name),
+        maxBodyBytes: 1024,
+      });
       const body = JSON.stringify(READY);
       const headers = { 'content-type': 'application/json', ...signed(secret, body, new Date(), 'msg_1') };
 

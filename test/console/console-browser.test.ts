@@ -69,7 +69,12 @@ test('an operator drives an order to Ready, replays its webhook and follows an e
   // The customer subscribes to webhooks, makes a draft and invites a user, all through the API.
   await subscribe(ctx, { headers }, [receiver.url], ALL_TRIGGERS);
   const company = { id: companyId, apiKey, apiKeyId: '', headers, managerId: '', managerEmail, mainOfficeId: '' };
-  const draftRes = await ctx.inject({ method: 'POST', url: '/api/integrate/v3/orders/draft', headers, payload: draftBody(company, { external_id: 'HARBOUR-1' }) });
+  const draftRes = await ctx.inject({
+    method: 'POST',
+    url: '/api/integrate/v3/orders/draft',
+    headers,
+    payload: draftBody(company, { external_id: 'HARBOUR-1' }),
+  });
   assert.equal(draftRes.statusCode, 200, draftRes.body);
   const orderId = draftRes.json().id as string;
   const invitedEmail = uniqueEmail('invited');
@@ -88,10 +93,16 @@ test('an operator drives an order to Ready, replays its webhook and follows an e
   assert.equal(secret, stored.json().secret);
   await page.getByRole('button', { name: 'Create an api key' }).click();
   const issued = (await page.locator('#issued-api-key').innerText()).trim();
-  assert.equal((await ctx.inject({ method: 'GET', url: '/api/integrate/v3/companies/info', headers: { 'api-key': issued } })).statusCode, 200);
+  assert.equal(
+    (await ctx.inject({ method: 'GET', url: '/api/integrate/v3/companies/info', headers: { 'api-key': issued } })).statusCode,
+    200,
+  );
   await page.getByRole('button', { name: `Revoke ${issued.slice(0, 9)}…` }).click();
   await page.getByRole('status').filter({ hasText: 'The api key was revoked.' }).waitFor();
-  assert.equal((await ctx.inject({ method: 'GET', url: '/api/integrate/v3/companies/info', headers: { 'api-key': issued } })).statusCode, 401);
+  assert.equal(
+    (await ctx.inject({ method: 'GET', url: '/api/integrate/v3/companies/info', headers: { 'api-key': issued } })).statusCode,
+    401,
+  );
 
   // The orders table, filtered to the company; the order page.
   await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Orders' }).click();
@@ -127,7 +138,10 @@ test('an operator drives an order to Ready, replays its webhook and follows an e
   const thumb = plans.first().locator('img.thumb');
   await thumb.scrollIntoViewIfNeeded();
   await waitFor(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 10_000, 'the PNG thumbnail');
-  const download = page.locator('a[download]').filter({ hasText: /\.pdf$/ }).first();
+  const download = page
+    .locator('a[download]')
+    .filter({ hasText: /\.pdf$/ })
+    .first();
   const href = await download.getAttribute('href');
   assert.ok(href?.startsWith('/files/'), `a same-origin file link: ${href}`);
   const file = await page.request.get(href!);
@@ -139,7 +153,10 @@ test('an operator drives an order to Ready, replays its webhook and follows an e
 
   // The dispatcher sends the webhooks; the log shows the receiver's answer.
   await dispatcher.drain();
-  assert.deepEqual(receiver.received.map((r) => JSON.parse(r.body).current_status), ['Draft', 'Pending', 'Ready']);
+  assert.deepEqual(
+    receiver.received.map((r) => JSON.parse(r.body).current_status),
+    ['Draft', 'Pending', 'Ready'],
+  );
   await page.getByRole('link', { name: 'Webhook deliveries of this order' }).click();
   const readyRow = page.locator('table.deliveries tbody tr').filter({ hasText: 'moved_to_ready' });
   assert.equal(await readyRow.count(), 1);

@@ -25,7 +25,12 @@ export async function signIn(ctx: TestApp, secret = ctx.adminKey): Promise<Conso
   const page = await ctx.inject({ method: 'GET', url: '/console/sign-in' });
   assert.equal(page.statusCode, 200);
   const csrf = csrfFrom(page.body);
-  const res = await ctx.inject({ method: 'POST', url: '/console/sign-in', headers: { cookie: `casa_csrf=${csrf}` }, payload: { csrf_token: csrf, secret, next: '/console/orders' } });
+  const res = await ctx.inject({
+    method: 'POST',
+    url: '/console/sign-in',
+    headers: { cookie: `casa_csrf=${csrf}` },
+    payload: { csrf_token: csrf, secret, next: '/console/orders' },
+  });
   assert.equal(res.statusCode, 303, res.body);
   const m = /casa_console=([^;]+)/.exec(String(res.headers['set-cookie']));
   assert.ok(m, 'a session cookie');
@@ -37,9 +42,20 @@ export function get(ctx: TestApp, s: ConsoleSession | null, url: string) {
 }
 
 /** Posts a console form; `csrf` overrides the token sent in the field (null: none). */
-export function post(ctx: TestApp, s: ConsoleSession | null, url: string, fields: Record<string, string> = {}, csrf: string | null | undefined = s?.csrf) {
+export function post(
+  ctx: TestApp,
+  s: ConsoleSession | null,
+  url: string,
+  fields: Record<string, string> = {},
+  csrf: string | null | undefined = s?.csrf,
+) {
   const payload = new URLSearchParams({ ...fields, ...(csrf ? { csrf_token: csrf } : {}) }).toString();
-  return ctx.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', ...(s ? { cookie: s.cookie } : {}) }, payload });
+  return ctx.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(s ? { cookie: s.cookie } : {}) },
+    payload,
+  });
 }
 
 export async function consoleScreenshot(page: Page, name: string): Promise<void> {

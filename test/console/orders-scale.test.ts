@@ -44,7 +44,11 @@ test('the orders table pages and filters 100,000 orders on the server', async (t
         startUs: startUs + c * 1000,
         stepUs: COMPANIES * 1000,
         batch: 500,
-        row: (i) => ({ status: STATUSES[(i * COMPANIES + c) % STATUSES.length]!, external_id: `EXT-${i * COMPANIES + c}`, owner_email: `owner${(i * COMPANIES + c) % 10}@example.com` }),
+        row: (i) => ({
+          status: STATUSES[(i * COMPANIES + c) % STATUSES.length]!,
+          external_id: `EXT-${i * COMPANIES + c}`,
+          owner_email: `owner${(i * COMPANIES + c) % 10}@example.com`,
+        }),
       }),
     );
   }
@@ -54,11 +58,17 @@ test('the orders table pages and filters 100,000 orders on the server', async (t
 
   const first = await get(ctx, s, '/console/orders');
   assert.equal(first.statusCode, 200);
-  assert.deepEqual(rowsOf(first.body), Array.from({ length: 50 }, (_, k) => idAt(TOTAL - 1 - k)));
+  assert.deepEqual(
+    rowsOf(first.body),
+    Array.from({ length: 50 }, (_, k) => idAt(TOTAL - 1 - k)),
+  );
   assert.match(first.body, /Showing 1–50 of 100,000 orders/);
 
   const deep = await get(ctx, s, '/console/orders?offset=99980');
-  assert.deepEqual(rowsOf(deep.body), Array.from({ length: 20 }, (_, k) => idAt(19 - k)));
+  assert.deepEqual(
+    rowsOf(deep.body),
+    Array.from({ length: 20 }, (_, k) => idAt(19 - k)),
+  );
   assert.doesNotMatch(deep.body, /rel="next"/);
 
   const ready = await get(ctx, s, `/console/orders?status=Ready&company_id=${companies[1]!.id}`);
@@ -97,10 +107,17 @@ test('the orders table pages and filters 100,000 orders on the server', async (t
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
       // The paint entry may be reported a moment after load.
       const fcp = await new Promise<PerformanceEntry | undefined>((resolve) => {
-        new PerformanceObserver((list) => resolve(list.getEntriesByName('first-contentful-paint')[0])).observe({ type: 'paint', buffered: true });
+        new PerformanceObserver((list) => resolve(list.getEntriesByName('first-contentful-paint')[0])).observe({
+          type: 'paint',
+          buffered: true,
+        });
         setTimeout(() => resolve(undefined), 3000);
       });
-      return { serverMs: Math.round(nav.responseStart - nav.requestStart), firstContentfulPaintMs: fcp ? Math.round(fcp.startTime) : null, domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd) };
+      return {
+        serverMs: Math.round(nav.responseStart - nav.requestStart),
+        firstContentfulPaintMs: fcp ? Math.round(fcp.startTime) : null,
+        domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd),
+      };
     });
   }
   assert.equal(await w.page.locator('table.orders tbody tr').count(), 50);

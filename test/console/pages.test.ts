@@ -72,10 +72,18 @@ describe('company page', () => {
 
     const issued = await post(ctx, s, `/console/companies/${a.id}/api-keys`);
     const key = /id="issued-api-key">([^<]+)</.exec(issued.body)![1]!;
-    assert.equal((await ctx.inject({ method: 'GET', url: '/api/integrate/v3/companies/info', headers: { 'api-key': key } })).json().id, a.id);
+    assert.equal(
+      (await ctx.inject({ method: 'GET', url: '/api/integrate/v3/companies/info', headers: { 'api-key': key } })).json().id,
+      a.id,
+    );
     assert.ok(!(await get(ctx, s, `/console/companies/${a.id}`)).body.includes(key));
 
-    const asked = await ctx.inject({ method: 'POST', url: '/api/integrate/v3/companies/merge-request', headers: a.headers, payload: { email: b.managerEmail } });
+    const asked = await ctx.inject({
+      method: 'POST',
+      url: '/api/integrate/v3/companies/merge-request',
+      headers: a.headers,
+      payload: { email: b.managerEmail },
+    });
     assert.equal(asked.statusCode, 200, asked.body);
     const list = await get(ctx, s, '/console/companies');
     const approve = /action="(\/console\/merge-requests\/[0-9a-f-]+\/approve)"/.exec(list.body)![1]!;

@@ -20,7 +20,16 @@ async function fixtures(ctx: TestApp) {
 }
 
 function pages(f: { company: { id: string; apiKeyId: string }; orderId: string }) {
-  return ['/console', '/console/orders', `/console/orders/${f.orderId}`, '/console/companies', `/console/companies/${f.company.id}`, '/console/webhooks', '/console/emails', '/console/system'];
+  return [
+    '/console',
+    '/console/orders',
+    `/console/orders/${f.orderId}`,
+    '/console/companies',
+    `/console/companies/${f.company.id}`,
+    '/console/webhooks',
+    '/console/emails',
+    '/console/system',
+  ];
 }
 
 function actions(f: { company: { id: string; apiKeyId: string }; orderId: string }): { url: string; fields: Record<string, string> }[] {
@@ -124,7 +133,12 @@ describe('POST /console/sign-in', () => {
     const page = await get(ctx, null, '/console/sign-in');
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.body)![1]!;
     for (const secret of ['', 'casa_admin_wrong', `${ctx.adminKey}x`]) {
-      const res = await ctx.inject({ method: 'POST', url: '/console/sign-in', headers: { cookie: `casa_csrf=${csrf}` }, payload: { csrf_token: csrf, secret } });
+      const res = await ctx.inject({
+        method: 'POST',
+        url: '/console/sign-in',
+        headers: { cookie: `casa_csrf=${csrf}` },
+        payload: { csrf_token: csrf, secret },
+      });
       assert.equal(res.statusCode, 401);
       assert.match(res.body, /That is not the admin key or the operator password\./);
       assert.doesNotMatch(String(res.headers['set-cookie'] ?? ''), /casa_console=/);
@@ -136,7 +150,13 @@ describe('POST /console/sign-in', () => {
     const ctx = await buildTestApp(t);
     const page = await get(ctx, null, '/console/sign-in');
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.body)![1]!;
-    const attempt = (secret: string) => ctx.inject({ method: 'POST', url: '/console/sign-in', headers: { cookie: `casa_csrf=${csrf}` }, payload: { csrf_token: csrf, secret } });
+    const attempt = (secret: string) =>
+      ctx.inject({
+        method: 'POST',
+        url: '/console/sign-in',
+        headers: { cookie: `casa_csrf=${csrf}` },
+        payload: { csrf_token: csrf, secret },
+      });
     for (let i = 0; i < 10; i++) assert.equal((await attempt(`wrong-${i}`)).statusCode, 401);
     const blocked = await attempt(ctx.adminKey);
     assert.equal(blocked.statusCode, 429);
@@ -154,7 +174,12 @@ describe('POST /console/sign-in', () => {
     const without = await buildTestApp(t);
     const page = await get(without, null, '/console/sign-in');
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.body)![1]!;
-    const res = await without.inject({ method: 'POST', url: '/console/sign-in', headers: { cookie: `casa_csrf=${csrf}` }, payload: { csrf_token: csrf, secret: 'correct horse battery staple' } });
+    const res = await without.inject({
+      method: 'POST',
+      url: '/console/sign-in',
+      headers: { cookie: `casa_csrf=${csrf}` },
+      payload: { csrf_token: csrf, secret: 'correct horse battery staple' },
+    });
     assert.equal(res.statusCode, 401);
   });
 
@@ -162,8 +187,20 @@ describe('POST /console/sign-in', () => {
     const ctx = await buildTestApp(t);
     const page = await get(ctx, null, '/console/sign-in');
     const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.body)![1]!;
-    for (const next of ['//evil.example/console', 'https://evil.example/', '/console//evil.example', '/console\\evil', '/api/integrate/v3/users', '/console/sign-out']) {
-      const res = await ctx.inject({ method: 'POST', url: '/console/sign-in', headers: { cookie: `casa_csrf=${csrf}` }, payload: { csrf_token: csrf, secret: ctx.adminKey, next } });
+    for (const next of [
+      '//evil.example/console',
+      'https://evil.example/',
+      '/console//evil.example',
+      '/console\\evil',
+      '/api/integrate/v3/users',
+      '/console/sign-out',
+    ]) {
+      const res = await ctx.inject({
+        method: 'POST',
+        url: '/console/sign-in',
+        headers: { cookie: `casa_csrf=${csrf}` },
+        payload: { csrf_token: csrf, secret: ctx.adminKey, next },
+      });
       assert.equal(res.headers.location, '/console/orders', next);
     }
   });
@@ -236,6 +273,9 @@ describe('CSRF on every console form', () => {
     assert.match(created.body, /Company Real Co was created/);
     const revoke = await post(ctx, s, `/console/api-keys/${f.company.apiKeyId}/revoke`, { company_id: f.company.id });
     assert.equal(revoke.statusCode, 303);
-    assert.equal((await ctx.inject({ method: 'GET', url: '/api/integrate/v3/companies/info', headers: f.company.headers })).statusCode, 401);
+    assert.equal(
+      (await ctx.inject({ method: 'GET', url: '/api/integrate/v3/companies/info', headers: f.company.headers })).statusCode,
+      401,
+    );
   });
 });

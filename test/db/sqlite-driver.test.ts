@@ -43,7 +43,10 @@ function deferred() {
 }
 
 /** Runs `write` in a transaction and holds the transaction open once it has written; `commit()` lets it finish. */
-async function heldTransaction<DB>(db: Kysely<DB>, write: (trx: Transaction<DB>) => Promise<unknown>): Promise<{ commit(): Promise<void> }> {
+async function heldTransaction<DB>(
+  db: Kysely<DB>,
+  write: (trx: Transaction<DB>) => Promise<unknown>,
+): Promise<{ commit(): Promise<void> }> {
   const hold = deferred();
   const written = deferred();
   const tx = db.transaction().execute(async (trx) => {
@@ -112,7 +115,10 @@ describe('SQLite driver on a file', () => {
       }),
       (err: { code?: string }) => err.code === 'SQLITE_BUSY',
     );
-    await assert.rejects(db.insertInto('items').values({ id: 2, name: 'two' }).execute(), (err: { code?: string }) => err.code === 'SQLITE_BUSY');
+    await assert.rejects(
+      db.insertInto('items').values({ id: 2, name: 'two' }).execute(),
+      (err: { code?: string }) => err.code === 'SQLITE_BUSY',
+    );
     other.exec('rollback');
     assert.equal(driver.committedWrites(), before);
     assert.deepEqual(await names(db), []);
@@ -168,7 +174,9 @@ describe('SQLite driver in memory', () => {
   it('makes a read wait for the open transaction of the one connection', async () => {
     const sqlite = new SQLite(':memory:');
     sqlite.exec('create table items (id integer primary key, name text not null)');
-    const db = new Kysely<{ items: { id: number; name: string } }>({ dialect: sqliteDialect(new SqliteDriver({ sqlite, statements: withStatementCache(sqlite) })) });
+    const db = new Kysely<{ items: { id: number; name: string } }>({
+      dialect: sqliteDialect(new SqliteDriver({ sqlite, statements: withStatementCache(sqlite) })),
+    });
     const tx = await heldTransaction(db, (trx) => trx.insertInto('items').values({ id: 1, name: 'one' }).execute());
     let read: string[] | null = null;
     const reading = names(db).then((r) => (read = r));

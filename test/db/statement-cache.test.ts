@@ -25,7 +25,9 @@ function open() {
     db.exec(`insert into items values (1, 'one', 1.5, x'0102', null), (2, 'two', 2, null, 'n')`);
   }
   const driver = new SqliteDriver({ sqlite, statements: withStatementCache(sqlite) });
-  const db = new Kysely<{ items: { id: number; name: string; price: number; data: Buffer | null; note: string | null; extra?: string } }>({ dialect: sqliteDialect(driver) });
+  const db = new Kysely<{ items: { id: number; name: string; price: number; data: Buffer | null; note: string | null; extra?: string } }>({
+    dialect: sqliteDialect(driver),
+  });
   return { db, driver, plain };
 }
 
@@ -55,15 +57,27 @@ describe('statement cache', () => {
     await migrate(storage);
     await seedOrders(storage.db, { companyId: 'company-1', count: 3, startUs: 1_700_000_000_000_000 });
     const plain = new SQLite(file, { readonly: true });
-    for (const query of ['select * from "orders" order by "id"', 'select * from "companies"', 'select * from "kysely_migration" order by "name"']) {
+    for (const query of [
+      'select * from "orders" order by "id"',
+      'select * from "companies"',
+      'select * from "kysely_migration" order by "name"',
+    ]) {
       const rows = (await sql.raw(query).execute(storage.db)).rows;
       const expected = plain.prepare(query).all();
       assert.deepEqual(rows, expected, query);
-      assert.deepEqual(rows.map((r) => Object.keys(r as object)), expected.map((r) => Object.keys(r as object)), query);
+      assert.deepEqual(
+        rows.map((r) => Object.keys(r as object)),
+        expected.map((r) => Object.keys(r as object)),
+        query,
+      );
     }
     plain.close();
     await storage.close();
-    assert.equal(fs.readFileSync(ROW_BUILDERS_FILE, 'utf8'), await rowBuildersSource(), 'row-builders.generated.ts is that of the migrations: run `npx tsx scripts/row-builders.ts`');
+    assert.equal(
+      fs.readFileSync(ROW_BUILDERS_FILE, 'utf8'),
+      await rowBuildersSource(),
+      'row-builders.generated.ts is that of the migrations: run `npx tsx scripts/row-builders.ts`',
+    );
   });
 
   it('sees a column added through it, and counts every write', async () => {
@@ -71,7 +85,10 @@ describe('statement cache', () => {
     const first = () => db.selectFrom('items').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
     assert.deepEqual(Object.keys(await first()), ['id', 'name', 'price', 'data', 'note']);
     const before = driver.committedWrites();
-    await db.schema.alterTable('items').addColumn('extra', 'text', (c) => c.defaultTo('x')).execute();
+    await db.schema
+      .alterTable('items')
+      .addColumn('extra', 'text', (c) => c.defaultTo('x'))
+      .execute();
     assert.equal((await first()).extra, 'x', 'the same select * now answers the new column');
     await db.updateTable('items').set({ name: 'uno' }).where('id', '=', 1).execute();
     const returned = await db.updateTable('items').set({ name: 'eins' }).where('id', '=', 1).returning(['id', 'name']).execute();

@@ -51,7 +51,8 @@ describe('WAL checkpoints in a worker thread', () => {
     const file = tempFile(t);
     const storage = openSqlite(file, 'NORMAL', true);
     await migrate(storage);
-    const pages = async (s: Storage) => (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(s.db)).rows[0]!.wal_autocheckpoint;
+    const pages = async (s: Storage) =>
+      (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(s.db)).rows[0]!.wal_autocheckpoint;
     assert.equal(await pages(storage), BACKSTOP_AUTOCHECKPOINT_PAGES);
     assert.ok(BACKSTOP_AUTOCHECKPOINT_PAGES > 1000, 'later than SQLite would by default');
     await storage.close();

@@ -26,6 +26,10 @@ export async function download(ctx: TestApp, url: string, headers: Record<string
 /** Every file URL in `delivery_assets`, with the product and list it sits in. */
 export function fileUrls(assets: Record<string, Record<string, unknown> | null>): { product: string; field: string; url: string }[] {
   return Object.entries(assets).flatMap(([product, value]) =>
-    value ? Object.entries(value).flatMap(([field, list]) => (Array.isArray(list) ? (list as string[]).map((url) => ({ product, field, url })) : [])) : [],
+    value
+      ? Object.entries(value).flatMap(([field, list]) =>
+          Array.isArray(list) ? (list as string[]).map((url) => ({ product, field, url })) : [],
+        )
+      : [],
   );
 }

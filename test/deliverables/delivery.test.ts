@@ -48,7 +48,13 @@ async function checkFile(field: string, name: string, body: Buffer, model: Floor
     case 'png':
     case 'jpg': {
       const size = await imageSize(body);
-      assert.deepEqual(size, field === 'image_urls' ? { format: 'jpeg', width: 1240, height: 1754 } : { format: ext === 'png' ? 'png' : 'jpeg', width: 1600, height: 1200 }, name);
+      assert.deepEqual(
+        size,
+        field === 'image_urls'
+          ? { format: 'jpeg', width: 1240, height: 1754 }
+          : { format: ext === 'png' ? 'png' : 'jpeg', width: 1600, height: 1200 },
+        name,
+      );
       break;
     }
     case 'pdf': {
@@ -59,7 +65,11 @@ async function checkFile(field: string, name: string, body: Buffer, model: Floor
         const tablePages = pdf.pages - floors.length;
         assert.ok(tablePages === 1 || tablePages === 2, `${name}: ${pdf.pages} pages for ${floors.length} floors`);
         const found = areasInText(pdf.text.slice(0, tablePages).join(' '));
-        for (const a of roomAreas) assert.ok(found.some((f) => Math.abs(f - a) <= 0.01), `${name}: room of ${a} m²`);
+        for (const a of roomAreas)
+          assert.ok(
+            found.some((f) => Math.abs(f - a) <= 0.01),
+            `${name}: room of ${a} m²`,
+          );
       } else {
         assert.equal(pdf.pages, name.startsWith('floorplans') ? floors.length : name === 'gla.pdf' ? 1 + above : 1, name);
       }
@@ -118,7 +128,8 @@ describe('delivery_assets of a delivered order', () => {
 
       assert.deepEqual(Object.keys(assets), [...PRODUCTS]);
       for (const p of PRODUCTS) assert.equal(assets[p] === null, !bought.includes(p), `${p} bought: ${bought.includes(p)}`);
-      const lists = (p: string) => Object.fromEntries(Object.entries(assets[p] as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.length : v]));
+      const lists = (p: string) =>
+        Object.fromEntries(Object.entries(assets[p] as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.length : v]));
       assert.deepEqual(lists('listing_floorplans'), {
         jpg_urls: floors,
         jpg_urls_dim: floors,
@@ -138,9 +149,14 @@ describe('delivery_assets of a delivered order', () => {
         assert.deepEqual(lists('home_report'), { pdf_urls: 1 });
         assert.deepEqual(lists('snapshot'), { image_urls: 1, pdf_urls: 1 });
         assert.deepEqual(lists('property_data'), { json_urls: 1 });
-        assert.deepEqual(assets.tour, { link: `http://casa.test/tour/${order.id}`, mls_compliance_link: `http://casa.test/tour/${order.id}?unbranded=1`, type: 'floorplan_tour' });
+        assert.deepEqual(assets.tour, {
+          link: `http://casa.test/tour/${order.id}`,
+          mls_compliance_link: `http://casa.test/tour/${order.id}?unbranded=1`,
+          type: 'floorplan_tour',
+        });
       }
-      if (packageType === 'plus_3d') assert.deepEqual(lists('floorplans_3d'), { gltf_urls: 1, viewer_url: `http://casa.test/tour/${order.id}/3d` });
+      if (packageType === 'plus_3d')
+        assert.deepEqual(lists('floorplans_3d'), { gltf_urls: 1, viewer_url: `http://casa.test/tour/${order.id}/3d` });
 
       for (const { field, url } of fileUrls(assets)) {
         const res = await download(ctx, url);
@@ -157,7 +173,15 @@ describe('delivery_assets of a delivered order', () => {
   it('lists no file before delivery, with the bought products present and empty', async (t) => {
     const ctx = await buildOrdersApp(t);
     const company = await ctx.createCompany();
-    const draft = await ok(call(ctx, company, 'POST', '/orders/draft', { street: '1 Main St', city: 'Espoo', country: 'Finland', owner_email: company.managerEmail, package_type: 'base' }));
+    const draft = await ok(
+      call(ctx, company, 'POST', '/orders/draft', {
+        street: '1 Main St',
+        city: 'Espoo',
+        country: 'Finland',
+        owner_email: company.managerEmail,
+        package_type: 'base',
+      }),
+    );
     assert.deepEqual(fileUrls(draft.delivery_assets), []);
     assert.deepEqual(draft.delivery_assets.listing_floorplans.svg_urls, []);
   });
@@ -166,10 +190,23 @@ describe('delivery_assets of a delivered order', () => {
     const ctx = await buildOrdersApp(t);
     const company = await ctx.createCompany();
     const order = await deliveredOrder(ctx, company, 'plus', ['gla', '3d_cad_files']);
-    const rows = async () => (await ctx.storage.db.selectFrom('delivered_files').select(['name', 'etag', 'storage_key']).where('order_id', '=', order.id).orderBy('name').execute());
+    const rows = async () =>
+      await ctx.storage.db
+        .selectFrom('delivered_files')
+        .select(['name', 'etag', 'storage_key'])
+        .where('order_id', '=', order.id)
+        .orderBy('name')
+        .execute();
     const first = await rows();
     const row = decodeOrder(await ctx.storage.db.selectFrom('orders').selectAll().where('id', '=', order.id).executeTakeFirstOrThrow());
-    await ctx.app.services.deliverables.produce(row, ['listing_floorplans', 'home_report', 'snapshot', 'property_data', 'gla_package', 'cad_files']);
+    await ctx.app.services.deliverables.produce(row, [
+      'listing_floorplans',
+      'home_report',
+      'snapshot',
+      'property_data',
+      'gla_package',
+      'cad_files',
+    ]);
     assert.deepEqual(await rows(), first);
   });
 });
@@ -183,9 +220,18 @@ describe('redeliver and post-purchase', () => {
     const ground = (await storedModel(ctx, order.id)).floors.filter((f) => f.level < 0).length; // index of level 0
     const svgBefore = parseSvg((await download(ctx, before.listing_floorplans.svg_urls[ground])).body);
     assert.equal(svgBefore.background, '#ffffff');
-    assert.ok(svgBefore.rooms.every((r) => / sq ft$/.test(r.texts[1]!)), 'a US order draws in imperial units by default');
+    assert.ok(
+      svgBefore.rooms.every((r) => / sq ft$/.test(r.texts[1]!)),
+      'a US order draws in imperial units by default',
+    );
 
-    await ok(call(ctx, company, 'POST', `/orders/${order.id}/redeliver`, { style_template_id: 'blueprint', units: 'metric', label_language: 'fi' }));
+    await ok(
+      call(ctx, company, 'POST', `/orders/${order.id}/redeliver`, {
+        style_template_id: 'blueprint',
+        units: 'metric',
+        label_language: 'fi',
+      }),
+    );
     await ctx.app.services.production.runOnce();
     const after = (await ok(call(ctx, company, 'GET', `/orders/${order.id}`))).delivery_assets;
     const svgAfter = parseSvg((await download(ctx, after.listing_floorplans.svg_urls[ground])).body);
@@ -235,4 +281,3 @@ describe('GET /orders/{id}/combined-pdf', () => {
     assert.ok(again.rawPayload.equals(res.rawPayload), 'the cached document is the same');
   });
 });
-

@@ -9,7 +9,12 @@ async function deliveredSvgUrl(t: Parameters<typeof buildOrdersApp>[0]) {
   const ctx = await buildOrdersApp(t);
   const company = await ctx.createCompany();
   const order = await deliveredOrder(ctx, company, 'base', [], 900);
-  return { ctx, order, url: order.delivery_assets.listing_floorplans.svg_urls[0] as string, other: order.delivery_assets.listing_floorplans.png_urls[0] as string };
+  return {
+    ctx,
+    order,
+    url: order.delivery_assets.listing_floorplans.svg_urls[0] as string,
+    other: order.delivery_assets.listing_floorplans.png_urls[0] as string,
+  };
 }
 
 function withQuery(url: string, change: (q: URLSearchParams) => void): string {

@@ -20,9 +20,18 @@ describe('POST /admin/v1/orders/{id}/model', () => {
     const assets = (await ok(call(ctx, company, 'GET', `/orders/${delivered.order.id}`))).delivery_assets;
     const data = (await download(ctx, assets.property_data.json_urls[0])).json();
     assert.deepEqual(
-      data.floors.map((f: { level: number; rooms: { id: string; label: string; area_m2: number }[] }) => [f.level, f.rooms.map((r) => [r.id, r.label, r.area_m2])]),
+      data.floors.map((f: { level: number; rooms: { id: string; label: string; area_m2: number }[] }) => [
+        f.level,
+        f.rooms.map((r) => [r.id, r.label, r.area_m2]),
+      ]),
       [
-        [0, [['living', 'Living room', 25], ['kitchen', 'Chef’s kitchen', 15]]],
+        [
+          0,
+          [
+            ['living', 'Living room', 25],
+            ['kitchen', 'Chef’s kitchen', 15],
+          ],
+        ],
         [1, [['bed', 'Bedroom', 40]]],
       ],
     );
@@ -33,17 +42,42 @@ describe('POST /admin/v1/orders/{id}/model', () => {
     const ctx = await buildOrdersApp(t);
     const company = await ctx.createCompany();
     const order = await createDraft(ctx, company);
-    const shape = await call(ctx, null, 'POST', `/admin/v1/orders/${order.id}/model`, { version: 1, floors: [{ ...smallModel().floors[0], rooms: [{ id: 'r', type: 'ballroom', polygon: [[0, 0], [1, 0], [1, 1]] }] }] });
+    const shape = await call(ctx, null, 'POST', `/admin/v1/orders/${order.id}/model`, {
+      version: 1,
+      floors: [
+        {
+          ...smallModel().floors[0],
+          rooms: [
+            {
+              id: 'r',
+              type: 'ballroom',
+              polygon: [
+                [0, 0],
+                [1, 0],
+                [1, 1],
+              ],
+            },
+          ],
+        },
+      ],
+    });
     assert.equal(shape.statusCode, 400);
     assert.deepEqual(
       shape.json().validation_error.body_params.map((e: { loc: unknown[]; type: string }) => [e.loc.join('.'), e.type]),
       [['floors.0.rooms.0.type', 'type_error.enum']],
     );
     const missing = await call(ctx, null, 'POST', `/admin/v1/orders/${order.id}/model`, { version: 1 });
-    assert.deepEqual(missing.json(), { validation_error: { body_params: [{ loc: ['floors'], msg: 'field required', type: 'value_error.missing' }] } });
+    assert.deepEqual(missing.json(), {
+      validation_error: { body_params: [{ loc: ['floors'], msg: 'field required', type: 'value_error.missing' }] },
+    });
 
     const overlapping = smallModel();
-    overlapping.floors[0]!.rooms[1]!.polygon = [[4, 0], [8, 0], [8, 5], [4, 5]];
+    overlapping.floors[0]!.rooms[1]!.polygon = [
+      [4, 0],
+      [8, 0],
+      [8, 5],
+      [4, 5],
+    ];
     overlapping.floors[0]!.doors[0]!.wall_id = 'w-gone';
     const geometry = await call(ctx, null, 'POST', `/admin/v1/orders/${order.id}/model`, overlapping);
     assert.equal(geometry.statusCode, 400);

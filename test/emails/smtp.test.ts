@@ -50,7 +50,12 @@ describe('email delivery over SMTP', () => {
     const ctx = await buildTestApp(t, { smtpUrl: sink.url, mailFrom: 'Casa Test <casa@casa.test>' });
     const company = await ctx.createCompany('Sink Realty');
     const email = uniqueEmail('invitee');
-    const res = await ctx.inject({ method: 'POST', url: USERS, headers: company.headers, payload: { email, role: 'Collaborator', name: 'Grace' } });
+    const res = await ctx.inject({
+      method: 'POST',
+      url: USERS,
+      headers: company.headers,
+      payload: { email, role: 'Collaborator', name: 'Grace' },
+    });
     assert.equal(res.statusCode, 200);
 
     const { envelopeTo, mail } = await sink.next();
@@ -75,7 +80,12 @@ describe('email delivery over SMTP', () => {
     const sink = await startSink(t);
     const ctx = await buildTestApp(t, { smtpUrl: sink.url });
     const company = await ctx.createCompany();
-    const res = await ctx.inject({ method: 'POST', url: `${USERS}/reset-password`, headers: company.headers, payload: { email: company.managerEmail } });
+    const res = await ctx.inject({
+      method: 'POST',
+      url: `${USERS}/reset-password`,
+      headers: company.headers,
+      payload: { email: company.managerEmail },
+    });
     assert.equal(res.statusCode, 200);
     const { envelopeTo, mail } = await sink.next();
     assert.deepEqual(envelopeTo, [company.managerEmail]);

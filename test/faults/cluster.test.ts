@@ -34,7 +34,13 @@ describe('CASA_PROCESSES=2', () => {
   it('serves from two processes on one port, replaces a killed one, and stops all on SIGTERM', { timeout: 240_000 }, async (t) => {
     const cli = await cliEnvironment(t);
     const port = await freePort();
-    const child = spawnCli(['serve'], { ...cli.env, PORT: String(port), CASA_PROCESSES: '2', LOG_LEVEL: 'info', CASA_ADMIN_KEY: ADMIN_KEY });
+    const child = spawnCli(['serve'], {
+      ...cli.env,
+      PORT: String(port),
+      CASA_PROCESSES: '2',
+      LOG_LEVEL: 'info',
+      CASA_ADMIN_KEY: ADMIN_KEY,
+    });
     t.after(() => child.kill('SIGKILL'));
     let log = await waitForOutput(child, READY);
     child.stdout.on('data', (d) => (log += d));

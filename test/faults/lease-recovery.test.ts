@@ -74,7 +74,11 @@ describe('work held by a killed process', () => {
       return child;
     };
     const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
-      const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+        method,
+        headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
       const text = await res.text();
       assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
       return JSON.parse(text);
@@ -82,10 +86,26 @@ describe('work held by a killed process', () => {
     const admin = { 'admin-key': ADMIN_KEY };
 
     const first = await start();
-    const created = await call('POST', '/admin/v1/companies', admin, { name: 'Lease Co', manager_email: 'lease@example.com', manager_password: 'manager-password-1' });
+    const created = await call('POST', '/admin/v1/companies', admin, {
+      name: 'Lease Co',
+      manager_email: 'lease@example.com',
+      manager_password: 'manager-password-1',
+    });
     const apiKey = { 'api-key': created.api_key as string };
-    await call('PATCH', `${API}/companies/webhook`, apiKey, { webhook_urls: [receiver.url], webhook_triggers: ['moved_to_draft', 'moved_to_pending', 'moved_to_ready'] });
-    const draftBody = { street: '615 Bourbon St', city: 'New Orleans', state: 'Louisiana', country: 'United States', postalCode: '70130', owner_email: 'lease@example.com', package_type: 'base', add_ons: [] };
+    await call('PATCH', `${API}/companies/webhook`, apiKey, {
+      webhook_urls: [receiver.url],
+      webhook_triggers: ['moved_to_draft', 'moved_to_pending', 'moved_to_ready'],
+    });
+    const draftBody = {
+      street: '615 Bourbon St',
+      city: 'New Orleans',
+      state: 'Louisiana',
+      country: 'United States',
+      postalCode: '70130',
+      owner_email: 'lease@example.com',
+      package_type: 'base',
+      add_ons: [],
+    };
     const ids: string[] = [];
     for (let i = 0; i < ORDERS; i++) ids.push((await call('POST', `${API}/orders/draft`, apiKey, draftBody)).id);
     for (const id of ids) await call('POST', `/admin/v1/orders/${id}/scan`, admin, {});
@@ -95,7 +115,13 @@ describe('work held by a killed process', () => {
     const storage = await cli.openStorage();
     t.after(() => storage.close());
     const db = storage.db;
-    const pendingOrders = () => db.selectFrom('orders').select(['id', 'status', 'lease_until', 'lease_owner']).where('id', 'in', ids).where('status', '=', 'Pending').execute();
+    const pendingOrders = () =>
+      db
+        .selectFrom('orders')
+        .select(['id', 'status', 'lease_until', 'lease_owner'])
+        .where('id', 'in', ids)
+        .where('status', '=', 'Pending')
+        .execute();
     const leasedOrders = async () => (await pendingOrders()).filter((o) => o.lease_owner !== null);
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -117,13 +143,16 @@ describe('work held by a killed process', () => {
       .execute();
     assert.ok(heldOrders.length > 0, 'orders were held at the kill');
     assert.ok(heldDeliveries.length > 0, 'webhook deliveries were in flight at the kill');
-    for (const row of [...heldOrders, ...heldDeliveries]) assert.ok(row.lease_until! <= (killedAt + LEASE_MS + 1_000) * 1000, 'a lease ends within one lease of the kill');
+    for (const row of [...heldOrders, ...heldDeliveries])
+      assert.ok(row.lease_until! <= (killedAt + LEASE_MS + 1_000) * 1000, 'a lease ends within one lease of the kill');
 
     receiver.state.answering = true;
     await start();
     const secondReadyAt = Date.now();
     const secondReadyMs = secondReadyAt - killedAt;
-    t.diagnostic(`second server ready ${secondReadyMs} ms after the kill; leases end ${heldOrders.map((o) => Math.round(o.lease_until! / 1000 - killedAt)).join(', ')} ms after it`);
+    t.diagnostic(
+      `second server ready ${secondReadyMs} ms after the kill; leases end ${heldOrders.map((o) => Math.round(o.lease_until! / 1000 - killedAt)).join(', ')} ms after it`,
+    );
 
     // An order is taken up when the second server claims it; it is delivered once rendered, in turn.
     const deadOwner = new Map(heldOrders.map((o) => [o.id, o.lease_owner]));
@@ -131,8 +160,19 @@ describe('work held by a killed process', () => {
     const orderDelivered = new Map<string, number>();
     const deliveryTakenUp = new Map<string, number>();
     while (orderDelivered.size < heldOrders.length || deliveryTakenUp.size < heldDeliveries.length) {
-      assert.ok(Date.now() - killedAt < 150_000, `work taken up again: ${orderDelivered.size}/${heldOrders.length} orders, ${deliveryTakenUp.size}/${heldDeliveries.length} deliveries`);
-      const rows = await db.selectFrom('orders').select(['id', 'status', 'lease_owner']).where('id', 'in', heldOrders.map((o) => o.id)).execute();
+      assert.ok(
+        Date.now() - killedAt < 150_000,
+        `work taken up again: ${orderDelivered.size}/${heldOrders.length} orders, ${deliveryTakenUp.size}/${heldDeliveries.length} deliveries`,
+      );
+      const rows = await db
+        .selectFrom('orders')
+        .select(['id', 'status', 'lease_owner'])
+        .where(
+          'id',
+          'in',
+          heldOrders.map((o) => o.id),
+        )
+        .execute();
       for (const r of rows) {
         const claimed = r.status === 'Ready' || (r.lease_owner !== null && r.lease_owner !== deadOwner.get(r.id));
         if (claimed && !orderTakenUp.has(r.id)) orderTakenUp.set(r.id, Date.now());
@@ -148,15 +188,27 @@ describe('work held by a killed process', () => {
     for (const o of heldOrders) {
       const at = orderTakenUp.get(o.id)!;
       assert.ok(at * 1000 >= o.lease_until!, `order ${o.id} was not taken while the dead process's lease ran`);
-      assert.ok(at - Math.max(o.lease_until! / 1000, secondReadyAt) < SLACK_MS, `order ${o.id} claimed again ${at - killedAt} ms after the kill`);
+      assert.ok(
+        at - Math.max(o.lease_until! / 1000, secondReadyAt) < SLACK_MS,
+        `order ${o.id} claimed again ${at - killedAt} ms after the kill`,
+      );
     }
     for (const d of heldDeliveries) {
       const at = deliveryTakenUp.get(d.event_id)!;
       assert.ok(at * 1000 >= d.lease_until!, `delivery of ${d.event_id} was not resent while the dead process's lease ran`);
-      assert.ok(at - Math.max(d.lease_until! / 1000, secondReadyAt) < SLACK_MS, `delivery of ${d.event_id} resent ${at - killedAt} ms after the kill`);
+      assert.ok(
+        at - Math.max(d.lease_until! / 1000, secondReadyAt) < SLACK_MS,
+        `delivery of ${d.event_id} resent ${at - killedAt} ms after the kill`,
+      );
     }
-    const readyEvents = await db.selectFrom('order_events').select('order_id').where('order_id', 'in', ids).where('trigger', '=', 'moved_to_ready').execute();
-    for (const id of heldOrders.map((o) => o.id)) assert.equal(readyEvents.filter((e) => e.order_id === id).length, 1, `order ${id} delivered once`);
+    const readyEvents = await db
+      .selectFrom('order_events')
+      .select('order_id')
+      .where('order_id', 'in', ids)
+      .where('trigger', '=', 'moved_to_ready')
+      .execute();
+    for (const id of heldOrders.map((o) => o.id))
+      assert.equal(readyEvents.filter((e) => e.order_id === id).length, 1, `order ${id} delivered once`);
 
     const spread = (m: Map<string, number>) => [...m.values()].map((at) => at - killedAt).sort((a, b) => a - b);
     const [orders, delivered, deliveries] = [spread(orderTakenUp), spread(orderDelivered), spread(deliveryTakenUp)];

@@ -14,18 +14,25 @@ import { TEST_DATABASE_URL } from '../helpers/app.js';
 const enabled = Boolean(process.env.BENCH_ACCEPTANCE);
 
 describe('mixed load on several processes', { skip: enabled ? false : 'set BENCH_ACCEPTANCE=1 to run it' }, () => {
-  it('ends with no 5xx, every created order listed once and every webhook received once per attempt at most', { timeout: 900_000 }, async () => {
-    const result = await runMixedBench({
-      database: TEST_DATABASE_URL ? 'postgres' : 'sqlite',
-      pgUrl: TEST_DATABASE_URL ?? undefined,
-      durationS: Number(process.env.BENCH_DURATION || 10),
-      warmupS: 0,
-      connections: 16,
-      bare: false,
-      orders: 1000,
-      log: () => {},
-    });
-    for (const check of result.checks) assert.ok(check.ok, `${check.name}: ${check.detail}`);
-    assert.ok(Object.values(result.ops).some((byStatus) => (byStatus['200'] ?? 0) > 0), 'the load got answers');
-  });
+  it(
+    'ends with no 5xx, every created order listed once and every webhook received once per attempt at most',
+    { timeout: 900_000 },
+    async () => {
+      const result = await runMixedBench({
+        database: TEST_DATABASE_URL ? 'postgres' : 'sqlite',
+        pgUrl: TEST_DATABASE_URL ?? undefined,
+        durationS: Number(process.env.BENCH_DURATION || 10),
+        warmupS: 0,
+        connections: 16,
+        bare: false,
+        orders: 1000,
+        log: () => {},
+      });
+      for (const check of result.checks) assert.ok(check.ok, `${check.name}: ${check.detail}`);
+      assert.ok(
+        Object.values(result.ops).some((byStatus) => (byStatus['200'] ?? 0) > 0),
+        'the load got answers',
+      );
+    },
+  );
 });

@@ -23,7 +23,9 @@ import { TEST_DATABASE_URL, testConfig } from '../helpers/app.js';
 import { cliEnvironment, exitOf, spawnCli, freePort, waitForOutput } from '../helpers/child-process.js';
 import { startReceiver, waitFor } from '../helpers/webhooks.js';
 
-const PG_ONLY = TEST_DATABASE_URL ? false : 'PostgreSQL only (TEST_DATABASE_URL): SQLite is a file inside the process, there is no connection to lose';
+const PG_ONLY = TEST_DATABASE_URL
+  ? false
+  : 'PostgreSQL only (TEST_DATABASE_URL): SQLite is a file inside the process, there is no connection to lose';
 
 const ADMIN_KEY = 'casa_admin_outage_test';
 const API = '/api/integrate/v3';
@@ -118,12 +120,22 @@ describe('PostgreSQL unreachable for a few seconds', () => {
     const request = (method: string, url: string, headers: Record<string, string>, payload?: unknown): Promise<Answer> => {
       const body = payload === undefined ? undefined : JSON.stringify(payload);
       return new Promise((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port, method, path: url, agent, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) } }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (d: string) => (text += d));
-          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
-        });
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            method,
+            path: url,
+            agent,
+            headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (d: string) => (text += d));
+            res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+          },
+        );
         req.on('error', reject);
         req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
         req.end(body);
@@ -131,20 +143,39 @@ describe('PostgreSQL unreachable for a few seconds', () => {
     };
     const admin = (method: string, url: string, payload?: unknown) => request(method, url, { 'admin-key': ADMIN_KEY }, payload);
 
-    const created = await admin('POST', '/admin/v1/companies', { name: 'Outage Co', manager_email: 'outage@example.com', manager_password: 'manager-password-1' });
+    const created = await admin('POST', '/admin/v1/companies', {
+      name: 'Outage Co',
+      manager_email: 'outage@example.com',
+      manager_password: 'manager-password-1',
+    });
     assert.equal(created.status, 201, created.body);
     const apiKey = { 'api-key': JSON.parse(created.body).api_key as string };
     const api = (method: string, url: string, payload?: unknown) => request(method, `${API}${url}`, apiKey, payload);
-    const hooked = await api('PATCH', '/companies/webhook', { webhook_urls: [receiver.url], webhook_triggers: ['moved_to_draft', 'moved_to_ready'] });
+    const hooked = await api('PATCH', '/companies/webhook', {
+      webhook_urls: [receiver.url],
+      webhook_triggers: ['moved_to_draft', 'moved_to_ready'],
+    });
     assert.equal(hooked.status, 200, hooked.body);
     const hooks = () => receiver.received.map((r) => JSON.parse(r.body) as { id: string; current_status: string });
-    const redraw = () => api('POST', '/orders', { street: '1 Main St', city: 'Espoo', country: 'Finland', info: 'Draw it', source: 'https://drawings.example.com/plan.pdf', package_type: 'base' });
+    const redraw = () =>
+      api('POST', '/orders', {
+        street: '1 Main St',
+        city: 'Espoo',
+        country: 'Finland',
+        info: 'Draw it',
+        source: 'https://drawings.example.com/plan.pdf',
+        package_type: 'base',
+      });
 
     // Before: production delivers and webhooks arrive.
     const first = await redraw();
     assert.equal(first.status, 200, first.body);
     const firstId: string = JSON.parse(first.body).id;
-    await waitFor(() => hooks().some((h) => h.id === firstId && h.current_status === 'Ready'), 60_000, 'the first order delivered by production');
+    await waitFor(
+      () => hooks().some((h) => h.id === firstId && h.current_status === 'Ready'),
+      60_000,
+      'the first order delivered by production',
+    );
 
     // Clients write and read all along; every answer is kept.
     type Phase = 'before' | 'down' | 'after';
@@ -156,7 +187,14 @@ describe('PostgreSQL unreachable for a few seconds', () => {
     const drafts = () =>
       (async () => {
         for (let n = 0; !stop; n++) {
-          const res = await api('POST', '/orders/draft', { street: '2 Side St', city: 'Espoo', country: 'Finland', owner_email: 'outage@example.com', package_type: 'base', external_id: `outage-${n}` });
+          const res = await api('POST', '/orders/draft', {
+            street: '2 Side St',
+            city: 'Espoo',
+            country: 'Finland',
+            owner_email: 'outage@example.com',
+            package_type: 'base',
+            external_id: `outage-${n}`,
+          });
           answers.push({ phase, what: 'POST /orders/draft', answer: res });
           if (res.status === 200) acknowledged.push(JSON.parse(res.body).id);
           const list = await api('GET', '/orders?limit=5');
@@ -183,13 +221,24 @@ describe('PostgreSQL unreachable for a few seconds', () => {
     phase = 'down';
     await proxy.cut();
     const cutAt = Date.now();
-    await waitFor(() => answers.some((a) => a.phase === 'down' && a.answer.status === 503) && readiness.some((r) => r.phase === 'down' && r.answer.status === 503), 30_000, '503 answers while PostgreSQL is unreachable');
+    await waitFor(
+      () =>
+        answers.some((a) => a.phase === 'down' && a.answer.status === 503) &&
+        readiness.some((r) => r.phase === 'down' && r.answer.status === 503),
+      30_000,
+      '503 answers while PostgreSQL is unreachable',
+    );
     await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - cutAt))));
     await proxy.restore();
     phase = 'after';
     const restoredAt = Date.now();
     const acknowledgedAtRestore = acknowledged.length;
-    await waitFor(() => acknowledged.length >= acknowledgedAtRestore + 5 && readiness.at(-1)?.phase === 'after' && readiness.at(-1)?.answer.status === 200, 60_000, 'service to resume after the outage');
+    await waitFor(
+      () =>
+        acknowledged.length >= acknowledgedAtRestore + 5 && readiness.at(-1)?.phase === 'after' && readiness.at(-1)?.answer.status === 200,
+      60_000,
+      'service to resume after the outage',
+    );
     const resumedInMs = Date.now() - restoredAt;
     stop = true;
     await Promise.all(clients);
@@ -203,9 +252,16 @@ describe('PostgreSQL unreachable for a few seconds', () => {
         assert.equal(answer.headers['retry-after'], '5');
       }
     }
-    assert.ok(answers.some((a) => a.phase === 'after' && a.what === 'GET /orders' && a.answer.status === 200), 'reads resume');
+    assert.ok(
+      answers.some((a) => a.phase === 'after' && a.what === 'GET /orders' && a.answer.status === 200),
+      'reads resume',
+    );
     for (const { phase: p, answer } of readiness) {
-      if (answer.status === 503) assert.deepEqual({ phase: p, status: JSON.parse(answer.body).status }, { phase: p === 'before' ? 'down or after' : p, status: 'not ready' });
+      if (answer.status === 503)
+        assert.deepEqual(
+          { phase: p, status: JSON.parse(answer.body).status },
+          { phase: p === 'before' ? 'down or after' : p, status: 'not ready' },
+        );
       else assert.equal(answer.status, 200, answer.body);
     }
 
@@ -219,8 +275,16 @@ describe('PostgreSQL unreachable for a few seconds', () => {
     const late = await redraw();
     assert.equal(late.status, 200, late.body);
     const lateId: string = JSON.parse(late.body).id;
-    await waitFor(() => hooks().some((h) => h.id === lateId && h.current_status === 'Ready'), 60_000, 'an order made after the outage delivered by production');
-    await waitFor(() => hooks().some((h) => h.id === atCutId && h.current_status === 'Ready'), 60_000, 'the order in production at the cut delivered');
+    await waitFor(
+      () => hooks().some((h) => h.id === lateId && h.current_status === 'Ready'),
+      60_000,
+      'an order made after the outage delivered by production',
+    );
+    await waitFor(
+      () => hooks().some((h) => h.id === atCutId && h.current_status === 'Ready'),
+      60_000,
+      'the order in production at the cut delivered',
+    );
     await waitFor(() => acknowledged.every((id) => hooks().some((h) => h.id === id)), 60_000, 'the webhook of every acknowledged draft');
     assert.equal(child.exitCode, null, 'the server never restarted');
     assert.ok(proxy.connections > 0);
@@ -230,75 +294,112 @@ describe('PostgreSQL unreachable for a few seconds', () => {
       errors.set(msg, (errors.get(msg) ?? 0) + 1);
     }
     const errorLines = [...errors].map(([msg, n]) => `${n} × ${msg}`).join(', ') || 'none';
-    t.diagnostic(`resumed ${resumedInMs} ms after PostgreSQL came back; ${answers.filter((a) => a.answer.status === 503).length} answers 503, ${acknowledged.length} drafts acknowledged; error log lines: ${errorLines}`);
+    t.diagnostic(
+      `resumed ${resumedInMs} ms after PostgreSQL came back; ${answers.filter((a) => a.answer.status === 503).length} answers 503, ${acknowledged.length} drafts acknowledged; error log lines: ${errorLines}`,
+    );
 
     stopping = true;
     child.kill('SIGTERM');
     assert.equal(await exitOf(child), 0);
   });
 
-  it('hands back the orders of a production round the outage broke, instead of waiting out their lease', { skip: PG_ONLY, timeout: 120_000 }, async (t) => {
-    // In this process, on a ManualClock: the database goes between rendering and the delivery commit.
-    const schema = `outage_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-    const direct = new URL(TEST_DATABASE_URL!);
-    const proxy = await startProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const viaProxy = new URL(direct);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    const storage = await openStorage({ databaseUrl: viaProxy.toString(), pgSchema: schema, pgPoolSize: 2 });
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-outage-'));
-    t.after(async () => {
-      await storage.close();
-      await proxy.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL! });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
-    });
-    await migrate(storage);
-    const clock = new ManualClock();
-    const adminKey = 'casa_admin_outage_round';
-    const app = await buildApp({ config: testConfig({ dataDir }), storage, clock, ids: randomIds, adminKeyHash: sha256Hex(adminKey), logger: false });
-    t.after(() => app.close());
-    const admin = { 'admin-key': adminKey };
-    const company = await app.inject({ method: 'POST', url: '/admin/v1/companies', headers: admin, payload: { name: 'Round Co', manager_email: 'round@example.com', manager_password: 'manager-password-1' } });
-    assert.equal(company.statusCode, 201, company.body);
-    const draft = await app.inject({ method: 'POST', url: `${API}/orders/draft`, headers: { 'api-key': company.json().api_key }, payload: { street: '1 Main St', city: 'Espoo', country: 'Finland', owner_email: 'round@example.com', package_type: 'base' } });
-    assert.equal(draft.statusCode, 200, draft.body);
-    const orderId: string = draft.json().id;
-    assert.equal((await app.inject({ method: 'POST', url: `/admin/v1/orders/${orderId}/scan`, headers: admin, payload: {} })).statusCode, 200);
+  it(
+    'hands back the orders of a production round the outage broke, instead of waiting out their lease',
+    { skip: PG_ONLY, timeout: 120_000 },
+    async (t) => {
+      // In this process, on a ManualClock: the database goes between rendering and the delivery commit.
+      const schema = `outage_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+      const direct = new URL(TEST_DATABASE_URL!);
+      const proxy = await startProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+      const viaProxy = new URL(direct);
+      viaProxy.host = `127.0.0.1:${proxy.port}`;
+      const storage = await openStorage({ databaseUrl: viaProxy.toString(), pgSchema: schema, pgPoolSize: 2 });
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-outage-'));
+      t.after(async () => {
+        await storage.close();
+        await proxy.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+        const client = new pg.Client({ connectionString: TEST_DATABASE_URL! });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await client.end();
+      });
+      await migrate(storage);
+      const clock = new ManualClock();
+      const adminKey = 'casa_admin_outage_round';
+      const app = await buildApp({
+        config: testConfig({ dataDir }),
+        storage,
+        clock,
+        ids: randomIds,
+        adminKeyHash: sha256Hex(adminKey),
+        logger: false,
+      });
+      t.after(() => app.close());
+      const admin = { 'admin-key': adminKey };
+      const company = await app.inject({
+        method: 'POST',
+        url: '/admin/v1/companies',
+        headers: admin,
+        payload: { name: 'Round Co', manager_email: 'round@example.com', manager_password: 'manager-password-1' },
+      });
+      assert.equal(company.statusCode, 201, company.body);
+      const draft = await app.inject({
+        method: 'POST',
+        url: `${API}/orders/draft`,
+        headers: { 'api-key': company.json().api_key },
+        payload: { street: '1 Main St', city: 'Espoo', country: 'Finland', owner_email: 'round@example.com', package_type: 'base' },
+      });
+      assert.equal(draft.statusCode, 200, draft.body);
+      const orderId: string = draft.json().id;
+      assert.equal(
+        (await app.inject({ method: 'POST', url: `/admin/v1/orders/${orderId}/scan`, headers: admin, payload: {} })).statusCode,
+        200,
+      );
 
-    // The real deliverables; the proxy is cut once the files are made, before the delivery commits.
-    const real = app.services.deliverables;
-    let cutAfterRender = true;
-    const deliverables: Deliverables = {
-      async produce(order, products) {
-        await real.produce(order, products);
-        if (cutAfterRender) await proxy.cut();
-        cutAfterRender = false;
-      },
-      deliveryAssets: (order) => real.deliveryAssets(order),
-      model: (order) => real.model(order),
-      combinedPdf: (order) => real.combinedPdf(order),
-    };
-    const deps = app.serviceDeps;
-    const transitions = orderTransitionsFactory({ ...deps, orderEvents: app.services.orderEvents });
-    const production = productionServiceFactory({ ...deps, deliverables, transitions });
-    const order = () => storage.db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirstOrThrow();
-    const readyEvents = async () => (await storage.db.selectFrom('order_events').select('id').where('order_id', '=', orderId).where('trigger', '=', 'moved_to_ready').execute()).length;
+      // The real deliverables; the proxy is cut once the files are made, before the delivery commits.
+      const real = app.services.deliverables;
+      let cutAfterRender = true;
+      const deliverables: Deliverables = {
+        async produce(order, products) {
+          await real.produce(order, products);
+          if (cutAfterRender) await proxy.cut();
+          cutAfterRender = false;
+        },
+        deliveryAssets: (order) => real.deliveryAssets(order),
+        model: (order) => real.model(order),
+        combinedPdf: (order) => real.combinedPdf(order),
+      };
+      const deps = app.serviceDeps;
+      const transitions = orderTransitionsFactory({ ...deps, orderEvents: app.services.orderEvents });
+      const production = productionServiceFactory({ ...deps, deliverables, transitions });
+      const order = () => storage.db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirstOrThrow();
+      const readyEvents = async () =>
+        (
+          await storage.db
+            .selectFrom('order_events')
+            .select('id')
+            .where('order_id', '=', orderId)
+            .where('trigger', '=', 'moved_to_ready')
+            .execute()
+        ).length;
 
-    clock.advanceSeconds(app.serviceDeps.config.productionDelayS + 1);
-    await assert.rejects(production.runOnce({ owner: 'worker-1' }), 'the round fails with the database');
-    await proxy.restore();
-    // The next round hands the order back (counted as a failed attempt, retried later) at once,
-    // where the lease would have kept it for the rest of its length.
-    assert.equal(await production.runOnce({ owner: 'worker-1' }), 0);
-    const released = await order();
-    assert.deepEqual({ status: released.status, lease_owner: released.lease_owner, attempts: released.production_attempts }, { status: 'Pending', lease_owner: null, attempts: 1 });
-    assert.equal(await readyEvents(), 0);
-    clock.advanceSeconds(31);
-    assert.equal(await production.runOnce({ owner: 'worker-1' }), 1);
-    assert.equal((await order()).status, 'Ready');
-    assert.equal(await readyEvents(), 1, 'delivered once');
-  });
+      clock.advanceSeconds(app.serviceDeps.config.productionDelayS + 1);
+      await assert.rejects(production.runOnce({ owner: 'worker-1' }), 'the round fails with the database');
+      await proxy.restore();
+      // The next round hands the order back (counted as a failed attempt, retried later) at once,
+      // where the lease would have kept it for the rest of its length.
+      assert.equal(await production.runOnce({ owner: 'worker-1' }), 0);
+      const released = await order();
+      assert.deepEqual(
+        { status: released.status, lease_owner: released.lease_owner, attempts: released.production_attempts },
+        { status: 'Pending', lease_owner: null, attempts: 1 },
+      );
+      assert.equal(await readyEvents(), 0);
+      clock.advanceSeconds(31);
+      assert.equal(await production.runOnce({ owner: 'worker-1' }), 1);
+      assert.equal((await order()).status, 'Ready');
+      assert.equal(await readyEvents(), 1, 'delivered once');
+    },
+  );
 });

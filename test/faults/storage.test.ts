@@ -31,28 +31,43 @@ function switchableStorage(root: string, brokenRoot: string): FileStorage & { br
 }
 
 /** The test app of helpers/app.ts, with the switchable file storage. */
-async function buildStorageFaultApp(t: import('node:test').TestContext): Promise<{ ctx: TestApp; files: ReturnType<typeof switchableStorage>; root: string }> {
+async function buildStorageFaultApp(
+  t: import('node:test').TestContext,
+): Promise<{ ctx: TestApp; files: ReturnType<typeof switchableStorage>; root: string }> {
   let files: ReturnType<typeof switchableStorage> | undefined;
   let root = '';
-  const ctx = await buildTestApp(t, {}, {
-    files: (dataDir) => {
-      root = path.join(dataDir, 'files');
-      const brokenRoot = path.join(dataDir, 'not-a-directory');
-      fs.writeFileSync(brokenRoot, 'a regular file where the files directory should be\n');
-      files = switchableStorage(root, brokenRoot);
-      return files;
+  const ctx = await buildTestApp(
+    t,
+    {},
+    {
+      files: (dataDir) => {
+        root = path.join(dataDir, 'files');
+        const brokenRoot = path.join(dataDir, 'not-a-directory');
+        fs.writeFileSync(brokenRoot, 'a regular file where the files directory should be\n');
+        files = switchableStorage(root, brokenRoot);
+        return files;
+      },
     },
-  });
+  );
   return { ctx, files: files!, root };
 }
 
 async function events(ctx: TestApp, orderId: string): Promise<string[]> {
-  const rows = await ctx.storage.db.selectFrom('order_events').select(['trigger', 'delivery_type']).where('order_id', '=', orderId).orderBy('seq').execute();
+  const rows = await ctx.storage.db
+    .selectFrom('order_events')
+    .select(['trigger', 'delivery_type'])
+    .where('order_id', '=', orderId)
+    .orderBy('seq')
+    .execute();
   return rows.map((r) => `${r.trigger}/${r.delivery_type}`);
 }
 
 async function deliveryRows(ctx: TestApp, orderId: string): Promise<number> {
-  const row = await ctx.storage.db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', orderId).executeTakeFirstOrThrow();
+  const row = await ctx.storage.db
+    .selectFrom('webhook_deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('order_id', '=', orderId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -65,7 +80,8 @@ async function assertNoDanglingUrl(ctx: TestApp, company: TestCompany, orderId: 
     assert.equal(res.statusCode, 200, `${url} answers ${res.statusCode}`);
   }
   const rows = await ctx.storage.db.selectFrom('delivered_files').select(['storage_key', 'size']).where('order_id', '=', orderId).execute();
-  for (const row of rows) assert.equal(fs.statSync(path.join(root, row.storage_key)).size, Number(row.size), `${row.storage_key} is on disk`);
+  for (const row of rows)
+    assert.equal(fs.statSync(path.join(root, row.storage_key)).size, Number(row.size), `${row.storage_key} is on disk`);
   return urls.length;
 }
 
@@ -85,7 +101,12 @@ describe('file storage failing during production', () => {
     await scan(ctx, pending.id);
     const readyUrls = await assertNoDanglingUrl(ctx, company, ready.id, root);
     assert.ok(readyUrls > 0, 'the first delivery lists files');
-    const before = { readyEvents: await events(ctx, ready.id), pendingEvents: await events(ctx, pending.id), readyHooks: await deliveryRows(ctx, ready.id), pendingHooks: await deliveryRows(ctx, pending.id) };
+    const before = {
+      readyEvents: await events(ctx, ready.id),
+      pendingEvents: await events(ctx, pending.id),
+      readyHooks: await deliveryRows(ctx, ready.id),
+      pendingHooks: await deliveryRows(ctx, pending.id),
+    };
 
     files.broken = true;
     // The operator's "deliver now" fails too, as a 503, and changes nothing.
@@ -147,6 +168,10 @@ describe('file storage failing during production', () => {
     assert.equal(await deliveryRows(ctx, ready.id), before.readyHooks + 1);
     assert.ok((await assertNoDanglingUrl(ctx, company, pending.id, root)) > 0);
     assert.ok((await assertNoDanglingUrl(ctx, company, ready.id, root)) > readyUrls, 'the upgrade is delivered');
-    assert.equal(fs.readdirSync(root, { recursive: true }).filter((f) => String(f).endsWith('.tmp')).length, 0, 'no temporary file left behind');
+    assert.equal(
+      fs.readdirSync(root, { recursive: true }).filter((f) => String(f).endsWith('.tmp')).length,
+      0,
+      'no temporary file left behind',
+    );
   });
 });

@@ -25,11 +25,51 @@ const pointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 const hostileString = fc.oneof(
   fc.string({ maxLength: 40 }),
-  fc.constantFrom('', ' ', '0', '-1', '1e309', 'null', 'true', '../../etc/passwd', '%00', '%2e%2e%2f', '<script>alert(1)</script>', "' OR 1=1 --", '😀'.repeat(10), 'a'.repeat(5000), '00000000-0000-0000-0000-000000000000'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '0',
+    '-1',
+    '1e309',
+    'null',
+    'true',
+    '../../etc/passwd',
+    '%00',
+    '%2e%2e%2f',
+    '<script>alert(1)</script>',
+    "' OR 1=1 --",
+    '😀'.repeat(10),
+    'a'.repeat(5000),
+    '00000000-0000-0000-0000-000000000000',
+  ),
 );
 const jsonValue = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
-  fc.dictionary(fc.constantFrom('name', 'email', 'role', 'street', 'city', 'country', 'package_type', 'add_ons', 'webhook_urls', 'webhook_triggers', 'office_id', 'owner_email', 'limit', 'offset', 'password', 'new_password', 'old_password', 'info', 'style_template', 'source'), fc.oneof(hostileString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(hostileString, { maxLength: 3 }))),
+  fc.dictionary(
+    fc.constantFrom(
+      'name',
+      'email',
+      'role',
+      'street',
+      'city',
+      'country',
+      'package_type',
+      'add_ons',
+      'webhook_urls',
+      'webhook_triggers',
+      'office_id',
+      'owner_email',
+      'limit',
+      'offset',
+      'password',
+      'new_password',
+      'old_password',
+      'info',
+      'style_template',
+      'source',
+    ),
+    fc.oneof(hostileString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(hostileString, { maxLength: 3 })),
+  ),
 );
 const body = fc.oneof(
   jsonValue.map((v) => ({ payload: JSON.stringify(v), type: 'application/json' })),
@@ -42,7 +82,11 @@ const body = fc.oneof(
     { payload: '[]', type: 'application/json; charset=utf-16' },
   ),
 );
-const query = fc.dictionary(fc.constantFrom('limit', 'offset', 'status', 'role', 'office_id', 'external_id', 'created_after', 'created_before', 'owner_email', 'x'), hostileString, { maxKeys: 3 });
+const query = fc.dictionary(
+  fc.constantFrom('limit', 'offset', 'status', 'role', 'office_id', 'external_id', 'created_after', 'created_before', 'owner_email', 'x'),
+  hostileString,
+  { maxKeys: 3 },
+);
 
 /**
  * A path value that keeps the URL on the operation under test: not empty or a space, and not a dot
@@ -65,7 +109,13 @@ export function fuzzOperations(shard: number): void {
       ajv.addSchema(doc as object, 'doc');
       const company = await ctx.createCompany();
       const order = await createDraft(ctx, company);
-      const real: Record<string, string> = { id: order.id, order_id: order.id, user_id: company.managerId, email: company.managerEmail, company_id: company.id };
+      const real: Record<string, string> = {
+        id: order.id,
+        order_id: order.id,
+        user_id: company.managerId,
+        email: company.managerEmail,
+        company_id: company.id,
+      };
 
       const ops = Object.entries(doc.paths)
         .flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ path, method: method.toUpperCase() })))
@@ -77,25 +127,50 @@ export function fuzzOperations(shard: number): void {
         const headersFor = op.path.startsWith('/admin/') ? [ctx.adminHeaders, {}] : [company.headers, {}, { 'api-key': 'x'.repeat(300) }];
         await fc.assert(
           fc.asyncProperty(
-            fc.dictionary(fc.constantFrom(...[...op.path.matchAll(/\{([^}*]+)\}/g)].map((m) => m[1]!), 'unused'), fc.oneof(hostileString.filter(namesThisOperation), fc.constantFrom(...Object.values(real)))),
+            fc.dictionary(
+              fc.constantFrom(...[...op.path.matchAll(/\{([^}*]+)\}/g)].map((m) => m[1]!), 'unused'),
+              fc.oneof(hostileString.filter(namesThisOperation), fc.constantFrom(...Object.values(real))),
+            ),
             query,
             body,
             fc.constantFrom(...headersFor),
             async (params, q, b, headers) => {
-              const url = op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? real[name] ?? 'x')) + (Object.keys(q).length ? `?${new URLSearchParams(q)}` : '');
+              const url =
+                op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? real[name] ?? 'x')) +
+                (Object.keys(q).length ? `?${new URLSearchParams(q)}` : '');
               const withBody = op.method !== 'GET' && op.method !== 'DELETE';
               const before = await tableCounts(ctx.storage);
-              const res = await ctx.inject({ method: op.method as HttpMethod, url, headers: { ...headers, ...(withBody ? { 'content-type': b.type } : {}) }, ...(withBody ? { payload: b.payload } : {}) });
+              const res = await ctx.inject({
+                method: op.method as HttpMethod,
+                url,
+                headers: { ...headers, ...(withBody ? { 'content-type': b.type } : {}) },
+                ...(withBody ? { payload: b.payload } : {}),
+              });
               assert.ok(res.statusCode < 500, `${op.method} ${url} → ${res.statusCode} ${res.body.slice(0, 300)}`);
               const key = `${op.path} ${op.method.toLowerCase()} ${res.statusCode}`;
-              const documented = doc.paths[op.path]?.[op.method.toLowerCase()]?.responses?.[String(res.statusCode)]?.content?.['application/json']?.schema;
+              const documented =
+                doc.paths[op.path]?.[op.method.toLowerCase()]?.responses?.[String(res.statusCode)]?.content?.['application/json']?.schema;
               if (documented && String(res.headers['content-type'] ?? '').startsWith('application/json')) {
-                if (!validators.has(key)) validators.set(key, ajv.getSchema(`doc#/paths/${pointer(op.path)}/${op.method.toLowerCase()}/responses/${res.statusCode}/content/application~1json/schema`));
+                if (!validators.has(key))
+                  validators.set(
+                    key,
+                    ajv.getSchema(
+                      `doc#/paths/${pointer(op.path)}/${op.method.toLowerCase()}/responses/${res.statusCode}/content/application~1json/schema`,
+                    ),
+                  );
                 const validate = validators.get(key)!;
-                assert.ok(validate!(res.json()), `${op.method} ${url} → ${res.statusCode}: ${res.body.slice(0, 300)} does not match the document: ${JSON.stringify(validate!.errors)}`);
+                assert.ok(
+                  validate!(res.json()),
+                  `${op.method} ${url} → ${res.statusCode}: ${res.body.slice(0, 300)} does not match the document: ${JSON.stringify(validate!.errors)}`,
+                );
                 checked++;
               }
-              if (res.statusCode >= 400) assert.deepEqual(await tableCounts(ctx.storage), before, `${op.method} ${url} was refused (${res.statusCode}) but changed a table`);
+              if (res.statusCode >= 400)
+                assert.deepEqual(
+                  await tableCounts(ctx.storage),
+                  before,
+                  `${op.method} ${url} was refused (${res.statusCode}) but changed a table`,
+                );
             },
           ),
           { numRuns: RUNS },

@@ -83,7 +83,15 @@ export async function buildTestApp(t?: TestContext, overrides: Partial<Config> =
   const config = testConfig({ dataDir: filesDir, ...overrides });
   const clock = new ManualClock();
   const adminKey = `casa_admin_test_${crypto.randomBytes(8).toString('hex')}`;
-  const app = await buildApp({ config, storage, clock, ids: randomIds, adminKeyHash: sha256Hex(adminKey), logger: options.logger ?? false, files: options.files?.(filesDir) });
+  const app = await buildApp({
+    config,
+    storage,
+    clock,
+    ids: randomIds,
+    adminKeyHash: sha256Hex(adminKey),
+    logger: options.logger ?? false,
+    files: options.files?.(filesDir),
+  });
   await app.ready();
   let n = 0;
   const testApp: TestApp = {
@@ -96,7 +104,12 @@ export async function buildTestApp(t?: TestContext, overrides: Partial<Config> =
     inject: (opts) => app.inject(opts),
     async createCompany(name = `Company ${++n}`, managerEmail?: string) {
       const email = managerEmail ?? `manager-${crypto.randomBytes(5).toString('hex')}@example.com`;
-      const res = await app.inject({ method: 'POST', url: '/admin/v1/companies', headers: { 'admin-key': adminKey }, payload: { name, manager_email: email, manager_password: 'manager-password-1' } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/admin/v1/companies',
+        headers: { 'admin-key': adminKey },
+        payload: { name, manager_email: email, manager_password: 'manager-password-1' },
+      });
       if (res.statusCode !== 201) throw new Error(`creating a test company failed: ${res.statusCode} ${res.body}`);
       const body = res.json();
       return {

@@ -6,7 +6,10 @@ import type { TestApp } from './app.js';
 export const UNAUTHORIZED = { message: 'Invalid or missing api-key header.' };
 
 /** No key, a wrong key, a Bearer token instead, and a revoked key: each answers the exact 401. */
-export async function assertRequiresApiKey(ctx: TestApp, request: Omit<InjectOptions, 'headers'> & { headers?: Record<string, string> }): Promise<void> {
+export async function assertRequiresApiKey(
+  ctx: TestApp,
+  request: Omit<InjectOptions, 'headers'> & { headers?: Record<string, string> },
+): Promise<void> {
   const company = await ctx.createCompany();
   const revoke = await ctx.inject({ method: 'DELETE', url: `/admin/v1/api-keys/${company.apiKeyId}`, headers: ctx.adminHeaders });
   assert.equal(revoke.statusCode, 200);

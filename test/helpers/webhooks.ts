@@ -74,8 +74,18 @@ export async function startReceiver(t?: TestContext, host = '127.0.0.1'): Promis
 }
 
 /** Sets a company's webhook URLs and triggers through `PATCH /companies/webhook`, as a customer does. */
-export async function subscribe(ctx: TestApp, company: { headers: Record<string, string> }, urls: string[], triggers: string[]): Promise<void> {
-  const res = await ctx.inject({ method: 'PATCH', url: '/api/integrate/v3/companies/webhook', headers: company.headers, payload: { webhook_urls: urls, webhook_triggers: triggers } });
+export async function subscribe(
+  ctx: TestApp,
+  company: { headers: Record<string, string> },
+  urls: string[],
+  triggers: string[],
+): Promise<void> {
+  const res = await ctx.inject({
+    method: 'PATCH',
+    url: '/api/integrate/v3/companies/webhook',
+    headers: company.headers,
+    payload: { webhook_urls: urls, webhook_triggers: triggers },
+  });
   if (res.statusCode !== 200) throw new Error(`PATCH /companies/webhook failed: ${res.statusCode} ${res.body}`);
 }
 
@@ -84,7 +94,10 @@ export const ALL_TRIGGERS = ['moved_to_draft', 'moved_to_pending', 'moved_to_rea
 /** A dispatcher on the test app's database and clock, closed after the test. */
 export function testDispatcher(ctx: TestApp, t?: TestContext, opts: DispatcherOptions = {}): WebhookDispatcher {
   const { services } = ctx.app;
-  const dispatcher = createWebhookDispatcher({ ...ctx.app.serviceDeps, webhooks: services.webhooks, deliveries: services.webhookDeliveries }, opts);
+  const dispatcher = createWebhookDispatcher(
+    { ...ctx.app.serviceDeps, webhooks: services.webhooks, deliveries: services.webhookDeliveries },
+    opts,
+  );
   t?.after(() => dispatcher.close());
   return dispatcher;
 }
@@ -105,7 +118,14 @@ export async function recordEvent(ctx: TestApp, input: Partial<OrderEventInput> 
 }
 
 /** The body the contract expects for an event, written out field by field. */
-export function expectedBody(e: { orderId: string; currentStatus: string; previousStatus: string | null; modelId: string; productType: string; deliveryType: string }): string {
+export function expectedBody(e: {
+  orderId: string;
+  currentStatus: string;
+  previousStatus: string | null;
+  modelId: string;
+  productType: string;
+  deliveryType: string;
+}): string {
   return `{"id":"${e.orderId}","current_status":"${e.currentStatus}","previous_status":${e.previousStatus === null ? 'null' : `"${e.previousStatus}"`},"model_id":"${e.modelId}","product_type":"${e.productType}","delivery_type":"${e.deliveryType}"}`;
 }
 

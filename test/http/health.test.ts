@@ -46,7 +46,10 @@ describe('x-request-id', () => {
     for (const request of requests) {
       const res = await ctx.inject(request as never);
       const id = res.headers['x-request-id'];
-      assert.ok(typeof id === 'string' && UUID.test(id), `${request.method} ${request.url} → ${res.statusCode} carries a request id (${id})`);
+      assert.ok(
+        typeof id === 'string' && UUID.test(id),
+        `${request.method} ${request.url} → ${res.statusCode} carries a request id (${id})`,
+      );
       seen.add(id);
     }
     assert.equal(seen.size, requests.length, 'each request has its own id');

@@ -7,12 +7,20 @@ import { requestFingerprint } from '../../src/services/idempotency/idempotency-s
 const OFFICES = '/api/integrate/v3/offices';
 
 function postOffice(ctx: TestApp, company: TestCompany, payload: unknown, key?: string) {
-  return ctx.inject({ method: 'POST', url: OFFICES, headers: { ...company.headers, ...(key ? { 'idempotency-key': key } : {}) }, payload: payload as object });
+  return ctx.inject({
+    method: 'POST',
+    url: OFFICES,
+    headers: { ...company.headers, ...(key ? { 'idempotency-key': key } : {}) },
+    payload: payload as object,
+  });
 }
 
 async function officeNames(ctx: TestApp, company: TestCompany): Promise<string[]> {
   const res = await ctx.inject({ method: 'GET', url: `${OFFICES}?limit=100`, headers: company.headers });
-  return res.json().items.map((o: { name: string }) => o.name).sort();
+  return res
+    .json()
+    .items.map((o: { name: string }) => o.name)
+    .sort();
 }
 
 async function storedKeys(ctx: TestApp): Promise<number> {
@@ -41,8 +49,18 @@ describe('Idempotency-Key on POST', () => {
   it('treats the same body in another key order as the same request', async (t) => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
-    const first = await ctx.inject({ method: 'POST', url: OFFICES, headers: { ...company.headers, 'idempotency-key': 'k', 'content-type': 'application/json' }, payload: '{"name":"Oulu","extra":1}' });
-    const again = await ctx.inject({ method: 'POST', url: OFFICES, headers: { ...company.headers, 'idempotency-key': 'k', 'content-type': 'application/json' }, payload: '{ "extra": 1, "name": "Oulu" }' });
+    const first = await ctx.inject({
+      method: 'POST',
+      url: OFFICES,
+      headers: { ...company.headers, 'idempotency-key': 'k', 'content-type': 'application/json' },
+      payload: '{"name":"Oulu","extra":1}',
+    });
+    const again = await ctx.inject({
+      method: 'POST',
+      url: OFFICES,
+      headers: { ...company.headers, 'idempotency-key': 'k', 'content-type': 'application/json' },
+      payload: '{ "extra": 1, "name": "Oulu" }',
+    });
     assert.equal(again.statusCode, 200);
     assert.equal(again.body, first.body);
     assert.deepEqual(await officeNames(ctx, company), ['Main office', 'Oulu']);
@@ -55,7 +73,12 @@ describe('Idempotency-Key on POST', () => {
     const other = await postOffice(ctx, company, { name: 'Tampere' }, 'key-1');
     assert.equal(other.statusCode, 409);
     assert.deepEqual(other.json(), { message: 'This Idempotency-Key was already used for a different request.' });
-    const otherEndpoint = await ctx.inject({ method: 'POST', url: '/api/integrate/v3/companies/merge-request', headers: { ...company.headers, 'idempotency-key': 'key-1' }, payload: { email: 'x@example.com' } });
+    const otherEndpoint = await ctx.inject({
+      method: 'POST',
+      url: '/api/integrate/v3/companies/merge-request',
+      headers: { ...company.headers, 'idempotency-key': 'key-1' },
+      payload: { email: 'x@example.com' },
+    });
     assert.equal(otherEndpoint.statusCode, 409, 'the key is bound to its endpoint too');
     assert.deepEqual(await officeNames(ctx, company), ['Helsinki', 'Main office']);
   });
@@ -133,7 +156,10 @@ describe('Idempotency-Key on POST', () => {
     const company = await ctx.createCompany();
     const results = await Promise.all(Array.from({ length: 6 }, () => postOffice(ctx, company, { name: 'Porvoo' }, 'race')));
     const statuses = results.map((r) => r.statusCode);
-    assert.ok(statuses.every((s) => s === 200 || s === 409), `statuses ${statuses}`);
+    assert.ok(
+      statuses.every((s) => s === 200 || s === 409),
+      `statuses ${statuses}`,
+    );
     const originals = results.filter((r) => r.statusCode === 200 && r.headers['idempotent-replayed'] === undefined);
     assert.equal(originals.length, 1, `exactly one request ran (${dialectName})`);
     for (const r of results.filter((x) => x.statusCode === 409)) assert.match(r.json().message, /still in progress/);
@@ -159,7 +185,12 @@ describe('Idempotency-Key on POST', () => {
     const long = await postOffice(ctx, company, { name: 'X' }, 'k'.repeat(256));
     assert.equal(long.statusCode, 400);
     assert.deepEqual(long.json(), { message: 'Idempotency-Key must be 1 to 255 characters.' });
-    const blank = await ctx.inject({ method: 'POST', url: OFFICES, headers: { ...company.headers, 'idempotency-key': ' ' }, payload: { name: 'X' } });
+    const blank = await ctx.inject({
+      method: 'POST',
+      url: OFFICES,
+      headers: { ...company.headers, 'idempotency-key': ' ' },
+      payload: { name: 'X' },
+    });
     assert.equal(blank.statusCode, 400);
     assert.deepEqual(await officeNames(ctx, company), ['Main office']);
     assert.equal((await postOffice(ctx, company, { name: 'Pori' })).statusCode, 200);

@@ -52,7 +52,13 @@ describe('GET /api/integrate/v3/openapi.json', () => {
     // Neither list is required (a list left out keeps its stored value), as the real API's body is not marked Required.
     assert.equal(body.required, undefined);
     assert.deepEqual(Object.keys(body.properties), ['webhook_urls', 'webhook_triggers']);
-    assert.deepEqual(body.properties.webhook_triggers.items.enum, ['moved_to_draft', 'moved_to_pending', 'moved_to_ready', 'moved_to_fixing', 'moved_to_failed']);
+    assert.deepEqual(body.properties.webhook_triggers.items.enum, [
+      'moved_to_draft',
+      'moved_to_pending',
+      'moved_to_ready',
+      'moved_to_fixing',
+      'moved_to_failed',
+    ]);
     assert.equal(body.properties.webhook_urls.maxItems, 10);
     assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['adminKey', 'apiKey']);
   });
@@ -89,7 +95,10 @@ describe('GET /docs', () => {
     await watched.page.getByText('Get company information').first().waitFor();
     await watched.page.waitForLoadState('load');
     await watched.page.waitForTimeout(1500); // lets late background fetches (the kind Scalar's agent made) show up
-    assert.deepEqual(watched.problems.filter((p) => p.startsWith('off-origin')), []);
+    assert.deepEqual(
+      watched.problems.filter((p) => p.startsWith('off-origin')),
+      [],
+    );
     await watched.close();
   });
 });

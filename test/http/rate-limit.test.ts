@@ -49,7 +49,9 @@ function behaviour(label: string, overrides: () => Record<string, unknown>) {
     it('keeps one bucket per key: another key, even of the same company, is not affected', async (t) => {
       const ctx = await buildTestApp(t, { rateLimitPerSecond: 1, rateLimitBurst: 1, ...overrides() });
       const company = await ctx.createCompany();
-      const second = (await ctx.inject({ method: 'POST', url: `/admin/v1/companies/${company.id}/api-keys`, headers: ctx.adminHeaders })).json();
+      const second = (
+        await ctx.inject({ method: 'POST', url: `/admin/v1/companies/${company.id}/api-keys`, headers: ctx.adminHeaders })
+      ).json();
       const other = await ctx.createCompany();
       assert.equal((await get(ctx, company.apiKey)).statusCode, 200);
       assert.equal((await get(ctx, company.apiKey)).statusCode, 429);

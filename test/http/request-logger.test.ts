@@ -19,7 +19,10 @@ describe('request loggers', () => {
     const res = await ctx.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-me-1' } });
     assert.equal(res.headers['x-request-id'], 'trace-me-1');
     const mine = lines().filter((l) => l.reqId === 'trace-me-1');
-    assert.deepEqual(mine.map((l) => l.msg), ['incoming request', 'request completed']);
+    assert.deepEqual(
+      mine.map((l) => l.msg),
+      ['incoming request', 'request completed'],
+    );
     assert.deepEqual(mine[0]!.req, { method: 'GET', url: '/healthz', id: 'trace-me-1' });
   });
 
@@ -31,7 +34,13 @@ describe('request loggers', () => {
     assert.deepEqual(lines(), []);
     child.warn({ detail: 1 }, 'written');
     child.error('also written');
-    assert.deepEqual(lines().map((l) => [l.reqId, l.msg, l.level]), [['r-1', 'written', 40], ['r-1', 'also written', 50]]);
+    assert.deepEqual(
+      lines().map((l) => [l.reqId, l.msg, l.level]),
+      [
+        ['r-1', 'written', 40],
+        ['r-1', 'also written', 50],
+      ],
+    );
     assert.equal(lines()[0]!.detail, 1);
     assert.equal(child.level, 'warn');
     child.level = 'debug';

@@ -43,16 +43,43 @@ async function insertOrder(ctx: TestApp, companyId: string): Promise<string> {
     .execute();
   await ctx.storage.db
     .insertInto('order_events')
-    .values({ id: crypto.randomUUID(), order_id: id, company_id: companyId, trigger: 'moved_to_ready', current_status: 'Ready', previous_status: 'Pending', model_id: crypto.randomUUID(), product_type: 'products_2d', delivery_type: 'new', created_at: now })
+    .values({
+      id: crypto.randomUUID(),
+      order_id: id,
+      company_id: companyId,
+      trigger: 'moved_to_ready',
+      current_status: 'Ready',
+      previous_status: 'Pending',
+      model_id: crypto.randomUUID(),
+      product_type: 'products_2d',
+      delivery_type: 'new',
+      created_at: now,
+    })
     .execute();
   await ctx.storage.db
     .insertInto('change_requests')
-    .values({ id: crypto.randomUUID(), order_id: id, company_id: companyId, status: 'Done', message: 'fix', product_type: 'products_2d', attachment_urls: '[]', created_by: 'someone@example.com', created_at: now, resolved_at: now })
+    .values({
+      id: crypto.randomUUID(),
+      order_id: id,
+      company_id: companyId,
+      status: 'Done',
+      message: 'fix',
+      product_type: 'products_2d',
+      attachment_urls: '[]',
+      created_by: 'someone@example.com',
+      created_at: now,
+      resolved_at: now,
+    })
     .execute();
   return id;
 }
 
-async function companyOf(ctx: TestApp, table: 'orders' | 'order_events' | 'change_requests', column: 'id' | 'order_id', value: string): Promise<string[]> {
+async function companyOf(
+  ctx: TestApp,
+  table: 'orders' | 'order_events' | 'change_requests',
+  column: 'id' | 'order_id',
+  value: string,
+): Promise<string[]> {
   const rows = await ctx.storage.db.selectFrom(table).select('company_id').where(column, '=', value).execute();
   return rows.map((r) => r.company_id);
 }
@@ -62,16 +89,29 @@ describe('POST /companies/merge-request', () => {
     const ctx = await buildTestApp(t);
     const from = await ctx.createCompany('Small Shop');
     const target = await ctx.createCompany('Big Realty');
-    const second = await ctx.inject({ method: 'POST', url: `${BASE}/users`, headers: target.headers, payload: { email: 'second.manager@big.test', role: 'Manager', password: 'a-long-password' } });
+    const second = await ctx.inject({
+      method: 'POST',
+      url: `${BASE}/users`,
+      headers: target.headers,
+      payload: { email: 'second.manager@big.test', role: 'Manager', password: 'a-long-password' },
+    });
     assert.equal(second.statusCode, 200, second.body);
     const res = await requestMerge(ctx, from, target.managerEmail.toUpperCase());
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
     assert.deepEqual(Object.keys(body), ['id', 'status', 'target_email', 'created_at', 'message']);
-    assert.deepEqual(body, { id: body.id, status: 'pending', target_email: target.managerEmail, created_at: body.created_at, message: 'Merge request sent.' });
+    assert.deepEqual(body, {
+      id: body.id,
+      status: 'pending',
+      target_email: target.managerEmail,
+      created_at: body.created_at,
+      message: 'Merge request sent.',
+    });
     assert.equal(typeof body.created_at, 'number');
 
-    const emails = (await ctx.inject({ method: 'GET', url: '/admin/v1/emails?limit=100', headers: ctx.adminHeaders })).json().items.filter((e: { kind: string }) => e.kind === 'merge_request');
+    const emails = (await ctx.inject({ method: 'GET', url: '/admin/v1/emails?limit=100', headers: ctx.adminHeaders }))
+      .json()
+      .items.filter((e: { kind: string }) => e.kind === 'merge_request');
     assert.deepEqual(emails.map((e: { to: string }) => e.to).sort(), [target.managerEmail, 'second.manager@big.test'].sort());
     for (const email of emails) {
       assert.equal(email.subject, 'Small Shop asks to merge into your company');
@@ -81,7 +121,15 @@ describe('POST /companies/merge-request', () => {
 
     const listed = (await ctx.inject({ method: 'GET', url: '/admin/v1/merge-requests', headers: ctx.adminHeaders })).json();
     assert.deepEqual(listed.items, [
-      { id: body.id, company_id: from.id, target_company_id: target.id, target_email: target.managerEmail, status: 'pending', created_at: body.created_at, approved_at: null },
+      {
+        id: body.id,
+        company_id: from.id,
+        target_company_id: target.id,
+        target_email: target.managerEmail,
+        status: 'pending',
+        created_at: body.created_at,
+        approved_at: null,
+      },
     ]);
   });
 
@@ -89,7 +137,12 @@ describe('POST /companies/merge-request', () => {
     const ctx = await buildTestApp(t);
     const from = await ctx.createCompany();
     const target = await ctx.createCompany();
-    await ctx.inject({ method: 'POST', url: `${BASE}/users`, headers: target.headers, payload: { email: 'plain.user@target.test', role: 'User', password: 'a-long-password' } });
+    await ctx.inject({
+      method: 'POST',
+      url: `${BASE}/users`,
+      headers: target.headers,
+      payload: { email: 'plain.user@target.test', role: 'User', password: 'a-long-password' },
+    });
     const unknown = await requestMerge(ctx, from, 'nobody@nowhere.test');
     assert.equal(unknown.statusCode, 404);
     assert.deepEqual(unknown.json(), { message: 'No Manager with this email was found.' });
@@ -118,9 +171,13 @@ describe('POST /companies/merge-request', () => {
     const ctx = await buildTestApp(t);
     const from = await ctx.createCompany();
     const missing = await ctx.inject({ method: 'POST', url: `${BASE}/companies/merge-request`, headers: from.headers, payload: {} });
-    assert.deepEqual(missing.json(), { validation_error: { body_params: [{ loc: ['email'], msg: 'field required', type: 'value_error.missing' }] } });
+    assert.deepEqual(missing.json(), {
+      validation_error: { body_params: [{ loc: ['email'], msg: 'field required', type: 'value_error.missing' }] },
+    });
     const bad = await requestMerge(ctx, from, 'not-an-email');
-    assert.deepEqual(bad.json(), { validation_error: { body_params: [{ loc: ['email'], msg: 'value is not a valid email address', type: 'value_error.email' }] } });
+    assert.deepEqual(bad.json(), {
+      validation_error: { body_params: [{ loc: ['email'], msg: 'value is not a valid email address', type: 'value_error.email' }] },
+    });
   });
 
   it('requires a valid api key', async (t) => {
@@ -136,14 +193,38 @@ describe('POST /admin/v1/merge-requests/{id}/approve', () => {
     const from = await ctx.createCompany('Acme');
     const target = await ctx.createCompany('Big Realty');
     const bystander = await ctx.createCompany('Bystander');
-    const helsinki = (await ctx.inject({ method: 'POST', url: `${BASE}/offices`, headers: from.headers, payload: { name: 'Helsinki' } })).json();
+    const helsinki = (
+      await ctx.inject({ method: 'POST', url: `${BASE}/offices`, headers: from.headers, payload: { name: 'Helsinki' } })
+    ).json();
     await ctx.inject({ method: 'POST', url: `${BASE}/offices`, headers: target.headers, payload: { name: 'Main office (Acme)' } });
-    const agent = (await ctx.inject({ method: 'POST', url: `${BASE}/users`, headers: from.headers, payload: { email: 'agent@acme.test', role: 'User', office_id: helsinki.id, password: 'a-long-password' } })).json();
+    const agent = (
+      await ctx.inject({
+        method: 'POST',
+        url: `${BASE}/users`,
+        headers: from.headers,
+        payload: { email: 'agent@acme.test', role: 'User', office_id: helsinki.id, password: 'a-long-password' },
+      })
+    ).json();
     const orderId = await insertOrder(ctx, from.id);
     const bystanderOrder = await insertOrder(ctx, bystander.id);
-    await ctx.inject({ method: 'PATCH', url: `${BASE}/companies/webhook`, headers: from.headers, payload: { webhook_urls: ['https://acme.test/hook', 'https://shared.test/hook'], webhook_triggers: ['moved_to_ready', 'moved_to_failed'] } });
-    await ctx.inject({ method: 'PATCH', url: `${BASE}/companies/webhook`, headers: target.headers, payload: { webhook_urls: ['https://shared.test/hook'], webhook_triggers: ['moved_to_pending', 'moved_to_ready'] } });
-    const extraKey = (await ctx.inject({ method: 'POST', url: `/admin/v1/companies/${from.id}/api-keys`, headers: ctx.adminHeaders })).json();
+    await ctx.inject({
+      method: 'PATCH',
+      url: `${BASE}/companies/webhook`,
+      headers: from.headers,
+      payload: {
+        webhook_urls: ['https://acme.test/hook', 'https://shared.test/hook'],
+        webhook_triggers: ['moved_to_ready', 'moved_to_failed'],
+      },
+    });
+    await ctx.inject({
+      method: 'PATCH',
+      url: `${BASE}/companies/webhook`,
+      headers: target.headers,
+      payload: { webhook_urls: ['https://shared.test/hook'], webhook_triggers: ['moved_to_pending', 'moved_to_ready'] },
+    });
+    const extraKey = (
+      await ctx.inject({ method: 'POST', url: `/admin/v1/companies/${from.id}/api-keys`, headers: ctx.adminHeaders })
+    ).json();
 
     const request = (await requestMerge(ctx, from, target.managerEmail)).json();
     ctx.clock.advanceSeconds(60);
@@ -168,17 +249,23 @@ describe('POST /admin/v1/merge-requests/{id}/approve', () => {
       assert.equal(dead.statusCode, 401);
       assert.deepEqual(dead.json(), UNAUTHORIZED);
     }
-    const keys = (await ctx.inject({ method: 'GET', url: `/admin/v1/companies/${from.id}/api-keys`, headers: ctx.adminHeaders })).json().items;
+    const keys = (await ctx.inject({ method: 'GET', url: `/admin/v1/companies/${from.id}/api-keys`, headers: ctx.adminHeaders })).json()
+      .items;
     assert.ok(keys.length === 2 && keys.every((k: { revoked_at: number | null }) => k.revoked_at !== null));
 
     // Offices: the clashing main office takes a suffix, then a counter; the rest keep their names.
     const offices = (await ctx.inject({ method: 'GET', url: `${BASE}/offices`, headers: target.headers })).json().items;
-    assert.deepEqual(offices.map((o: { name: string }) => o.name).sort(), ['Helsinki', 'Main office', 'Main office (Acme)', 'Main office (Acme) 2'].sort());
+    assert.deepEqual(
+      offices.map((o: { name: string }) => o.name).sort(),
+      ['Helsinki', 'Main office', 'Main office (Acme)', 'Main office (Acme) 2'].sort(),
+    );
     assert.ok(offices.some((o: { id: string }) => o.id === from.mainOfficeId));
 
     // Users keep their ids, roles and offices.
     const users = (await ctx.inject({ method: 'GET', url: `${BASE}/users?limit=100`, headers: target.headers })).json().items;
-    const byEmail = new Map<string, { id: string; role: string; office_id: string }>(users.map((u: { email: string; id: string; role: string; office_id: string }) => [u.email, u]));
+    const byEmail = new Map<string, { id: string; role: string; office_id: string }>(
+      users.map((u: { email: string; id: string; role: string; office_id: string }) => [u.email, u]),
+    );
     const movedAgent = byEmail.get('agent@acme.test')!;
     assert.deepEqual([movedAgent.id, movedAgent.role, movedAgent.office_id], [agent.id, 'User', helsinki.id]);
     const movedManager = byEmail.get(from.managerEmail)!;
@@ -204,11 +291,17 @@ describe('POST /admin/v1/merge-requests/{id}/approve', () => {
 
     // The bystander is untouched.
     const bys = (await ctx.inject({ method: 'GET', url: `${BASE}/offices`, headers: bystander.headers })).json().items;
-    assert.deepEqual(bys.map((o: { name: string }) => o.name), ['Main office']);
+    assert.deepEqual(
+      bys.map((o: { name: string }) => o.name),
+      ['Main office'],
+    );
 
     // And it shows as approved in the operator list, and no new key can be issued for the merged company.
     const listed = (await ctx.inject({ method: 'GET', url: '/admin/v1/merge-requests?status=approved', headers: ctx.adminHeaders })).json();
-    assert.deepEqual(listed.items.map((m: { id: string }) => m.id), [request.id]);
+    assert.deepEqual(
+      listed.items.map((m: { id: string }) => m.id),
+      [request.id],
+    );
     const newKey = await ctx.inject({ method: 'POST', url: `/admin/v1/companies/${from.id}/api-keys`, headers: ctx.adminHeaders });
     assert.equal(newKey.statusCode, 409);
   });
@@ -238,7 +331,11 @@ describe('POST /admin/v1/merge-requests/{id}/approve', () => {
     const info = await ctx.inject({ method: 'GET', url: `${BASE}/companies/info`, headers: a.headers });
     assert.equal(info.statusCode, 200, 'A keeps working');
     const pending = (await ctx.inject({ method: 'GET', url: '/admin/v1/merge-requests?status=pending', headers: ctx.adminHeaders })).json();
-    assert.deepEqual(pending.items.map((m: { id: string }) => m.id), [aToB.id], 'the refused approval rolled back');
+    assert.deepEqual(
+      pending.items.map((m: { id: string }) => m.id),
+      [aToB.id],
+      'the refused approval rolled back',
+    );
   });
 
   it('answers 404 for an unknown or malformed id', async (t) => {

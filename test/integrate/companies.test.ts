@@ -29,7 +29,17 @@ describe('GET /companies/info', () => {
     const res = await ctx.inject({ method: 'GET', url: `${BASE}/companies/info`, headers: { 'api-key': apiKey } });
     assert.equal(res.statusCode, 200);
     const body = res.json();
-    assert.deepEqual(Object.keys(body), ['id', 'name', 'country', 'customer_type', 'created_at', 'main_office_id', 'webhook_urls', 'webhook_triggers', 'settings']);
+    assert.deepEqual(Object.keys(body), [
+      'id',
+      'name',
+      'country',
+      'customer_type',
+      'created_at',
+      'main_office_id',
+      'webhook_urls',
+      'webhook_triggers',
+      'settings',
+    ]);
     assert.deepEqual(body, {
       id: company.id,
       name: 'Acme Realty',
@@ -45,7 +55,10 @@ describe('GET /companies/info', () => {
     assert.ok(Math.abs(body.created_at - Date.UTC(2026, 0, 15, 12) / 1000) < 1, 'created_at is the clock’s time in epoch seconds');
     assert.ok(!Number.isInteger(body.created_at), 'created_at carries a microsecond fraction');
     const offices = (await ctx.inject({ method: 'GET', url: `${BASE}/offices`, headers: { 'api-key': apiKey } })).json();
-    assert.deepEqual(offices.items.map((o: { id: string }) => o.id), [body.main_office_id]);
+    assert.deepEqual(
+      offices.items.map((o: { id: string }) => o.id),
+      [body.main_office_id],
+    );
   });
 
   it('defaults country to null and customer_type to Other', async (t) => {
@@ -80,11 +93,21 @@ describe('PATCH /companies/webhook', () => {
     });
     assert.equal(first.statusCode, 200);
     assert.deepEqual(Object.keys(first.json()), ['webhook_urls', 'webhook_triggers']);
-    assert.deepEqual(first.json(), { webhook_urls: ['https://domain.com/webhook', 'https://domain.com/webhook-2'], webhook_triggers: ['moved_to_ready', 'moved_to_fixing'] });
+    assert.deepEqual(first.json(), {
+      webhook_urls: ['https://domain.com/webhook', 'https://domain.com/webhook-2'],
+      webhook_triggers: ['moved_to_ready', 'moved_to_fixing'],
+    });
 
-    const second = await patchWebhook(ctx, company, { webhook_urls: ['http://hooks.example.com/in'], webhook_triggers: ['moved_to_draft', 'moved_to_failed'], secret: 'ignored' });
+    const second = await patchWebhook(ctx, company, {
+      webhook_urls: ['http://hooks.example.com/in'],
+      webhook_triggers: ['moved_to_draft', 'moved_to_failed'],
+      secret: 'ignored',
+    });
     assert.equal(second.statusCode, 200);
-    assert.deepEqual(second.json(), { webhook_urls: ['http://hooks.example.com/in'], webhook_triggers: ['moved_to_draft', 'moved_to_failed'] });
+    assert.deepEqual(second.json(), {
+      webhook_urls: ['http://hooks.example.com/in'],
+      webhook_triggers: ['moved_to_draft', 'moved_to_failed'],
+    });
     const body = await info(ctx, company);
     assert.deepEqual([body.webhook_urls, body.webhook_triggers], [['http://hooks.example.com/in'], ['moved_to_draft', 'moved_to_failed']]);
   });
@@ -106,7 +129,10 @@ describe('PATCH /companies/webhook', () => {
       webhook_triggers: ['moved_to_ready', 'moved_to_pending', 'moved_to_ready'],
     });
     assert.equal(res.statusCode, 200);
-    assert.deepEqual(res.json(), { webhook_urls: ['https://a.example/1', 'https://b.example/2'], webhook_triggers: ['moved_to_ready', 'moved_to_pending'] });
+    assert.deepEqual(res.json(), {
+      webhook_urls: ['https://a.example/1', 'https://b.example/2'],
+      webhook_triggers: ['moved_to_ready', 'moved_to_pending'],
+    });
     assert.deepEqual((await info(ctx, company)).webhook_urls, ['https://a.example/1', 'https://b.example/2']);
   });
 
@@ -190,9 +216,14 @@ describe('PATCH /companies/webhook', () => {
   it('takes only https URLs when the server requires https', async (t) => {
     const ctx = await buildTestApp(t, { webhookRequireHttps: true });
     const company = await ctx.createCompany();
-    const refused = await patchWebhook(ctx, company, { webhook_urls: ['https://ok.example/1', 'http://plain.example/2'], webhook_triggers: ['moved_to_ready'] });
+    const refused = await patchWebhook(ctx, company, {
+      webhook_urls: ['https://ok.example/1', 'http://plain.example/2'],
+      webhook_triggers: ['moved_to_ready'],
+    });
     assert.equal(refused.statusCode, 400);
-    assert.deepEqual(refused.json(), { validation_error: { body_params: [{ loc: ['webhook_urls', 1], msg: 'URL scheme not permitted', type: 'value_error.url.scheme' }] } });
+    assert.deepEqual(refused.json(), {
+      validation_error: { body_params: [{ loc: ['webhook_urls', 1], msg: 'URL scheme not permitted', type: 'value_error.url.scheme' }] },
+    });
     assert.deepEqual((await info(ctx, company)).webhook_urls, []);
     const ok = await patchWebhook(ctx, company, { webhook_urls: ['https://ok.example/1'], webhook_triggers: ['moved_to_ready'] });
     assert.equal(ok.statusCode, 200);
@@ -208,7 +239,11 @@ describe('PATCH /companies/webhook', () => {
 
   it('requires a valid api key', async (t) => {
     const ctx = await buildTestApp(t);
-    await assertRequiresApiKey(ctx, { method: 'PATCH', url: `${BASE}/companies/webhook`, payload: { webhook_urls: [], webhook_triggers: [] } });
+    await assertRequiresApiKey(ctx, {
+      method: 'PATCH',
+      url: `${BASE}/companies/webhook`,
+      payload: { webhook_urls: [], webhook_triggers: [] },
+    });
   });
 });
 
@@ -217,7 +252,8 @@ describe('DELETE /companies/webhook', () => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
     const other = await ctx.createCompany();
-    for (const c of [company, other]) await patchWebhook(ctx, c, { webhook_urls: ['https://a.example/'], webhook_triggers: ['moved_to_ready'] });
+    for (const c of [company, other])
+      await patchWebhook(ctx, c, { webhook_urls: ['https://a.example/'], webhook_triggers: ['moved_to_ready'] });
     const res = await ctx.inject({ method: 'DELETE', url: `${BASE}/companies/webhook`, headers: company.headers });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { webhook_urls: [], webhook_triggers: [] });
@@ -254,7 +290,11 @@ describe('GET /companies/package', () => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
     const other = await ctx.createCompany();
-    await ctx.storage.db.updateTable('companies').set({ default_package_type: 'plus_3d', default_add_ons: '["gla"]' }).where('id', '=', company.id).execute();
+    await ctx.storage.db
+      .updateTable('companies')
+      .set({ default_package_type: 'plus_3d', default_add_ons: '["gla"]' })
+      .where('id', '=', company.id)
+      .execute();
     const mine = (await ctx.inject({ method: 'GET', url: `${BASE}/companies/package`, headers: company.headers })).json();
     assert.equal(mine.package_type, 'plus_3d');
     assert.deepEqual(mine.add_ons, ['gla']);

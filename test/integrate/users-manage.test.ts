@@ -13,7 +13,12 @@ async function getUser(ctx: TestApp, company: TestCompany, email: string) {
 }
 
 async function managers(ctx: TestApp, companyId: string): Promise<string[]> {
-  const rows = await ctx.storage.db.selectFrom('users').select('id').where('company_id', '=', companyId).where('role', '=', 'Manager').execute();
+  const rows = await ctx.storage.db
+    .selectFrom('users')
+    .select('id')
+    .where('company_id', '=', companyId)
+    .where('role', '=', 'Manager')
+    .execute();
   return rows.map((r) => r.id);
 }
 
@@ -21,7 +26,9 @@ describe('PATCH /users/{user_id}', () => {
   it('changes name, surname, role and office, answers the user item and keeps it', async (t) => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
-    const office = (await ctx.inject({ method: 'POST', url: '/api/integrate/v3/offices', headers: company.headers, payload: { name: 'Turku' } })).json();
+    const office = (
+      await ctx.inject({ method: 'POST', url: '/api/integrate/v3/offices', headers: company.headers, payload: { name: 'Turku' } })
+    ).json();
     const user = await createUser(ctx, company, { email: uniqueEmail(), role: 'Collaborator', password: 'password-123' });
     const res = await ctx.inject({
       method: 'PATCH',
@@ -32,14 +39,32 @@ describe('PATCH /users/{user_id}', () => {
     assert.equal(res.statusCode, 200);
     const item = res.json();
     assert.deepEqual(Object.keys(item), ['id', 'email', 'name', 'surname', 'role', 'email_confirmed', 'created_at', 'office_id']);
-    assert.deepEqual({ ...item, created_at: 0 }, { id: user.id, email: user.email, name: 'Linus', surname: 'Torvalds', role: 'User', email_confirmed: true, created_at: 0, office_id: office.id });
+    assert.deepEqual(
+      { ...item, created_at: 0 },
+      {
+        id: user.id,
+        email: user.email,
+        name: 'Linus',
+        surname: 'Torvalds',
+        role: 'User',
+        email_confirmed: true,
+        created_at: 0,
+        office_id: office.id,
+      },
+    );
     assert.deepEqual((await getUser(ctx, company, user.email)).body, item);
   });
 
   it('clears name and surname with null and leaves omitted fields alone', async (t) => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
-    const user = await createUser(ctx, company, { email: uniqueEmail(), role: 'User', name: 'Ada', surname: 'Lovelace', password: 'password-123' });
+    const user = await createUser(ctx, company, {
+      email: uniqueEmail(),
+      role: 'User',
+      name: 'Ada',
+      surname: 'Lovelace',
+      password: 'password-123',
+    });
     const cleared = await ctx.inject({ method: 'PATCH', url: `${USERS}/${user.id}`, headers: company.headers, payload: { name: null } });
     assert.equal(cleared.statusCode, 200);
     assert.equal(cleared.json().name, null);
@@ -55,7 +80,12 @@ describe('PATCH /users/{user_id}', () => {
     const b = await ctx.createCompany();
     const other = await createUser(ctx, b, { email: uniqueEmail(), role: 'User', name: 'Kept', password: 'password-123' });
     for (const id of [UNKNOWN_ID, 'not-a-uuid', other.id]) {
-      const res = await ctx.inject({ method: 'PATCH', url: `${USERS}/${id}`, headers: a.headers, payload: { name: 'Changed', role: 'Manager' } });
+      const res = await ctx.inject({
+        method: 'PATCH',
+        url: `${USERS}/${id}`,
+        headers: a.headers,
+        payload: { name: 'Changed', role: 'Manager' },
+      });
       assert.equal(res.statusCode, 404, id);
       assert.deepEqual(res.json(), NOT_FOUND);
     }
@@ -69,7 +99,12 @@ describe('PATCH /users/{user_id}', () => {
     const a = await ctx.createCompany();
     const b = await ctx.createCompany();
     const user = await createUser(ctx, a, { email: uniqueEmail(), role: 'User', password: 'password-123' });
-    const res = await ctx.inject({ method: 'PATCH', url: `${USERS}/${user.id}`, headers: a.headers, payload: { name: 'New', office_id: b.mainOfficeId } });
+    const res = await ctx.inject({
+      method: 'PATCH',
+      url: `${USERS}/${user.id}`,
+      headers: a.headers,
+      payload: { name: 'New', office_id: b.mainOfficeId },
+    });
     assert.equal(res.statusCode, 404);
     assert.deepEqual(res.json(), { message: 'Office not found.' });
     const row = await userRow(ctx, user.id);
@@ -80,18 +115,34 @@ describe('PATCH /users/{user_id}', () => {
   it('refuses to demote the last Manager (409) but allows it once another Manager exists', async (t) => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
-    const demote = () => ctx.inject({ method: 'PATCH', url: `${USERS}/${company.managerId}`, headers: company.headers, payload: { role: 'User', name: 'Still' } });
+    const demote = () =>
+      ctx.inject({
+        method: 'PATCH',
+        url: `${USERS}/${company.managerId}`,
+        headers: company.headers,
+        payload: { role: 'User', name: 'Still' },
+      });
     const refused = await demote();
     assert.equal(refused.statusCode, 409);
     assert.deepEqual(refused.json(), { message: 'The last Manager of the company cannot be demoted.' });
     assert.equal((await userRow(ctx, company.managerId))!.role, 'Manager');
     assert.equal((await userRow(ctx, company.managerId))!.name, null, 'a refused update changes nothing');
 
-    const keepingManager = await ctx.inject({ method: 'PATCH', url: `${USERS}/${company.managerId}`, headers: company.headers, payload: { role: 'Manager', name: 'Boss' } });
+    const keepingManager = await ctx.inject({
+      method: 'PATCH',
+      url: `${USERS}/${company.managerId}`,
+      headers: company.headers,
+      payload: { role: 'Manager', name: 'Boss' },
+    });
     assert.equal(keepingManager.statusCode, 200, 'setting Manager on the last Manager is no demotion');
 
     const second = await createUser(ctx, company, { email: uniqueEmail(), role: 'User', password: 'password-123' });
-    const promote = await ctx.inject({ method: 'PATCH', url: `${USERS}/${second.id}`, headers: company.headers, payload: { role: 'Manager' } });
+    const promote = await ctx.inject({
+      method: 'PATCH',
+      url: `${USERS}/${second.id}`,
+      headers: company.headers,
+      payload: { role: 'Manager' },
+    });
     assert.equal(promote.statusCode, 200);
     const allowed = await demote();
     assert.equal(allowed.statusCode, 200);
@@ -104,7 +155,9 @@ describe('PATCH /users/{user_id}', () => {
     const company = await ctx.createCompany();
     const second = await createUser(ctx, company, { email: uniqueEmail(), role: 'Manager', password: 'password-123' });
     const results = await Promise.all(
-      [company.managerId, second.id].map((id) => ctx.inject({ method: 'PATCH', url: `${USERS}/${id}`, headers: company.headers, payload: { role: 'Collaborator' } })),
+      [company.managerId, second.id].map((id) =>
+        ctx.inject({ method: 'PATCH', url: `${USERS}/${id}`, headers: company.headers, payload: { role: 'Collaborator' } }),
+      ),
     );
     assert.deepEqual(results.map((r) => r.statusCode).sort(), [200, 409]);
     assert.equal((await managers(ctx, company.id)).length, 1);
@@ -113,13 +166,22 @@ describe('PATCH /users/{user_id}', () => {
   it('validates the body', async (t) => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
-    const res = await ctx.inject({ method: 'PATCH', url: `${USERS}/${company.managerId}`, headers: company.headers, payload: { name: 1, role: 'Admin', office_id: null } });
+    const res = await ctx.inject({
+      method: 'PATCH',
+      url: `${USERS}/${company.managerId}`,
+      headers: company.headers,
+      payload: { name: 1, role: 'Admin', office_id: null },
+    });
     assert.equal(res.statusCode, 400);
     assert.deepEqual(res.json(), {
       validation_error: {
         body_params: [
           { loc: ['name'], msg: 'str type expected', type: 'type_error.str' },
-          { loc: ['role'], msg: "value is not a valid enumeration member; permitted: 'Collaborator', 'User', 'Manager'", type: 'type_error.enum' },
+          {
+            loc: ['role'],
+            msg: "value is not a valid enumeration member; permitted: 'Collaborator', 'User', 'Manager'",
+            type: 'type_error.enum',
+          },
           { loc: ['office_id'], msg: 'str type expected', type: 'type_error.str' },
         ],
       },
@@ -147,7 +209,11 @@ describe('DELETE /users/{user_id}', () => {
     assert.deepEqual(res.json(), { message: 'User was deleted.' });
     assert.equal(await userRow(ctx, user.id), undefined);
     assert.deepEqual(await getUser(ctx, company, user.email), { status: 404, body: NOT_FOUND });
-    const orders = await ctx.storage.db.selectFrom('orders').select(['id', 'company_id', 'owner_user_id', 'owner_email']).orderBy('created_at').execute();
+    const orders = await ctx.storage.db
+      .selectFrom('orders')
+      .select(['id', 'company_id', 'owner_user_id', 'owner_email'])
+      .orderBy('created_at')
+      .execute();
     assert.deepEqual(orders, [
       { id: orderId, company_id: company.id, owner_user_id: null, owner_email: null },
       { id: otherOrderId, company_id: company.id, owner_user_id: keptOwner.id, owner_email: keptOwner.email },
@@ -165,7 +231,12 @@ describe('DELETE /users/{user_id}', () => {
     assert.equal((await ctx.inject({ method: 'DELETE', url: `${USERS}/${user.id}`, headers: company.headers })).statusCode, 200);
     assert.deepEqual(await ctx.app.services.users.checkToken('invite', token), { state: 'unknown', email: null });
     assert.deepEqual(await ctx.app.services.users.acceptInvitation(token, 'password-123'), { ok: false, state: 'unknown' });
-    const again = await ctx.inject({ method: 'POST', url: USERS, headers: company.headers, payload: { email, role: 'User', password: 'password-123' } });
+    const again = await ctx.inject({
+      method: 'POST',
+      url: USERS,
+      headers: company.headers,
+      payload: { email, role: 'User', password: 'password-123' },
+    });
     assert.equal(again.statusCode, 200);
   });
 
@@ -176,7 +247,10 @@ describe('DELETE /users/{user_id}', () => {
     assert.equal((await ctx.inject({ method: 'DELETE', url: `${USERS}/${company.managerId}`, headers: company.headers })).statusCode, 200);
     const list = await ctx.inject({ method: 'GET', url: USERS, headers: company.headers });
     assert.equal(list.statusCode, 200);
-    assert.deepEqual(list.json().items.map((u: { id: string }) => u.id), [next.id]);
+    assert.deepEqual(
+      list.json().items.map((u: { id: string }) => u.id),
+      [next.id],
+    );
     const key = await ctx.storage.db.selectFrom('api_keys').select('user_id').where('id', '=', company.apiKeyId).executeTakeFirstOrThrow();
     assert.equal(key.user_id, null);
   });
@@ -248,7 +322,12 @@ describe('POST /users/change-password', () => {
       [company.managerEmail, 'wrong-password'],
       [invited.email, ''],
     ] as const) {
-      const res = await ctx.inject({ method: 'POST', url: `${USERS}/change-password`, headers: company.headers, payload: { email, old_password: old, new_password: 'brand-new-password' } });
+      const res = await ctx.inject({
+        method: 'POST',
+        url: `${USERS}/change-password`,
+        headers: company.headers,
+        payload: { email, old_password: old, new_password: 'brand-new-password' },
+      });
       assert.equal(res.statusCode, 400, email);
       assert.deepEqual(res.json(), { message: 'Old password is incorrect.' });
     }
@@ -261,7 +340,12 @@ describe('POST /users/change-password', () => {
     const a = await ctx.createCompany();
     const b = await ctx.createCompany();
     for (const email of ['nobody@example.com', b.managerEmail]) {
-      const res = await ctx.inject({ method: 'POST', url: `${USERS}/change-password`, headers: a.headers, payload: { email, old_password: 'manager-password-1', new_password: 'stolen-password' } });
+      const res = await ctx.inject({
+        method: 'POST',
+        url: `${USERS}/change-password`,
+        headers: a.headers,
+        payload: { email, old_password: 'manager-password-1', new_password: 'stolen-password' },
+      });
       assert.equal(res.statusCode, 404, email);
       assert.deepEqual(res.json(), NOT_FOUND);
     }
@@ -271,7 +355,12 @@ describe('POST /users/change-password', () => {
   it('validates the body', async (t) => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
-    const res = await ctx.inject({ method: 'POST', url: `${USERS}/change-password`, headers: company.headers, payload: { email: company.managerEmail, new_password: 'short' } });
+    const res = await ctx.inject({
+      method: 'POST',
+      url: `${USERS}/change-password`,
+      headers: company.headers,
+      payload: { email: company.managerEmail, new_password: 'short' },
+    });
     assert.equal(res.statusCode, 400);
     assert.deepEqual(res.json(), {
       validation_error: {
@@ -287,16 +376,30 @@ describe('POST /users/change-password', () => {
   it('cancels reset links still in the mailbox', async (t) => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
-    await ctx.inject({ method: 'POST', url: `${USERS}/reset-password`, headers: company.headers, payload: { email: company.managerEmail } });
+    await ctx.inject({
+      method: 'POST',
+      url: `${USERS}/reset-password`,
+      headers: company.headers,
+      payload: { email: company.managerEmail },
+    });
     const token = tokenFromLink(ctx, (await outbox(ctx, 'kind=password_reset'))[0]!.text, 'reset-password');
-    await ctx.inject({ method: 'POST', url: `${USERS}/change-password`, headers: company.headers, payload: { email: company.managerEmail, old_password: 'manager-password-1', new_password: 'brand-new-password' } });
+    await ctx.inject({
+      method: 'POST',
+      url: `${USERS}/change-password`,
+      headers: company.headers,
+      payload: { email: company.managerEmail, old_password: 'manager-password-1', new_password: 'brand-new-password' },
+    });
     assert.deepEqual(await ctx.app.services.users.checkToken('reset', token), { state: 'used', email: null });
   });
 
   it('requires a valid api key', async (t) => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
-    await assertRequiresApiKey(ctx, { method: 'POST', url: `${USERS}/change-password`, payload: { email: company.managerEmail, old_password: 'manager-password-1', new_password: 'brand-new-password' } });
+    await assertRequiresApiKey(ctx, {
+      method: 'POST',
+      url: `${USERS}/change-password`,
+      payload: { email: company.managerEmail, old_password: 'manager-password-1', new_password: 'brand-new-password' },
+    });
     assert.equal(await passwordWorks(ctx, company.managerEmail, 'manager-password-1'), true);
   });
 });
@@ -305,7 +408,12 @@ describe('POST /users/reset-password', () => {
   it('emails a single-use reset link valid one hour', async (t) => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
-    const res = await ctx.inject({ method: 'POST', url: `${USERS}/reset-password`, headers: company.headers, payload: { email: company.managerEmail.toUpperCase() } });
+    const res = await ctx.inject({
+      method: 'POST',
+      url: `${USERS}/reset-password`,
+      headers: company.headers,
+      payload: { email: company.managerEmail.toUpperCase() },
+    });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { message: 'Send reset password email successfully.' });
     const mails = await outbox(ctx, `to=${company.managerEmail}`);
@@ -317,7 +425,11 @@ describe('POST /users/reset-password', () => {
     assert.equal(tokenFromLink(ctx, mails[0]!.html, 'reset-password'), token);
     assert.deepEqual(await ctx.app.services.users.checkToken('reset', token), { state: 'valid', email: company.managerEmail });
     assert.equal(await passwordWorks(ctx, company.managerEmail, 'manager-password-1'), true, 'asking for a link changes no password');
-    const row = await ctx.storage.db.selectFrom('user_tokens').selectAll().where('user_id', '=', company.managerId).executeTakeFirstOrThrow();
+    const row = await ctx.storage.db
+      .selectFrom('user_tokens')
+      .selectAll()
+      .where('user_id', '=', company.managerId)
+      .executeTakeFirstOrThrow();
     assert.equal(row.expires_at - row.created_at, 3600 * 1e6);
   });
 
@@ -325,7 +437,12 @@ describe('POST /users/reset-password', () => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
     for (let i = 0; i < 2; i++) {
-      const res = await ctx.inject({ method: 'POST', url: `${USERS}/reset-password`, headers: company.headers, payload: { email: company.managerEmail } });
+      const res = await ctx.inject({
+        method: 'POST',
+        url: `${USERS}/reset-password`,
+        headers: company.headers,
+        payload: { email: company.managerEmail },
+      });
       assert.equal(res.statusCode, 200);
     }
     const [newer, older] = (await outbox(ctx, 'kind=password_reset')).map((m) => tokenFromLink(ctx, m.text, 'reset-password'));
@@ -352,9 +469,13 @@ describe('POST /users/reset-password', () => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
     const bad = await ctx.inject({ method: 'POST', url: `${USERS}/reset-password`, headers: company.headers, payload: { email: 'nope' } });
-    assert.deepEqual(bad.json(), { validation_error: { body_params: [{ loc: ['email'], msg: 'value is not a valid email address', type: 'value_error.email' }] } });
+    assert.deepEqual(bad.json(), {
+      validation_error: { body_params: [{ loc: ['email'], msg: 'value is not a valid email address', type: 'value_error.email' }] },
+    });
     const missing = await ctx.inject({ method: 'POST', url: `${USERS}/reset-password`, headers: company.headers, payload: {} });
-    assert.deepEqual(missing.json(), { validation_error: { body_params: [{ loc: ['email'], msg: 'field required', type: 'value_error.missing' }] } });
+    assert.deepEqual(missing.json(), {
+      validation_error: { body_params: [{ loc: ['email'], msg: 'field required', type: 'value_error.missing' }] },
+    });
     assert.deepEqual(await outbox(ctx), []);
   });
 

@@ -69,7 +69,11 @@ describe('invitation links', () => {
       assert.deepEqual(await users.checkToken('invite', token), { state: 'unknown', email: null }, token);
       assert.deepEqual(await users.acceptInvitation(token, 'hijack-password'), { ok: false, state: 'unknown' }, token);
     }
-    assert.deepEqual(await users.checkToken('reset', invited.token), { state: 'unknown', email: null }, 'an invitation is not a reset link');
+    assert.deepEqual(
+      await users.checkToken('reset', invited.token),
+      { state: 'unknown', email: null },
+      'an invitation is not a reset link',
+    );
     assert.deepEqual(await users.resetPasswordWithToken(invited.token, 'hijack-password'), { ok: false, state: 'unknown' });
     assert.equal((await userRow(ctx, invited.id))!.password_hash, null);
     assert.equal((await users.checkToken('invite', invited.token)).state, 'valid', 'the real link still works');
@@ -86,7 +90,10 @@ describe('invitation links', () => {
     ] as const) {
       await assert.rejects(users.acceptInvitation(invited.token, password), (err: unknown) => {
         assert.ok(err instanceof RequestValidationError);
-        assert.deepEqual(err.entries.map((e) => [e.loc, e.msg]), [[['password'], msg]]);
+        assert.deepEqual(
+          err.entries.map((e) => [e.loc, e.msg]),
+          [[['password'], msg]],
+        );
         return true;
       });
     }
@@ -98,7 +105,10 @@ describe('invitation links', () => {
     const company = await ctx.createCompany();
     const users = ctx.app.services.users;
     const invited = await invite(ctx, company);
-    const results = await Promise.all([users.acceptInvitation(invited.token, 'first-password'), users.acceptInvitation(invited.token, 'second-password')]);
+    const results = await Promise.all([
+      users.acceptInvitation(invited.token, 'first-password'),
+      users.acceptInvitation(invited.token, 'second-password'),
+    ]);
     assert.deepEqual(results.map((r) => r.ok).sort(), [false, true]);
     const winner = results[0]!.ok ? 'first-password' : 'second-password';
     assert.equal(await passwordWorks(ctx, invited.email, winner), true);

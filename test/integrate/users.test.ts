@@ -42,13 +42,22 @@ describe('GET /users', () => {
     }
     const first = (await ctx.inject({ method: 'GET', url: `${USERS}?limit=2`, headers: company.headers })).json();
     assert.deepEqual(first.pagination, { has_more: true, limit: 2, next_offset: 2, previous_offset: 0 });
-    assert.deepEqual(first.items.map((u: { email: string }) => u.email), [emails[3], emails[2]]);
+    assert.deepEqual(
+      first.items.map((u: { email: string }) => u.email),
+      [emails[3], emails[2]],
+    );
     const second = (await ctx.inject({ method: 'GET', url: `${USERS}?limit=2&offset=2`, headers: company.headers })).json();
     assert.deepEqual(second.pagination, { has_more: true, limit: 2, next_offset: 4, previous_offset: 0 });
-    assert.deepEqual(second.items.map((u: { email: string }) => u.email), [emails[1], emails[0]]);
+    assert.deepEqual(
+      second.items.map((u: { email: string }) => u.email),
+      [emails[1], emails[0]],
+    );
     const last = (await ctx.inject({ method: 'GET', url: `${USERS}?limit=2&offset=4`, headers: company.headers })).json();
     assert.deepEqual(last.pagination, { has_more: false, limit: 2, next_offset: 6, previous_offset: 2 });
-    assert.deepEqual(last.items.map((u: { email: string }) => u.email), [company.managerEmail]);
+    assert.deepEqual(
+      last.items.map((u: { email: string }) => u.email),
+      [company.managerEmail],
+    );
   });
 
   it('keeps a stable order for users created at the same instant', async (t) => {
@@ -59,22 +68,45 @@ describe('GET /users', () => {
     for (const id of ids) {
       await ctx.storage.db
         .insertInto('users')
-        .values({ id, company_id: company.id, office_id: company.mainOfficeId, email: `${id}@example.com`, name: null, surname: null, role: 'User', email_confirmed: 1, password_hash: null, created_at: now })
+        .values({
+          id,
+          company_id: company.id,
+          office_id: company.mainOfficeId,
+          email: `${id}@example.com`,
+          name: null,
+          surname: null,
+          role: 'User',
+          email_confirmed: 1,
+          password_hash: null,
+          created_at: now,
+        })
         .execute();
     }
     const page1 = (await ctx.inject({ method: 'GET', url: `${USERS}?limit=2`, headers: company.headers })).json();
     const page2 = (await ctx.inject({ method: 'GET', url: `${USERS}?limit=2&offset=2`, headers: company.headers })).json();
-    assert.deepEqual([...page1.items, ...page2.items].map((u: { id: string }) => u.id), [ids[1], ids[2], ids[0], company.managerId]);
+    assert.deepEqual(
+      [...page1.items, ...page2.items].map((u: { id: string }) => u.id),
+      [ids[1], ids[2], ids[0], company.managerId],
+    );
   });
 
   it('filters by role (repeatable) and by office', async (t) => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
-    const office = (await ctx.inject({ method: 'POST', url: '/api/integrate/v3/offices', headers: company.headers, payload: { name: 'Tampere' } })).json();
+    const office = (
+      await ctx.inject({ method: 'POST', url: '/api/integrate/v3/offices', headers: company.headers, payload: { name: 'Tampere' } })
+    ).json();
     const collaborator = await createUser(ctx, company, { email: uniqueEmail('collab'), role: 'Collaborator', password: 'password-123' });
-    const user = await createUser(ctx, company, { email: uniqueEmail('user'), role: 'User', password: 'password-123', office_id: office.id });
+    const user = await createUser(ctx, company, {
+      email: uniqueEmail('user'),
+      role: 'User',
+      password: 'password-123',
+      office_id: office.id,
+    });
     const list = async (query: string) =>
-      (await ctx.inject({ method: 'GET', url: `${USERS}?${query}`, headers: company.headers })).json().items.map((u: { id: string }) => u.id);
+      (await ctx.inject({ method: 'GET', url: `${USERS}?${query}`, headers: company.headers }))
+        .json()
+        .items.map((u: { id: string }) => u.id);
     assert.deepEqual(await list('role=Collaborator'), [collaborator.id]);
     assert.deepEqual(await list('role=Collaborator&role=Manager'), [collaborator.id, company.managerId]);
     assert.deepEqual(await list(`office_id=${office.id}`), [user.id]);
@@ -91,7 +123,11 @@ describe('GET /users', () => {
       validation_error: {
         query_params: [
           { loc: ['limit'], msg: 'ensure this value is less than or equal to 100', type: 'value_error.number.not_le' },
-          { loc: ['role', 0], msg: "value is not a valid enumeration member; permitted: 'Collaborator', 'User', 'Manager'", type: 'type_error.enum' },
+          {
+            loc: ['role', 0],
+            msg: "value is not a valid enumeration member; permitted: 'Collaborator', 'User', 'Manager'",
+            type: 'type_error.enum',
+          },
           { loc: ['office_id'], msg: 'value is not a valid uuid', type: 'type_error.uuid' },
         ],
       },
@@ -104,7 +140,10 @@ describe('GET /users', () => {
     const b = await ctx.createCompany();
     await createUser(ctx, a, { email: uniqueEmail(), role: 'User', password: 'password-123' });
     const res = (await ctx.inject({ method: 'GET', url: USERS, headers: b.headers })).json();
-    assert.deepEqual(res.items.map((u: { id: string }) => u.id), [b.managerId]);
+    assert.deepEqual(
+      res.items.map((u: { id: string }) => u.id),
+      [b.managerId],
+    );
     const filtered = (await ctx.inject({ method: 'GET', url: `${USERS}?office_id=${a.mainOfficeId}`, headers: b.headers })).json();
     assert.deepEqual(filtered.items, []);
   });
@@ -120,7 +159,12 @@ describe('POST /users', () => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany('Acme Floors');
     const email = uniqueEmail('invitee');
-    const res = await ctx.inject({ method: 'POST', url: USERS, headers: company.headers, payload: { email, role: 'User', name: 'Ada', surname: 'Lovelace' } });
+    const res = await ctx.inject({
+      method: 'POST',
+      url: USERS,
+      headers: company.headers,
+      payload: { email, role: 'User', name: 'Ada', surname: 'Lovelace' },
+    });
     assert.equal(res.statusCode, 200);
     const body = res.json();
     assert.deepEqual(Object.keys(body), ['email', 'id', 'message', 'role']);
@@ -129,7 +173,16 @@ describe('POST /users', () => {
     const item = (await ctx.inject({ method: 'GET', url: `${USERS}/${email}`, headers: company.headers })).json();
     assert.deepEqual(
       { ...item, created_at: 0 },
-      { id: body.id, email, name: 'Ada', surname: 'Lovelace', role: 'User', email_confirmed: false, created_at: 0, office_id: company.mainOfficeId },
+      {
+        id: body.id,
+        email,
+        name: 'Ada',
+        surname: 'Lovelace',
+        role: 'User',
+        email_confirmed: false,
+        created_at: 0,
+        office_id: company.mainOfficeId,
+      },
     );
     assert.equal((await userRow(ctx, body.id))!.password_hash, null);
 
@@ -157,7 +210,12 @@ describe('POST /users', () => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
     const email = uniqueEmail();
-    const res = await ctx.inject({ method: 'POST', url: USERS, headers: company.headers, payload: { email, role: 'Collaborator', password: 'a-long-password' } });
+    const res = await ctx.inject({
+      method: 'POST',
+      url: USERS,
+      headers: company.headers,
+      payload: { email, role: 'Collaborator', password: 'a-long-password' },
+    });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { email, id: res.json().id, message: 'User was created.', role: 'Collaborator' });
     const item = (await ctx.inject({ method: 'GET', url: `${USERS}/${email}`, headers: company.headers })).json();
@@ -170,8 +228,15 @@ describe('POST /users', () => {
   it('stores the email lower-case and places the user in the office given', async (t) => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
-    const office = (await ctx.inject({ method: 'POST', url: '/api/integrate/v3/offices', headers: company.headers, payload: { name: 'Espoo' } })).json();
-    const res = await ctx.inject({ method: 'POST', url: USERS, headers: company.headers, payload: { email: 'Mixed.Case@Example.COM', role: 'Manager', office_id: office.id, password: 'password-123' } });
+    const office = (
+      await ctx.inject({ method: 'POST', url: '/api/integrate/v3/offices', headers: company.headers, payload: { name: 'Espoo' } })
+    ).json();
+    const res = await ctx.inject({
+      method: 'POST',
+      url: USERS,
+      headers: company.headers,
+      payload: { email: 'Mixed.Case@Example.COM', role: 'Manager', office_id: office.id, password: 'password-123' },
+    });
     assert.equal(res.statusCode, 200);
     assert.equal(res.json().email, 'mixed.case@example.com');
     const item = (await ctx.inject({ method: 'GET', url: `${USERS}/MIXED.case@example.com`, headers: company.headers })).json();
@@ -206,7 +271,9 @@ describe('POST /users', () => {
     const company = await ctx.createCompany();
     const email = uniqueEmail('race');
     const results = await Promise.all(
-      [email, email.toUpperCase()].map((e) => ctx.inject({ method: 'POST', url: USERS, headers: company.headers, payload: { email: e, role: 'User' } })),
+      [email, email.toUpperCase()].map((e) =>
+        ctx.inject({ method: 'POST', url: USERS, headers: company.headers, payload: { email: e, role: 'User' } }),
+      ),
     );
     assert.deepEqual(results.map((r) => r.statusCode).sort(), [200, 409]);
     assert.equal((await ctx.storage.db.selectFrom('users').select('id').where('email', '=', email).execute()).length, 1);
@@ -219,7 +286,12 @@ describe('POST /users', () => {
     const b = await ctx.createCompany();
     for (const officeId of ['5a0d1b3c-9e53-4f3e-8d7c-2b1a0f9e8d7c', b.mainOfficeId]) {
       const email = uniqueEmail();
-      const res = await ctx.inject({ method: 'POST', url: USERS, headers: a.headers, payload: { email, role: 'User', office_id: officeId } });
+      const res = await ctx.inject({
+        method: 'POST',
+        url: USERS,
+        headers: a.headers,
+        payload: { email, role: 'User', office_id: officeId },
+      });
       assert.equal(res.statusCode, 404);
       assert.deepEqual(res.json(), { message: 'Office not found.' });
       assert.equal((await ctx.inject({ method: 'GET', url: `${USERS}/${email}`, headers: a.headers })).statusCode, 404);
@@ -243,7 +315,11 @@ describe('POST /users', () => {
       validation_error: {
         body_params: [
           { loc: ['email'], msg: 'value is not a valid email address', type: 'value_error.email' },
-          { loc: ['role'], msg: "value is not a valid enumeration member; permitted: 'Collaborator', 'User', 'Manager'", type: 'type_error.enum' },
+          {
+            loc: ['role'],
+            msg: "value is not a valid enumeration member; permitted: 'Collaborator', 'User', 'Manager'",
+            type: 'type_error.enum',
+          },
           { loc: ['office_id'], msg: 'value is not a valid uuid', type: 'type_error.uuid' },
           { loc: ['password'], msg: 'ensure this value has at least 8 characters', type: 'value_error.any_str.min_length' },
           { loc: ['name'], msg: 'str type expected', type: 'type_error.str' },
@@ -251,8 +327,15 @@ describe('POST /users', () => {
       },
     });
     const tooLong = await post({ email: uniqueEmail(), role: 'User', password: 'x'.repeat(129) });
-    assert.deepEqual(tooLong.json().validation_error.body_params, [{ loc: ['password'], msg: 'ensure this value has at most 128 characters', type: 'value_error.any_str.max_length' }]);
-    const text = await ctx.inject({ method: 'POST', url: USERS, headers: { ...company.headers, 'content-type': 'text/plain' }, payload: 'x' });
+    assert.deepEqual(tooLong.json().validation_error.body_params, [
+      { loc: ['password'], msg: 'ensure this value has at most 128 characters', type: 'value_error.any_str.max_length' },
+    ]);
+    const text = await ctx.inject({
+      method: 'POST',
+      url: USERS,
+      headers: { ...company.headers, 'content-type': 'text/plain' },
+      payload: 'x',
+    });
     assert.equal(text.statusCode, 415);
     const list = (await ctx.inject({ method: 'GET', url: USERS, headers: company.headers })).json();
     assert.equal(list.items.length, 1);
@@ -262,7 +345,12 @@ describe('POST /users', () => {
   it('ignores unknown fields', async (t) => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
-    const res = await ctx.inject({ method: 'POST', url: USERS, headers: company.headers, payload: { email: uniqueEmail(), role: 'User', password: 'password-123', company_id: 'x', admin: true } });
+    const res = await ctx.inject({
+      method: 'POST',
+      url: USERS,
+      headers: company.headers,
+      payload: { email: uniqueEmail(), role: 'User', password: 'password-123', company_id: 'x', admin: true },
+    });
     assert.equal(res.statusCode, 200);
   });
 
@@ -277,22 +365,31 @@ describe('GET /users/{email}', () => {
   it('answers the user item, whatever the case or encoding of the email', async (t) => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
-    const created = await createUser(ctx, company, { email: 'tim+api@internet.com', role: 'Collaborator', name: 'Tim', surname: 'Berners-Lee', password: 'password-123' });
+    const created = await createUser(ctx, company, {
+      email: 'tim+api@internet.com',
+      role: 'Collaborator',
+      name: 'Tim',
+      surname: 'Berners-Lee',
+      password: 'password-123',
+    });
     for (const path of ['tim+api@internet.com', 'TIM%2Bapi%40internet.com']) {
       const res = await ctx.inject({ method: 'GET', url: `${USERS}/${path}`, headers: company.headers });
       assert.equal(res.statusCode, 200, path);
       const item = res.json();
       assert.deepEqual(Object.keys(item), USER_KEYS);
-      assert.deepEqual({ ...item, created_at: 0 }, {
-        id: created.id,
-        email: 'tim+api@internet.com',
-        name: 'Tim',
-        surname: 'Berners-Lee',
-        role: 'Collaborator',
-        email_confirmed: true,
-        created_at: 0,
-        office_id: company.mainOfficeId,
-      });
+      assert.deepEqual(
+        { ...item, created_at: 0 },
+        {
+          id: created.id,
+          email: 'tim+api@internet.com',
+          name: 'Tim',
+          surname: 'Berners-Lee',
+          role: 'Collaborator',
+          email_confirmed: true,
+          created_at: 0,
+          office_id: company.mainOfficeId,
+        },
+      );
     }
   });
 

@@ -29,7 +29,13 @@ describe('GET /metrics', () => {
   it('answers only with the admin key (header or bearer), never with an api key', async (t) => {
     const ctx = await buildOrdersApp(t);
     const company = await ctx.createCompany();
-    for (const headers of [{}, { 'admin-key': 'wrong' }, company.headers, { authorization: `Bearer ${company.apiKey}` }, { authorization: 'Basic abc' }]) {
+    for (const headers of [
+      {},
+      { 'admin-key': 'wrong' },
+      company.headers,
+      { authorization: `Bearer ${company.apiKey}` },
+      { authorization: 'Basic abc' },
+    ]) {
       const res = await ctx.inject({ method: 'GET', url: '/metrics', headers });
       assert.equal(res.statusCode, 401, JSON.stringify(headers));
       assert.deepEqual(res.json(), { message: 'Invalid or missing admin-key header.' });
@@ -52,7 +58,9 @@ describe('GET /metrics', () => {
 
     const { text, values } = await scrape(ctx);
     const route = '/api/integrate/v3/orders/:order_id';
-    const routeLabel = Object.keys(Object.fromEntries(values)).find((k) => k.startsWith('casa_http_requests_total{method="GET",route="/api/integrate/v3/orders/'));
+    const routeLabel = Object.keys(Object.fromEntries(values)).find((k) =>
+      k.startsWith('casa_http_requests_total{method="GET",route="/api/integrate/v3/orders/'),
+    );
     assert.ok(routeLabel, text);
     const pattern = /route="([^"]+)"/.exec(routeLabel!)![1]!;
     assert.match(pattern, /^\/api\/integrate\/v3\/orders\/:[a-z_]+$/, `the route pattern, never the order id (${route})`);
@@ -62,10 +70,20 @@ describe('GET /metrics', () => {
     assert.equal(values.get(`casa_http_requests_total{method="POST",route="/api/integrate/v3/orders/draft",status="200"}`), 1);
     assert.equal(values.get(`casa_http_request_duration_seconds_count{method="GET",route="${pattern}",status="200"}`), 2);
     assert.equal(values.get(`casa_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="${pattern}",status="200"}`), 2);
-    assert.equal(values.get(`casa_http_request_duration_seconds_bucket{le="10",method="GET",route="${pattern}",status="200"}`), 2, 'buckets are cumulative');
-    const buckets = [...values].filter(([k]) => k.startsWith('casa_http_request_duration_seconds_bucket{') && k.endsWith(`route="${pattern}",status="200"}`)).map(([, v]) => v);
+    assert.equal(
+      values.get(`casa_http_request_duration_seconds_bucket{le="10",method="GET",route="${pattern}",status="200"}`),
+      2,
+      'buckets are cumulative',
+    );
+    const buckets = [...values]
+      .filter(([k]) => k.startsWith('casa_http_request_duration_seconds_bucket{') && k.endsWith(`route="${pattern}",status="200"}`))
+      .map(([, v]) => v);
     assert.equal(buckets.length, 14, 'thirteen bounds and +Inf');
-    assert.deepEqual(buckets, [...buckets].sort((x, y) => x - y), 'never decreasing');
+    assert.deepEqual(
+      buckets,
+      [...buckets].sort((x, y) => x - y),
+      'never decreasing',
+    );
     const sum = values.get(`casa_http_request_duration_seconds_sum{method="GET",route="${pattern}",status="200"}`)!;
     assert.ok(sum > 0 && sum < 20, `latency sum in seconds: ${sum}`);
     assert.match(text, /# TYPE casa_http_request_duration_seconds histogram/);
@@ -91,14 +109,23 @@ describe('GET /metrics', () => {
     assert.equal(later.get('casa_jobs_depth{kind="production"}'), 1, 'the order is due');
     assert.equal(later.get('casa_jobs_depth{kind="webhook"}'), 2);
     const productionAge = later.get('casa_jobs_oldest_age_seconds{kind="production"}')!;
-    assert.ok(productionAge >= 30 && productionAge < 30.01, `the order has been due for thirty seconds (the test clock ticks a microsecond a read): ${productionAge}`);
+    assert.ok(
+      productionAge >= 30 && productionAge < 30.01,
+      `the order has been due for thirty seconds (the test clock ticks a microsecond a read): ${productionAge}`,
+    );
     const webhookAge = later.get('casa_jobs_oldest_age_seconds{kind="webhook"}')!;
     const waited = ctx.config.productionDelayS + 30;
-    assert.ok(webhookAge >= waited && webhookAge < waited + 0.01, `the first delivery has been due since the draft was made: ${webhookAge}`);
+    assert.ok(
+      webhookAge >= waited && webhookAge < waited + 0.01,
+      `the first delivery has been due since the draft was made: ${webhookAge}`,
+    );
 
     // Once the work is done, both queues are empty.
     assert.equal(await runProduction(ctx), 1);
-    const sender = { send: async () => ({ statusCode: 200, error: null, latencyMs: 1, excerpt: 'ok', retryAfterS: null }), close: async () => {} };
+    const sender = {
+      send: async () => ({ statusCode: 200, error: null, latencyMs: 1, excerpt: 'ok', retryAfterS: null }),
+      close: async () => {},
+    };
     assert.equal(await testDispatcher(ctx, t, { sender }).drain(), 3, 'moved_to_draft, moved_to_pending and moved_to_ready');
     const done = (await scrape(ctx)).values;
     assert.equal(done.get('casa_jobs_depth{kind="production"}'), 0);

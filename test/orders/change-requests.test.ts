@@ -23,7 +23,11 @@ describe('POST /orders/{order_id}/change-requests', () => {
     const pending = await createDraft(ctx, company);
     await scan(ctx, pending.id);
     const before = await snapshot(ctx);
-    for (const [id, status] of [[draft.id, 'Draft'], [pending.id, 'Pending'], [fixing.id, 'Fixing']]) {
+    for (const [id, status] of [
+      [draft.id, 'Draft'],
+      [pending.id, 'Pending'],
+      [fixing.id, 'Fixing'],
+    ]) {
       const res = await call(ctx, company, 'POST', `/orders/${id}/change-requests`, { message: 'Please fix' });
       assert.deepEqual([res.statusCode, res.json()], [409, { message: `Order is in status ${status}; this needs Ready.` }]);
     }
@@ -36,7 +40,9 @@ describe('POST /orders/{order_id}/change-requests', () => {
     const order = await readyOrder(ctx, company, { package_type: 'plus', add_ons: [] });
     const before = await snapshot(ctx);
     const missing = await call(ctx, company, 'POST', `/orders/${order.id}/change-requests`, {});
-    assert.deepEqual(missing.json(), { validation_error: { body_params: [{ loc: ['message'], msg: 'field required', type: 'value_error.missing' }] } });
+    assert.deepEqual(missing.json(), {
+      validation_error: { body_params: [{ loc: ['message'], msg: 'field required', type: 'value_error.missing' }] },
+    });
     const bad = await call(ctx, company, 'POST', `/orders/${order.id}/change-requests`, {
       message: '',
       product_type: 'products_4d',
@@ -46,16 +52,31 @@ describe('POST /orders/{order_id}/change-requests', () => {
       validation_error: {
         body_params: [
           { loc: ['message'], msg: 'ensure this value has at least 1 characters', type: 'value_error.any_str.min_length' },
-          { loc: ['product_type'], msg: "value is not a valid enumeration member; permitted: 'products_2d', 'products_3d', 'tour'", type: 'type_error.enum' },
+          {
+            loc: ['product_type'],
+            msg: "value is not a valid enumeration member; permitted: 'products_2d', 'products_3d', 'tour'",
+            type: 'type_error.enum',
+          },
           { loc: ['attachment_urls', 0], msg: 'invalid or missing URL scheme', type: 'value_error.url.scheme' },
         ],
       },
     });
     const tooLong = await call(ctx, company, 'POST', `/orders/${order.id}/change-requests`, { message: 'x'.repeat(5001) });
     assert.equal(tooLong.statusCode, 400);
-    const notBought = await call(ctx, company, 'POST', `/orders/${order.id}/change-requests`, { message: 'The 3D is off', product_type: 'products_3d' });
+    const notBought = await call(ctx, company, 'POST', `/orders/${order.id}/change-requests`, {
+      message: 'The 3D is off',
+      product_type: 'products_3d',
+    });
     assert.deepEqual(notBought.json(), {
-      validation_error: { body_params: [{ loc: ['product_type'], msg: "value is not a valid enumeration member; permitted: 'products_2d', 'tour'", type: 'type_error.enum' }] },
+      validation_error: {
+        body_params: [
+          {
+            loc: ['product_type'],
+            msg: "value is not a valid enumeration member; permitted: 'products_2d', 'tour'",
+            type: 'type_error.enum',
+          },
+        ],
+      },
     });
     assert.deepEqual(await snapshot(ctx), before);
   });
@@ -73,7 +94,11 @@ describe('POST /orders/{order_id}/change-requests', () => {
     const ctx = await buildOrdersApp(t);
     const company = await ctx.createCompany();
     const order = await readyOrder(ctx, company);
-    await assertRequiresApiKey(ctx, { method: 'POST', url: `/api/integrate/v3/orders/${order.id}/change-requests`, payload: { message: 'x' } });
+    await assertRequiresApiKey(ctx, {
+      method: 'POST',
+      url: `/api/integrate/v3/orders/${order.id}/change-requests`,
+      payload: { message: 'x' },
+    });
     assert.equal((await getOrder(ctx, company, order.id)).info.status, 'Ready');
   });
 });
@@ -90,13 +115,25 @@ describe('GET /orders/{order_id}/change-requests and /{change_request_id}', () =
       made.push(await ok(call(ctx, company, 'POST', `/orders/${order.id}/change-requests`, { message: `fix ${i}`, product_type: type })));
       await advanceAndProduce(ctx);
     }
-    assert.deepEqual(made.map((c) => c.product_type), ['products_2d', 'tour', 'products_3d']);
+    assert.deepEqual(
+      made.map((c) => c.product_type),
+      ['products_2d', 'tour', 'products_3d'],
+    );
     const first = await ok(call(ctx, company, 'GET', `/orders/${order.id}/change-requests?limit=2`));
     assert.deepEqual(first.pagination, { has_more: true, limit: 2, next_offset: 2, previous_offset: 0 });
-    assert.deepEqual(first.items.map((c: { message: string; status: string }) => [c.message, c.status]), [['fix 2', 'Done'], ['fix 1', 'Done']]);
+    assert.deepEqual(
+      first.items.map((c: { message: string; status: string }) => [c.message, c.status]),
+      [
+        ['fix 2', 'Done'],
+        ['fix 1', 'Done'],
+      ],
+    );
     const second = await ok(call(ctx, company, 'GET', `/orders/${order.id}/change-requests?limit=2&offset=2`));
     assert.deepEqual(second.pagination, { has_more: false, limit: 2, next_offset: 4, previous_offset: 0 });
-    assert.deepEqual(second.items.map((c: { id: string }) => c.id), [made[0].id]);
+    assert.deepEqual(
+      second.items.map((c: { id: string }) => c.id),
+      [made[0].id],
+    );
     const one = await ok(call(ctx, company, 'GET', `/orders/${order.id}/change-requests/${made[1].id}`));
     assert.deepEqual(one, { ...made[1], status: 'Done', resolved_at: one.resolved_at });
     assert.equal(typeof one.resolved_at, 'number');
@@ -111,7 +148,11 @@ describe('GET /orders/{order_id}/change-requests and /{change_request_id}', () =
     const a = await readyOrder(ctx, company);
     const b = await readyOrder(ctx, company);
     const cr = await ok(call(ctx, company, 'POST', `/orders/${a.id}/change-requests`, { message: 'x' }));
-    for (const url of [`/orders/${b.id}/change-requests/${cr.id}`, `/orders/${a.id}/change-requests/00000000-0000-4000-8000-000000000000`, `/orders/${a.id}/change-requests/nope`]) {
+    for (const url of [
+      `/orders/${b.id}/change-requests/${cr.id}`,
+      `/orders/${a.id}/change-requests/00000000-0000-4000-8000-000000000000`,
+      `/orders/${a.id}/change-requests/nope`,
+    ]) {
       const res = await call(ctx, company, 'GET', url);
       assert.deepEqual([res.statusCode, res.json()], [404, { message: 'Change request not found.' }], url);
     }

@@ -13,10 +13,23 @@ describe('POST /orders/draft', () => {
   it('creates a Draft with the company’s default package when none is given', async (t) => {
     const ctx = await buildOrdersApp(t);
     const company = await ctx.createCompany();
-    const res = await ok(call(ctx, company, 'POST', '/orders/draft', { street: '2361-73 Welsh Road', city: 'Philadelphia', state: 'PA', country: 'United States', owner_email: company.managerEmail.toUpperCase() }));
+    const res = await ok(
+      call(ctx, company, 'POST', '/orders/draft', {
+        street: '2361-73 Welsh Road',
+        city: 'Philadelphia',
+        state: 'PA',
+        country: 'United States',
+        owner_email: company.managerEmail.toUpperCase(),
+      }),
+    );
     assert.equal(res.info.status, 'Draft');
     assert.equal(res.info.owner_email, company.managerEmail);
-    assert.deepEqual(res.info.product, { package_type: 'plus', add_ons: [], over_limits: [], purchasable_add_ons: ['gla', '3d_cad_files', '3d_video', '6h_turnaround'] });
+    assert.deepEqual(res.info.product, {
+      package_type: 'plus',
+      add_ons: [],
+      over_limits: [],
+      purchasable_add_ons: ['gla', '3d_cad_files', '3d_video', '6h_turnaround'],
+    });
     assert.deepEqual(res.address, {
       full_address: '2361-73 Welsh Road, Philadelphia, PA, United States',
       street: 'Welsh Road',
@@ -44,7 +57,12 @@ describe('POST /orders/draft', () => {
     });
     assert.equal(res.info.owner_email, 'linus@computer.example');
     assert.equal(res.info.created_by, company.managerEmail);
-    assert.deepEqual(res.info.style_template, { style_template_id: 'classic', units: 'imperial', label_language: 'en', show_dimensions: true });
+    assert.deepEqual(res.info.style_template, {
+      style_template_id: 'classic',
+      units: 'imperial',
+      label_language: 'en',
+      show_dimensions: true,
+    });
   });
 
   it('reports every missing required field at once and creates nothing', async (t) => {
@@ -87,13 +105,23 @@ describe('POST /orders/draft', () => {
           { loc: ['latitude'], msg: 'value is not a valid float', type: 'type_error.float' },
           { loc: ['longitude'], msg: 'ensure this value is less than or equal to 180', type: 'value_error.number.not_le' },
           { loc: ['owner_email'], msg: 'value is not a valid email address', type: 'value_error.email' },
-          { loc: ['package_type'], msg: "value is not a valid enumeration member; permitted: 'base', 'plus', 'plus_3d'", type: 'type_error.enum' },
-          { loc: ['add_ons', 1], msg: "value is not a valid enumeration member; permitted: 'gla', '3d_cad_files', '3d_video', '6h_turnaround'", type: 'type_error.enum' },
+          {
+            loc: ['package_type'],
+            msg: "value is not a valid enumeration member; permitted: 'base', 'plus', 'plus_3d'",
+            type: 'type_error.enum',
+          },
+          {
+            loc: ['add_ons', 1],
+            msg: "value is not a valid enumeration member; permitted: 'gla', '3d_cad_files', '3d_video', '6h_turnaround'",
+            type: 'type_error.enum',
+          },
         ],
       },
     });
     const notList = await call(ctx, company, 'POST', '/orders/draft', { ...draftBody(company), add_ons: 'gla' });
-    assert.deepEqual(notList.json(), { validation_error: { body_params: [{ loc: ['add_ons'], msg: 'value is not a valid list', type: 'type_error.list' }] } });
+    assert.deepEqual(notList.json(), {
+      validation_error: { body_params: [{ loc: ['add_ons'], msg: 'value is not a valid list', type: 'type_error.list' }] },
+    });
     assert.equal((await ok(call(ctx, company, 'GET', '/orders'))).items.length, 0);
   });
 
@@ -104,7 +132,9 @@ describe('POST /orders/draft', () => {
     for (const email of ['nobody@example.com', other.managerEmail]) {
       const res = await call(ctx, company, 'POST', '/orders/draft', draftBody(company, { owner_email: email }));
       assert.equal(res.statusCode, 400);
-      assert.deepEqual(res.json(), { validation_error: { body_params: [{ loc: ['owner_email'], msg: 'user not found', type: 'value_error' }] } });
+      assert.deepEqual(res.json(), {
+        validation_error: { body_params: [{ loc: ['owner_email'], msg: 'user not found', type: 'value_error' }] },
+      });
     }
     assert.equal((await ctx.storage.db.selectFrom('orders').select('id').execute()).length, 0);
   });
@@ -148,7 +178,12 @@ describe('PATCH /orders/draft/{order_id}', () => {
       ...draft.info,
       owner_email: 'tim@internet.example',
       location: '10 Downing Street A1 London 70130',
-      product: { package_type: 'plus_3d', add_ons: ['gla'], over_limits: [], purchasable_add_ons: ['3d_cad_files', '3d_video', '6h_turnaround'] },
+      product: {
+        package_type: 'plus_3d',
+        add_ons: ['gla'],
+        over_limits: [],
+        purchasable_add_ons: ['3d_cad_files', '3d_video', '6h_turnaround'],
+      },
     });
     assert.deepEqual(await getOrder(ctx, company, draft.id), res);
     assert.deepEqual(await eventsOf(ctx, draft.id), [ev('moved_to_draft', 'Draft', 'New')]);
@@ -170,9 +205,14 @@ describe('PATCH /orders/draft/{order_id}', () => {
     }
     const missing = await call(ctx, company, 'PATCH', `/orders/draft/${draft.id}`, { street: '1 Other Road' });
     assert.equal(missing.statusCode, 400);
-    assert.deepEqual(missing.json().validation_error.body_params.map((e: { loc: string[] }) => e.loc[0]), ['city', 'country', 'owner_email']);
+    assert.deepEqual(
+      missing.json().validation_error.body_params.map((e: { loc: string[] }) => e.loc[0]),
+      ['city', 'country', 'owner_email'],
+    );
     const foreign = await call(ctx, company, 'PATCH', `/orders/draft/${draft.id}`, { ...body, owner_email: 'stranger@example.com' });
-    assert.deepEqual(foreign.json(), { validation_error: { body_params: [{ loc: ['owner_email'], msg: 'user not found', type: 'value_error' }] } });
+    assert.deepEqual(foreign.json(), {
+      validation_error: { body_params: [{ loc: ['owner_email'], msg: 'user not found', type: 'value_error' }] },
+    });
     assert.deepEqual(await snapshot(ctx), before);
   });
 
@@ -193,7 +233,10 @@ describe('DELETE /orders/draft/{order_id}', () => {
     assert.deepEqual(await ok(call(ctx, company, 'DELETE', `/orders/draft/${draft.id}`)), { message: 'Draft order was deleted.' });
     const get = await call(ctx, company, 'GET', `/orders/${draft.id}`);
     assert.deepEqual([get.statusCode, get.json()], [404, { message: 'Order not found.' }]);
-    assert.deepEqual((await ok(call(ctx, company, 'GET', '/orders'))).items.map((i: { id: string }) => i.id), [keep.id]);
+    assert.deepEqual(
+      (await ok(call(ctx, company, 'GET', '/orders'))).items.map((i: { id: string }) => i.id),
+      [keep.id],
+    );
     const again = await call(ctx, company, 'DELETE', `/orders/draft/${draft.id}`);
     assert.equal(again.statusCode, 404);
     const cr = await call(ctx, company, 'POST', `/orders/${draft.id}/change-requests`, { message: 'x' });
@@ -205,9 +248,14 @@ describe('DELETE /orders/draft/{order_id}', () => {
     const company = await ctx.createCompany();
     const order = await createDraft(ctx, company);
     await scan(ctx, order.id);
-    const redraw = await ok(call(ctx, company, 'POST', '/orders', { street: '1 A St', city: 'B', country: 'C', info: '', source: 'https://x.example/a.png' }));
+    const redraw = await ok(
+      call(ctx, company, 'POST', '/orders', { street: '1 A St', city: 'B', country: 'C', info: '', source: 'https://x.example/a.png' }),
+    );
     const before = await snapshot(ctx);
-    for (const [id, status] of [[order.id, 'Pending'], [redraw.id, 'Pending']]) {
+    for (const [id, status] of [
+      [order.id, 'Pending'],
+      [redraw.id, 'Pending'],
+    ]) {
       const res = await call(ctx, company, 'DELETE', `/orders/draft/${id}`);
       assert.deepEqual([res.statusCode, res.json()], [409, { message: `Order is in status ${status}; this needs Draft.` }]);
     }

@@ -30,7 +30,11 @@ function multipart(files: { filename: string; content: Buffer; type?: string }[]
     chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   }
   for (const f of files) {
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.filename}"\r\nContent-Type: ${f.type ?? 'application/octet-stream'}\r\n\r\n`));
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.filename}"\r\nContent-Type: ${f.type ?? 'application/octet-stream'}\r\n\r\n`,
+      ),
+    );
     chunks.push(f.content, Buffer.from('\r\n'));
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
@@ -97,13 +101,24 @@ describe('POST /orders/go2scan', () => {
     assert.equal(noCustomer.order.info.go2scan.customer, null);
     const before = await snapshot(ctx);
     const bad = await call(ctx, company, 'POST', '/orders/go2scan', go2scanBody({ customer: { name: 'No Mail' }, send_invitation: true }));
-    assert.deepEqual(bad.json(), { validation_error: { body_params: [{ loc: ['customer', 'email'], msg: 'field required', type: 'value_error.missing' }] } });
+    assert.deepEqual(bad.json(), {
+      validation_error: { body_params: [{ loc: ['customer', 'email'], msg: 'field required', type: 'value_error.missing' }] },
+    });
     const badEmail = await call(ctx, company, 'POST', '/orders/go2scan', go2scanBody({ customer: { email: 'nope' } }));
-    assert.deepEqual(badEmail.json(), { validation_error: { body_params: [{ loc: ['customer', 'email'], msg: 'value is not a valid email address', type: 'value_error.email' }] } });
+    assert.deepEqual(badEmail.json(), {
+      validation_error: {
+        body_params: [{ loc: ['customer', 'email'], msg: 'value is not a valid email address', type: 'value_error.email' }],
+      },
+    });
     const foreign = await call(ctx, company, 'POST', '/orders/go2scan', go2scanBody({ owner_email: 'stranger@example.com' }));
-    assert.deepEqual(foreign.json(), { validation_error: { body_params: [{ loc: ['owner_email'], msg: 'user not found', type: 'value_error' }] } });
+    assert.deepEqual(foreign.json(), {
+      validation_error: { body_params: [{ loc: ['owner_email'], msg: 'user not found', type: 'value_error' }] },
+    });
     const missing = await call(ctx, company, 'POST', '/orders/go2scan', {});
-    assert.deepEqual(missing.json().validation_error.body_params.map((e: { loc: string[] }) => e.loc[0]), ['street', 'city', 'country']);
+    assert.deepEqual(
+      missing.json().validation_error.body_params.map((e: { loc: string[] }) => e.loc[0]),
+      ['street', 'city', 'country'],
+    );
     assert.deepEqual(await snapshot(ctx), before);
     assert.equal((await ctx.storage.db.selectFrom('emails').select('id').where('kind', '=', 'go2scan_invitation').execute()).length, 0);
   });
@@ -126,7 +141,13 @@ describe('POST /go2scan/{token}/upload', () => {
     ]);
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
-    assert.deepEqual(body.files.map((f: { name: string; size: number }) => [f.name, f.size]), [['scan.zip', 5000], ['notes.txt', 5]]);
+    assert.deepEqual(
+      body.files.map((f: { name: string; size: number }) => [f.name, f.size]),
+      [
+        ['scan.zip', 5000],
+        ['notes.txt', 5],
+      ],
+    );
     assert.deepEqual({ ...body, files: [] }, { message: 'Scan received.', order_id: order.id, status: 'Pending', files: [] });
 
     const stored = await ctx.storage.db.selectFrom('scan_files').selectAll().where('order_id', '=', order.id).execute();
@@ -161,7 +182,10 @@ describe('POST /go2scan/{token}/upload', () => {
     assert.deepEqual([unknown.statusCode, unknown.json()], [404, { message: 'This GoToScan link is not valid.' }]);
 
     const none = await upload(ctx, token, []);
-    assert.deepEqual([none.statusCode, none.json()], [400, { validation_error: { body_params: [{ loc: ['files'], msg: 'field required', type: 'value_error.missing' }] } }]);
+    assert.deepEqual(
+      [none.statusCode, none.json()],
+      [400, { validation_error: { body_params: [{ loc: ['files'], msg: 'field required', type: 'value_error.missing' }] } }],
+    );
 
     const big = await upload(ctx, token, [
       { filename: 'ok.bin', content: crypto.randomBytes(500) },

@@ -34,7 +34,13 @@ describe('another company’s orders', () => {
       assert.equal(res.statusCode, 404, `${method} ${url}: ${res.body}`);
       assert.equal(res.json().message.endsWith('not found.'), true, `${method} ${url}`);
       // …exactly as for an id that does not exist in the intruder's own company.
-      const unknown = await call(ctx, intruder, method as 'GET', url.replace(ready.id, '00000000-0000-4000-8000-000000000000').replace(draft.id, '00000000-0000-4000-8000-000000000000'), payload);
+      const unknown = await call(
+        ctx,
+        intruder,
+        method as 'GET',
+        url.replace(ready.id, '00000000-0000-4000-8000-000000000000').replace(draft.id, '00000000-0000-4000-8000-000000000000'),
+        payload,
+      );
       assert.deepEqual([res.statusCode, res.json()], [unknown.statusCode, unknown.json()], `${method} ${url}`);
     }
     const list = await ok(call(ctx, intruder, 'GET', `/orders?external_id=${draft.info.external_id}`));

@@ -37,8 +37,20 @@ describe('draft → scan → Pending → Ready → change request → Fixing →
     assert.match(draft.id, UUID);
     assert.deepEqual(Object.keys(draft), ['id', 'info', 'address', 'delivery_assets']);
     assert.deepEqual(Object.keys(draft.info), [
-      'status', 'created_by', 'owner_email', 'location', 'order_type', 'first_delivered_at', 'created_at', 'is_scan_order',
-      'total_scanned_area', 'go2scan', 'external_id', 'add_info', 'style_template', 'product',
+      'status',
+      'created_by',
+      'owner_email',
+      'location',
+      'order_type',
+      'first_delivered_at',
+      'created_at',
+      'is_scan_order',
+      'total_scanned_area',
+      'go2scan',
+      'external_id',
+      'add_info',
+      'style_template',
+      'product',
     ]);
     assertTakenAfter(draft.info.created_at, beforeCreate);
     const createdAt = draft.info.created_at;
@@ -56,7 +68,12 @@ describe('draft → scan → Pending → Ready → change request → Fixing →
       external_id: 'R4ER93',
       add_info: 'Extra info',
       style_template: null,
-      product: { package_type: 'base', add_ons: ['gla'], over_limits: [], purchasable_add_ons: ['3d_cad_files', '3d_video', '6h_turnaround'] },
+      product: {
+        package_type: 'base',
+        add_ons: ['gla'],
+        over_limits: [],
+        purchasable_add_ons: ['3d_cad_files', '3d_video', '6h_turnaround'],
+      },
     };
     const expectedAddress = {
       full_address: '615 Bourbon St A1, New Orleans, LA 70130, United States',
@@ -92,16 +109,42 @@ describe('draft → scan → Pending → Ready → change request → Fixing →
     const ready = await getOrder(ctx, company, draft.id);
     assertTakenAfter(ready.info.first_delivered_at, beforeDelivery);
     const firstDeliveredAt = ready.info.first_delivered_at;
-    assert.deepEqual({ ...ready, delivery_assets: undefined }, { ...draft, delivery_assets: undefined, info: { ...expectedInfo, status: 'Ready', total_scanned_area: 1234.5, first_delivered_at: firstDeliveredAt } });
+    assert.deepEqual(
+      { ...ready, delivery_assets: undefined },
+      {
+        ...draft,
+        delivery_assets: undefined,
+        info: { ...expectedInfo, status: 'Ready', total_scanned_area: 1234.5, first_delivered_at: firstDeliveredAt },
+      },
+    );
     // Bought products are shown (filled by the renderer once produced), the rest stay null.
     assert.deepEqual(presence(ready.delivery_assets), presence(undelivered));
-    const afterReady = [ev('moved_to_draft', 'Draft', 'New'), ev('moved_to_pending', 'Pending', 'Draft'), ev('moved_to_ready', 'Ready', 'Pending')];
+    const afterReady = [
+      ev('moved_to_draft', 'Draft', 'New'),
+      ev('moved_to_pending', 'Pending', 'Draft'),
+      ev('moved_to_ready', 'Ready', 'Pending'),
+    ];
     assert.deepEqual(await eventsOf(ctx, draft.id), afterReady);
 
     // A change request moves it to Fixing.
     const beforeCr = ctx.clock.nowUs();
-    const cr = await ok(call(ctx, company, 'POST', `/orders/${draft.id}/change-requests`, { message: 'The kitchen is missing a window.', attachment_urls: ['https://example.com/photo.jpg'] }));
-    assert.deepEqual(Object.keys(cr), ['id', 'order_id', 'status', 'message', 'product_type', 'attachment_urls', 'created_by', 'created_at', 'resolved_at']);
+    const cr = await ok(
+      call(ctx, company, 'POST', `/orders/${draft.id}/change-requests`, {
+        message: 'The kitchen is missing a window.',
+        attachment_urls: ['https://example.com/photo.jpg'],
+      }),
+    );
+    assert.deepEqual(Object.keys(cr), [
+      'id',
+      'order_id',
+      'status',
+      'message',
+      'product_type',
+      'attachment_urls',
+      'created_by',
+      'created_at',
+      'resolved_at',
+    ]);
     assertTakenAfter(cr.created_at, beforeCr);
     assert.deepEqual(cr, {
       id: cr.id,
@@ -129,7 +172,9 @@ describe('draft → scan → Pending → Ready → change request → Fixing →
     const done = await ok(call(ctx, company, 'GET', `/orders/${draft.id}/change-requests/${cr.id}`));
     assertTakenAfter(done.resolved_at, beforeFix);
     assert.deepEqual(done, { ...cr, status: 'Done', resolved_at: done.resolved_at });
-    assert.deepEqual(await modelIdsOf(ctx, draft.id), [(await ctx.storage.db.selectFrom('orders').select('model_id').where('id', '=', draft.id).executeTakeFirstOrThrow()).model_id]);
+    assert.deepEqual(await modelIdsOf(ctx, draft.id), [
+      (await ctx.storage.db.selectFrom('orders').select('model_id').where('id', '=', draft.id).executeTakeFirstOrThrow()).model_id,
+    ]);
 
     // Nothing more to do.
     ctx.clock.advanceSeconds(3600);
@@ -150,10 +195,15 @@ describe('draft → scan → Pending → Ready → change request → Fixing →
       ev('moved_to_ready', 'Ready', 'Pending', 'tour'),
     ]);
     // A 3D change request is fixed and delivered as products_3d only.
-    await ok(call(ctx, company, 'POST', `/orders/${order.id}/change-requests`, { message: 'Wrong wall height', product_type: 'products_3d' }));
+    await ok(
+      call(ctx, company, 'POST', `/orders/${order.id}/change-requests`, { message: 'Wrong wall height', product_type: 'products_3d' }),
+    );
     await advanceAndProduce(ctx);
     const events = await eventsOf(ctx, order.id);
-    assert.deepEqual(events.slice(5), [ev('moved_to_fixing', 'Fixing', 'Ready'), ev('moved_to_ready', 'Ready', 'Fixing', 'products_3d', 'fix')]);
+    assert.deepEqual(events.slice(5), [
+      ev('moved_to_fixing', 'Fixing', 'Ready'),
+      ev('moved_to_ready', 'Ready', 'Fixing', 'products_3d', 'fix'),
+    ]);
   });
 
   it('derives a plausible scanned area from the order id when the scan states none, and flags areas over 5,000 ft²', async (t) => {
@@ -195,7 +245,12 @@ describe('redraw: New → Pending → Ready', () => {
       external_id: 'EXT10005',
       add_info: 'Please draw the attached plan',
       style_template: null,
-      product: { package_type: 'plus', add_ons: [], over_limits: [], purchasable_add_ons: ['gla', '3d_cad_files', '3d_video', '6h_turnaround'] },
+      product: {
+        package_type: 'plus',
+        add_ons: [],
+        over_limits: [],
+        purchasable_add_ons: ['gla', '3d_cad_files', '3d_video', '6h_turnaround'],
+      },
     });
     assert.deepEqual(order.address, {
       full_address: '121 North Washington Avenue Cubi suite, Minneapolis, MN 55401, United States',
@@ -223,7 +278,10 @@ describe('redraw: New → Pending → Ready', () => {
   it('reproduces the live 400 for a nested body, field by field, and creates nothing', async (t) => {
     const ctx = await buildOrdersApp(t);
     const company = await ctx.createCompany();
-    const res = await call(ctx, company, 'POST', '/orders', { info: { external_id: 'X1' }, address: { street: '1 Main St', city: 'Town' } });
+    const res = await call(ctx, company, 'POST', '/orders', {
+      info: { external_id: 'X1' },
+      address: { street: '1 Main St', city: 'Town' },
+    });
     assert.equal(res.statusCode, 400);
     assert.deepEqual(res.json(), {
       validation_error: {
@@ -245,8 +303,17 @@ describe('redraw: New → Pending → Ready', () => {
     await ok(call(ctx, company, 'POST', '/orders', redrawBody({ source: ['https://a.example/1.png', 'http://a.example/2.png'] })));
     const bad = await call(ctx, company, 'POST', '/orders', redrawBody({ source: 'ftp://a.example/1.png' }));
     assert.equal(bad.statusCode, 400);
-    assert.deepEqual(bad.json().validation_error.body_params.map((e: { loc: unknown[] }) => e.loc), [['source']]);
-    const tooMany = await call(ctx, company, 'POST', '/orders', redrawBody({ source: Array.from({ length: 11 }, (_, i) => `https://a.example/${i}.png`) }));
+    assert.deepEqual(
+      bad.json().validation_error.body_params.map((e: { loc: unknown[] }) => e.loc),
+      [['source']],
+    );
+    const tooMany = await call(
+      ctx,
+      company,
+      'POST',
+      '/orders',
+      redrawBody({ source: Array.from({ length: 11 }, (_, i) => `https://a.example/${i}.png`) }),
+    );
     assert.equal(tooMany.statusCode, 400);
     assert.equal((await ok(call(ctx, company, 'GET', '/orders'))).items.length, 1);
   });
@@ -264,7 +331,12 @@ describe('post-purchase on a Ready order', () => {
     const upgraded = await ok(call(ctx, company, 'POST', `/orders/${order.id}/post-purchase`, { package_type: 'plus', add_ons: ['gla'] }));
     assert.deepEqual(upgraded.info, {
       ...before.info,
-      product: { package_type: 'plus', add_ons: ['gla'], over_limits: [], purchasable_add_ons: ['3d_cad_files', '3d_video', '6h_turnaround'] },
+      product: {
+        package_type: 'plus',
+        add_ons: ['gla'],
+        over_limits: [],
+        purchasable_add_ons: ['3d_cad_files', '3d_video', '6h_turnaround'],
+      },
     });
     assert.deepEqual(presence(upgraded.delivery_assets), {
       ...presence(ALL_ASSETS_NULL),
@@ -282,7 +354,10 @@ describe('post-purchase on a Ready order', () => {
 
     assert.equal(await advanceAndProduce(ctx), 1);
     assert.equal((await getOrder(ctx, company, order.id)).info.status, 'Ready');
-    assert.deepEqual((await eventsOf(ctx, order.id)).slice(3), [ev('moved_to_ready', 'Ready', 'Ready', 'products_2d', 'update'), ev('moved_to_ready', 'Ready', 'Ready', 'tour', 'update')]);
+    assert.deepEqual((await eventsOf(ctx, order.id)).slice(3), [
+      ev('moved_to_ready', 'Ready', 'Ready', 'products_2d', 'update'),
+      ev('moved_to_ready', 'Ready', 'Ready', 'tour', 'update'),
+    ]);
     assert.equal(await advanceAndProduce(ctx), 0);
   });
 
@@ -294,7 +369,10 @@ describe('post-purchase on a Ready order', () => {
     await ok(call(ctx, company, 'POST', `/orders/${order.id}/post-purchase`, { package_type: null, add_ons: ['6h_turnaround'] }));
     ctx.clock.advanceSeconds(6); // 20 s / 4 = 5 s
     assert.equal(await runProduction(ctx), 1);
-    assert.deepEqual((await eventsOf(ctx, order.id)).map((e) => e.trigger), ['moved_to_draft', 'moved_to_pending', 'moved_to_ready']);
+    assert.deepEqual(
+      (await eventsOf(ctx, order.id)).map((e) => e.trigger),
+      ['moved_to_draft', 'moved_to_pending', 'moved_to_ready'],
+    );
   });
 });
 
@@ -305,15 +383,32 @@ describe('redeliver on a Ready order', () => {
     const order = await createDraft(ctx, company, { package_type: 'plus', add_ons: [] });
     await scan(ctx, order.id);
     await advanceAndProduce(ctx);
-    const res = await ok(call(ctx, company, 'POST', `/orders/${order.id}/redeliver`, { style_template_id: 'blueprint', units: 'metric', label_language: 'fi', add_info: 'Show the sauna' }));
-    assert.deepEqual(res.info.style_template, { style_template_id: 'blueprint', units: 'metric', label_language: 'fi', show_dimensions: true });
+    const res = await ok(
+      call(ctx, company, 'POST', `/orders/${order.id}/redeliver`, {
+        style_template_id: 'blueprint',
+        units: 'metric',
+        label_language: 'fi',
+        add_info: 'Show the sauna',
+      }),
+    );
+    assert.deepEqual(res.info.style_template, {
+      style_template_id: 'blueprint',
+      units: 'metric',
+      label_language: 'fi',
+      show_dimensions: true,
+    });
     assert.equal(res.info.add_info, 'Show the sauna');
     assert.equal(res.info.status, 'Ready');
     assert.equal(await runProduction(ctx), 1); // restyling is due at once
     assert.deepEqual((await eventsOf(ctx, order.id)).slice(4), [ev('moved_to_ready', 'Ready', 'Ready', 'products_2d', 'update')]);
     // A second redelivery keeps what it does not change.
     const again = await ok(call(ctx, company, 'POST', `/orders/${order.id}/redeliver`, { show_dimensions: false }));
-    assert.deepEqual(again.info.style_template, { style_template_id: 'blueprint', units: 'metric', label_language: 'fi', show_dimensions: false });
+    assert.deepEqual(again.info.style_template, {
+      style_template_id: 'blueprint',
+      units: 'metric',
+      label_language: 'fi',
+      show_dimensions: false,
+    });
   });
 
   it('answers 409 before delivery and 400 for an unknown template, changing nothing', async (t) => {
@@ -325,14 +420,22 @@ describe('redeliver on a Ready order', () => {
     assert.equal(early.statusCode, 409);
     assert.deepEqual(early.json(), { message: 'Order is in status Pending; this needs Ready.' });
     await advanceAndProduce(ctx);
-    const bad = await call(ctx, company, 'POST', `/orders/${order.id}/redeliver`, { style_template_id: 'neon', units: 'cubits', label_language: 'not a tag', show_dimensions: 'yes' });
+    const bad = await call(ctx, company, 'POST', `/orders/${order.id}/redeliver`, {
+      style_template_id: 'neon',
+      units: 'cubits',
+      label_language: 'not a tag',
+      show_dimensions: 'yes',
+    });
     assert.equal(bad.statusCode, 400);
-    assert.deepEqual(bad.json().validation_error.body_params.map((e: { loc: unknown[]; type: string }) => [e.loc[0], e.type]), [
-      ['style_template_id', 'type_error.enum'],
-      ['units', 'type_error.enum'],
-      ['label_language', 'value_error.str.regex'],
-      ['show_dimensions', 'type_error.bool'],
-    ]);
+    assert.deepEqual(
+      bad.json().validation_error.body_params.map((e: { loc: unknown[]; type: string }) => [e.loc[0], e.type]),
+      [
+        ['style_template_id', 'type_error.enum'],
+        ['units', 'type_error.enum'],
+        ['label_language', 'value_error.str.regex'],
+        ['show_dimensions', 'type_error.bool'],
+      ],
+    );
     assert.equal((await getOrder(ctx, company, order.id)).info.style_template, null);
   });
 });
@@ -348,7 +451,11 @@ describe('operator: fail, hold, deliver now', () => {
     assert.equal(failed.production.due_at, null);
     assert.equal(await advanceAndProduce(ctx), 0);
     assert.equal((await getOrder(ctx, company, order.id)).info.status, 'Failed');
-    assert.deepEqual(await eventsOf(ctx, order.id), [ev('moved_to_draft', 'Draft', 'New'), ev('moved_to_pending', 'Pending', 'Draft'), ev('moved_to_failed', 'Failed', 'Pending')]);
+    assert.deepEqual(await eventsOf(ctx, order.id), [
+      ev('moved_to_draft', 'Draft', 'New'),
+      ev('moved_to_pending', 'Pending', 'Draft'),
+      ev('moved_to_failed', 'Failed', 'Pending'),
+    ]);
     for (const action of ['deliver', 'fail', 'scan']) {
       const res = await call(ctx, null, 'POST', `/admin/v1/orders/${order.id}/${action}`, {});
       assert.equal(res.statusCode, 409, action);
@@ -381,11 +488,10 @@ describe('operator: fail, hold, deliver now', () => {
     const delivered = await ok(call(ctx, null, 'POST', `/admin/v1/orders/${b.id}/deliver`));
     assert.equal(delivered.order.info.status, 'Ready');
     assert.equal(delivered.production.held, true);
-    assert.deepEqual(delivered.events.map((e: { trigger: string; product_type: string }) => `${e.trigger}:${e.product_type}`), [
-      'moved_to_draft:products_2d',
-      'moved_to_pending:products_2d',
-      'moved_to_ready:products_2d',
-    ]);
+    assert.deepEqual(
+      delivered.events.map((e: { trigger: string; product_type: string }) => `${e.trigger}:${e.product_type}`),
+      ['moved_to_draft:products_2d', 'moved_to_pending:products_2d', 'moved_to_ready:products_2d'],
+    );
   });
 
   it('delivers at once, before the delay, and then has nothing left to deliver', async (t) => {
@@ -407,7 +513,10 @@ describe('operator: fail, hold, deliver now', () => {
     const company = await ctx.createCompany();
     const order = await createDraft(ctx, company);
     const early = await call(ctx, null, 'POST', `/admin/v1/orders/${order.id}/deliver`);
-    assert.deepEqual([early.statusCode, early.json()], [409, { message: 'Order is in status Draft; this needs Pending, Fixing or Ready.' }]);
+    assert.deepEqual(
+      [early.statusCode, early.json()],
+      [409, { message: 'Order is in status Draft; this needs Pending, Fixing or Ready.' }],
+    );
     await scan(ctx, order.id);
     const twice = await call(ctx, null, 'POST', `/admin/v1/orders/${order.id}/scan`, {});
     assert.deepEqual([twice.statusCode, twice.json()], [409, { message: 'Order is in status Pending; this needs New or Draft.' }]);
@@ -415,7 +524,11 @@ describe('operator: fail, hold, deliver now', () => {
     assert.deepEqual([unknown.statusCode, unknown.json()], [404, { message: 'Order not found.' }]);
     const noKey = await ctx.inject({ method: 'POST', url: `/admin/v1/orders/${order.id}/fail` });
     assert.equal(noKey.statusCode, 401);
-    const customerKey = await ctx.inject({ method: 'POST', url: `/admin/v1/orders/${order.id}/fail`, headers: { 'admin-key': company.apiKey } });
+    const customerKey = await ctx.inject({
+      method: 'POST',
+      url: `/admin/v1/orders/${order.id}/fail`,
+      headers: { 'admin-key': company.apiKey },
+    });
     assert.equal(customerKey.statusCode, 401);
     assert.equal((await getOrder(ctx, company, order.id)).info.status, 'Pending');
   });

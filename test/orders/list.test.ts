@@ -47,34 +47,61 @@ describe('GET /orders', () => {
       }),
     });
     await seedOrders(ctx.storage.db, { companyId: other.id, count: 50, startUs: start });
-    const rows = await ctx.storage.db.selectFrom('orders').select(['id', 'status', 'external_id', 'owner_email', 'created_at']).where('company_id', '=', company.id).execute();
-    const newestFirst = (a: { created_at: number; id: string }, b: { created_at: number; id: string }) => b.created_at - a.created_at || (a.id < b.id ? 1 : -1);
-    const expectIds = (pred: (r: (typeof rows)[number]) => boolean) => rows.filter(pred).sort(newestFirst).map((r) => r.id);
+    const rows = await ctx.storage.db
+      .selectFrom('orders')
+      .select(['id', 'status', 'external_id', 'owner_email', 'created_at'])
+      .where('company_id', '=', company.id)
+      .execute();
+    const newestFirst = (a: { created_at: number; id: string }, b: { created_at: number; id: string }) =>
+      b.created_at - a.created_at || (a.id < b.id ? 1 : -1);
+    const expectIds = (pred: (r: (typeof rows)[number]) => boolean) =>
+      rows
+        .filter(pred)
+        .sort(newestFirst)
+        .map((r) => r.id);
 
     const all = await pageAll(ctx, company, '');
     assert.equal(all.length, 10_000);
-    assert.deepEqual(all.map((i) => i.id), expectIds(() => true));
+    assert.deepEqual(
+      all.map((i) => i.id),
+      expectIds(() => true),
+    );
     assert.equal(new Set(all.map((i) => i.id)).size, ids.length);
 
     const pendingReady = await pageAll(ctx, company, 'status=Pending&status=Ready');
-    assert.deepEqual(pendingReady.map((i) => i.id), expectIds((r) => r.status === 'Pending' || r.status === 'Ready'));
+    assert.deepEqual(
+      pendingReady.map((i) => i.id),
+      expectIds((r) => r.status === 'Pending' || r.status === 'Ready'),
+    );
     assert.equal(pendingReady.length, 3334);
 
     const shared = await pageAll(ctx, company, 'external_id=EXT-SHARED', 3);
-    assert.deepEqual(shared.map((i) => i.id), expectIds((r) => r.external_id === 'EXT-SHARED'));
+    assert.deepEqual(
+      shared.map((i) => i.id),
+      expectIds((r) => r.external_id === 'EXT-SHARED'),
+    );
     assert.equal(shared.length, 10);
 
     const ownerA = await pageAll(ctx, company, 'owner_email=Owner.A%40example.com');
-    assert.deepEqual(ownerA.map((i) => i.id), expectIds((r) => r.owner_email === 'owner.a@example.com'));
+    assert.deepEqual(
+      ownerA.map((i) => i.id),
+      expectIds((r) => r.owner_email === 'owner.a@example.com'),
+    );
 
     // Half-open windows [after, before) tile the range without gaps or overlaps.
     const cut = (start + 1500 * 1000) / 1e6;
     const early = await pageAll(ctx, company, `created_before=${cut}`);
     const late = await pageAll(ctx, company, `created_after=${cut}`);
     assert.equal(early.length + late.length, 10_000);
-    assert.deepEqual(early.map((i) => i.id), expectIds((r) => r.created_at < start + 1500 * 1000));
+    assert.deepEqual(
+      early.map((i) => i.id),
+      expectIds((r) => r.created_at < start + 1500 * 1000),
+    );
     const window = await pageAll(ctx, company, `created_after=${(start + 1000 * 1000) / 1e6}&created_before=${cut}&status=Draft`);
-    assert.deepEqual(window.map((i) => i.id), expectIds((r) => r.created_at >= start + 1000 * 1000 && r.created_at < start + 1500 * 1000 && r.status === 'Draft'));
+    assert.deepEqual(
+      window.map((i) => i.id),
+      expectIds((r) => r.created_at >= start + 1000 * 1000 && r.created_at < start + 1500 * 1000 && r.status === 'Draft'),
+    );
   });
 
   it('lists items without delivery_assets, in the order shape of the contract', async (t) => {
@@ -91,8 +118,14 @@ describe('GET /orders', () => {
     const ctx = await buildOrdersApp(t);
     const company = await ctx.createCompany();
     const draft = await createDraft(ctx, company);
-    const ids = async (query: string) => ((await ok(call(ctx, company, 'GET', `/orders?${query}`))).items as { id: string }[]).map((o) => o.id);
-    for (const query of ['created_before=1e309', 'created_before=1e300', 'created_after=-1e309', 'created_after=-1e300&created_before=1e309']) {
+    const ids = async (query: string) =>
+      ((await ok(call(ctx, company, 'GET', `/orders?${query}`))).items as { id: string }[]).map((o) => o.id);
+    for (const query of [
+      'created_before=1e309',
+      'created_before=1e300',
+      'created_after=-1e309',
+      'created_after=-1e300&created_before=1e309',
+    ]) {
       assert.deepEqual(await ids(query), [draft.id], query);
     }
     for (const query of ['created_after=1e309', 'created_after=1e300', 'created_before=-1e309', 'created_before=-1e300']) {
@@ -117,7 +150,11 @@ describe('GET /orders', () => {
       validation_error: {
         query_params: [
           { loc: ['limit'], msg: 'ensure this value is less than or equal to 100', type: 'value_error.number.not_le' },
-          { loc: ['status', 0], msg: "value is not a valid enumeration member; permitted: 'New', 'Draft', 'Pending', 'Ready', 'Fixing', 'Failed'", type: 'type_error.enum' },
+          {
+            loc: ['status', 0],
+            msg: "value is not a valid enumeration member; permitted: 'New', 'Draft', 'Pending', 'Ready', 'Fixing', 'Failed'",
+            type: 'type_error.enum',
+          },
           { loc: ['created_after'], msg: 'value is not a valid float', type: 'type_error.float' },
         ],
       },
@@ -131,7 +168,10 @@ describe('GET /orders', () => {
     const mine = await createDraft(ctx, a);
     await createDraft(ctx, b);
     const body = await ok(call(ctx, a, 'GET', '/orders'));
-    assert.deepEqual(body.items.map((i: Item) => i.id), [mine.id]);
+    assert.deepEqual(
+      body.items.map((i: Item) => i.id),
+      [mine.id],
+    );
   });
 
   it('requires a valid api key', async (t) => {

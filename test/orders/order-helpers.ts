@@ -43,8 +43,19 @@ export function redrawBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export async function call(ctx: TestApp, company: TestCompany | null, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<LightMyRequestResponse> {
-  return ctx.inject({ method, url: url.startsWith('/admin') ? url : `${API}${url}`, headers: company ? company.headers : ctx.adminHeaders, ...(payload === undefined ? {} : { payload: payload as object }) });
+export async function call(
+  ctx: TestApp,
+  company: TestCompany | null,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  payload?: unknown,
+): Promise<LightMyRequestResponse> {
+  return ctx.inject({
+    method,
+    url: url.startsWith('/admin') ? url : `${API}${url}`,
+    headers: company ? company.headers : ctx.adminHeaders,
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
 }
 
 export async function ok(res: Promise<LightMyRequestResponse> | LightMyRequestResponse, status = 200) {
@@ -76,7 +87,13 @@ export interface EventRow {
 /** The order's event rows in the order they were written. */
 export async function eventsOf(ctx: TestApp, orderId: string): Promise<EventRow[]> {
   const rows = await ctx.storage.db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('seq').execute();
-  return rows.map((r) => ({ trigger: r.trigger, current_status: r.current_status, previous_status: r.previous_status, product_type: r.product_type, delivery_type: r.delivery_type }));
+  return rows.map((r) => ({
+    trigger: r.trigger,
+    current_status: r.current_status,
+    previous_status: r.previous_status,
+    product_type: r.product_type,
+    delivery_type: r.delivery_type,
+  }));
 }
 
 /** Every event of the order carries the order's model id. */

@@ -47,13 +47,24 @@ function recordingDeliverables(opts: { failTimes?: number } = {}) {
 }
 
 /** A production service of its own (own connection pool on PostgreSQL): a second worker process. */
-async function separateWorker(ctx: TestApp, deliverables: Deliverables, leaseRenewMs?: number): Promise<{ production: ReturnType<typeof productionServiceFactory>; storage: Storage }> {
+async function separateWorker(
+  ctx: TestApp,
+  deliverables: Deliverables,
+  leaseRenewMs?: number,
+): Promise<{ production: ReturnType<typeof productionServiceFactory>; storage: Storage }> {
   let storage: Storage = ctx.storage;
   if (TEST_DATABASE_URL) {
     const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(ctx.storage.db)).rows[0]!.schema;
     storage = await openStorage({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema, pgPoolSize: 4 });
   }
-  const base = { ...ctx.app.serviceDeps, db: storage.db, dialect: storage.dialect, clock: ctx.clock, ids: randomIds, log: pino({ level: 'silent' }) };
+  const base = {
+    ...ctx.app.serviceDeps,
+    db: storage.db,
+    dialect: storage.dialect,
+    clock: ctx.clock,
+    ids: randomIds,
+    log: pino({ level: 'silent' }),
+  };
   const orderEvents = orderEventsFactory({ ...base, webhookOutbox: webhookOutboxFactory(base) });
   const transitions = orderTransitionsFactory({ ...base, orderEvents });
   return { production: productionServiceFactory({ ...base, deliverables, transitions, leaseRenewMs }), storage };
@@ -100,7 +111,10 @@ describe('production workers', () => {
       .groupBy('order_id')
       .execute();
     assert.equal(ready.length, 500);
-    assert.ok(ready.every((r) => Number(r.n) === 1), 'one moved_to_ready per order');
+    assert.ok(
+      ready.every((r) => Number(r.n) === 1),
+      'one moved_to_ready per order',
+    );
     const statuses = await ctx.storage.db.selectFrom('orders').select(['status', 'lease_owner', 'due_at']).execute();
     assert.ok(statuses.every((s) => s.status === 'Ready' && s.lease_owner === null && s.due_at === null));
   });
@@ -126,8 +140,14 @@ describe('production workers', () => {
     ctx.clock.advanceSeconds(61);
     assert.equal(await worker.production.runOnce(), 1);
     assert.equal((await getOrder(ctx, company, order.id)).info.status, 'Ready');
-    assert.deepEqual(flaky.produced.map((p) => p.products), [['listing_floorplans', 'gla_package']]);
-    assert.deepEqual((await eventsOf(ctx, order.id)).map((e) => e.trigger), ['moved_to_draft', 'moved_to_pending', 'moved_to_ready']);
+    assert.deepEqual(
+      flaky.produced.map((p) => p.products),
+      [['listing_floorplans', 'gla_package']],
+    );
+    assert.deepEqual(
+      (await eventsOf(ctx, order.id)).map((e) => e.trigger),
+      ['moved_to_draft', 'moved_to_pending', 'moved_to_ready'],
+    );
   });
 
   it('a stalled worker’s lease expires, another worker delivers, and the stalled worker’s late commit is refused', async (t) => {
@@ -158,7 +178,10 @@ describe('production workers', () => {
     assert.equal(otherTook, 1);
     assert.equal(fast.produced.length, 1);
     assert.equal((await getOrder(ctx, company, order.id)).info.status, 'Ready');
-    assert.deepEqual((await eventsOf(ctx, order.id)).map((e) => e.trigger), ['moved_to_draft', 'moved_to_pending', 'moved_to_ready']);
+    assert.deepEqual(
+      (await eventsOf(ctx, order.id)).map((e) => e.trigger),
+      ['moved_to_draft', 'moved_to_pending', 'moved_to_ready'],
+    );
     assert.equal(await runProduction(ctx), 0);
   });
 
@@ -198,7 +221,10 @@ describe('production workers', () => {
     assert.deepEqual(produced.sort(), [first.id, second.id].sort());
     for (const order of [first, second]) {
       assert.equal((await getOrder(ctx, company, order.id)).info.status, 'Ready');
-      assert.deepEqual((await eventsOf(ctx, order.id)).map((e) => e.trigger), ['moved_to_draft', 'moved_to_pending', 'moved_to_ready']);
+      assert.deepEqual(
+        (await eventsOf(ctx, order.id)).map((e) => e.trigger),
+        ['moved_to_draft', 'moved_to_pending', 'moved_to_ready'],
+      );
     }
   });
 

@@ -10,15 +10,31 @@ describe('POST /orders/{order_id}/post-purchase', () => {
     const ctx = await buildOrdersApp(t);
     const company = await ctx.createCompany();
     const draft = await createDraft(ctx, company, { package_type: 'base', add_ons: [] });
-    const res = await ok(call(ctx, company, 'POST', `/orders/${draft.id}/post-purchase`, { package_type: 'plus_3d', add_ons: ['3d_video', 'gla'] }));
-    assert.deepEqual(res.info.product, { package_type: 'plus_3d', add_ons: ['gla', '3d_video'], over_limits: [], purchasable_add_ons: ['3d_cad_files', '6h_turnaround'] });
+    const res = await ok(
+      call(ctx, company, 'POST', `/orders/${draft.id}/post-purchase`, { package_type: 'plus_3d', add_ons: ['3d_video', 'gla'] }),
+    );
+    assert.deepEqual(res.info.product, {
+      package_type: 'plus_3d',
+      add_ons: ['gla', '3d_video'],
+      over_limits: [],
+      purchasable_add_ons: ['3d_cad_files', '6h_turnaround'],
+    });
     assert.equal(res.info.status, 'Draft');
     assert.deepEqual(res.delivery_assets.floorplans_3d, { gltf_urls: [], viewer_url: null });
     assert.deepEqual(res.delivery_assets.video_3d, { mp4_urls: [] });
     await scan(ctx, draft.id);
     await advanceAndProduce(ctx);
     const admin = await ok(call(ctx, null, 'GET', `/admin/v1/orders/${draft.id}`));
-    assert.deepEqual(admin.production.delivered_products, ['listing_floorplans', 'home_report', 'tour', 'floorplans_3d', 'video_3d', 'gla_package', 'snapshot', 'property_data']);
+    assert.deepEqual(admin.production.delivered_products, [
+      'listing_floorplans',
+      'home_report',
+      'tour',
+      'floorplans_3d',
+      'video_3d',
+      'gla_package',
+      'snapshot',
+      'property_data',
+    ]);
   });
 
   it('refuses a downgrade or the same package (409), an add-on already bought (400) and unknown values (400), changing nothing', async (t) => {
@@ -28,19 +44,46 @@ describe('POST /orders/{order_id}/post-purchase', () => {
     const before = await snapshot(ctx);
     for (const pkg of ['base', 'plus']) {
       const res = await call(ctx, company, 'POST', `/orders/${order.id}/post-purchase`, { package_type: pkg, add_ons: [] });
-      assert.deepEqual([res.statusCode, res.json()], [409, { message: 'Order already has package plus; post-purchase only upgrades to a higher package.' }]);
+      assert.deepEqual(
+        [res.statusCode, res.json()],
+        [409, { message: 'Order already has package plus; post-purchase only upgrades to a higher package.' }],
+      );
     }
-    const bought = await call(ctx, company, 'POST', `/orders/${order.id}/post-purchase`, { package_type: null, add_ons: ['3d_cad_files', 'gla'] });
-    assert.deepEqual([bought.statusCode, bought.json()], [
-      400,
-      { validation_error: { body_params: [{ loc: ['add_ons', 1], msg: "value is not a valid enumeration member; permitted: '3d_cad_files', '3d_video', '6h_turnaround'", type: 'type_error.enum' }] } },
-    ]);
+    const bought = await call(ctx, company, 'POST', `/orders/${order.id}/post-purchase`, {
+      package_type: null,
+      add_ons: ['3d_cad_files', 'gla'],
+    });
+    assert.deepEqual(
+      [bought.statusCode, bought.json()],
+      [
+        400,
+        {
+          validation_error: {
+            body_params: [
+              {
+                loc: ['add_ons', 1],
+                msg: "value is not a valid enumeration member; permitted: '3d_cad_files', '3d_video', '6h_turnaround'",
+                type: 'type_error.enum',
+              },
+            ],
+          },
+        },
+      ],
+    );
     const unknown = await call(ctx, company, 'POST', `/orders/${order.id}/post-purchase`, { package_type: 'gold', add_ons: ['sauna'] });
     assert.deepEqual(unknown.json(), {
       validation_error: {
         body_params: [
-          { loc: ['package_type'], msg: "value is not a valid enumeration member; permitted: 'base', 'plus', 'plus_3d'", type: 'type_error.enum' },
-          { loc: ['add_ons', 0], msg: "value is not a valid enumeration member; permitted: 'gla', '3d_cad_files', '3d_video', '6h_turnaround'", type: 'type_error.enum' },
+          {
+            loc: ['package_type'],
+            msg: "value is not a valid enumeration member; permitted: 'base', 'plus', 'plus_3d'",
+            type: 'type_error.enum',
+          },
+          {
+            loc: ['add_ons', 0],
+            msg: "value is not a valid enumeration member; permitted: 'gla', '3d_cad_files', '3d_video', '6h_turnaround'",
+            type: 'type_error.enum',
+          },
         ],
       },
     });
@@ -53,7 +96,10 @@ describe('POST /orders/{order_id}/post-purchase', () => {
         ],
       },
     });
-    const notFound = await call(ctx, company, 'POST', '/orders/00000000-0000-4000-8000-000000000000/post-purchase', { package_type: null, add_ons: [] });
+    const notFound = await call(ctx, company, 'POST', '/orders/00000000-0000-4000-8000-000000000000/post-purchase', {
+      package_type: null,
+      add_ons: [],
+    });
     assert.equal(notFound.statusCode, 404);
     assert.deepEqual(await snapshot(ctx), before);
   });
@@ -62,7 +108,11 @@ describe('POST /orders/{order_id}/post-purchase', () => {
     const ctx = await buildOrdersApp(t);
     const company = await ctx.createCompany();
     const order = await createDraft(ctx, company, { package_type: 'base' });
-    await assertRequiresApiKey(ctx, { method: 'POST', url: `/api/integrate/v3/orders/${order.id}/post-purchase`, payload: { package_type: 'plus', add_ons: [] } });
+    await assertRequiresApiKey(ctx, {
+      method: 'POST',
+      url: `/api/integrate/v3/orders/${order.id}/post-purchase`,
+      payload: { package_type: 'plus', add_ons: [] },
+    });
     assert.equal((await getOrder(ctx, company, order.id)).info.product.package_type, 'base');
   });
 });
@@ -73,7 +123,10 @@ describe('GET /orders/{order_id}/combined-pdf', () => {
     const company = await ctx.createCompany();
     const order = await createDraft(ctx, company);
     const early = await call(ctx, company, 'GET', `/orders/${order.id}/combined-pdf`);
-    assert.deepEqual([early.statusCode, early.json()], [409, { message: 'Order is in status Draft; the combined PDF needs a delivered order.' }]);
+    assert.deepEqual(
+      [early.statusCode, early.json()],
+      [409, { message: 'Order is in status Draft; the combined PDF needs a delivered order.' }],
+    );
     const unknown = await call(ctx, company, 'GET', '/orders/00000000-0000-4000-8000-000000000000/combined-pdf');
     assert.equal(unknown.statusCode, 404);
     await scan(ctx, order.id);
@@ -84,7 +137,10 @@ describe('GET /orders/{order_id}/combined-pdf', () => {
       assert.equal(res.headers['content-type'], 'application/pdf');
       assert.equal(res.rawPayload.subarray(0, 5).toString(), '%PDF-');
     } else {
-      assert.deepEqual([res.statusCode, res.json()], [409, { message: 'Order is in status Ready; the combined PDF needs a delivered order.' }]);
+      assert.deepEqual(
+        [res.statusCode, res.json()],
+        [409, { message: 'Order is in status Ready; the combined PDF needs a delivered order.' }],
+      );
     }
   });
 

@@ -10,7 +10,11 @@ export function fixtureInput(opts: Partial<DrawOptions> = {}, model: FloorPlanMo
   return {
     model,
     opts: { template: 'default', units: 'metric', language: 'en', showDimensions: true, note: '', ...opts },
-    property: { orderId: 'order-fixture', modelId: 'model-fixture', address: '521 Brightfield Road, Lutherville Timonium, MD 21093, United States' },
+    property: {
+      orderId: 'order-fixture',
+      modelId: 'model-fixture',
+      address: '521 Brightfield Road, Lutherville Timonium, MD 21093, United States',
+    },
   };
 }
 
@@ -43,10 +47,34 @@ export function smallModel(): FloorPlanModel {
         level: 0,
         below_grade: false,
         height: 2.6,
-        outline: [[0, 0], [8, 0], [8, 5], [0, 5]],
+        outline: [
+          [0, 0],
+          [8, 0],
+          [8, 5],
+          [0, 5],
+        ],
         rooms: [
-          { id: 'living', type: 'living_room', polygon: [[0, 0], [5, 0], [5, 5], [0, 5]] },
-          { id: 'kitchen', type: 'kitchen', name: 'Chef’s kitchen', polygon: [[5, 0], [8, 0], [8, 5], [5, 5]] },
+          {
+            id: 'living',
+            type: 'living_room',
+            polygon: [
+              [0, 0],
+              [5, 0],
+              [5, 5],
+              [0, 5],
+            ],
+          },
+          {
+            id: 'kitchen',
+            type: 'kitchen',
+            name: 'Chef’s kitchen',
+            polygon: [
+              [5, 0],
+              [8, 0],
+              [8, 5],
+              [5, 5],
+            ],
+          },
         ],
         walls: [
           { id: 'w-top', start: [0, 0], end: [8, 0], thickness: 0.3, exterior: true },
@@ -60,18 +88,56 @@ export function smallModel(): FloorPlanModel {
           { id: 'd-entry', wall_id: 'w-bottom', offset: 6, width: 0.9 },
         ],
         windows: [{ id: 'win1', wall_id: 'w-top', offset: 2.5, width: 1.4 }],
-        stairs: [{ id: 's1', polygon: [[0.2, 0.2], [1.2, 0.2], [1.2, 3.0], [0.2, 3.0]], to_level: 1 }],
+        stairs: [
+          {
+            id: 's1',
+            polygon: [
+              [0.2, 0.2],
+              [1.2, 0.2],
+              [1.2, 3.0],
+              [0.2, 3.0],
+            ],
+            to_level: 1,
+          },
+        ],
       },
       {
         level: 1,
         below_grade: false,
         height: 2.5,
-        outline: [[0, 0], [8, 0], [8, 5], [0, 5]],
-        rooms: [{ id: 'bed', type: 'bedroom', polygon: [[0, 0], [8, 0], [8, 5], [0, 5]] }],
+        outline: [
+          [0, 0],
+          [8, 0],
+          [8, 5],
+          [0, 5],
+        ],
+        rooms: [
+          {
+            id: 'bed',
+            type: 'bedroom',
+            polygon: [
+              [0, 0],
+              [8, 0],
+              [8, 5],
+              [0, 5],
+            ],
+          },
+        ],
         walls: [{ id: 'w1', start: [0, 0], end: [8, 0], thickness: 0.3, exterior: true }],
         doors: [],
         windows: [],
-        stairs: [{ id: 's1', polygon: [[0.2, 0.2], [1.2, 0.2], [1.2, 3.0], [0.2, 3.0]], to_level: 0 }],
+        stairs: [
+          {
+            id: 's1',
+            polygon: [
+              [0.2, 0.2],
+              [1.2, 0.2],
+              [1.2, 3.0],
+              [0.2, 3.0],
+            ],
+            to_level: 0,
+          },
+        ],
       },
     ],
   };

@@ -20,14 +20,28 @@ export interface ParsedSvg {
 export function parseSvg(text: string): ParsedSvg {
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new Error(`SVG is not well-formed XML: ${JSON.stringify(valid)}`);
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['g', 'text', 'polygon', 'line', 'path', 'rect'].includes(name) });
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    isArray: (name) => ['g', 'text', 'polygon', 'line', 'path', 'rect'].includes(name),
+  });
   const doc = parser.parse(text) as { svg: Record<string, unknown> };
   const svg = doc.svg as { width: string; height: string; g?: Record<string, unknown>[]; rect?: { class?: string; fill: string }[] };
-  const roomsGroup = (svg.g ?? []).find((g) => g.class === 'rooms') as { g?: { class: string; id: string; 'data-room-type': string; text?: ({ '#text': string | number } | string)[] }[] } | undefined;
+  const roomsGroup = (svg.g ?? []).find((g) => g.class === 'rooms') as
+    { g?: { class: string; id: string; 'data-room-type': string; text?: ({ '#text': string | number } | string)[] }[] } | undefined;
   const rooms = (roomsGroup?.g ?? [])
     .filter((g) => g.class === 'room')
-    .map((g) => ({ id: g.id, type: g['data-room-type'], texts: (g.text ?? []).map((t) => String(typeof t === 'object' ? t['#text'] : t)) }));
-  return { width: Number(svg.width), height: Number(svg.height), rooms, background: svg.rect?.find((r) => r.class === 'background')?.fill ?? null };
+    .map((g) => ({
+      id: g.id,
+      type: g['data-room-type'],
+      texts: (g.text ?? []).map((t) => String(typeof t === 'object' ? t['#text'] : t)),
+    }));
+  return {
+    width: Number(svg.width),
+    height: Number(svg.height),
+    rooms,
+    background: svg.rect?.find((r) => r.class === 'background')?.fill ?? null,
+  };
 }
 
 export async function imageSize(data: Buffer): Promise<{ format: string; width: number; height: number }> {

@@ -20,7 +20,11 @@ function pick(files: RenderedFile[], field: string, product?: string): RenderedF
 /** Each room area appears among the figures of the text, to 0.01 m². */
 function assertRoomAreas(text: string, what: string): void {
   const found = areasInText(text);
-  for (const a of roomAreas) assert.ok(found.some((f) => Math.abs(f - a) <= 0.01), `${what}: no figure for a room of ${a.toFixed(4)} m² in ${found.join(', ')}`);
+  for (const a of roomAreas)
+    assert.ok(
+      found.some((f) => Math.abs(f - a) <= 0.01),
+      `${what}: no figure for a room of ${a.toFixed(4)} m² in ${found.join(', ')}`,
+    );
 }
 
 describe('render: every format, parsed by a real parser', async () => {
@@ -28,7 +32,10 @@ describe('render: every format, parsed by a real parser', async () => {
   const imperial = await renderProducts(fixtureInput({ units: 'imperial', language: 'fi', template: 'classic' }), ALL);
 
   it('SVG: well-formed XML, one group per room, labels in the requested language, measurements only in _dim', () => {
-    for (const [field, dims] of [['svg_urls', false], ['svg_urls_dim', true]] as const) {
+    for (const [field, dims] of [
+      ['svg_urls', false],
+      ['svg_urls_dim', true],
+    ] as const) {
       const svgs = pick(metric, field);
       assert.equal(svgs.length, floors.length);
       svgs.forEach((file, i) => {
@@ -41,8 +48,14 @@ describe('render: every format, parsed by a real parser', async () => {
       });
     }
     const fi = parseSvg(pick(imperial, 'svg_urls')[1]!.data.toString('utf8'));
-    assert.ok(fi.rooms.some((r) => r.texts[0] === 'Olohuone'), 'living room labelled in Finnish');
-    assert.ok(fi.rooms.every((r) => / sq ft$/.test(r.texts[1]!)), 'imperial areas');
+    assert.ok(
+      fi.rooms.some((r) => r.texts[0] === 'Olohuone'),
+      'living room labelled in Finnish',
+    );
+    assert.ok(
+      fi.rooms.every((r) => / sq ft$/.test(r.texts[1]!)),
+      'imperial areas',
+    );
   });
 
   it('PNG and JPG decode to the drawing size', async () => {
@@ -96,7 +109,10 @@ describe('render: every format, parsed by a real parser', async () => {
     );
     const pdf = await readPdf(pick(imperial, 'pdf_urls', 'gla_package')[0]!.data);
     assert.equal(pdf.pages, 1 + aboveGrade.length);
-    assert.ok(areasInText(pdf.text[0]!).some((a) => Math.abs(a - expected) <= 0.01), 'GLA total in sq ft');
+    assert.ok(
+      areasInText(pdf.text[0]!).some((a) => Math.abs(a - expected) <= 0.01),
+      'GLA total in sq ft',
+    );
   });
 
   it('property data: matches its JSON Schema and its areas equal the polygons in m² and ft²', () => {
@@ -136,7 +152,10 @@ describe('render: every format, parsed by a real parser', async () => {
   });
 
   it('ZIPs list every floor-plan file of their variant', async () => {
-    for (const [field, tag] of [['zip_urls', ''], ['zip_urls_dim', '-dim']] as const) {
+    for (const [field, tag] of [
+      ['zip_urls', ''],
+      ['zip_urls_dim', '-dim'],
+    ] as const) {
       const entries = await zipEntries(pick(metric, field)[0]!.data);
       const expected = pick(metric, `svg_urls${tag ? '_dim' : ''}`)
         .flatMap((svg) => ['svg', 'png', 'jpg'].map((ext) => svg.name.replace(/\.svg$/, `.${ext}`)))

@@ -6,7 +6,10 @@ import { modelProblems } from '../../src/render/model-validation.js';
 import type { Floor, Opening, Point } from '../../src/render/model.js';
 import { SQFT_TO_M2 } from '../../src/render/units.js';
 
-const CASES = Array.from({ length: 60 }, (_, i) => ({ seed: `0b6c4c1e-0000-4000-8000-${String(i).padStart(12, '0')}`, sqft: [0, 450, 900, 1400, 2100, 3200, 4800, 7000][i % 8]! }));
+const CASES = Array.from({ length: 60 }, (_, i) => ({
+  seed: `0b6c4c1e-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  sqft: [0, 450, 900, 1400, 2100, 3200, 4800, 7000][i % 8]!,
+}));
 
 /** The rooms on either side of an opening's wall (by probing just off its centre). */
 function sidesOf(floor: Floor, opening: Opening): string[] {
@@ -25,7 +28,10 @@ describe('generateModel', () => {
       assert.ok(model.floors.length >= 1 && model.floors.length <= 3, seed);
       for (const floor of model.floors) {
         const rooms = floor.rooms.reduce((s, r) => s + polygonArea(r.polygon), 0);
-        assert.ok(Math.abs(rooms - polygonArea(floor.outline)) < 1e-6, `${seed} level ${floor.level}: rooms ${rooms} vs outline ${polygonArea(floor.outline)}`);
+        assert.ok(
+          Math.abs(rooms - polygonArea(floor.outline)) < 1e-6,
+          `${seed} level ${floor.level}: rooms ${rooms} vs outline ${polygonArea(floor.outline)}`,
+        );
         assert.ok(floor.rooms.length >= 2, seed);
       }
     }
@@ -50,7 +56,7 @@ describe('generateModel', () => {
         for (const e of edges) assert.notEqual(e[0], e[1], `${seed}: a door with the same room on both sides`);
         // Reachability from the hallway over interior doors.
         const reached = new Set([floor.rooms.find((r) => r.type === 'hallway')!.id]);
-        for (let grew = true; grew; ) {
+        for (let grew = true; grew;) {
           grew = false;
           for (const [a, b] of edges) {
             if (reached.has(a!) !== reached.has(b!) && a !== 'outside' && b !== 'outside') {

@@ -25,7 +25,11 @@ describe('golden floor-plan images', () => {
   const ground = FIXTURE_MODEL.floors.find((f) => f.level === 0)!;
   for (const template of STYLE_TEMPLATES) {
     it(`${template} looks as committed`, async () => {
-      const opts = fixtureInput({ template, units: template === 'classic' ? 'imperial' : 'metric', language: template === 'blueprint' ? 'de' : 'en' }).opts;
+      const opts = fixtureInput({
+        template,
+        units: template === 'classic' ? 'imperial' : 'metric',
+        language: template === 'blueprint' ? 'de' : 'en',
+      }).opts;
       const png = await svgToPng(floorSvg(FIXTURE_MODEL, ground, opts, true));
       const file = path.join(GOLDEN_DIR, `${template}.png`);
       if (process.env.UPDATE_GOLDEN === '1' || !fs.existsSync(file)) {
@@ -37,17 +41,28 @@ describe('golden floor-plan images', () => {
       assert.deepEqual([got.width, got.height], [want.width, want.height]);
       let differing = 0;
       for (let i = 0; i < got.data.length; i += 3) {
-        if (Math.max(Math.abs(got.data[i]! - want.data[i]!), Math.abs(got.data[i + 1]! - want.data[i + 1]!), Math.abs(got.data[i + 2]! - want.data[i + 2]!)) > CHANNEL_TOLERANCE) differing++;
+        if (
+          Math.max(
+            Math.abs(got.data[i]! - want.data[i]!),
+            Math.abs(got.data[i + 1]! - want.data[i + 1]!),
+            Math.abs(got.data[i + 2]! - want.data[i + 2]!),
+          ) > CHANNEL_TOLERANCE
+        )
+          differing++;
       }
       const share = differing / (got.width * got.height);
-      assert.ok(share <= MAX_DIFFERING, `${template}: ${(share * 100).toFixed(3)} % of pixels differ from ${path.relative(process.cwd(), file)}`);
+      assert.ok(
+        share <= MAX_DIFFERING,
+        `${template}: ${(share * 100).toFixed(3)} % of pixels differ from ${path.relative(process.cwd(), file)}`,
+      );
     });
   }
 
   it('tells the styles apart (a style regression cannot pass as another style)', async () => {
     const shots = await Promise.all(STYLE_TEMPLATES.map((t) => pixels(fs.readFileSync(path.join(GOLDEN_DIR, `${t}.png`)))));
     for (let a = 0; a < shots.length; a++) {
-      for (let b = a + 1; b < shots.length; b++) assert.ok(!shots[a]!.data.equals(shots[b]!.data), `${STYLE_TEMPLATES[a]} and ${STYLE_TEMPLATES[b]} look the same`);
+      for (let b = a + 1; b < shots.length; b++)
+        assert.ok(!shots[a]!.data.equals(shots[b]!.data), `${STYLE_TEMPLATES[a]} and ${STYLE_TEMPLATES[b]} look the same`);
     }
   });
 });

@@ -11,14 +11,32 @@ describe('modelProblems', () => {
   it('names each problem by its place in the model', () => {
     const m = smallModel();
     const ground = m.floors[0]!;
-    ground.rooms[1]!.polygon = [[4, 0], [8, 0], [8, 5], [4, 5]]; // overlaps the living room by 1 m
-    ground.rooms.push({ id: 'outside', type: 'other', polygon: [[8, 0], [10, 0], [10, 2]] });
+    ground.rooms[1]!.polygon = [
+      [4, 0],
+      [8, 0],
+      [8, 5],
+      [4, 5],
+    ]; // overlaps the living room by 1 m
+    ground.rooms.push({
+      id: 'outside',
+      type: 'other',
+      polygon: [
+        [8, 0],
+        [10, 0],
+        [10, 2],
+      ],
+    });
     ground.doors[0]!.wall_id = 'nope';
     ground.windows[0]!.offset = 7.9; // 1.4 m wide: sticks out of the 8 m wall
     ground.stairs[0]!.to_level = 7;
     m.floors[1]!.level = 0; // two floors on level 0
     m.floors[1]!.stairs = [];
-    m.floors[1]!.rooms[0]!.polygon = [[0, 0], [8, 0], [0, 5], [8, 5]]; // crossing edges
+    m.floors[1]!.rooms[0]!.polygon = [
+      [0, 0],
+      [8, 0],
+      [0, 5],
+      [8, 5],
+    ]; // crossing edges
     const type = 'value_error.floor_plan';
     assert.deepEqual(modelProblems(m), [
       { loc: ['floors', 0, 'rooms', 1, 'polygon'], msg: 'the room overlaps room 0 ("living")', type },
@@ -34,8 +52,26 @@ describe('modelProblems', () => {
 
   it('finds a room nested inside another and one identical to another', () => {
     const m = smallModel();
-    m.floors[0]!.rooms.push({ id: 'closet', type: 'closet', polygon: [[1, 1], [2, 1], [2, 2], [1, 2]] });
-    m.floors[0]!.rooms.push({ id: 'twin', type: 'kitchen', polygon: [[5, 0], [8, 0], [8, 5], [5, 5]] });
+    m.floors[0]!.rooms.push({
+      id: 'closet',
+      type: 'closet',
+      polygon: [
+        [1, 1],
+        [2, 1],
+        [2, 2],
+        [1, 2],
+      ],
+    });
+    m.floors[0]!.rooms.push({
+      id: 'twin',
+      type: 'kitchen',
+      polygon: [
+        [5, 0],
+        [8, 0],
+        [8, 5],
+        [5, 5],
+      ],
+    });
     assert.deepEqual(
       modelProblems(m).map((p) => [p.loc.join('.'), p.msg]),
       [

@@ -4,10 +4,16 @@ import type { Storage } from '../../src/db/database.js';
 
 export async function tableNames(storage: Storage): Promise<string[]> {
   if (storage.dialect === 'sqlite') {
-    const r = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(storage.db);
+    const r = await sql<{
+      name: string;
+    }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(storage.db);
     return r.rows.map((x) => x.name);
   }
-  const r = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(storage.db);
+  const r = await sql<{
+    name: string;
+  }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(
+    storage.db,
+  );
   return r.rows.map((x) => x.name);
 }
 
@@ -30,7 +36,9 @@ export async function dumpTables(storage: Storage): Promise<Record<string, strin
   const out: Record<string, string> = {};
   for (const name of await tableNames(storage)) {
     const r = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(storage.db);
-    out[name] = JSON.stringify(r.rows, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : Buffer.isBuffer(v) ? v.toString('latin1') : v));
+    out[name] = JSON.stringify(r.rows, (_k, v: unknown) =>
+      typeof v === 'bigint' ? String(v) : Buffer.isBuffer(v) ? v.toString('latin1') : v,
+    );
   }
   return out;
 }

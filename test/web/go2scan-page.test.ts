@@ -62,7 +62,12 @@ describe('GET /go2scan/{token}', () => {
       await assertAccessible(w.page);
       await screenshot(w.page, 'go2scan-form');
 
-      await w.page.getByLabel('Scan files').setInputFiles([photo('living-room.jpg', 3_000_000), { name: 'scan.zip', mimeType: 'application/zip', buffer: crypto.randomBytes(2_000_000) }]);
+      await w.page
+        .getByLabel('Scan files')
+        .setInputFiles([
+          photo('living-room.jpg', 3_000_000),
+          { name: 'scan.zip', mimeType: 'application/zip', buffer: crypto.randomBytes(2_000_000) },
+        ]);
       assert.deepEqual(await w.page.locator('#file-list li').allTextContents(), ['living-room.jpg (2.9 MB)', 'scan.zip (1.9 MB)']);
       await w.page.getByRole('button', { name: 'Upload scan' }).click();
       await w.page.getByRole('heading', { name: 'Thank you, your scan was received' }).waitFor();
@@ -80,7 +85,12 @@ describe('GET /go2scan/{token}', () => {
     });
     const read = await getOrder(s.ctx, s.company, order.id);
     assert.equal(read.info.status, 'Pending');
-    const files = await s.ctx.storage.db.selectFrom('scan_files').select(['original_name', 'size']).where('order_id', '=', order.id).orderBy('original_name').execute();
+    const files = await s.ctx.storage.db
+      .selectFrom('scan_files')
+      .select(['original_name', 'size'])
+      .where('order_id', '=', order.id)
+      .orderBy('original_name')
+      .execute();
     assert.deepEqual(files, [
       { original_name: 'living-room.jpg', size: 3_000_000 },
       { original_name: 'scan.zip', size: 2_000_000 },

@@ -5,7 +5,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp, type TestCompany } from '../helpers/app.js';
-import { assertAccessible, launchBrowser, openPage, screenshot, seriousAccessibilityViolations, serve, type WatchedPage } from '../helpers/browser.js';
+import {
+  assertAccessible,
+  launchBrowser,
+  openPage,
+  screenshot,
+  seriousAccessibilityViolations,
+  serve,
+  type WatchedPage,
+} from '../helpers/browser.js';
 import { USERS, createUser, outbox, passwordWorks, tokenFromLink, uniqueEmail, userRow } from '../helpers/users.js';
 
 let browser: Browser;
@@ -136,7 +144,11 @@ describe('GET /invite/{token}', () => {
       await assertAccessible(w.page);
       await screenshot(w.page, 'invite-expired');
     });
-    const post = await s.ctx.inject({ method: 'POST', url: `/invite/${user.token}`, payload: { password: 'correct horse battery', password_confirm: 'correct horse battery' } });
+    const post = await s.ctx.inject({
+      method: 'POST',
+      url: `/invite/${user.token}`,
+      payload: { password: 'correct horse battery', password_confirm: 'correct horse battery' },
+    });
     assert.equal(post.statusCode, 410);
     assert.match(post.headers['content-type'] as string, /^text\/html/);
     assert.equal((await userRow(s.ctx, user.id))?.password_hash, null);
@@ -155,7 +167,11 @@ describe('GET /invite/{token}', () => {
       await assertAccessible(w.page);
       await screenshot(w.page, 'invite-tampered');
     });
-    const post = await s.ctx.inject({ method: 'POST', url: `/invite/${tampered}`, payload: { password: 'correct horse battery', password_confirm: 'correct horse battery' } });
+    const post = await s.ctx.inject({
+      method: 'POST',
+      url: `/invite/${tampered}`,
+      payload: { password: 'correct horse battery', password_confirm: 'correct horse battery' },
+    });
     assert.equal(post.statusCode, 404);
     assert.equal((await userRow(s.ctx, user.id))?.password_hash, null);
     assert.equal((await s.ctx.inject({ method: 'GET', url: `/invite/${user.token}` })).statusCode, 200, 'the real link still works');
@@ -181,7 +197,12 @@ describe('GET /invite/{token}', () => {
       assert.match(res.body, /This form has expired/);
     }
     assert.equal((await userRow(s.ctx, user.id))?.password_hash, null);
-    const good = await s.ctx.inject({ method: 'POST', url: `/invite/${user.token}`, headers: { cookie }, payload: { ...body, csrf_token: field } });
+    const good = await s.ctx.inject({
+      method: 'POST',
+      url: `/invite/${user.token}`,
+      headers: { cookie },
+      payload: { ...body, csrf_token: field },
+    });
     assert.equal(good.statusCode, 200);
     assert.equal(await passwordWorks(s.ctx, user.email, 'correct horse battery'), true);
   });
@@ -240,7 +261,11 @@ describe('GET /reset-password/{token}', () => {
       await screenshot(w.page, 'reset-expired');
     });
     for (const token of [first, second]) {
-      const post = await s.ctx.inject({ method: 'POST', url: `/reset-password/${token}`, payload: { password: 'brand new password', password_confirm: 'brand new password' } });
+      const post = await s.ctx.inject({
+        method: 'POST',
+        url: `/reset-password/${token}`,
+        payload: { password: 'brand new password', password_confirm: 'brand new password' },
+      });
       assert.equal(post.statusCode, 410);
     }
     assert.equal(await passwordWorks(s.ctx, email, 'old password 1'), true);
@@ -268,7 +293,10 @@ describe('the accessibility check itself', () => {
         img.src = 'data:,';
         document.querySelector('main')!.append(img);
       });
-      assert.deepEqual((await seriousAccessibilityViolations(w.page)).map((v) => v.id), ['image-alt']);
+      assert.deepEqual(
+        (await seriousAccessibilityViolations(w.page)).map((v) => v.id),
+        ['image-alt'],
+      );
     });
   });
 });

@@ -26,12 +26,18 @@ describe('web pages: headers', () => {
     const company = await ctx.createCompany();
     const api = await ctx.inject({ method: 'GET', url: '/api/integrate/v3/offices', headers: company.headers });
     assert.equal(api.statusCode, 200);
-    for (const header of ['content-security-policy', 'x-frame-options', 'referrer-policy', 'cross-origin-opener-policy', 'strict-transport-security']) {
+    for (const header of [
+      'content-security-policy',
+      'x-frame-options',
+      'referrer-policy',
+      'cross-origin-opener-policy',
+      'strict-transport-security',
+    ]) {
       assert.equal(api.headers[header], undefined, header);
     }
   });
 
-  test('the pages\' own assets and model-viewer are served; nothing else from node_modules', async (t) => {
+  test("the pages' own assets and model-viewer are served; nothing else from node_modules", async (t) => {
     const ctx = await buildTestApp(t);
     for (const [url, type] of [
       ['/assets/site.css', 'text/css'],
@@ -53,7 +59,8 @@ describe('web pages: escaping', () => {
   test('html`` escapes values, keeps trusted markup, joins lists and drops null/false', () => {
     const name = `<script>alert("x")</script> & 'quotes'`;
     assert.equal(
-      html`<p title="${name}">${name}</p>${[html`<b>${1}</b>`, null, false, undefined]}${trusted('<svg/>')}`.value,
+      html`<p title="${name}">${name}</p>
+        ${[html`<b>${1}</b>`, null, false, undefined]}${trusted('<svg/>')}`.value,
       '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;</p><b>1</b><svg/>',
     );
   });
@@ -61,7 +68,13 @@ describe('web pages: escaping', () => {
   test('an address and company name holding markup are shown as text on the GoToScan page', async (t) => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany('<img src=x onerror=alert(1)> Realty');
-    const order = await ok(call(ctx, company, 'POST', '/orders/go2scan', { ...draftBody(company), street: '"><script>alert(1)</script>', send_invitation: false }));
+    const order = await ok(
+      call(ctx, company, 'POST', '/orders/go2scan', {
+        ...draftBody(company),
+        street: '"><script>alert(1)</script>',
+        send_invitation: false,
+      }),
+    );
     const page = await ctx.inject({ method: 'GET', url: pathOf(order.info.go2scan.link) });
     assert.equal(page.statusCode, 200);
     assert.ok(!page.body.includes('<script>alert(1)'));
@@ -69,6 +82,9 @@ describe('web pages: escaping', () => {
     assert.ok(page.body.includes('&lt;img src=x onerror=alert(1)&gt; Realty'));
     assert.ok(page.body.includes('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;'));
     // Scripts are external only.
-    assert.deepEqual([...page.body.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]), ['<script src="/assets/go2scan.js" defer>']);
+    assert.deepEqual(
+      [...page.body.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]),
+      ['<script src="/assets/go2scan.js" defer>'],
+    );
   });
 });

@@ -67,15 +67,23 @@ describe('GET /tour/{order_id}', () => {
       assert.equal(res?.status(), 200);
       assert.equal(await w.page.getByRole('heading', { level: 1 }).textContent(), order.address);
       assert.equal(await w.page.locator('#tour-brand').textContent(), 'Presented by Crescent City Realty');
-      assert.match((await w.page.locator('#tour-contact').textContent()) ?? '', new RegExp(`Contact: ${s.company.managerEmail.replace(/[.]/g, '\\.')}`));
+      assert.match(
+        (await w.page.locator('#tour-contact').textContent()) ?? '',
+        new RegExp(`Contact: ${s.company.managerEmail.replace(/[.]/g, '\\.')}`),
+      );
       const floors = w.page.getByRole('navigation', { name: 'Floors' }).getByRole('link');
-      assert.deepEqual(await floors.allTextContents(), facts.floors.map((f) => floorName(f.level, 'en')));
+      assert.deepEqual(
+        await floors.allTextContents(),
+        facts.floors.map((f) => floorName(f.level, 'en')),
+      );
 
       // The first floor shows, with its rooms and areas (imperial: the order is in the United States).
       const visible = w.page.locator('section.floor:visible');
       assert.equal(await visible.count(), 1);
       assert.equal(await visible.getAttribute('id'), first!.slug);
-      const basementRows = await visible.locator('table.rooms tbody tr').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent)));
+      const basementRows = await visible
+        .locator('table.rooms tbody tr')
+        .evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent)));
       assert.equal(basementRows.length, first!.rooms.length);
       assert.deepEqual(
         basementRows.map((r) => r[1]),
@@ -144,7 +152,14 @@ describe('GET /tour/{order_id}', () => {
     await scan(s.ctx, pending.id, { total_scanned_area: 2500 });
     const base = await deliveredOrder(s, 'base');
     await withPage(s, async (w) => {
-      for (const path of [`/tour/${pending.id}`, `/tour/${base.id}`, '/tour/00000000-0000-4000-8000-000000000000', '/tour/not-a-uuid', `/tour/${pending.id}/3d`, `/tour/${base.id}/3d`]) {
+      for (const path of [
+        `/tour/${pending.id}`,
+        `/tour/${base.id}`,
+        '/tour/00000000-0000-4000-8000-000000000000',
+        '/tour/not-a-uuid',
+        `/tour/${pending.id}/3d`,
+        `/tour/${base.id}/3d`,
+      ]) {
         const res = await w.page.goto(path);
         assert.equal(res?.status(), 404, path);
         assert.equal(await w.page.getByRole('heading', { level: 1 }).textContent(), 'Page not found', path);
@@ -184,48 +199,53 @@ describe('GET /tour/{order_id}/3d', () => {
       await w.page.waitForURL(`**/tour/${order.id}/3d`);
       assert.equal(await w.page.getByRole('heading', { level: 1 }).textContent(), `3D model of ${order.address}`);
       const viewer = w.page.locator('model-viewer');
-      await w.page.waitForFunction(() => (document.querySelector('model-viewer') as unknown as { loaded?: boolean } | null)?.loaded === true, undefined, { timeout: 120_000 });
+      await w.page.waitForFunction(
+        () => (document.querySelector('model-viewer') as unknown as { loaded?: boolean } | null)?.loaded === true,
+        undefined,
+        { timeout: 120_000 },
+      );
       assert.equal(await viewer.getAttribute('src'), `/tour/${order.id}/model.glb`);
       // The canvas inside the viewer holds a drawing: before the model shows, every pixel is clear;
       // drawn, the model covers a good share of the frame in several lit shades. (How many shades
       // depends on the order's generated model, so the test counts covered pixels, not colours.)
       // page.evaluate awaits the promise (waitForFunction would take the promise itself as truthy).
       const sampleDrawing = () =>
-        w.page.evaluate(
-          () => {
-            const host = document.querySelector('model-viewer') as unknown as { toDataURL(type?: string): string } | null;
-            const url = host?.toDataURL('image/png');
-            if (!url) return { covered: 0, shades: 0 };
-            return new Promise<{ covered: number; shades: number }>((resolve) => {
-              const img = new Image();
-              img.onload = () => {
-                const c = document.createElement('canvas');
-                c.width = img.width;
-                c.height = img.height;
-                const g = c.getContext('2d')!;
-                g.drawImage(img, 0, 0);
-                const data = g.getImageData(0, 0, c.width, c.height).data;
-                const shades = new Set<number>();
-                let sampled = 0;
-                let drawn = 0;
-                for (let i = 0; i < data.length; i += 4 * 97) {
-                  sampled += 1;
-                  if (data[i + 3] === 0) continue;
-                  drawn += 1;
-                  shades.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
-                }
-                resolve({ covered: drawn / sampled, shades: shades.size });
-              };
-              img.src = url;
-            });
-          },
-        );
+        w.page.evaluate(() => {
+          const host = document.querySelector('model-viewer') as unknown as { toDataURL(type?: string): string } | null;
+          const url = host?.toDataURL('image/png');
+          if (!url) return { covered: 0, shades: 0 };
+          return new Promise<{ covered: number; shades: number }>((resolve) => {
+            const img = new Image();
+            img.onload = () => {
+              const c = document.createElement('canvas');
+              c.width = img.width;
+              c.height = img.height;
+              const g = c.getContext('2d')!;
+              g.drawImage(img, 0, 0);
+              const data = g.getImageData(0, 0, c.width, c.height).data;
+              const shades = new Set<number>();
+              let sampled = 0;
+              let drawn = 0;
+              for (let i = 0; i < data.length; i += 4 * 97) {
+                sampled += 1;
+                if (data[i + 3] === 0) continue;
+                drawn += 1;
+                shades.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+              }
+              resolve({ covered: drawn / sampled, shades: shades.size });
+            };
+            img.src = url;
+          });
+        });
       const drawn = (d: { covered: number; shades: number }) => d.covered > 0.05 && d.shades >= 3;
       let drawing = await sampleDrawing();
       for (const deadline = Date.now() + 120_000; !drawn(drawing) && Date.now() < deadline; drawing = await sampleDrawing()) {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
-      assert.ok(drawn(drawing), `the viewer drew the model (${Math.round(drawing.covered * 100)} % of the frame covered, ${drawing.shades} shades)`);
+      assert.ok(
+        drawn(drawing),
+        `the viewer drew the model (${Math.round(drawing.covered * 100)} % of the frame covered, ${drawing.shades} shades)`,
+      );
       const canvas = await viewer.evaluate((el) => {
         const c = el.shadowRoot?.querySelector('canvas');
         return c ? { width: c.width, height: c.height } : null;
@@ -237,7 +257,11 @@ describe('GET /tour/{order_id}/3d', () => {
       assert.equal(await w.page.evaluate(() => document.activeElement?.tagName), 'MODEL-VIEWER');
       const before = await viewer.evaluate((el) => (el as unknown as { getCameraOrbit(): { theta: number } }).getCameraOrbit().theta);
       await w.page.keyboard.press('ArrowLeft');
-      await w.page.waitForFunction((t0) => (document.querySelector('model-viewer') as unknown as { getCameraOrbit(): { theta: number } }).getCameraOrbit().theta !== t0, before);
+      await w.page.waitForFunction(
+        (t0) =>
+          (document.querySelector('model-viewer') as unknown as { getCameraOrbit(): { theta: number } }).getCameraOrbit().theta !== t0,
+        before,
+      );
       await assertAccessible(w.page);
       await screenshot(w.page, 'viewer-3d');
     });

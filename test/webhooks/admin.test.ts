@@ -5,7 +5,23 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { expectedBody, recordEvent, startReceiver, subscribe, testDispatcher, verifyWebhook, webhookSecret } from '../helpers/webhooks.js';
 
 const ADMIN_401 = { message: 'Invalid or missing admin-key header.' };
-const DELIVERY_KEYS = ['id', 'webhook_id', 'order_id', 'company_id', 'trigger', 'url', 'status', 'body', 'attempt_count', 'next_attempt_at', 'last_status_code', 'last_error', 'created_at', 'completed_at', 'attempts'];
+const DELIVERY_KEYS = [
+  'id',
+  'webhook_id',
+  'order_id',
+  'company_id',
+  'trigger',
+  'url',
+  'status',
+  'body',
+  'attempt_count',
+  'next_attempt_at',
+  'last_status_code',
+  'last_error',
+  'created_at',
+  'completed_at',
+  'attempts',
+];
 const ATTEMPT_KEYS = ['attempted_at', 'url', 'request_headers', 'status_code', 'error', 'latency_ms', 'response_excerpt'];
 
 async function assertRequiresAdminKey(ctx: TestApp, method: 'GET' | 'POST', url: string) {
@@ -43,7 +59,17 @@ describe('GET /admin/v1/webhook-deliveries', () => {
     assert.equal(d.url, receiver.url);
     assert.equal(d.status, 'delivered');
     assert.equal(d.body, receiver.received[1]!.body);
-    assert.equal(d.body, expectedBody({ orderId: event.order_id, currentStatus: 'Pending', previousStatus: 'Draft', modelId: event.model_id, productType: 'products_2d', deliveryType: 'new' }));
+    assert.equal(
+      d.body,
+      expectedBody({
+        orderId: event.order_id,
+        currentStatus: 'Pending',
+        previousStatus: 'Draft',
+        modelId: event.model_id,
+        productType: 'products_2d',
+        deliveryType: 'new',
+      }),
+    );
     assert.equal(d.attempt_count, 2);
     assert.equal(d.next_attempt_at, null);
     assert.equal(d.last_status_code, 204);
@@ -55,7 +81,13 @@ describe('GET /admin/v1/webhook-deliveries', () => {
     // The logged headers are exactly what arrived (the transport adds only host, length and connection).
     for (const [i, attempt] of d.attempts.entries()) {
       const got = receiver.received[i]!.headers;
-      assert.deepEqual(Object.keys(attempt.request_headers), ['content-type', 'user-agent', 'webhook-id', 'webhook-timestamp', 'webhook-signature']);
+      assert.deepEqual(Object.keys(attempt.request_headers), [
+        'content-type',
+        'user-agent',
+        'webhook-id',
+        'webhook-timestamp',
+        'webhook-signature',
+      ]);
       for (const [k, v] of Object.entries(attempt.request_headers)) assert.equal(got[k], v, k);
     }
     assert.notEqual(d.attempts[0].request_headers['webhook-timestamp'], d.attempts[1].request_headers['webhook-timestamp']);
@@ -76,11 +108,18 @@ describe('GET /admin/v1/webhook-deliveries', () => {
     await dispatcher.drain();
     const pendingOne = await recordEvent(ctx, { companyId: b.id });
 
-    const get = async (q: string) => (await ctx.inject({ method: 'GET', url: `/admin/v1/webhook-deliveries${q}`, headers: ctx.adminHeaders })).json();
-    assert.deepEqual((await get(`?order_id=${orderId}`)).items.map((d: { webhook_id: string }) => d.webhook_id), [ea.id]);
+    const get = async (q: string) =>
+      (await ctx.inject({ method: 'GET', url: `/admin/v1/webhook-deliveries${q}`, headers: ctx.adminHeaders })).json();
+    assert.deepEqual(
+      (await get(`?order_id=${orderId}`)).items.map((d: { webhook_id: string }) => d.webhook_id),
+      [ea.id],
+    );
     assert.equal((await get(`?company_id=${a.id}`)).items.length, 1);
     assert.equal((await get(`?company_id=${b.id}`)).items.length, 4);
-    assert.deepEqual((await get('?status=pending')).items.map((d: { webhook_id: string }) => d.webhook_id), [pendingOne.id]);
+    assert.deepEqual(
+      (await get('?status=pending')).items.map((d: { webhook_id: string }) => d.webhook_id),
+      [pendingOne.id],
+    );
     assert.equal((await get('?status=delivered')).items.length, 4);
     const page = await get(`?company_id=${b.id}&limit=3`);
     assert.deepEqual(page.pagination, { has_more: true, limit: 3, next_offset: 3, previous_offset: 0 });
@@ -90,7 +129,10 @@ describe('GET /admin/v1/webhook-deliveries', () => {
 
     const bad = await ctx.inject({ method: 'GET', url: '/admin/v1/webhook-deliveries?status=done&limit=0', headers: ctx.adminHeaders });
     assert.equal(bad.statusCode, 400);
-    assert.deepEqual(bad.json().validation_error.query_params.map((e: { loc: string[] }) => e.loc), [['limit'], ['status']].sort());
+    assert.deepEqual(
+      bad.json().validation_error.query_params.map((e: { loc: string[] }) => e.loc),
+      [['limit'], ['status']].sort(),
+    );
   });
 
   it('requires the admin key', async (t) => {
@@ -127,7 +169,10 @@ describe('POST /admin/v1/webhook-deliveries/{id}/replay', () => {
     assert.equal(receiver.received[1]!.headers['webhook-id'], receiver.received[0]!.headers['webhook-id']);
     const after = (await ctx.inject({ method: 'GET', url: `/admin/v1/webhook-deliveries/${failed.id}`, headers: ctx.adminHeaders })).json();
     assert.equal(after.status, 'delivered');
-    assert.deepEqual(after.attempts.map((a: { status_code: number }) => a.status_code), [500, 200]);
+    assert.deepEqual(
+      after.attempts.map((a: { status_code: number }) => a.status_code),
+      [500, 200],
+    );
   });
 
   it('answers 404 for an unknown or malformed id', async (t) => {
@@ -192,7 +237,9 @@ describe('GET/POST /admin/v1/companies/{id}/webhook-secret', () => {
     const later = ctx.clock.nowUs() / 1000;
     assert.ok(verifyWebhook(rotated.secret, after, later));
     assert.throws(() => verifyWebhook(oldSecret, after, later), /No matching signature/);
-    const read = (await ctx.inject({ method: 'GET', url: `/admin/v1/companies/${company.id}/webhook-secret`, headers: ctx.adminHeaders })).json();
+    const read = (
+      await ctx.inject({ method: 'GET', url: `/admin/v1/companies/${company.id}/webhook-secret`, headers: ctx.adminHeaders })
+    ).json();
     assert.deepEqual([read.previous_secret, read.previous_secret_expires_at], [null, null]);
   });
 

@@ -22,7 +22,16 @@ describe('webhook dispatchers sharing one database', () => {
       const events = await ctx.storage.db.transaction().execute(async (tx) => {
         const rows = [];
         for (const orderId of orders) {
-          const input: OrderEventInput = { orderId, companyId: company.id, trigger: round % 2 ? 'moved_to_ready' : 'moved_to_pending', currentStatus: 'Pending', previousStatus: 'Draft', modelId: orderId, productType: 'products_2d', deliveryType: 'new' };
+          const input: OrderEventInput = {
+            orderId,
+            companyId: company.id,
+            trigger: round % 2 ? 'moved_to_ready' : 'moved_to_pending',
+            currentStatus: 'Pending',
+            previousStatus: 'Draft',
+            modelId: orderId,
+            productType: 'products_2d',
+            deliveryType: 'new',
+          };
           rows.push(await ctx.app.services.orderEvents.record(tx, input));
         }
         return rows;
@@ -37,7 +46,10 @@ describe('webhook dispatchers sharing one database', () => {
       const storage = await openStorage({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema, pgPoolSize: 5 });
       t.after(() => storage.close());
       const deliveries = webhookDeliveryServiceFactory({ ...ctx.app.serviceDeps, db: storage.db });
-      second = createWebhookDispatcher({ ...ctx.app.serviceDeps, webhooks: ctx.app.services.webhooks, deliveries }, { batchSize: 37, owner: 'second' });
+      second = createWebhookDispatcher(
+        { ...ctx.app.serviceDeps, webhooks: ctx.app.services.webhooks, deliveries },
+        { batchSize: 37, owner: 'second' },
+      );
       t.after(() => second!.close());
     } else {
       second = testDispatcher(ctx, t, { batchSize: 37, owner: 'second' });
@@ -60,7 +72,10 @@ describe('webhook dispatchers sharing one database', () => {
     assert.equal(new Set(ids).size, 2000, 'no webhook-id was sent twice');
     assert.equal(counts.first + counts.second, 2000);
     if (TEST_DATABASE_URL) assert.ok(counts.first > 0 && counts.second > 0, `both dispatchers worked: ${JSON.stringify(counts)}`);
-    const attempts = await ctx.storage.db.selectFrom('webhook_attempts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const attempts = await ctx.storage.db
+      .selectFrom('webhook_attempts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     assert.equal(Number(attempts.n), 2000);
     const byOrder = new Map<string, string[]>();
     for (const r of receiver.received) {

@@ -34,7 +34,9 @@ function alive(child: ChildProcess): boolean {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 describe('webhooks across a crash', () => {
@@ -74,7 +76,16 @@ describe('webhooks across a crash', () => {
       await storage.db.transaction().execute(async (tx) => {
         for (let i = 0; i < 100; i++) {
           const orderId = crypto.randomUUID();
-          const e = await services.orderEvents.record(tx, { orderId, companyId: company.company.id, trigger: 'moved_to_pending', currentStatus: 'Pending', previousStatus: 'Draft', modelId: orderId, productType: 'products_2d', deliveryType: 'new' });
+          const e = await services.orderEvents.record(tx, {
+            orderId,
+            companyId: company.company.id,
+            trigger: 'moved_to_pending',
+            currentStatus: 'Pending',
+            previousStatus: 'Draft',
+            modelId: orderId,
+            productType: 'products_2d',
+            deliveryType: 'new',
+          });
           expected.push(e.id);
         }
       });
@@ -89,7 +100,9 @@ describe('webhooks across a crash', () => {
       CASA_WEBHOOK_ALLOW_PRIVATE: 'true',
       CASA_WEBHOOK_TIMEOUT_S: '1',
       LOG_LEVEL: 'error',
-      DATABASE_URL: TEST_DATABASE_URL ? `${TEST_DATABASE_URL}${TEST_DATABASE_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` : '',
+      DATABASE_URL: TEST_DATABASE_URL
+        ? `${TEST_DATABASE_URL}${TEST_DATABASE_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`
+        : '',
     };
     const first = startServer(env);
     t.after(() => first.kill('SIGKILL'));

@@ -15,7 +15,12 @@ describe('webhook delivery', () => {
     await subscribe(ctx, company, [a.url, b.url], ['moved_to_pending', 'moved_to_ready']);
     const dispatcher = testDispatcher(ctx, t);
 
-    const event = await recordEvent(ctx, { companyId: company.id, trigger: 'moved_to_pending', currentStatus: 'Pending', previousStatus: 'Draft' });
+    const event = await recordEvent(ctx, {
+      companyId: company.id,
+      trigger: 'moved_to_pending',
+      currentStatus: 'Pending',
+      previousStatus: 'Draft',
+    });
     assert.equal(await dispatcher.drain(), 2);
 
     const secret = await webhookSecret(ctx, company.id);
@@ -25,9 +30,23 @@ describe('webhook delivery', () => {
       const got = receiver.received[0]!;
       assert.equal(
         got.body,
-        expectedBody({ orderId: event.order_id, currentStatus: 'Pending', previousStatus: 'Draft', modelId: event.model_id, productType: 'products_2d', deliveryType: 'new' }),
+        expectedBody({
+          orderId: event.order_id,
+          currentStatus: 'Pending',
+          previousStatus: 'Draft',
+          modelId: event.model_id,
+          productType: 'products_2d',
+          deliveryType: 'new',
+        }),
       );
-      assert.deepEqual(Object.keys(JSON.parse(got.body)), ['id', 'current_status', 'previous_status', 'model_id', 'product_type', 'delivery_type']);
+      assert.deepEqual(Object.keys(JSON.parse(got.body)), [
+        'id',
+        'current_status',
+        'previous_status',
+        'model_id',
+        'product_type',
+        'delivery_type',
+      ]);
       assert.equal(got.headers['content-type'], 'application/json');
       assert.equal(got.headers['user-agent'], `casa-integrate/${VERSION}`);
       assert.equal(got.headers['webhook-id'], event.id);
@@ -37,7 +56,10 @@ describe('webhook delivery', () => {
       assert.equal(got.headers['api-key'], undefined);
     }
     // A tampered body fails verification.
-    assert.throws(() => verifyWebhook(secret, { ...a.received[0]!, body: a.received[0]!.body.replace('Pending', 'Ready') }, nowMs(ctx)), /No matching signature/);
+    assert.throws(
+      () => verifyWebhook(secret, { ...a.received[0]!, body: a.received[0]!.body.replace('Pending', 'Ready') }, nowMs(ctx)),
+      /No matching signature/,
+    );
   });
 
   it('sends only subscribed triggers', async (t) => {
@@ -48,8 +70,16 @@ describe('webhook delivery', () => {
     const dispatcher = testDispatcher(ctx, t);
     await recordEvent(ctx, { companyId: company.id, trigger: 'moved_to_draft', currentStatus: 'Draft', previousStatus: 'New' });
     await recordEvent(ctx, { companyId: company.id, trigger: 'moved_to_pending' });
-    const ready = await recordEvent(ctx, { companyId: company.id, trigger: 'moved_to_ready', currentStatus: 'Ready', previousStatus: 'Pending' });
+    const ready = await recordEvent(ctx, {
+      companyId: company.id,
+      trigger: 'moved_to_ready',
+      currentStatus: 'Ready',
+      previousStatus: 'Pending',
+    });
     await dispatcher.drain();
-    assert.deepEqual(receiver.received.map((r) => r.headers['webhook-id']), [ready.id]);
+    assert.deepEqual(
+      receiver.received.map((r) => r.headers['webhook-id']),
+      [ready.id],
+    );
   });
 });

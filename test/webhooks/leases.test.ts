@@ -33,8 +33,26 @@ describe('webhook delivery leases', () => {
       {
         seq: claimed.delivery.seq,
         owner: 'dead',
-        attempt: { delivery_id: claimed.delivery.id, company_id: company.id, attempted_at: at, url: receiver.url, request_headers: {}, status_code: 500, error: null, latency_ms: 1, response_excerpt: null },
-        update: { status: 'retrying', attempt_count: 1, next_attempt_at: at, last_status_code: 500, last_error: null, updated_at: at, completed_at: null },
+        attempt: {
+          delivery_id: claimed.delivery.id,
+          company_id: company.id,
+          attempted_at: at,
+          url: receiver.url,
+          request_headers: {},
+          status_code: 500,
+          error: null,
+          latency_ms: 1,
+          response_excerpt: null,
+        },
+        update: {
+          status: 'retrying',
+          attempt_count: 1,
+          next_attempt_at: at,
+          last_status_code: 500,
+          last_error: null,
+          updated_at: at,
+          completed_at: null,
+        },
       },
     ]);
     const res = await ctx.inject({ method: 'GET', url: `/admin/v1/webhook-deliveries/${claimed.delivery.id}`, headers: ctx.adminHeaders });
@@ -72,7 +90,10 @@ describe('webhook delivery leases', () => {
     };
     const services = ctx.app.services;
     const deliveries = webhookDeliveryServiceFactory(ctx.app.serviceDeps, { ms: LEASE_MS, renewEveryMs: 10 });
-    const slow = createWebhookDispatcher({ ...ctx.app.serviceDeps, webhooks: services.webhooks, deliveries }, { owner: 'slow', sender: slowSender });
+    const slow = createWebhookDispatcher(
+      { ...ctx.app.serviceDeps, webhooks: services.webhooks, deliveries },
+      { owner: 'slow', sender: slowSender },
+    );
     t.after(() => slow.close());
     assert.equal(await slow.dispatchOnce(), 1);
     assert.equal(othersTook, 0, 'no other dispatcher took the delivery');

@@ -5,7 +5,16 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import type { TestApp, TestCompany } from '../helpers/app.js';
 import { advanceAndProduce, runProduction } from '../helpers/production.js';
-import { ALL_TRIGGERS, expectedBody, startReceiver, subscribe, testDispatcher, verifyWebhook, webhookSecret, type Receiver } from '../helpers/webhooks.js';
+import {
+  ALL_TRIGGERS,
+  expectedBody,
+  startReceiver,
+  subscribe,
+  testDispatcher,
+  verifyWebhook,
+  webhookSecret,
+  type Receiver,
+} from '../helpers/webhooks.js';
 import { buildOrdersApp, call, createDraft, ok, redrawBody, scan } from '../orders/order-helpers.js';
 import type { WebhookDispatcher } from '../../src/workers/webhook-dispatcher.js';
 
@@ -38,7 +47,14 @@ async function delivered(s: Setup, from = 0): Promise<string[]> {
   return got.map((r) => r.body);
 }
 
-function body(orderId: string, modelId: string, current: string, previous: string | null, productType = 'products_2d', deliveryType = 'new'): string {
+function body(
+  orderId: string,
+  modelId: string,
+  current: string,
+  previous: string | null,
+  productType = 'products_2d',
+  deliveryType = 'new',
+): string {
   return expectedBody({ orderId, modelId, currentStatus: current, previousStatus: previous, productType, deliveryType });
 }
 
@@ -79,12 +95,26 @@ describe('webhooks of the order lifecycle', () => {
 
   it('GoToScan order: nothing while New, Pending when the homeowner uploads', async (t) => {
     const s = await setup(t);
-    const order = await ok(call(s.ctx, s.company, 'POST', '/orders/go2scan', { street: '1 Fake Street', city: 'Mountain View', country: 'United States', send_invitation: false }));
+    const order = await ok(
+      call(s.ctx, s.company, 'POST', '/orders/go2scan', {
+        street: '1 Fake Street',
+        city: 'Mountain View',
+        country: 'United States',
+        send_invitation: false,
+      }),
+    );
     assert.deepEqual(await delivered(s), []);
     const link: string = order.info.go2scan.link;
     const boundary = `----casa${crypto.randomBytes(6).toString('hex')}`;
-    const payload = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="scan.zip"\r\nContent-Type: application/zip\r\n\r\nscan\r\n--${boundary}--\r\n`);
-    const res = await s.ctx.inject({ method: 'POST', url: `/go2scan/${link.slice(link.lastIndexOf('/') + 1)}/upload`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+    const payload = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="scan.zip"\r\nContent-Type: application/zip\r\n\r\nscan\r\n--${boundary}--\r\n`,
+    );
+    const res = await s.ctx.inject({
+      method: 'POST',
+      url: `/go2scan/${link.slice(link.lastIndexOf('/') + 1)}/upload`,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload,
+    });
     assert.equal(res.statusCode, 200, res.body);
     const model = await modelIdOf(s.ctx, order.id);
     assert.deepEqual(await delivered(s), [body(order.id, model, 'Pending', 'New')]);
@@ -101,7 +131,10 @@ describe('webhooks of the order lifecycle', () => {
     await ok(call(s.ctx, s.company, 'POST', `/orders/${order.id}/post-purchase`, { package_type: 'plus', add_ons: [] }));
     assert.deepEqual(await delivered(s, 3), [], 'buying sends nothing until the products are delivered');
     await advanceAndProduce(s.ctx);
-    assert.deepEqual(await delivered(s, 3), [body(order.id, model, 'Ready', 'Ready', 'products_2d', 'update'), body(order.id, model, 'Ready', 'Ready', 'tour', 'update')]);
+    assert.deepEqual(await delivered(s, 3), [
+      body(order.id, model, 'Ready', 'Ready', 'products_2d', 'update'),
+      body(order.id, model, 'Ready', 'Ready', 'tour', 'update'),
+    ]);
 
     await ok(call(s.ctx, s.company, 'POST', `/orders/${order.id}/redeliver`, { style_template_id: 'blueprint' }));
     await runProduction(s.ctx);
@@ -115,7 +148,11 @@ describe('webhooks of the order lifecycle', () => {
     await scan(s.ctx, failing.id);
     await ok(call(s.ctx, null, 'POST', `/admin/v1/orders/${failing.id}/hold`, {}));
     await ok(call(s.ctx, null, 'POST', `/admin/v1/orders/${failing.id}/fail`));
-    assert.deepEqual(await delivered(s), [body(failing.id, model, 'Draft', 'New'), body(failing.id, model, 'Pending', 'Draft'), body(failing.id, model, 'Failed', 'Pending')]);
+    assert.deepEqual(await delivered(s), [
+      body(failing.id, model, 'Draft', 'New'),
+      body(failing.id, model, 'Pending', 'Draft'),
+      body(failing.id, model, 'Failed', 'Pending'),
+    ]);
 
     const draft = await createDraft(s.ctx, s.company);
     const draftModel = await modelIdOf(s.ctx, draft.id);
@@ -131,7 +168,10 @@ describe('webhooks of the order lifecycle', () => {
     await advanceAndProduce(s.ctx);
     await ok(call(s.ctx, s.company, 'POST', `/orders/${order.id}/change-requests`, { message: 'Fix it' }));
     await advanceAndProduce(s.ctx);
-    assert.deepEqual(await delivered(s), [body(order.id, model, 'Ready', 'Pending'), body(order.id, model, 'Ready', 'Fixing', 'products_2d', 'fix')]);
+    assert.deepEqual(await delivered(s), [
+      body(order.id, model, 'Ready', 'Pending'),
+      body(order.id, model, 'Ready', 'Fixing', 'products_2d', 'fix'),
+    ]);
   });
 
   it('another company’s subscription receives nothing of this company’s orders', async (t) => {

@@ -7,7 +7,12 @@ import { recordEvent, startReceiver, subscribe, testDispatcher } from '../helper
 async function deliveries(ctx: Awaited<ReturnType<typeof buildTestApp>>, query = '') {
   const res = await ctx.inject({ method: 'GET', url: `/admin/v1/webhook-deliveries${query}`, headers: ctx.adminHeaders });
   assert.equal(res.statusCode, 200);
-  return res.json().items as { id: string; status: string; attempt_count: number; attempts: { status_code: number | null; error: string | null; attempted_at: number }[] }[];
+  return res.json().items as {
+    id: string;
+    status: string;
+    attempt_count: number;
+    attempts: { status_code: number | null; error: string | null; attempted_at: number }[];
+  }[];
 }
 
 describe('webhook retries', () => {
@@ -37,7 +42,10 @@ describe('webhook retries', () => {
     const [delivery] = await deliveries(ctx);
     assert.equal(delivery!.status, 'failed');
     assert.equal(delivery!.attempt_count, 3);
-    assert.deepEqual(delivery!.attempts.map((a) => a.status_code), [500, 500, 500]);
+    assert.deepEqual(
+      delivery!.attempts.map((a) => a.status_code),
+      [500, 500, 500],
+    );
     const times = delivery!.attempts.map((a) => a.attempted_at);
     assert.deepEqual([Math.round(times[1]! - times[0]!), Math.round(times[2]! - times[1]!)], [10, 60]);
   });
@@ -68,13 +76,28 @@ describe('webhook retries', () => {
     const dispatcher = testDispatcher(ctx, t);
     const orderId = crypto.randomUUID();
     const first = await recordEvent(ctx, { companyId: company.id, orderId });
-    const second = await recordEvent(ctx, { companyId: company.id, orderId, trigger: 'moved_to_ready', currentStatus: 'Ready', previousStatus: 'Pending' });
+    const second = await recordEvent(ctx, {
+      companyId: company.id,
+      orderId,
+      trigger: 'moved_to_ready',
+      currentStatus: 'Ready',
+      previousStatus: 'Pending',
+    });
     await dispatcher.drain();
     ctx.clock.advanceSeconds(3600);
     await dispatcher.drain();
-    assert.deepEqual(receiver.received.map((r) => r.headers['webhook-id']), [first.id, second.id]);
+    assert.deepEqual(
+      receiver.received.map((r) => r.headers['webhook-id']),
+      [first.id, second.id],
+    );
     const list = await deliveries(ctx);
-    assert.deepEqual(list.map((d) => [d.status, d.attempt_count]), [['delivered', 1], ['gone', 1]]);
+    assert.deepEqual(
+      list.map((d) => [d.status, d.attempt_count]),
+      [
+        ['delivered', 1],
+        ['gone', 1],
+      ],
+    );
   });
 
   it('times out a slow receiver and retries it', async (t) => {
@@ -94,7 +117,10 @@ describe('webhook retries', () => {
     await dispatcher.drain();
     [delivery] = await deliveries(ctx);
     assert.equal(delivery!.status, 'delivered');
-    assert.deepEqual(delivery!.attempts.map((a) => a.status_code), [null, 200]);
+    assert.deepEqual(
+      delivery!.attempts.map((a) => a.status_code),
+      [null, 200],
+    );
     assert.equal(receiver.received.length, 2);
   });
 
@@ -102,7 +128,12 @@ describe('webhook retries', () => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
     const receiver = await startReceiver(t);
-    receiver.respond = (_req, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '120' } } : i === 1 ? { status: 503, headers: { 'retry-after': '5' } } : { status: 200 });
+    receiver.respond = (_req, i) =>
+      i === 0
+        ? { status: 429, headers: { 'retry-after': '120' } }
+        : i === 1
+          ? { status: 503, headers: { 'retry-after': '5' } }
+          : { status: 200 };
     await subscribe(ctx, company, [receiver.url], ['moved_to_pending']);
     const dispatcher = testDispatcher(ctx, t);
     await recordEvent(ctx, { companyId: company.id });
@@ -129,17 +160,38 @@ describe('webhook retries', () => {
     const dispatcher = testDispatcher(ctx, t);
     const orderId = crypto.randomUUID();
     const e1 = await recordEvent(ctx, { companyId: company.id, orderId });
-    const e2 = await recordEvent(ctx, { companyId: company.id, orderId, trigger: 'moved_to_ready', currentStatus: 'Ready', previousStatus: 'Pending' });
-    const e3 = await recordEvent(ctx, { companyId: company.id, orderId, trigger: 'moved_to_fixing', currentStatus: 'Fixing', previousStatus: 'Ready' });
+    const e2 = await recordEvent(ctx, {
+      companyId: company.id,
+      orderId,
+      trigger: 'moved_to_ready',
+      currentStatus: 'Ready',
+      previousStatus: 'Pending',
+    });
+    const e3 = await recordEvent(ctx, {
+      companyId: company.id,
+      orderId,
+      trigger: 'moved_to_fixing',
+      currentStatus: 'Fixing',
+      previousStatus: 'Ready',
+    });
     const other = await recordEvent(ctx, { companyId: company.id });
 
     await dispatcher.drain();
     // The healthy URL has everything; the broken one has the first event of each order only.
-    assert.deepEqual(up.received.map((r) => r.headers['webhook-id']), [e1.id, other.id, e2.id, e3.id]);
-    assert.deepEqual(down.received.map((r) => r.headers['webhook-id']), [e1.id, other.id]);
+    assert.deepEqual(
+      up.received.map((r) => r.headers['webhook-id']),
+      [e1.id, other.id, e2.id, e3.id],
+    );
+    assert.deepEqual(
+      down.received.map((r) => r.headers['webhook-id']),
+      [e1.id, other.id],
+    );
     ctx.clock.advanceSeconds(10);
     await dispatcher.drain();
-    assert.deepEqual(down.received.map((r) => r.headers['webhook-id']), [e1.id, other.id, e1.id, other.id]);
+    assert.deepEqual(
+      down.received.map((r) => r.headers['webhook-id']),
+      [e1.id, other.id, e1.id, other.id],
+    );
     broken = false;
     ctx.clock.advanceSeconds(60);
     await dispatcher.drain();
@@ -156,9 +208,18 @@ describe('webhook retries', () => {
     const dispatcher = testDispatcher(ctx, t);
     const orderId = crypto.randomUUID();
     const e1 = await recordEvent(ctx, { companyId: company.id, orderId });
-    const e2 = await recordEvent(ctx, { companyId: company.id, orderId, trigger: 'moved_to_ready', currentStatus: 'Ready', previousStatus: 'Pending' });
+    const e2 = await recordEvent(ctx, {
+      companyId: company.id,
+      orderId,
+      trigger: 'moved_to_ready',
+      currentStatus: 'Ready',
+      previousStatus: 'Pending',
+    });
     await dispatcher.drain();
-    assert.deepEqual(receiver.received.map((r) => r.headers['webhook-id']), [e1.id, e2.id]);
+    assert.deepEqual(
+      receiver.received.map((r) => r.headers['webhook-id']),
+      [e1.id, e2.id],
+    );
   });
 
   it('does not follow redirects and logs the answer', async (t) => {

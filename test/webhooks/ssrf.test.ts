@@ -40,17 +40,28 @@ describe('webhook SSRF guard', () => {
     const company = await ctx.createCompany();
     const receiver = await startReceiver(t);
     const port = new URL(receiver.url).port;
-    const urls = [receiver.url, `http://localhost:${port}/hook`, `http://[::1]:${port}/hook`, `http://169.254.169.254/latest/meta-data`, `http://[fd00:ec2::254]/`, `http://100.64.0.1/`, `http://0.0.0.0:${port}/`];
+    const urls = [
+      receiver.url,
+      `http://localhost:${port}/hook`,
+      `http://[::1]:${port}/hook`,
+      `http://169.254.169.254/latest/meta-data`,
+      `http://[fd00:ec2::254]/`,
+      `http://100.64.0.1/`,
+      `http://0.0.0.0:${port}/`,
+    ];
     await subscribe(ctx, company, urls, ['moved_to_pending']);
     const dispatcher = testDispatcher(ctx, t);
     await recordEvent(ctx, { companyId: company.id });
     await dispatcher.drain();
     assert.equal(receiver.received.length, 0);
-    const items = (await ctx.inject({ method: 'GET', url: '/admin/v1/webhook-deliveries?limit=100', headers: ctx.adminHeaders })).json().items as { url: string; status: string; attempts: { error: string; status_code: number | null }[] }[];
+    const items = (await ctx.inject({ method: 'GET', url: '/admin/v1/webhook-deliveries?limit=100', headers: ctx.adminHeaders })).json()
+      .items as { url: string; status: string; attempts: { error: string; status_code: number | null }[] }[];
     const errors = Object.fromEntries(items.map((d) => [d.url, d.attempts[0]!.error]));
     assert.deepEqual(errors, {
       [urls[0]!]: 'refused: 127.0.0.1 is not a public address (loopback)',
-      [urls[1]!]: errors[urls[1]!]!.includes('::1') ? 'refused: localhost resolves to ::1, not a public address (loopback)' : 'refused: localhost resolves to 127.0.0.1, not a public address (loopback)',
+      [urls[1]!]: errors[urls[1]!]!.includes('::1')
+        ? 'refused: localhost resolves to ::1, not a public address (loopback)'
+        : 'refused: localhost resolves to 127.0.0.1, not a public address (loopback)',
       [urls[2]!]: 'refused: ::1 is not a public address (loopback)',
       [urls[3]!]: 'refused: 169.254.169.254 is not a public address (cloud metadata)',
       [urls[4]!]: 'refused: fd00:ec2::254 is not a public address (cloud metadata)',

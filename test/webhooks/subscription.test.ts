@@ -17,11 +17,22 @@ describe('webhook subscriptions', () => {
 
     await subscribe(ctx, company, [newUrl.url], ['moved_to_ready']);
     const unsubscribed = await recordEvent(ctx, { companyId: company.id });
-    const ready = await recordEvent(ctx, { companyId: company.id, trigger: 'moved_to_ready', currentStatus: 'Ready', previousStatus: 'Pending' });
+    const ready = await recordEvent(ctx, {
+      companyId: company.id,
+      trigger: 'moved_to_ready',
+      currentStatus: 'Ready',
+      previousStatus: 'Pending',
+    });
     await dispatcher.drain();
 
-    assert.deepEqual(oldUrl.received.map((r) => r.headers['webhook-id']), [sent.id, queued.id]);
-    assert.deepEqual(newUrl.received.map((r) => r.headers['webhook-id']), [ready.id]);
+    assert.deepEqual(
+      oldUrl.received.map((r) => r.headers['webhook-id']),
+      [sent.id, queued.id],
+    );
+    assert.deepEqual(
+      newUrl.received.map((r) => r.headers['webhook-id']),
+      [ready.id],
+    );
     assert.ok(![...oldUrl.received, ...newUrl.received].some((r) => r.headers['webhook-id'] === unsubscribed.id));
   });
 
@@ -43,7 +54,9 @@ describe('webhook subscriptions', () => {
     const res = await ctx.inject({ method: 'DELETE', url: '/api/integrate/v3/companies/webhook', headers: company.headers });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { webhook_urls: [], webhook_triggers: [] });
-    const list = (await ctx.inject({ method: 'GET', url: `/admin/v1/webhook-deliveries?company_id=${company.id}`, headers: ctx.adminHeaders })).json().items;
+    const list = (
+      await ctx.inject({ method: 'GET', url: `/admin/v1/webhook-deliveries?company_id=${company.id}`, headers: ctx.adminHeaders })
+    ).json().items;
     assert.deepEqual(list.map((d: { status: string }) => d.status).sort(), ['cancelled', 'cancelled', 'delivered']);
 
     receiver.respond = () => ({ status: 200 });
@@ -52,7 +65,10 @@ describe('webhook subscriptions', () => {
     await recordEvent(ctx, { companyId: company.id });
     await dispatcher.drain();
     // Only the other company's event still goes out.
-    assert.deepEqual(receiver.received.slice(before).map((r) => r.headers['webhook-id']), [otherEvent.id]);
+    assert.deepEqual(
+      receiver.received.slice(before).map((r) => r.headers['webhook-id']),
+      [otherEvent.id],
+    );
   });
 
   it('sends each event once per distinct URL', async (t) => {
@@ -76,13 +92,25 @@ describe('webhooks across a company merge', () => {
     await subscribe(ctx, from, [receiver.url], ['moved_to_pending']);
     const event = await recordEvent(ctx, { companyId: from.id });
 
-    const request = await ctx.inject({ method: 'POST', url: '/api/integrate/v3/companies/merge-request', headers: from.headers, payload: { email: target.managerEmail } });
+    const request = await ctx.inject({
+      method: 'POST',
+      url: '/api/integrate/v3/companies/merge-request',
+      headers: from.headers,
+      payload: { email: target.managerEmail },
+    });
     assert.equal(request.statusCode, 200, request.body);
-    const approved = await ctx.inject({ method: 'POST', url: `/admin/v1/merge-requests/${request.json().id}/approve`, headers: ctx.adminHeaders });
+    const approved = await ctx.inject({
+      method: 'POST',
+      url: `/admin/v1/merge-requests/${request.json().id}/approve`,
+      headers: ctx.adminHeaders,
+    });
     assert.equal(approved.statusCode, 200, approved.body);
 
     await testDispatcher(ctx, t).drain();
-    assert.deepEqual(receiver.received.map((r) => r.headers['webhook-id']), [event.id]);
+    assert.deepEqual(
+      receiver.received.map((r) => r.headers['webhook-id']),
+      [event.id],
+    );
     verifyWebhook(await webhookSecret(ctx, target.id), receiver.received[0]!, ctx.clock.nowUs() / 1000);
   });
 });

@@ -94,29 +94,40 @@ export class CasaClient {
   }
 
   /** Every item of a list, following `next_offset` until `has_more` is false. */
-  paginate<Q extends PageParams, I>(list: ListFunction<Q, I>, query?: Omit<Q, 'limit' | 'offset'>, options?: PaginateOptions): AsyncGenerator<I, void, undefined> {
+  paginate<Q extends PageParams, I>(
+    list: ListFunction<Q, I>,
+    query?: Omit<Q, 'limit' | 'offset'>,
+    options?: PaginateOptions,
+  ): AsyncGenerator<I, void, undefined> {
     return paginate(list, query, options);
   }
 
   /** Every page of a list, one request each. */
-  pages<Q extends PageParams, I>(list: ListFunction<Q, I>, query?: Omit<Q, 'limit' | 'offset'>, options?: PaginateOptions): AsyncGenerator<Page<I>, void, undefined> {
+  pages<Q extends PageParams, I>(
+    list: ListFunction<Q, I>,
+    query?: Omit<Q, 'limit' | 'offset'>,
+    options?: PaginateOptions,
+  ): AsyncGenerator<Page<I>, void, undefined> {
     return pages(list, query, options);
   }
 
   // Company
 
   /** `GET /companies/info` */
-  readonly getCompanyInfo = (options?: CallOptions): Promise<T.Company> => this.send(this.api.GET('/companies/info', this.init(options)), options);
+  readonly getCompanyInfo = (options?: CallOptions): Promise<T.Company> =>
+    this.send(this.api.GET('/companies/info', this.init(options)), options);
 
   /** `PATCH /companies/webhook`: replaces every webhook URL and trigger. */
   readonly updateWebhooks = (body: T.UpdateWebhooksBody, options?: CallOptions): Promise<T.WebhookSettings> =>
     this.send(this.api.PATCH('/companies/webhook', { body, ...this.init(options) }), options);
 
   /** `DELETE /companies/webhook`: clears the URLs and triggers. */
-  readonly deleteWebhooks = (options?: CallOptions): Promise<T.WebhookSettings> => this.send(this.api.DELETE('/companies/webhook', this.init(options)), options);
+  readonly deleteWebhooks = (options?: CallOptions): Promise<T.WebhookSettings> =>
+    this.send(this.api.DELETE('/companies/webhook', this.init(options)), options);
 
   /** `GET /companies/package`: the default product of new orders. */
-  readonly getCompanyPackage = (options?: CallOptions): Promise<T.CompanyPackage> => this.send(this.api.GET('/companies/package', this.init(options)), options);
+  readonly getCompanyPackage = (options?: CallOptions): Promise<T.CompanyPackage> =>
+    this.send(this.api.GET('/companies/package', this.init(options)), options);
 
   /** `POST /companies/merge-request` */
   readonly sendMergeRequest = (body: T.MergeRequestBody, options?: CallOptions): Promise<T.MergeRequest> =>
@@ -129,7 +140,8 @@ export class CasaClient {
     this.send(this.api.GET('/offices', { params: { query }, ...this.init(options) }), options);
 
   /** `POST /offices` */
-  readonly createOffice = (body: T.CreateOfficeBody, options?: CallOptions): Promise<T.Office> => this.send(this.api.POST('/offices', { body, ...this.init(options) }), options);
+  readonly createOffice = (body: T.CreateOfficeBody, options?: CallOptions): Promise<T.Office> =>
+    this.send(this.api.POST('/offices', { body, ...this.init(options) }), options);
 
   // Users
 
@@ -138,7 +150,8 @@ export class CasaClient {
     this.send(this.api.GET('/users', { params: { query }, ...this.init(options) }), options);
 
   /** `POST /users`: without a password the user gets an invitation email. */
-  readonly createUser = (body: T.CreateUserBody, options?: CallOptions): Promise<T.CreatedUser> => this.send(this.api.POST('/users', { body, ...this.init(options) }), options);
+  readonly createUser = (body: T.CreateUserBody, options?: CallOptions): Promise<T.CreatedUser> =>
+    this.send(this.api.POST('/users', { body, ...this.init(options) }), options);
 
   /** `GET /users/{email}` */
   readonly getUserByEmail = (email: string, options?: CallOptions): Promise<T.User> =>
@@ -167,7 +180,8 @@ export class CasaClient {
     this.send(this.api.GET('/orders', { params: { query }, ...this.init(options) }), options);
 
   /** `GET /orders/{id}`: the order with its `delivery_assets`. */
-  readonly getOrder = (id: string, options?: CallOptions): Promise<T.Order> => this.send(this.api.GET('/orders/{id}', { params: { path: { id } }, ...this.init(options) }), options);
+  readonly getOrder = (id: string, options?: CallOptions): Promise<T.Order> =>
+    this.send(this.api.GET('/orders/{id}', { params: { path: { id } }, ...this.init(options) }), options);
 
   /** `POST /orders`: a redraw order, drawn from an existing floor plan (`source`). */
   readonly createRedrawOrder = (body: T.CreateRedrawOrderBody, options?: CallOptions): Promise<T.Order> =>
@@ -175,17 +189,28 @@ export class CasaClient {
 
   /** `POST /orders/{order_id}/post-purchase`: buy a higher package and/or add-ons. */
   readonly upgradeOrder = (orderId: string, body: T.UpgradeOrderBody, options?: CallOptions): Promise<T.Order> =>
-    this.send(this.api.POST('/orders/{order_id}/post-purchase', { params: { path: { order_id: orderId } }, body, ...this.init(options) }), options);
+    this.send(
+      this.api.POST('/orders/{order_id}/post-purchase', { params: { path: { order_id: orderId } }, body, ...this.init(options) }),
+      options,
+    );
 
   /** `POST /orders/{order_id}/redeliver`: produce the 2D products again with other styling. */
   readonly redeliverOrder = (orderId: string, body: T.RedeliverOrderBody, options?: CallOptions): Promise<T.Order> =>
-    this.send(this.api.POST('/orders/{order_id}/redeliver', { params: { path: { order_id: orderId } }, body, ...this.init(options) }), options);
+    this.send(
+      this.api.POST('/orders/{order_id}/redeliver', { params: { path: { order_id: orderId } }, body, ...this.init(options) }),
+      options,
+    );
 
   /** `GET /orders/{order_id}/combined-pdf`: the PDF's bytes. */
   readonly getCombinedPdf = async (orderId: string, options?: CallOptions): Promise<Uint8Array> => {
     const init = this.init(options);
     const buffer = await this.send(
-      this.api.GET('/orders/{order_id}/combined-pdf', { params: { path: { order_id: orderId } }, parseAs: 'arrayBuffer', ...init, headers: { accept: 'application/pdf, application/json', ...init.headers } }),
+      this.api.GET('/orders/{order_id}/combined-pdf', {
+        params: { path: { order_id: orderId } },
+        parseAs: 'arrayBuffer',
+        ...init,
+        headers: { accept: 'application/pdf, application/json', ...init.headers },
+      }),
       options,
     );
     return new Uint8Array(buffer);
@@ -194,11 +219,15 @@ export class CasaClient {
   // Drafts and GoToScan
 
   /** `POST /orders/draft`: a Draft order for `owner_email` to scan. */
-  readonly createDraft = (body: T.CreateDraftBody, options?: CallOptions): Promise<T.Order> => this.send(this.api.POST('/orders/draft', { body, ...this.init(options) }), options);
+  readonly createDraft = (body: T.CreateDraftBody, options?: CallOptions): Promise<T.Order> =>
+    this.send(this.api.POST('/orders/draft', { body, ...this.init(options) }), options);
 
   /** `PATCH /orders/draft/{order_id}`: only while the order is a Draft. */
   readonly updateDraft = (orderId: string, body: T.UpdateDraftBody, options?: CallOptions): Promise<T.Order> =>
-    this.send(this.api.PATCH('/orders/draft/{order_id}', { params: { path: { order_id: orderId } }, body, ...this.init(options) }), options);
+    this.send(
+      this.api.PATCH('/orders/draft/{order_id}', { params: { path: { order_id: orderId } }, body, ...this.init(options) }),
+      options,
+    );
 
   /** `DELETE /orders/draft/{order_id}`: only while the order is a Draft. */
   readonly deleteDraft = (orderId: string, options?: CallOptions): Promise<T.MessageResponse> =>
@@ -212,16 +241,29 @@ export class CasaClient {
 
   /** `POST /orders/{order_id}/change-requests`: only on Ready orders; the order moves to Fixing. */
   readonly createChangeRequest = (orderId: string, body: T.CreateChangeRequestBody, options?: CallOptions): Promise<T.ChangeRequest> =>
-    this.send(this.api.POST('/orders/{order_id}/change-requests', { params: { path: { order_id: orderId } }, body, ...this.init(options) }), options);
+    this.send(
+      this.api.POST('/orders/{order_id}/change-requests', { params: { path: { order_id: orderId } }, body, ...this.init(options) }),
+      options,
+    );
 
   /** `GET /orders/{order_id}/change-requests` (one page; see `paginate`). */
-  readonly listChangeRequests = (orderId: string, query: T.ListChangeRequestsQuery = {}, options?: CallOptions): Promise<Page<T.ChangeRequest>> =>
-    this.send(this.api.GET('/orders/{order_id}/change-requests', { params: { path: { order_id: orderId }, query }, ...this.init(options) }), options);
+  readonly listChangeRequests = (
+    orderId: string,
+    query: T.ListChangeRequestsQuery = {},
+    options?: CallOptions,
+  ): Promise<Page<T.ChangeRequest>> =>
+    this.send(
+      this.api.GET('/orders/{order_id}/change-requests', { params: { path: { order_id: orderId }, query }, ...this.init(options) }),
+      options,
+    );
 
   /** `GET /orders/{order_id}/change-requests/{change_request_id}` */
   readonly getChangeRequest = (orderId: string, changeRequestId: string, options?: CallOptions): Promise<T.ChangeRequest> =>
     this.send(
-      this.api.GET('/orders/{order_id}/change-requests/{change_request_id}', { params: { path: { order_id: orderId, change_request_id: changeRequestId } }, ...this.init(options) }),
+      this.api.GET('/orders/{order_id}/change-requests/{change_request_id}', {
+        params: { path: { order_id: orderId, change_request_id: changeRequestId } },
+        ...this.init(options),
+      }),
       options,
     );
 
@@ -237,7 +279,8 @@ export class CasaClient {
     try {
       response = await fetchFile(new Request(url, { headers: options.headers, ...(options.signal ? { signal: options.signal } : {}) }));
     } catch (err) {
-      if (err instanceof Error && err.name === 'TimeoutError') throw new CasaTimeoutError('GET', url, options.timeoutMs ?? this.transportOptions.timeoutMs ?? 30_000);
+      if (err instanceof Error && err.name === 'TimeoutError')
+        throw new CasaTimeoutError('GET', url, options.timeoutMs ?? this.transportOptions.timeoutMs ?? 30_000);
       throw err;
     }
     if (!response.ok) {
@@ -254,13 +297,25 @@ export class CasaClient {
   };
 
   /** The per-call part of an openapi-fetch request. */
-  private init(options: CallOptions = {}): { signal?: AbortSignal; headers?: Record<string, string>; fetch?: (input: Request) => Promise<Response> } {
+  private init(options: CallOptions = {}): {
+    signal?: AbortSignal;
+    headers?: Record<string, string>;
+    fetch?: (input: Request) => Promise<Response>;
+  } {
     const headers = { ...options.headers, ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}) };
     const custom = options.timeoutMs !== undefined || options.retries !== undefined;
     return {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(Object.keys(headers).length ? { headers } : {}),
-      ...(custom ? { fetch: createTransport({ ...this.transportOptions, timeoutMs: options.timeoutMs ?? this.transportOptions.timeoutMs, retries: options.retries ?? this.transportOptions.retries }) } : {}),
+      ...(custom
+        ? {
+            fetch: createTransport({
+              ...this.transportOptions,
+              timeoutMs: options.timeoutMs ?? this.transportOptions.timeoutMs,
+              retries: options.retries ?? this.transportOptions.retries,
+            }),
+          }
+        : {}),
     };
   }
 

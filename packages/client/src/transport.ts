@@ -39,7 +39,12 @@ export function isRepeatable(request: Request): boolean {
 }
 
 /** The wait before retry number `retry` (0-based): Retry-After when given, else jittered backoff. */
-export function retryDelayMs(retry: number, retryAfterS: number | null, options: Required<RetryOptions>, random: () => number): number | null {
+export function retryDelayMs(
+  retry: number,
+  retryAfterS: number | null,
+  options: Required<RetryOptions>,
+  random: () => number,
+): number | null {
   if (retryAfterS !== null) {
     const ms = retryAfterS * 1000;
     return ms > options.maxRetryAfterMs ? null : ms;
@@ -94,7 +99,9 @@ export function createTransport(options: TransportOptions) {
         response = await doFetch(new Request(request.clone(), { signal }));
       } catch (err) {
         if (callerSignal.aborted) throw abortError(callerSignal);
-        const failure = timeout.aborted ? new CasaTimeoutError(request.method, url, timeoutMs) : new CasaNetworkError(request.method, url, { cause: err });
+        const failure = timeout.aborted
+          ? new CasaTimeoutError(request.method, url, timeoutMs)
+          : new CasaNetworkError(request.method, url, { cause: err });
         if (last) throw failure;
         await sleep(retryDelayMs(attempt, null, retry, random)!, callerSignal);
         continue;

@@ -7,13 +7,19 @@ export type { paths };
 type JsonContent<T> = T extends { content: { 'application/json': infer Body } } ? Body : never;
 
 /** The 200 JSON body of an operation. */
-export type ResponseOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: { 200: infer R } } ? JsonContent<R> : never;
+export type ResponseOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: { 200: infer R } }
+  ? JsonContent<R>
+  : never;
 
 /** The JSON request body of an operation. */
-export type BodyOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { requestBody?: infer RB } ? JsonContent<NonNullable<RB>> : never;
+export type BodyOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { requestBody?: infer RB }
+  ? JsonContent<NonNullable<RB>>
+  : never;
 
 /** The query parameters of an operation. */
-export type QueryOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+export type QueryOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { parameters: { query?: infer Q } }
+  ? NonNullable<Q>
+  : never;
 
 /** `{ message }`, the answer of calls that only confirm. */
 export type MessageResponse = ResponseOf<'/users/{user_id}', 'delete'>;

@@ -101,7 +101,8 @@ export async function verifyWebhook(payload: string | Uint8Array, headers: Heade
   const id = header(headers, 'webhook-id');
   const timestampText = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');
-  if (!id || !timestampText || !signatures) throw new WebhookVerificationError('Missing webhook-id, webhook-timestamp or webhook-signature header.');
+  if (!id || !timestampText || !signatures)
+    throw new WebhookVerificationError('Missing webhook-id, webhook-timestamp or webhook-signature header.');
   if (!/^\d+$/.test(timestampText)) throw new WebhookVerificationError('Invalid webhook-timestamp header.');
   const timestamp = Number(timestampText);
   const now = options.nowS ? options.nowS() : Date.now() / 1000;
@@ -154,7 +155,8 @@ export function parseOrderStatusEvent(payload: string | Uint8Array | unknown): O
   }
   if (!isRecord(value)) throw new WebhookPayloadError('The webhook body is not a JSON object.');
   if (typeof value.id !== 'string' || value.id === '') throw new WebhookPayloadError('id must be the order id.');
-  if (value.model_id !== undefined && value.model_id !== null && typeof value.model_id !== 'string') throw new WebhookPayloadError('model_id must be a string or null.');
+  if (value.model_id !== undefined && value.model_id !== null && typeof value.model_id !== 'string')
+    throw new WebhookPayloadError('model_id must be a string or null.');
   if (typeof value.delivery_type !== 'string') throw new WebhookPayloadError('delivery_type must be a string.');
   return {
     id: value.id,
@@ -172,13 +174,21 @@ export interface ReceiveOptions extends Partial<VerifyOptions> {}
  * Verifies (when a secret is given) and parses one call. For frameworks of your own: hand it the
  * raw body, exactly as received, and the request headers.
  */
-export async function receiveWebhook(payload: string | Uint8Array, headers: HeadersInput, options: ReceiveOptions = {}): Promise<{ event: OrderStatusEvent; meta: WebhookMeta }> {
+export async function receiveWebhook(
+  payload: string | Uint8Array,
+  headers: HeadersInput,
+  options: ReceiveOptions = {},
+): Promise<{ event: OrderStatusEvent; meta: WebhookMeta }> {
   let meta: WebhookMeta;
   if (options.secret !== undefined) {
     meta = await verifyWebhook(payload, headers, options as VerifyOptions);
   } else {
     const timestamp = header(headers, 'webhook-timestamp');
-    meta = { webhookId: header(headers, 'webhook-id'), timestamp: timestamp && /^\d+$/.test(timestamp) ? Number(timestamp) : null, verified: false };
+    meta = {
+      webhookId: header(headers, 'webhook-id'),
+      timestamp: timestamp && /^\d+$/.test(timestamp) ? Number(timestamp) : null,
+      verified: false,
+    };
   }
   return { event: parseOrderStatusEvent(payload), meta };
 }
@@ -197,7 +207,12 @@ interface HandlerAnswer {
   body: string;
 }
 
-async function answer(method: string | undefined, headers: HeadersInput, body: Uint8Array | null, options: WebhookHandlerOptions): Promise<HandlerAnswer> {
+async function answer(
+  method: string | undefined,
+  headers: HeadersInput,
+  body: Uint8Array | null,
+  options: WebhookHandlerOptions,
+): Promise<HandlerAnswer> {
   if (method !== 'POST') return { status: 405, body: 'Method not allowed' };
   if (body === null) return { status: 413, body: 'Payload too large' };
   let received: { event: OrderStatusEvent; meta: WebhookMeta };

@@ -36,7 +36,11 @@ export const webhooks: Migration = {
       .execute();
     // The claim: due deliveries first; the ordering check looks up earlier events per order and URL.
     await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'next_attempt_at', 'seq']).execute();
-    await db.schema.createIndex('webhook_deliveries_order_url').on('webhook_deliveries').columns(['order_id', 'url', 'event_seq']).execute();
+    await db.schema
+      .createIndex('webhook_deliveries_order_url')
+      .on('webhook_deliveries')
+      .columns(['order_id', 'url', 'event_seq'])
+      .execute();
     await db.schema.createIndex('webhook_deliveries_company').on('webhook_deliveries').columns(['company_id', 'status']).execute();
     await db.schema.createIndex('webhook_deliveries_created').on('webhook_deliveries').columns(['created_at', 'seq']).execute();
     await db.schema.createIndex('webhook_deliveries_completed').on('webhook_deliveries').columns(['completed_at']).execute();

@@ -30,7 +30,11 @@ export const assets: Migration = {
       .addColumn('etag', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('delivered_files_order').on('delivered_files').columns(['order_id', 'product', 'field', 'position']).execute();
+    await db.schema
+      .createIndex('delivered_files_order')
+      .on('delivered_files')
+      .columns(['order_id', 'product', 'field', 'position'])
+      .execute();
     await db.schema.createIndex('delivered_files_key').on('delivered_files').column('storage_key').execute();
   },
 };

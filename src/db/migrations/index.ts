@@ -23,9 +23,7 @@ const migrations: Record<string, Migration> = {
 function provider(dialect: DialectName): MigrationProvider {
   return {
     async getMigrations() {
-      return Object.fromEntries(
-        Object.entries(migrations).map(([name, m]) => [name, { up: (db: Kysely<unknown>) => m.up(db, dialect) }]),
-      );
+      return Object.fromEntries(Object.entries(migrations).map(([name, m]) => [name, { up: (db: Kysely<unknown>) => m.up(db, dialect) }]));
     },
   };
 }
@@ -36,7 +34,12 @@ function provider(dialect: DialectName): MigrationProvider {
  */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName, schema?: string): Promise<string[]> {
   // Unordered: migration files from parallel work may land with a lower number than one already applied.
-  const migrator = new Migrator({ db, provider: provider(dialect), allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const migrator = new Migrator({
+    db,
+    provider: provider(dialect),
+    allowUnorderedMigrations: true,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

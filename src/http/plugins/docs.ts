@@ -25,7 +25,8 @@ function declareUsedTags<T extends OpenApiWithTags>(doc: T): T {
 
 export async function registerDocs(app: FastifyInstance, publicUrl: string): Promise<void> {
   await app.register(swagger, {
-    transformObject: (document) => ('openapiObject' in document ? declareUsedTags(document.openapiObject as OpenApiWithTags) : document.swaggerObject),
+    transformObject: (document) =>
+      'openapiObject' in document ? declareUsedTags(document.openapiObject as OpenApiWithTags) : document.swaggerObject,
     openapi: {
       openapi: '3.1.0',
       info: {

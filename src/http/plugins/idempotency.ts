@@ -43,7 +43,11 @@ export const idempotencyKeys = fp<{ idempotency: IdempotencyService; clock: Cloc
         lastPurge = now;
         idempotency.purgeExpired().catch((err: Error) => request.log.warn({ err: err.message }, 'purging idempotency keys failed'));
       }
-      const idem = { companyId: request.auth.companyId, key, fingerprint: requestFingerprint(request.method, request.url, request.body ?? null) };
+      const idem = {
+        companyId: request.auth.companyId,
+        key,
+        fingerprint: requestFingerprint(request.method, request.url, request.body ?? null),
+      };
       const result = await idempotency.claim(idem);
       if (result.kind === 'replay') {
         reply.code(result.statusCode).header('idempotent-replayed', 'true');
@@ -61,7 +65,11 @@ export const idempotencyKeys = fp<{ idempotency: IdempotencyService; clock: Cloc
       try {
         if (body !== null && isStoredDecision(reply.statusCode)) {
           const contentType = reply.getHeader('content-type');
-          await idempotency.complete(claim.request, claim.createdAt, { statusCode: reply.statusCode, body, contentType: contentType === undefined ? null : String(contentType) });
+          await idempotency.complete(claim.request, claim.createdAt, {
+            statusCode: reply.statusCode,
+            body,
+            contentType: contentType === undefined ? null : String(contentType),
+          });
         } else {
           await idempotency.release(claim.request, claim.createdAt);
         }
@@ -92,7 +100,10 @@ export const idempotencyKeys = fp<{ idempotency: IdempotencyService; clock: Cloc
       const claim = request.idempotencyClaim;
       if (!claim || claim.settled) return done();
       claim.settled = true;
-      idempotency.release(claim.request, claim.createdAt).then(() => done(), () => done());
+      idempotency.release(claim.request, claim.createdAt).then(
+        () => done(),
+        () => done(),
+      );
     });
   },
   { name: 'idempotency-keys', dependencies: ['api-key-auth'] },

@@ -17,7 +17,10 @@ function presentedKey(headers: Record<string, string | string[] | undefined>): s
 }
 
 /** Adds the request hook and the /metrics route to `app`; call before the other routes are registered. */
-export function registerMetrics(app: FastifyInstance, opts: { metrics: Metrics; adminKeyHash: string; requestStats: Pick<RequestStats, 'record'> }): void {
+export function registerMetrics(
+  app: FastifyInstance,
+  opts: { metrics: Metrics; adminKeyHash: string; requestStats: Pick<RequestStats, 'record'> },
+): void {
   const { metrics } = opts;
   // Callback-style hooks here and in the other per-request hooks: no promise per request.
   app.addHook('onResponse', (request, reply, done) => {
@@ -27,7 +30,8 @@ export function registerMetrics(app: FastifyInstance, opts: { metrics: Metrics; 
     done();
   });
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    if (!adminKeyMatches(opts.adminKeyHash, presentedKey(request.headers))) throw new UnauthorizedError('Invalid or missing admin-key header.');
+    if (!adminKeyMatches(opts.adminKeyHash, presentedKey(request.headers)))
+      throw new UnauthorizedError('Invalid or missing admin-key header.');
     const text = await metrics.exposition();
     return reply.type(metrics.contentType).send(text);
   });

@@ -20,9 +20,15 @@ export const Message = Type.Object({ message: Type.String() });
 export const ValidationErrorBody = Type.Object(
   {
     validation_error: Type.Object({
-      body_params: Type.Optional(Type.Array(Type.Object({ loc: Type.Array(Type.Union([Type.String(), Type.Integer()])), msg: Type.String(), type: Type.String() }))),
-      query_params: Type.Optional(Type.Array(Type.Object({ loc: Type.Array(Type.Union([Type.String(), Type.Integer()])), msg: Type.String(), type: Type.String() }))),
-      path_params: Type.Optional(Type.Array(Type.Object({ loc: Type.Array(Type.Union([Type.String(), Type.Integer()])), msg: Type.String(), type: Type.String() }))),
+      body_params: Type.Optional(
+        Type.Array(Type.Object({ loc: Type.Array(Type.Union([Type.String(), Type.Integer()])), msg: Type.String(), type: Type.String() })),
+      ),
+      query_params: Type.Optional(
+        Type.Array(Type.Object({ loc: Type.Array(Type.Union([Type.String(), Type.Integer()])), msg: Type.String(), type: Type.String() })),
+      ),
+      path_params: Type.Optional(
+        Type.Array(Type.Object({ loc: Type.Array(Type.Union([Type.String(), Type.Integer()])), msg: Type.String(), type: Type.String() })),
+      ),
     }),
   },
   { description: 'Validation error: one entry per failing field, pydantic-v1 wording' },

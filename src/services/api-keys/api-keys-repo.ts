@@ -14,15 +14,29 @@ export const apiKeysRepo = {
   forCompany(companyId: string) {
     return {
       insert: async (db: Db, row: Omit<ApiKeyRow, 'company_id'>): Promise<void> => {
-        await db.insertInto('api_keys').values({ ...row, company_id: companyId }).execute();
+        await db
+          .insertInto('api_keys')
+          .values({ ...row, company_id: companyId })
+          .execute();
       },
 
       list: async (db: Db): Promise<ApiKeyRow[]> => {
-        return db.selectFrom('api_keys').selectAll().where('company_id', '=', companyId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+        return db
+          .selectFrom('api_keys')
+          .selectAll()
+          .where('company_id', '=', companyId)
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .execute();
       },
 
       revokeAll: async (db: Db, at: number): Promise<void> => {
-        await db.updateTable('api_keys').set({ revoked_at: at }).where('company_id', '=', companyId).where('revoked_at', 'is', null).execute();
+        await db
+          .updateTable('api_keys')
+          .set({ revoked_at: at })
+          .where('company_id', '=', companyId)
+          .where('revoked_at', 'is', null)
+          .execute();
       },
 
       /** Keys stay valid for the company; they are no longer attributed to the deleted user. */
@@ -46,7 +60,12 @@ export const apiKeysRepo = {
     },
 
     async revoke(db: Db, keyId: string, at: number): Promise<boolean> {
-      const res = await db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', keyId).where('revoked_at', 'is', null).executeTakeFirst();
+      const res = await db
+        .updateTable('api_keys')
+        .set({ revoked_at: at })
+        .where('id', '=', keyId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       return Number(res.numUpdatedRows) > 0;
     },
   },

@@ -55,7 +55,9 @@ export function changeRequestsServiceFactory({
         const addOns = order.add_ons;
         const toFix = productsOfType(order.package_type, addOns, productType);
         if (toFix.length === 0) {
-          const permitted = productTypesOf(boughtProducts(order.package_type as PackageType, addOns)).map((t) => `'${t}'`).join(', ');
+          const permitted = productTypesOf(boughtProducts(order.package_type as PackageType, addOns))
+            .map((t) => `'${t}'`)
+            .join(', ');
           throw new RequestValidationError('body_params', [
             { loc: ['product_type'], msg: `value is not a valid enumeration member; permitted: ${permitted}`, type: 'type_error.enum' },
           ]);

@@ -58,13 +58,21 @@ export const companyRepo = {
 
       /** The webhook lists alone, read inside an order transition for every event. */
       webhookSettings: async (db: Db): Promise<{ urls: string[]; triggers: string[] } | undefined> => {
-        const row = await db.selectFrom('companies').select(['webhook_urls', 'webhook_triggers']).where('id', '=', companyId).executeTakeFirst();
+        const row = await db
+          .selectFrom('companies')
+          .select(['webhook_urls', 'webhook_triggers'])
+          .where('id', '=', companyId)
+          .executeTakeFirst();
         return row && { urls: stringList(row.webhook_urls), triggers: stringList(row.webhook_triggers) };
       },
 
       /** The product a new order gets when it names none. */
       orderDefaults: async (db: Db): Promise<{ packageType: PackageType; addOns: AddOn[] } | undefined> => {
-        const row = await db.selectFrom('companies').select(['default_package_type', 'default_add_ons']).where('id', '=', companyId).executeTakeFirst();
+        const row = await db
+          .selectFrom('companies')
+          .select(['default_package_type', 'default_add_ons'])
+          .where('id', '=', companyId)
+          .executeTakeFirst();
         return row && { packageType: row.default_package_type as PackageType, addOns: stringList<AddOn>(row.default_add_ons) };
       },
 
@@ -97,12 +105,20 @@ export const companyRepo = {
       let q = db.selectFrom('companies').selectAll();
       // Case-insensitive on both databases (PostgreSQL's LIKE is case-sensitive).
       if (opts.search) q = q.where((eb) => eb(eb.fn('lower', ['name']), 'like', `%${opts.search!.toLowerCase().replace(/[%_\\]/g, '')}%`));
-      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit + 1).offset(opts.offset).execute();
+      const rows = await q
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(opts.limit + 1)
+        .offset(opts.offset)
+        .execute();
       return rows.map(decode);
     },
 
     async count(db: Db): Promise<number> {
-      const row = await db.selectFrom('companies').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('companies')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(row.n);
     },
 

@@ -48,7 +48,10 @@ export function companyServiceFactory({
   reads,
   apiKeys,
   webhookOutbox,
-}: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'config' | 'reads'> & { apiKeys: Pick<ApiKeysService, 'issue'>; webhookOutbox: Pick<WebhookOutbox, 'cancelQueuedForCompany'> }) {
+}: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'config' | 'reads'> & {
+  apiKeys: Pick<ApiKeysService, 'issue'>;
+  webhookOutbox: Pick<WebhookOutbox, 'cancelQueuedForCompany'>;
+}) {
   async function existing(companyId: string): Promise<Company> {
     const row = isUuid(companyId) ? await companyRepo.forCompany(companyId).get(db) : undefined;
     if (!row) throw new NotFoundError('Company not found.');
@@ -81,7 +84,9 @@ export function companyServiceFactory({
             created_at: now,
           };
           await companyRepo.system.insert(tx, company);
-          await officesRepo.forCompany(companyId).insert(tx, { id: officeId, name: 'Main office', name_key: 'main office', created_at: now });
+          await officesRepo
+            .forCompany(companyId)
+            .insert(tx, { id: officeId, name: 'Main office', name_key: 'main office', created_at: now });
           const manager = {
             id: managerId,
             office_id: officeId,

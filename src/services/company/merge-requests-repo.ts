@@ -11,7 +11,10 @@ export const mergeRequestsRepo = {
   forCompany(companyId: string) {
     return {
       insert: async (db: Db, row: Omit<MergeRequestRow, 'company_id'>): Promise<void> => {
-        await db.insertInto('merge_requests').values({ ...row, company_id: companyId }).execute();
+        await db
+          .insertInto('merge_requests')
+          .values({ ...row, company_id: companyId })
+          .execute();
       },
 
       findPending: async (db: Db, targetCompanyId: string): Promise<MergeRequestRow | undefined> => {
@@ -35,7 +38,12 @@ export const mergeRequestsRepo = {
     async list(db: Db, page: Page, status?: string): Promise<MergeRequestRow[]> {
       let q = db.selectFrom('merge_requests').selectAll();
       if (status) q = q.where('status', '=', status);
-      return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).offset(page.offset).execute();
+      return q
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1)
+        .offset(page.offset)
+        .execute();
     },
 
     /** Marks a pending request approved; false when it was no longer pending (a concurrent approval). */
@@ -48,6 +56,5 @@ export const mergeRequestsRepo = {
         .executeTakeFirst();
       return Number(res.numUpdatedRows) > 0;
     },
-
   },
 };

@@ -102,7 +102,13 @@ export function mergeRequestsServiceFactory({
         }
       });
       void emails.kick();
-      return { id: row.id, status: 'pending' as const, target_email: email, created_at: toEpochSeconds(row.created_at), message: 'Merge request sent.' };
+      return {
+        id: row.id,
+        status: 'pending' as const,
+        target_email: email,
+        created_at: toEpochSeconds(row.created_at),
+        message: 'Merge request sent.',
+      };
     },
 
     async list(page: Page, status?: string) {
@@ -122,7 +128,8 @@ export function mergeRequestsServiceFactory({
         }
         const source = (await companyRepo.system.findById(tx, found.company_id))!;
         const target = (await companyRepo.system.findById(tx, found.target_company_id))!;
-        if (source.merged_into || target.merged_into) throw new ConflictError('One of the companies was already merged into another company.');
+        if (source.merged_into || target.merged_into)
+          throw new ConflictError('One of the companies was already merged into another company.');
 
         const sourceOffices = officesRepo.forCompany(source.id);
         const taken = new Set((await officesRepo.forCompany(target.id).all(tx)).map((o) => o.name_key));

@@ -68,7 +68,10 @@ export function consoleServiceFactory({
   services,
   requestFigures,
 }: Pick<ServiceDeps, 'db' | 'files' | 'clock'> & {
-  services: Pick<Services, 'company' | 'users' | 'offices' | 'apiKeys' | 'webhooks' | 'mergeRequests' | 'orderOperator' | 'changeRequests' | 'production'>;
+  services: Pick<
+    Services,
+    'company' | 'users' | 'offices' | 'apiKeys' | 'webhooks' | 'mergeRequests' | 'orderOperator' | 'changeRequests' | 'production'
+  >;
   requestFigures: RequestFigures;
 }) {
   return {
@@ -77,7 +80,11 @@ export function consoleServiceFactory({
       const [rows, total] = await Promise.all([ordersRepo.system.search(db, filter, page), ordersRepo.system.count(db, filter)]);
       const items = rows.slice(0, page.limit);
       const names = await consoleRepo.companyNames(db, [...new Set(items.map((r) => r.company_id))]);
-      return { items: items.map((r) => ({ ...r, company_name: names.get(r.company_id) ?? null })), hasMore: rows.length > page.limit, total };
+      return {
+        items: items.map((r) => ({ ...r, company_name: names.get(r.company_id) ?? null })),
+        hasMore: rows.length > page.limit,
+        total,
+      };
     },
 
     /** Companies to choose from in a filter (the newest 200). */
@@ -119,27 +126,53 @@ export function consoleServiceFactory({
         services.changeRequests.list(admin.company_id, orderId, { limit: 100, offset: 0 }),
         services.webhooks.listDeliveries({ limit: 100, offset: 0 }, { orderId }),
         consoleRepo.companyNames(db, [admin.company_id]),
-        this.floorPlans(admin.company_id, orderId, admin.production.delivered_products, admin.order.delivery_assets as Record<string, Record<string, unknown> | null>),
+        this.floorPlans(
+          admin.company_id,
+          orderId,
+          admin.production.delivered_products,
+          admin.order.delivery_assets as Record<string, Record<string, unknown> | null>,
+        ),
       ]);
-      return { ...admin, changeRequests: changeRequests.items, deliveries: deliveries.items, companyName: companyName.get(admin.company_id) ?? null, floorPlans };
+      return {
+        ...admin,
+        changeRequests: changeRequests.items,
+        deliveries: deliveries.items,
+        companyName: companyName.get(admin.company_id) ?? null,
+        floorPlans,
+      };
     },
 
     /** Each delivered floor's plan: the stored SVG inline, and its PNG's (signed) URL for a thumbnail. */
-    async floorPlans(companyId: string, orderId: string, delivered: string[], assets: Record<string, Record<string, unknown> | null>): Promise<FloorPlanPreview[]> {
+    async floorPlans(
+      companyId: string,
+      orderId: string,
+      delivered: string[],
+      assets: Record<string, Record<string, unknown> | null>,
+    ): Promise<FloorPlanPreview[]> {
       if (!delivered.includes('listing_floorplans')) return [];
-      const rows = (await deliverablesRepo.forCompany(companyId).listFiles(db, orderId)).filter((r) => r.product === 'listing_floorplans' && r.field === 'svg_urls');
+      const rows = (await deliverablesRepo.forCompany(companyId).listFiles(db, orderId)).filter(
+        (r) => r.product === 'listing_floorplans' && r.field === 'svg_urls',
+      );
       const pngs = (assets.listing_floorplans?.png_urls ?? []) as string[];
       return Promise.all(
         rows
           .sort((a, b) => a.position - b.position)
-          .map(async (r) => ({ name: r.name.replace(/\.svg$/, ''), svg: (await files.read(r.storage_key)).toString('utf8'), pngUrl: pngs[r.position] ?? null })),
+          .map(async (r) => ({
+            name: r.name.replace(/\.svg$/, ''),
+            svg: (await files.read(r.storage_key)).toString('utf8'),
+            pngUrl: pngs[r.position] ?? null,
+          })),
       );
     },
 
     async figures(): Promise<SystemFigures> {
       const nowMs = Date.now();
       const since = clock.nowUs() - 3600 * 1e6;
-      const [production, webhooks, attempts] = await Promise.all([services.production.backlog(), services.webhooks.backlog(), services.webhooks.attemptsSince(since)]);
+      const [production, webhooks, attempts] = await Promise.all([
+        services.production.backlog(),
+        services.webhooks.backlog(),
+        services.webhooks.attemptsSince(since),
+      ]);
       return {
         at: nowMs,
         requests: requestFigures.snapshot(nowMs),

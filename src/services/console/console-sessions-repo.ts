@@ -8,7 +8,12 @@ export const consoleSessionsRepo = {
   },
 
   async findLive(db: Db, tokenHash: string, nowUs: number): Promise<ConsoleSessionRow | undefined> {
-    return db.selectFrom('console_sessions').selectAll().where('token_hash', '=', tokenHash).where('expires_at', '>', nowUs).executeTakeFirst();
+    return db
+      .selectFrom('console_sessions')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .where('expires_at', '>', nowUs)
+      .executeTakeFirst();
   },
 
   async touch(db: Db, tokenHash: string, nowUs: number): Promise<void> {

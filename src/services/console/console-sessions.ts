@@ -22,7 +22,12 @@ function passwordMatches(expected: string | null, presented: string): boolean {
   return crypto.timingSafeEqual(a, b);
 }
 
-export function consoleSessionsFactory({ db, clock, config, adminKeyHash }: Pick<ServiceDeps, 'db' | 'clock' | 'config'> & { adminKeyHash: string }) {
+export function consoleSessionsFactory({
+  db,
+  clock,
+  config,
+  adminKeyHash,
+}: Pick<ServiceDeps, 'db' | 'clock' | 'config'> & { adminKeyHash: string }) {
   const failures = new Map<string, number[]>();
 
   function recentFailures(client: string, nowMs: number): number[] {

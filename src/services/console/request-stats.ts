@@ -75,7 +75,14 @@ export function createRequestStats(): RequestStats {
       const minuteAgo = nowMs - 60_000;
       const recent = buckets.filter((b) => b.start + BUCKET_MS > minuteAgo);
       const count = recent.reduce((n, b) => n + b.count, 0);
-      return { ratePerS: count / 60, p99Ms: percentile(recent.flatMap((b) => b.samples), 99), series };
+      return {
+        ratePerS: count / 60,
+        p99Ms: percentile(
+          recent.flatMap((b) => b.samples),
+          99,
+        ),
+        series,
+      };
     },
   };
 }

@@ -8,7 +8,13 @@ export const dataResetRepo = {
   async tableNames(db: Db, dialect: DialectName): Promise<string[]> {
     const rows =
       dialect === 'postgres'
-        ? (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db)).rows
+        ? (
+            await sql<{
+              name: string;
+            }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(
+              db,
+            )
+          ).rows
         : (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)).rows;
     return rows.map((r) => r.name);
   },

@@ -27,7 +27,15 @@ import yauzl from 'yauzl';
 import type { DialectName, Storage } from '../../db/database.js';
 import type { Db } from '../../db/dialect.js';
 import { VERSION } from '../../version.js';
-import { appliedMigrations, describeTables, isIntegerType, readCounters, SnapshotError, writeCounters, type TableInfo } from './snapshot-schema.js';
+import {
+  appliedMigrations,
+  describeTables,
+  isIntegerType,
+  readCounters,
+  SnapshotError,
+  writeCounters,
+  type TableInfo,
+} from './snapshot-schema.js';
 
 export { SnapshotError } from './snapshot-schema.js';
 
@@ -91,7 +99,8 @@ function encodeValue(value: unknown, where: () => string, integer: boolean): unk
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || Object.is(value, -0)) return { $number: Object.is(value, -0) ? '-0' : String(value) };
-    if (integer && Number.isInteger(value) && !Number.isSafeInteger(value)) throw new SnapshotError(`${where()}: ${value} is beyond 2^53 and cannot be copied exactly.`);
+    if (integer && Number.isInteger(value) && !Number.isSafeInteger(value))
+      throw new SnapshotError(`${where()}: ${value} is beyond 2^53 and cannot be copied exactly.`);
     return value;
   }
   if (typeof value === 'bigint') return { $bigint: value.toString() };
@@ -103,7 +112,8 @@ function decodeValue(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   const tagged = value as Record<string, unknown>;
   const keys = Object.keys(tagged);
-  if (keys.length === 1 && typeof tagged.$number === 'string' && ['NaN', 'Infinity', '-Infinity', '-0'].includes(tagged.$number)) return Number(tagged.$number);
+  if (keys.length === 1 && typeof tagged.$number === 'string' && ['NaN', 'Infinity', '-Infinity', '-0'].includes(tagged.$number))
+    return Number(tagged.$number);
   if (keys.length === 1 && typeof tagged.$bigint === 'string' && /^-?\d+$/.test(tagged.$bigint)) return BigInt(tagged.$bigint);
   if (keys.length === 1 && typeof tagged.$bytes === 'string') return Buffer.from(tagged.$bytes, 'base64');
   throw new SnapshotError('a row holds a value this version cannot read');
@@ -146,7 +156,9 @@ async function* tableRows(db: Db, table: TableInfo, pageRows: number): AsyncGene
   let after: unknown[] | null = null;
   for (;;) {
     const from: ReturnType<typeof sql> = after ? sql`where (${orderBy}) > (${sql.join(after)})` : sql``;
-    const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(table.name)} ${from} order by ${orderBy} limit ${pageRows}`.execute(db)).rows;
+    const rows = (
+      await sql<Record<string, unknown>>`select * from ${sql.table(table.name)} ${from} order by ${orderBy} limit ${pageRows}`.execute(db)
+    ).rows;
     yield* rows;
     if (rows.length < pageRows) return;
     const last = rows[rows.length - 1]!;
@@ -180,9 +192,11 @@ async function readDatabase(storage: Storage, dir: string, pageRows: number): Pr
       try {
         for await (const row of tableRows(tx, table, pageRows)) {
           const encoded: Record<string, unknown> = {};
-          for (const [column, value] of Object.entries(row)) encoded[column] = encodeValue(value, () => `${table.name}.${column}`, integers.has(column));
+          for (const [column, value] of Object.entries(row))
+            encoded[column] = encodeValue(value, () => `${table.name}.${column}`, integers.has(column));
           for (const column of fileColumns) if (typeof row[column] === 'string') keys.add(row[column]);
-          if (table.serial && typeof row[table.serial] === 'number') largestKey[table.name] = Math.max(largestKey[table.name] ?? 0, row[table.serial] as number);
+          if (table.serial && typeof row[table.serial] === 'number')
+            largestKey[table.name] = Math.max(largestKey[table.name] ?? 0, row[table.serial] as number);
           await writer.write(encoded);
         }
       } catch (err) {
@@ -190,7 +204,14 @@ async function readDatabase(storage: Storage, dir: string, pageRows: number): Pr
         throw err;
       }
       const sha256 = await writer.close();
-      tables.push({ name: table.name, columns: table.columns, primary_key: table.primaryKey, rows: writer.rows, bytes: writer.bytes, sha256 });
+      tables.push({
+        name: table.name,
+        columns: table.columns,
+        primary_key: table.primaryKey,
+        rows: writer.rows,
+        bytes: writer.bytes,
+        sha256,
+      });
     }
     const counters = await readCounters(tx, storage.dialect, infos);
     for (const [name, largest] of Object.entries(largestKey)) counters[name] = Math.max(counters[name] ?? 0, largest);
@@ -326,7 +347,9 @@ export async function saveSnapshot(storage: Storage, dataDir: string, file: stri
       await fsp.rm(dir, { recursive: true, force: true });
     }
   }
-  throw new SnapshotError(`Stored files named by the database are missing from ${filesRoot(dataDir)}: ${lastMissing.slice(0, 10).join(', ')}${lastMissing.length > 10 ? ` and ${lastMissing.length - 10} more` : ''}.`);
+  throw new SnapshotError(
+    `Stored files named by the database are missing from ${filesRoot(dataDir)}: ${lastMissing.slice(0, 10).join(', ')}${lastMissing.length > 10 ? ` and ${lastMissing.length - 10} more` : ''}.`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,7 +367,10 @@ function validManifest(raw: unknown, file: string): SnapshotManifest {
   const foreign = () => new SnapshotError(`${file} is not a casa-integrate snapshot.`);
   if (!isObject(raw) || raw.format !== SNAPSHOT_FORMAT) throw foreign();
   if (typeof raw.version !== 'number' || !Number.isInteger(raw.version)) throw foreign();
-  if (raw.version > SNAPSHOT_VERSION) throw new SnapshotError(`${file} was saved by a newer casa-integrate (snapshot format ${raw.version}; this version reads format ${SNAPSHOT_VERSION}).`);
+  if (raw.version > SNAPSHOT_VERSION)
+    throw new SnapshotError(
+      `${file} was saved by a newer casa-integrate (snapshot format ${raw.version}; this version reads format ${SNAPSHOT_VERSION}).`,
+    );
   const damaged = (what: string) => new SnapshotError(`${file} is damaged: its manifest has ${what}.`);
   if (raw.dialect !== 'sqlite' && raw.dialect !== 'postgres') throw damaged('no known dialect');
   if (typeof raw.saved_at !== 'string') throw damaged('no saved_at');
@@ -352,14 +378,19 @@ function validManifest(raw: unknown, file: string): SnapshotManifest {
   if (!Array.isArray(raw.tables)) throw damaged('no table list');
   for (const t of raw.tables) {
     if (!isObject(t) || typeof t.name !== 'string' || !TABLE_NAME.test(t.name)) throw damaged('a table without a valid name');
-    if (!Array.isArray(t.columns) || !t.columns.every((c) => isObject(c) && typeof c.name === 'string')) throw damaged(`no columns for ${t.name}`);
-    if (typeof t.rows !== 'number' || typeof t.bytes !== 'number' || typeof t.sha256 !== 'string' || !SHA256.test(t.sha256)) throw damaged(`no rows, size or checksum for ${t.name}`);
+    if (!Array.isArray(t.columns) || !t.columns.every((c) => isObject(c) && typeof c.name === 'string'))
+      throw damaged(`no columns for ${t.name}`);
+    if (typeof t.rows !== 'number' || typeof t.bytes !== 'number' || typeof t.sha256 !== 'string' || !SHA256.test(t.sha256))
+      throw damaged(`no rows, size or checksum for ${t.name}`);
   }
-  if (!isObject(raw.counters) || !Object.values(raw.counters).every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) throw damaged('bad counters');
+  if (!isObject(raw.counters) || !Object.values(raw.counters).every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0))
+    throw damaged('bad counters');
   if (!Array.isArray(raw.files)) throw damaged('no file list');
   for (const f of raw.files) {
-    if (!isObject(f) || typeof f.key !== 'string' || typeof f.size !== 'number' || typeof f.sha256 !== 'string' || !SHA256.test(f.sha256)) throw damaged('a file without key, size or checksum');
-    if (!SAFE_KEY.test(f.key) || f.key.includes('..')) throw new SnapshotError(`${file} is refused: it holds a file with an unsafe name (${f.key}).`);
+    if (!isObject(f) || typeof f.key !== 'string' || typeof f.size !== 'number' || typeof f.sha256 !== 'string' || !SHA256.test(f.sha256))
+      throw damaged('a file without key, size or checksum');
+    if (!SAFE_KEY.test(f.key) || f.key.includes('..'))
+      throw new SnapshotError(`${file} is refused: it holds a file with an unsafe name (${f.key}).`);
   }
   return raw as unknown as SnapshotManifest;
 }
@@ -370,7 +401,8 @@ async function openArchive(file: string): Promise<{ zip: yauzl.ZipFile; entries:
     zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, strictFileNames: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new SnapshotError(`Cannot read ${file}: ${(err as Error).message}`);
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR')
+      throw new SnapshotError(`Cannot read ${file}: ${(err as Error).message}`);
     throw new SnapshotError(`${file} is not a casa-integrate snapshot (not a readable zip archive: ${(err as Error).message}).`);
   }
   const entries = new Map<string, yauzl.Entry>();
@@ -388,7 +420,13 @@ async function openArchive(file: string): Promise<{ zip: yauzl.ZipFile; entries:
 }
 
 /** Reads an entry into `to` (or memory), refusing it unless its size and SHA-256 are as expected. */
-async function extract(zip: yauzl.ZipFile, entry: yauzl.Entry, expected: { size: number; sha256: string } | null, to: string | null, file: string): Promise<Buffer | null> {
+async function extract(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  expected: { size: number; sha256: string } | null,
+  to: string | null,
+  file: string,
+): Promise<Buffer | null> {
   const limit = expected?.size ?? 64 * 1024 * 1024;
   const hash = crypto.createHash('sha256');
   const chunks: Buffer[] = [];
@@ -396,7 +434,8 @@ async function extract(zip: yauzl.ZipFile, entry: yauzl.Entry, expected: { size:
   const check = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       size += chunk.length;
-      if (size > limit) return cb(new SnapshotError(`${file} is damaged: ${entry.fileName} does not match its checksum (it is larger than recorded).`));
+      if (size > limit)
+        return cb(new SnapshotError(`${file} is damaged: ${entry.fileName} does not match its checksum (it is larger than recorded).`));
       hash.update(chunk);
       if (!to) chunks.push(chunk);
       cb(null, to ? chunk : undefined);
@@ -414,7 +453,8 @@ async function extract(zip: yauzl.ZipFile, entry: yauzl.Entry, expected: { size:
     if (err instanceof SnapshotError) throw err;
     throw new SnapshotError(`${file} is damaged: ${entry.fileName} cannot be read (${(err as Error).message}).`);
   }
-  if (expected && (size !== expected.size || hash.digest('hex') !== expected.sha256)) throw new SnapshotError(`${file} is damaged: ${entry.fileName} does not match its checksum.`);
+  if (expected && (size !== expected.size || hash.digest('hex') !== expected.sha256))
+    throw new SnapshotError(`${file} is damaged: ${entry.fileName} does not match its checksum.`);
   return to ? null : Buffer.concat(chunks);
 }
 
@@ -450,17 +490,23 @@ function checkCompatible(manifest: SnapshotManifest, migrations: string[], table
     throw new SnapshotError(
       `${file} was saved at another migration level than this database's, so it is not restored.` +
         (onlySaved.length ? ` Only in the snapshot: ${onlySaved.join(', ')} (it was saved by a newer casa-integrate).` : '') +
-        (onlyHere.length ? ` Only in this database: ${onlyHere.join(', ')} (restore it with the casa-integrate version that saved it, which can then be upgraded).` : ''),
+        (onlyHere.length
+          ? ` Only in this database: ${onlyHere.join(', ')} (restore it with the casa-integrate version that saved it, which can then be upgraded).`
+          : ''),
     );
   }
   const here = tables.map((t) => t.name);
   const there = manifest.tables.map((t) => t.name).sort();
-  if (!sameList(there, here)) throw new SnapshotError(`${file} holds other tables than this database (snapshot: ${there.join(', ')}; database: ${here.join(', ')}).`);
+  if (!sameList(there, here))
+    throw new SnapshotError(`${file} holds other tables than this database (snapshot: ${there.join(', ')}; database: ${here.join(', ')}).`);
   for (const t of tables) {
     const saved = manifest.tables.find((s) => s.name === t.name)!;
     const a = saved.columns.map((c) => c.name).sort();
     const b = t.columns.map((c) => c.name).sort();
-    if (!sameList(a, b)) throw new SnapshotError(`${file} has other columns for ${t.name} than this database (snapshot: ${a.join(', ')}; database: ${b.join(', ')}).`);
+    if (!sameList(a, b))
+      throw new SnapshotError(
+        `${file} has other columns for ${t.name} than this database (snapshot: ${a.join(', ')}; database: ${b.join(', ')}).`,
+      );
   }
 }
 
@@ -475,7 +521,9 @@ async function insertRows(tx: Db, table: TableInfo, jsonl: string, file: string)
   let count = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    await sql`insert into ${sql.table(table.name)} (${cols}) values ${sql.join(batch.map((values) => sql`(${sql.join(values)})`))}`.execute(tx);
+    await sql`insert into ${sql.table(table.name)} (${cols}) values ${sql.join(batch.map((values) => sql`(${sql.join(values)})`))}`.execute(
+      tx,
+    );
     batch = [];
   };
   const lines = readline.createInterface({ input: fs.createReadStream(jsonl), crlfDelay: Infinity });
@@ -487,7 +535,8 @@ async function insertRows(tx: Db, table: TableInfo, jsonl: string, file: string)
     } catch {
       throw new SnapshotError(`${file} is damaged: a row of ${table.name} is not JSON.`);
     }
-    if (!isObject(row) || Object.keys(row).length !== columns.length || !Object.keys(row).every((k) => known.has(k))) throw new SnapshotError(`${file} is damaged: a row of ${table.name} has other columns than the table.`);
+    if (!isObject(row) || Object.keys(row).length !== columns.length || !Object.keys(row).every((k) => known.has(k)))
+      throw new SnapshotError(`${file} is damaged: a row of ${table.name} has other columns than the table.`);
     batch.push(columns.map((c) => decodeValue(row[c])));
     count++;
     if (batch.length >= perBatch) await flush();
@@ -534,11 +583,24 @@ export async function restoreSnapshot(storage: Storage, dataDir: string, file: s
   try {
     const { zip, entries } = await openArchive(source);
     try {
-      const expected = new Set([MANIFEST, ...manifest.tables.map((t) => tableEntry(t.name)), ...manifest.files.map((f) => fileEntry(f.key))]);
-      if (expected.size !== 1 + manifest.tables.length + manifest.files.length) throw new SnapshotError(`${source} is damaged: its manifest lists a file twice.`);
-      for (const name of entries.keys()) if (!expected.has(name)) throw new SnapshotError(`${source} is damaged: it holds ${name}, which its manifest does not list.`);
+      const expected = new Set([
+        MANIFEST,
+        ...manifest.tables.map((t) => tableEntry(t.name)),
+        ...manifest.files.map((f) => fileEntry(f.key)),
+      ]);
+      if (expected.size !== 1 + manifest.tables.length + manifest.files.length)
+        throw new SnapshotError(`${source} is damaged: its manifest lists a file twice.`);
+      for (const name of entries.keys())
+        if (!expected.has(name)) throw new SnapshotError(`${source} is damaged: it holds ${name}, which its manifest does not list.`);
       for (const name of expected) if (!entries.has(name)) throw new SnapshotError(`${source} is damaged: ${name} is missing.`);
-      for (const t of manifest.tables) await extract(zip, entries.get(tableEntry(t.name))!, { size: t.bytes, sha256: t.sha256 }, path.join(dir, tableEntry(t.name)), source);
+      for (const t of manifest.tables)
+        await extract(
+          zip,
+          entries.get(tableEntry(t.name))!,
+          { size: t.bytes, sha256: t.sha256 },
+          path.join(dir, tableEntry(t.name)),
+          source,
+        );
       await fsp.mkdir(path.join(dir, 'files'), { recursive: true });
       for (const f of manifest.files) await extract(zip, entries.get(fileEntry(f.key))!, f, path.join(dir, fileEntry(f.key)), source);
     } finally {
@@ -553,7 +615,8 @@ export async function restoreSnapshot(storage: Storage, dataDir: string, file: s
       for (const t of tables) {
         const saved = manifest.tables.find((s) => s.name === t.name)!;
         counts[t.name] = await insertRows(tx, t, path.join(dir, tableEntry(t.name)), source);
-        if (counts[t.name] !== saved.rows) throw new SnapshotError(`${source} is damaged: ${t.name} holds ${counts[t.name]} rows, its manifest says ${saved.rows}.`);
+        if (counts[t.name] !== saved.rows)
+          throw new SnapshotError(`${source} is damaged: ${t.name} holds ${counts[t.name]} rows, its manifest says ${saved.rows}.`);
       }
       await writeCounters(tx, storage.dialect, tables, manifest.counters);
     });

@@ -38,19 +38,43 @@ export async function describeTables(db: Db, dialect: DialectName): Promise<Tabl
 }
 
 async function describeSqlite(db: Db): Promise<TableInfo[]> {
-  const tables = (await sql<{ name: string; sql: string | null }>`select name, sql from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)).rows;
+  const tables = (
+    await sql<{
+      name: string;
+      sql: string | null;
+    }>`select name, sql from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)
+  ).rows;
   const out: TableInfo[] = [];
   for (const t of tables) {
-    const cols = (await sql<{ name: string; type: string; pk: number }>`select name, type, pk from pragma_table_info(${t.name}) order by cid`.execute(db)).rows;
-    const primaryKey = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+    const cols = (
+      await sql<{ name: string; type: string; pk: number }>`select name, type, pk from pragma_table_info(${t.name}) order by cid`.execute(
+        db,
+      )
+    ).rows;
+    const primaryKey = cols
+      .filter((c) => c.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((c) => c.name);
     const serial = /\bautoincrement\b/i.test(t.sql ?? '') && primaryKey.length === 1 ? primaryKey[0]! : null;
-    out.push({ name: t.name, columns: cols.map((c) => ({ name: c.name, type: c.type.toLowerCase() })), primaryKey, serial, sequence: null });
+    out.push({
+      name: t.name,
+      columns: cols.map((c) => ({ name: c.name, type: c.type.toLowerCase() })),
+      primaryKey,
+      serial,
+      sequence: null,
+    });
   }
   return out;
 }
 
 async function describePostgres(db: Db): Promise<TableInfo[]> {
-  const tables = (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db)).rows;
+  const tables = (
+    await sql<{
+      name: string;
+    }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(
+      db,
+    )
+  ).rows;
   const cols = (
     await sql<{ table_name: string; column_name: string; data_type: string; serial_sequence: string | null }>`
       select table_name, column_name, data_type,
@@ -83,8 +107,15 @@ async function describePostgres(db: Db): Promise<TableInfo[]> {
 export async function appliedMigrations(db: Db, dialect: DialectName): Promise<string[]> {
   const exists =
     dialect === 'postgres'
-      ? (await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'kysely_migration'`.execute(db)).rows[0]!.n > 0
-      : (await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db)).rows[0]!.n > 0;
+      ? (
+          await sql<{
+            n: number;
+          }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'kysely_migration'`.execute(
+            db,
+          )
+        ).rows[0]!.n > 0
+      : (await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db))
+          .rows[0]!.n > 0;
   if (!exists) throw new SnapshotError('The database has no migrations applied: run `casa-integrate migrate` (or start the server) first.');
   return (await sql<{ name: string }>`select name from kysely_migration`.execute(db)).rows.map((r) => r.name).sort();
 }
@@ -99,7 +130,9 @@ export async function readCounters(db: Db, dialect: DialectName, tables: TableIn
   if (dialect === 'postgres') {
     for (const t of tables) {
       if (!t.sequence) continue;
-      const row = (await sql<{ last_value: number | string; is_called: boolean }>`select last_value, is_called from ${sql.raw(t.sequence)}`.execute(db)).rows[0];
+      const row = (
+        await sql<{ last_value: number | string; is_called: boolean }>`select last_value, is_called from ${sql.raw(t.sequence)}`.execute(db)
+      ).rows[0];
       counters[t.name] = row?.is_called ? Number(row.last_value) : 0;
     }
     return counters;

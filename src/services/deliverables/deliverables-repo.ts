@@ -40,12 +40,22 @@ export const deliverablesRepo = {
   forCompany(companyId: string) {
     return {
       async findModel(db: Db, orderId: string): Promise<StoredModel | undefined> {
-        const row = await db.selectFrom('floor_plan_models').selectAll().where('company_id', '=', companyId).where('order_id', '=', orderId).executeTakeFirst();
+        const row = await db
+          .selectFrom('floor_plan_models')
+          .selectAll()
+          .where('company_id', '=', companyId)
+          .where('order_id', '=', orderId)
+          .executeTakeFirst();
         return row && decodeModel(row);
       },
 
       async modelState(db: Db, orderId: string): Promise<ModelState | undefined> {
-        const row = await db.selectFrom('floor_plan_models').select(STATE_COLUMNS).where('company_id', '=', companyId).where('order_id', '=', orderId).executeTakeFirst();
+        const row = await db
+          .selectFrom('floor_plan_models')
+          .select(STATE_COLUMNS)
+          .where('company_id', '=', companyId)
+          .where('order_id', '=', orderId)
+          .executeTakeFirst();
         return row && decodeState(row);
       },
 
@@ -65,7 +75,9 @@ export const deliverablesRepo = {
           .insertInto('floor_plan_models')
           .values(row)
           .onConflict((oc) =>
-            oc.column('order_id').doUpdateSet({ source: row.source, model_json: row.model_json, combined_key: null, updated_at: row.updated_at }),
+            oc
+              .column('order_id')
+              .doUpdateSet({ source: row.source, model_json: row.model_json, combined_key: null, updated_at: row.updated_at }),
           )
           .execute();
       },
@@ -80,7 +92,12 @@ export const deliverablesRepo = {
       },
 
       async setCombinedKey(db: Db, orderId: string, key: string): Promise<void> {
-        await db.updateTable('floor_plan_models').set({ combined_key: key }).where('company_id', '=', companyId).where('order_id', '=', orderId).execute();
+        await db
+          .updateTable('floor_plan_models')
+          .set({ combined_key: key })
+          .where('company_id', '=', companyId)
+          .where('order_id', '=', orderId)
+          .execute();
       },
 
       async listFiles(db: Db, orderId: string): Promise<DeliveredFileRow[]> {
@@ -99,10 +116,25 @@ export const deliverablesRepo = {
       async replaceFiles(db: Db, orderId: string, products: string[], files: NewFile[]): Promise<string[]> {
         let old: { storage_key: string }[] = [];
         if (products.length) {
-          old = await db.selectFrom('delivered_files').select('storage_key').where('company_id', '=', companyId).where('order_id', '=', orderId).where('product', 'in', products).execute();
-          await db.deleteFrom('delivered_files').where('company_id', '=', companyId).where('order_id', '=', orderId).where('product', 'in', products).execute();
+          old = await db
+            .selectFrom('delivered_files')
+            .select('storage_key')
+            .where('company_id', '=', companyId)
+            .where('order_id', '=', orderId)
+            .where('product', 'in', products)
+            .execute();
+          await db
+            .deleteFrom('delivered_files')
+            .where('company_id', '=', companyId)
+            .where('order_id', '=', orderId)
+            .where('product', 'in', products)
+            .execute();
         }
-        if (files.length) await db.insertInto('delivered_files').values(files.map((f) => ({ ...f, company_id: companyId }))).execute();
+        if (files.length)
+          await db
+            .insertInto('delivered_files')
+            .values(files.map((f) => ({ ...f, company_id: companyId })))
+            .execute();
         const kept = new Set(files.map((f) => f.storage_key));
         return [...new Set(old.map((r) => r.storage_key))].filter((k) => !kept.has(k));
       },
@@ -117,7 +149,13 @@ export const deliverablesRepo = {
     },
 
     async findFileByKey(db: Db, storageKey: string): Promise<DeliveredFileRow | undefined> {
-      return db.selectFrom('delivered_files').selectAll().where('storage_key', '=', storageKey).orderBy('created_at').limit(1).executeTakeFirst();
+      return db
+        .selectFrom('delivered_files')
+        .selectAll()
+        .where('storage_key', '=', storageKey)
+        .orderBy('created_at')
+        .limit(1)
+        .executeTakeFirst();
     },
   },
 };

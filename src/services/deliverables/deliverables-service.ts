@@ -42,8 +42,16 @@ export type FindOrder = (orderId: string) => Promise<Pick<Order, 'id' | 'company
 
 function drawOptionsFor(order: Order): DrawOptions {
   const style = resolvedStyle(order);
-  const template = (STYLE_TEMPLATES as readonly string[]).includes(style.style_template_id) ? (style.style_template_id as StyleTemplate) : 'default';
-  return { template, units: style.units, language: languageOf(style.label_language), showDimensions: style.show_dimensions, note: order.add_info };
+  const template = (STYLE_TEMPLATES as readonly string[]).includes(style.style_template_id)
+    ? (style.style_template_id as StyleTemplate)
+    : 'default';
+  return {
+    template,
+    units: style.units,
+    language: languageOf(style.label_language),
+    showDimensions: style.show_dimensions,
+    note: order.add_info,
+  };
 }
 
 export function deliverablesServiceFactory({
@@ -90,7 +98,8 @@ export function deliverablesServiceFactory({
   async function removeStored(keys: string[]): Promise<void> {
     for (const key of keys) {
       const stillUsed = await deliverablesRepo.system.findFileByKey(db, key);
-      if (!stillUsed) await files.delete(key).catch((err: unknown) => log.warn({ key, err: (err as Error).message }, 'could not delete a replaced file'));
+      if (!stillUsed)
+        await files.delete(key).catch((err: unknown) => log.warn({ key, err: (err as Error).message }, 'could not delete a replaced file'));
     }
   }
 

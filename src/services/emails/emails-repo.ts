@@ -15,7 +15,12 @@ export const emailsRepo = {
       if (filter.to) q = q.where('to_address', '=', filter.to.toLowerCase());
       if (filter.companyId) q = q.where('company_id', '=', filter.companyId);
       if (filter.kind) q = q.where('kind', '=', filter.kind);
-      return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).offset(page.offset).execute();
+      return q
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1)
+        .offset(page.offset)
+        .execute();
     },
 
     async findById(db: Db, id: string): Promise<EmailRow | undefined> {

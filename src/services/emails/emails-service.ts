@@ -48,7 +48,13 @@ export function emailsServiceFactory({ db, clock, ids, config, log }: Pick<Servi
       if (batch.length === 0) return;
       for (const email of batch) {
         try {
-          await transport.sendMail({ from: config.mailFrom, to: email.to_address, subject: email.subject, text: email.text_body, html: email.html_body });
+          await transport.sendMail({
+            from: config.mailFrom,
+            to: email.to_address,
+            subject: email.subject,
+            text: email.text_body,
+            html: email.html_body,
+          });
           await emailsRepo.system.markSent(db, email.id, clock.nowUs());
         } catch (err) {
           log.warn({ emailId: email.id, err: (err as Error).message }, 'SMTP delivery failed');

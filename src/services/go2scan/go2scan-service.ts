@@ -54,7 +54,8 @@ export function go2scanServiceFactory({
   function tokenProblem(order: Order | undefined): AppError | null {
     if (!order) return new NotFoundError(LINK_INVALID);
     if (order.go2scan_uploaded_at !== null || order.status !== 'New') return new GoneError('This GoToScan link was already used.');
-    if (order.go2scan_expires_at !== null && order.go2scan_expires_at <= clock.nowUs()) return new GoneError('This GoToScan link has expired.');
+    if (order.go2scan_expires_at !== null && order.go2scan_expires_at <= clock.nowUs())
+      return new GoneError('This GoToScan link has expired.');
     return null;
   }
 
@@ -72,7 +73,11 @@ export function go2scanServiceFactory({
     /** `POST /orders/go2scan`: the order (status New) and its link, shown in this answer only. */
     async create(caller: Caller, fields: Go2scanFields): Promise<{ order: Order; link: string }> {
       const customer: Go2scanCustomer | null = fields.customer
-        ? { name: cleanText(fields.customer.name), email: cleanText(fields.customer.email)?.toLowerCase() ?? null, phone: cleanText(fields.customer.phone) }
+        ? {
+            name: cleanText(fields.customer.name),
+            email: cleanText(fields.customer.email)?.toLowerCase() ?? null,
+            phone: cleanText(fields.customer.phone),
+          }
         : null;
       const sendInvitation = fields.send_invitation ?? Boolean(customer?.email);
       if (sendInvitation && !customer?.email) throw fieldError(['customer', 'email'], 'field required', 'value_error.missing');
@@ -118,7 +123,13 @@ export function go2scanServiceFactory({
           const id = ids.uuid();
           const key = `scans/${order.id}/${id}`;
           const info = await files.put(key, part.file, { maxBytes: config.scanMaxBytes });
-          stored.push({ id, key, name: (part.filename || 'scan').slice(0, 255), contentType: part.mimetype || 'application/octet-stream', size: info.size });
+          stored.push({
+            id,
+            key,
+            name: (part.filename || 'scan').slice(0, 255),
+            contentType: part.mimetype || 'application/octet-stream',
+            size: info.size,
+          });
         }
         if (stored.length === 0) throw fieldError(['files'], 'field required', 'value_error.missing');
         const pending = await transitions.withOrder(null, order.id, async (tx, current) => {
@@ -126,9 +137,19 @@ export function go2scanServiceFactory({
           if (problem) throw problem;
           const now = clock.nowUs();
           for (const f of stored) {
-            await ordersRepo.system.insertScanFile(tx, { id: f.id, order_id: current.id, storage_key: f.key, original_name: f.name, content_type: f.contentType, size: f.size, created_at: now });
+            await ordersRepo.system.insertScanFile(tx, {
+              id: f.id,
+              order_id: current.id,
+              storage_key: f.key,
+              original_name: f.name,
+              content_type: f.contentType,
+              size: f.size,
+              created_at: now,
+            });
           }
-          return transitions.move(tx, current, 'uploadScan', { set: { ...enterPending(current, now, config.productionDelayS), go2scan_uploaded_at: now } });
+          return transitions.move(tx, current, 'uploadScan', {
+            set: { ...enterPending(current, now, config.productionDelayS), go2scan_uploaded_at: now },
+          });
         });
         return {
           message: 'Scan received.',
@@ -141,7 +162,8 @@ export function go2scanServiceFactory({
         if (err instanceof FileTooLargeError || (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
           throw new PayloadTooLargeError(`A scan file may be at most ${config.scanMaxBytes} bytes.`);
         }
-        if ((err as { code?: string }).code === 'FST_FILES_LIMIT') throw new PayloadTooLargeError(`A scan upload holds at most ${MAX_SCAN_FILES} files.`);
+        if ((err as { code?: string }).code === 'FST_FILES_LIMIT')
+          throw new PayloadTooLargeError(`A scan upload holds at most ${MAX_SCAN_FILES} files.`);
         if (!(err instanceof AppError)) log.warn({ orderId: order.id, err: (err as Error).message }, 'scan upload failed');
         throw err;
       }

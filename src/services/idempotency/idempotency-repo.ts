@@ -9,11 +9,19 @@ export const idempotencyRepo = {
   forCompany(companyId: string) {
     return {
       insert: async (db: Db, row: Omit<IdempotencyRow, 'company_id'>): Promise<void> => {
-        await db.insertInto('idempotency_keys').values({ ...row, company_id: companyId }).execute();
+        await db
+          .insertInto('idempotency_keys')
+          .values({ ...row, company_id: companyId })
+          .execute();
       },
 
       find: async (db: Db, key: string): Promise<IdempotencyRow | undefined> => {
-        return db.selectFrom('idempotency_keys').selectAll().where('company_id', '=', companyId).where('idem_key', '=', key).executeTakeFirst();
+        return db
+          .selectFrom('idempotency_keys')
+          .selectAll()
+          .where('company_id', '=', companyId)
+          .where('idem_key', '=', key)
+          .executeTakeFirst();
       },
 
       /** Deletes the row only if it is still the one read (its creation time), so a newer claim survives. */
@@ -26,7 +34,12 @@ export const idempotencyRepo = {
           .execute();
       },
 
-      complete: async (db: Db, key: string, createdAt: number, response: { status_code: number; response_body: string; content_type: string | null }): Promise<void> => {
+      complete: async (
+        db: Db,
+        key: string,
+        createdAt: number,
+        response: { status_code: number; response_body: string; content_type: string | null },
+      ): Promise<void> => {
         await db
           .updateTable('idempotency_keys')
           .set(response)

@@ -19,8 +19,7 @@ export interface IdempotentRequest {
 }
 
 export type ClaimResult =
-  | { kind: 'claimed'; createdAt: number }
-  | { kind: 'replay'; statusCode: number; body: string; contentType: string | null };
+  { kind: 'claimed'; createdAt: number } | { kind: 'replay'; statusCode: number; body: string; contentType: string | null };
 
 /** JSON with object keys sorted, so the same body in another key order is the same request. */
 function canonicalJson(value: unknown): string {
@@ -35,7 +34,10 @@ function canonicalJson(value: unknown): string {
 }
 
 export function requestFingerprint(method: string, url: string, body: unknown): string {
-  return crypto.createHash('sha256').update(`${method} ${url}\n${canonicalJson(body)}`).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(`${method} ${url}\n${canonicalJson(body)}`)
+    .digest('hex');
 }
 
 export function idempotencyServiceFactory({ db, clock }: Pick<ServiceDeps, 'db' | 'clock'>) {
@@ -78,7 +80,11 @@ export function idempotencyServiceFactory({ db, clock }: Pick<ServiceDeps, 'db' 
     },
 
     /** Stores the decision (2xx and 4xx) for replay. */
-    async complete(req: IdempotentRequest, createdAt: number, response: { statusCode: number; body: string; contentType: string | null }): Promise<void> {
+    async complete(
+      req: IdempotentRequest,
+      createdAt: number,
+      response: { statusCode: number; body: string; contentType: string | null },
+    ): Promise<void> {
       await idempotencyRepo.forCompany(req.companyId).complete(db, req.key, createdAt, {
         status_code: response.statusCode,
         response_body: response.body,

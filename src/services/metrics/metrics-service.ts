@@ -55,7 +55,8 @@ export function createMetrics(deps: MetricsDeps, { defaultMetrics = true } = {})
     async collect() {
       this.reset();
       const nowUs = deps.clock.nowUs();
-      for (const q of await queueFigures(nowUs)) this.set({ kind: q.kind }, q.backlog.oldestDueUs === null ? 0 : Math.max(0, (nowUs - q.backlog.oldestDueUs) / 1e6));
+      for (const q of await queueFigures(nowUs))
+        this.set({ kind: q.kind }, q.backlog.oldestDueUs === null ? 0 : Math.max(0, (nowUs - q.backlog.oldestDueUs) / 1e6));
     },
   });
   new Gauge({

@@ -53,20 +53,25 @@ export function registerRequestMetrics(registry: Registry): RequestMetrics {
   const requests = metric(REQUESTS, 'HTTP requests answered, by method, route pattern and status code.', 'counter', () =>
     [...series.values()].map((s) => ({ value: s.count, labels: s.labels })),
   );
-  const latency = metric(LATENCY, 'Time from request received to response sent, by method, route pattern and status code.', 'histogram', () => {
-    const values: MetricValue[] = [];
-    for (const s of series.values()) {
-      let cumulative = 0;
-      LATENCY_BUCKETS_S.forEach((le, i) => {
-        cumulative += s.inBucket[i]!;
-        values.push({ value: cumulative, labels: { le }, sharedLabels: s.labels, metricName: `${LATENCY}_bucket` });
-      });
-      values.push({ value: s.count, labels: { le: '+Inf' }, sharedLabels: s.labels, metricName: `${LATENCY}_bucket` });
-      values.push({ value: s.sum, labels: s.labels, metricName: `${LATENCY}_sum` });
-      values.push({ value: s.count, labels: s.labels, metricName: `${LATENCY}_count` });
-    }
-    return values;
-  });
+  const latency = metric(
+    LATENCY,
+    'Time from request received to response sent, by method, route pattern and status code.',
+    'histogram',
+    () => {
+      const values: MetricValue[] = [];
+      for (const s of series.values()) {
+        let cumulative = 0;
+        LATENCY_BUCKETS_S.forEach((le, i) => {
+          cumulative += s.inBucket[i]!;
+          values.push({ value: cumulative, labels: { le }, sharedLabels: s.labels, metricName: `${LATENCY}_bucket` });
+        });
+        values.push({ value: s.count, labels: { le: '+Inf' }, sharedLabels: s.labels, metricName: `${LATENCY}_bucket` });
+        values.push({ value: s.sum, labels: s.labels, metricName: `${LATENCY}_sum` });
+        values.push({ value: s.count, labels: s.labels, metricName: `${LATENCY}_count` });
+      }
+      return values;
+    },
+  );
   // The registry takes any object shaped like its metrics (it calls get() and reset()).
   registry.registerMetric(requests as never);
   registry.registerMetric(latency as never);

@@ -20,11 +20,20 @@ export const officesRepo = {
 
       /** Every office of the company, oldest first. */
       all: async (db: Db): Promise<OfficeRow[]> => {
-        return db.selectFrom('offices').selectAll().where('company_id', '=', companyId).orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
+        return db
+          .selectFrom('offices')
+          .selectAll()
+          .where('company_id', '=', companyId)
+          .orderBy('created_at', 'asc')
+          .orderBy('id', 'asc')
+          .execute();
       },
 
       insert: async (db: Db, row: Omit<OfficeRow, 'company_id'>): Promise<void> => {
-        await db.insertInto('offices').values({ ...row, company_id: companyId }).execute();
+        await db
+          .insertInto('offices')
+          .values({ ...row, company_id: companyId })
+          .execute();
       },
 
       findById: async (db: Db, officeId: string): Promise<OfficeRow | undefined> => {

@@ -55,7 +55,11 @@ export function styleFromPreferences(prefs: unknown, previous: Partial<StoredSty
 type FindUser = (email: string) => Promise<{ id: string; email: string } | undefined>;
 
 /** The owner: a user of the company (400 on `owner_email` otherwise), or `fallback`. */
-export async function resolveOwner(findUser: FindUser, ownerEmail: string | null | undefined, fallback: string | null): Promise<{ id: string | null; email: string | null }> {
+export async function resolveOwner(
+  findUser: FindUser,
+  ownerEmail: string | null | undefined,
+  fallback: string | null,
+): Promise<{ id: string | null; email: string | null }> {
   const email = cleanText(ownerEmail);
   if (email === null) {
     if (fallback === null) return { id: null, email: null };
@@ -81,12 +85,20 @@ export function newOrderFactory({ db, clock, ids, reads }: Pick<ServiceDeps, 'db
      * A New order from `fields`; product defaults come from the company's package. The owner and
      * the defaults are identity reads, kept until a user or company changes.
      */
-    async build(caller: Caller, fields: OrderFields, kind: { orderType: 'vbim' | 'redraw'; isScanOrder: boolean; ownerFallback: string | null }): Promise<Order> {
+    async build(
+      caller: Caller,
+      fields: OrderFields,
+      kind: { orderType: 'vbim' | 'redraw'; isScanOrder: boolean; ownerFallback: string | null },
+    ): Promise<Order> {
       const { companyId } = caller;
       const users = usersOf(db, companyId);
       const findUser: FindUser = (email) => reads.read(`user ${companyId} ${email.toLowerCase()}`, () => users(email), 'identity');
       const owner = await resolveOwner(findUser, fields.owner_email, kind.ownerFallback);
-      const defaults = (await reads.read(`defaults ${companyId}`, () => companyRepo.forCompany(companyId).orderDefaults(db), 'identity')) ?? { packageType: 'plus', addOns: [] };
+      const defaults = (await reads.read(
+        `defaults ${companyId}`,
+        () => companyRepo.forCompany(companyId).orderDefaults(db),
+        'identity',
+      )) ?? { packageType: 'plus', addOns: [] };
       const now = clock.nowUs();
       const address = normalizeAddress(fields);
       return {

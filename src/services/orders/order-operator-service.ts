@@ -61,7 +61,9 @@ export function orderOperatorServiceFactory({
     /** A scan is uploaded: New/Draft → Pending, with the area it states or a derived one. */
     async scan(orderId: string, input: { total_scanned_area?: number }) {
       const row = await transitions.withOrder(null, orderId, async (tx, order) =>
-        transitions.move(tx, order, 'uploadScan', { set: enterPending(order, clock.nowUs(), config.productionDelayS, input.total_scanned_area) }),
+        transitions.move(tx, order, 'uploadScan', {
+          set: enterPending(order, clock.nowUs(), config.productionDelayS, input.total_scanned_area),
+        }),
       );
       return adminView(row);
     },
@@ -71,13 +73,16 @@ export function orderOperatorServiceFactory({
     },
 
     async fail(orderId: string) {
-      const row = await transitions.withOrder(null, orderId, async (tx, order) => transitions.move(tx, order, 'fail', { set: leaveProduction }));
+      const row = await transitions.withOrder(null, orderId, async (tx, order) =>
+        transitions.move(tx, order, 'fail', { set: leaveProduction }),
+      );
       return adminView(row);
     },
 
     async hold(orderId: string, held: boolean) {
       const row = await transitions.withOrder(null, orderId, async (tx, order) => {
-        if (order.status === 'Failed') throw new ConflictError('Order is in status Failed; this needs New, Draft, Pending, Ready or Fixing.');
+        if (order.status === 'Failed')
+          throw new ConflictError('Order is in status Failed; this needs New, Draft, Pending, Ready or Fixing.');
         return ordersRepo.system.update(tx, order.id, { held: held ? 1 : 0, updated_at: clock.nowUs() });
       });
       return adminView(row);

@@ -19,7 +19,11 @@ export interface MoveOptions {
   deliveryType?: DeliveryType;
 }
 
-export function orderTransitionsFactory({ db, clock, orderEvents }: Pick<ServiceDeps, 'db' | 'clock'> & { orderEvents: Pick<OrderEvents, 'record'> }) {
+export function orderTransitionsFactory({
+  db,
+  clock,
+  orderEvents,
+}: Pick<ServiceDeps, 'db' | 'clock'> & { orderEvents: Pick<OrderEvents, 'record'> }) {
   /** Throws the lifecycle's 409 unless `action` may run on `order`. */
   function assertAllowed(action: OrderAction, order: Order): void {
     const message = transitionError(action, order.status);
@@ -53,7 +57,8 @@ export function orderTransitionsFactory({ db, clock, orderEvents }: Pick<Service
     async withOrder<T>(companyId: string | null, orderId: string, fn: (tx: Db, order: Order) => Promise<T>): Promise<T> {
       if (!isUuid(orderId)) throw new NotFoundError(ORDER_NOT_FOUND);
       return db.transaction().execute(async (tx) => {
-        const order = companyId === null ? await ordersRepo.system.lock(tx, orderId) : await ordersRepo.forCompany(companyId).lock(tx, orderId);
+        const order =
+          companyId === null ? await ordersRepo.system.lock(tx, orderId) : await ordersRepo.forCompany(companyId).lock(tx, orderId);
         if (!order) throw new NotFoundError(ORDER_NOT_FOUND);
         return fn(tx, order);
       });

@@ -37,7 +37,18 @@ export interface OrderSearch {
   createdToUs?: number;
 }
 
-const SUMMARY_COLUMNS = ['id', 'company_id', 'status', 'held', 'external_id', 'owner_email', 'full_address', 'created_at', 'updated_at', 'first_delivered_at'] as const;
+const SUMMARY_COLUMNS = [
+  'id',
+  'company_id',
+  'status',
+  'held',
+  'external_id',
+  'owner_email',
+  'full_address',
+  'created_at',
+  'updated_at',
+  'first_delivered_at',
+] as const;
 /** An order as the console's table lists it. */
 export type OrderSummary = Pick<Order, (typeof SUMMARY_COLUMNS)[number]>;
 
@@ -103,7 +114,10 @@ const byNewest = (a: { created_at: number; id: string }, b: { created_at: number
  * (so a read-then-write transaction never has to upgrade its lock).
  */
 function lockQuery(db: Db, id: string) {
-  return db.updateTable('orders').set({ updated_at: sql`updated_at` }).where('id', '=', id);
+  return db
+    .updateTable('orders')
+    .set({ updated_at: sql`updated_at` })
+    .where('id', '=', id);
 }
 
 function searched(db: Db, f: OrderSearch) {
@@ -143,7 +157,13 @@ export const ordersRepo = {
       },
 
       async update(db: Db, id: string, changes: OrderChanges): Promise<Order> {
-        const row = await db.updateTable('orders').set(encodeChanges(changes)).where('company_id', '=', companyId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+        const row = await db
+          .updateTable('orders')
+          .set(encodeChanges(changes))
+          .where('company_id', '=', companyId)
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
         return decodeOrder(row);
       },
 
@@ -162,7 +182,11 @@ export const ordersRepo = {
         if (filter.ownerEmail !== undefined) ids = ids.where('owner_email', '=', filter.ownerEmail.toLowerCase());
         if (filter.createdAfterUs !== undefined) ids = ids.where('created_at', '>=', filter.createdAfterUs);
         if (filter.createdBeforeUs !== undefined) ids = ids.where('created_at', '<', filter.createdBeforeUs);
-        ids = ids.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).offset(page.offset);
+        ids = ids
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(page.limit + 1)
+          .offset(page.offset);
         const rows = await db.selectFrom('orders').selectAll().where('id', 'in', ids).execute();
         return rows.sort(byNewest).map(decodeOrder);
       },
@@ -199,7 +223,9 @@ export const ordersRepo = {
     },
 
     async update(db: Db, id: string, changes: OrderChanges): Promise<Order> {
-      return decodeOrder(await db.updateTable('orders').set(encodeChanges(changes)).where('id', '=', id).returningAll().executeTakeFirstOrThrow());
+      return decodeOrder(
+        await db.updateTable('orders').set(encodeChanges(changes)).where('id', '=', id).returningAll().executeTakeFirstOrThrow(),
+      );
     },
 
     /** How many orders are in each of `statuses` (statuses with none are left out). */
@@ -230,15 +256,27 @@ export const ordersRepo = {
      * only those rows are read.
      */
     async search(db: Db, f: OrderSearch, page: Page): Promise<OrderSummary[]> {
-      const ids = searched(db, f).select('id').orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).offset(page.offset);
+      const ids = searched(db, f)
+        .select('id')
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1)
+        .offset(page.offset);
       const rows = await db.selectFrom('orders').select(SUMMARY_COLUMNS).where('id', 'in', ids).execute();
       return rows
-        .map((r) => ({ ...r, created_at: Number(r.created_at), updated_at: Number(r.updated_at), first_delivered_at: r.first_delivered_at === null ? null : Number(r.first_delivered_at) }))
+        .map((r) => ({
+          ...r,
+          created_at: Number(r.created_at),
+          updated_at: Number(r.updated_at),
+          first_delivered_at: r.first_delivered_at === null ? null : Number(r.first_delivered_at),
+        }))
         .sort(byNewest);
     },
 
     async count(db: Db, f: OrderSearch): Promise<number> {
-      const row = await searched(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const row = await searched(db, f)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(row.n);
     },
 

@@ -47,7 +47,11 @@ export function ordersServiceFactory({
   deliverables,
   transitions,
   newOrder,
-}: Pick<ServiceDeps, 'db' | 'clock' | 'config' | 'reads'> & { deliverables: Deliverables; transitions: OrderTransitions; newOrder: NewOrder }) {
+}: Pick<ServiceDeps, 'db' | 'clock' | 'config' | 'reads'> & {
+  deliverables: Deliverables;
+  transitions: OrderTransitions;
+  newOrder: NewOrder;
+}) {
   async function view(row: Order, go2scanLink: string | null = null) {
     return orderView(row, await deliverables.deliveryAssets(row), go2scanLink);
   }
@@ -91,7 +95,8 @@ export function ordersServiceFactory({
       const updated = await transitions.withOrder(caller.companyId, orderId, async (tx, order) => {
         transitions.assertAllowed('editDraft', order);
         const owner = await resolveOwner(usersOf(tx, caller.companyId), fields.owner_email, null);
-        const keep = <K extends keyof OrderFields>(key: K, current: OrderFields[K]): OrderFields[K] => (fields[key] === undefined ? current : fields[key]);
+        const keep = <K extends keyof OrderFields>(key: K, current: OrderFields[K]): OrderFields[K] =>
+          fields[key] === undefined ? current : fields[key];
         const address = normalizeAddress({
           street: fields.street,
           suite: keep('suite', order.suite),
@@ -112,7 +117,9 @@ export function ordersServiceFactory({
           package_type: packageType,
           add_ons: fields.add_ons === undefined || fields.add_ons === null ? order.add_ons : normalizeAddOns(fields.add_ons),
           order_preferences: fields.order_preferences === undefined ? order.order_preferences : (fields.order_preferences ?? null),
-          style_template: fields.order_preferences ? styleFromPreferences(fields.order_preferences, order.style_template) : order.style_template,
+          style_template: fields.order_preferences
+            ? styleFromPreferences(fields.order_preferences, order.style_template)
+            : order.style_template,
         };
         return transitions.move(tx, order, 'editDraft', { set });
       });
@@ -131,9 +138,9 @@ export function ordersServiceFactory({
     async createRedraw(caller: Caller, fields: RedrawFields) {
       const row = await newOrder.build(caller, fields, { orderType: 'redraw', isScanOrder: false, ownerFallback: caller.userEmail });
       row.source = Array.isArray(fields.source) ? fields.source : [fields.source];
-      const pending = await db.transaction().execute((tx) =>
-        transitions.create(tx, row, 'submitSource', { set: enterPending(row, clock.nowUs(), config.productionDelayS) }),
-      );
+      const pending = await db
+        .transaction()
+        .execute((tx) => transitions.create(tx, row, 'submitSource', { set: enterPending(row, clock.nowUs(), config.productionDelayS) }));
       return view(pending);
     },
 
@@ -151,7 +158,11 @@ export function ordersServiceFactory({
         if (problem?.kind === 'add_on_not_purchasable') {
           const permitted = problem.purchasable.map((a) => `'${a}'`).join(', ');
           throw new RequestValidationError('body_params', [
-            { loc: ['add_ons', problem.index], msg: `value is not a valid enumeration member; permitted: ${permitted}`, type: 'type_error.enum' },
+            {
+              loc: ['add_ons', problem.index],
+              msg: `value is not a valid enumeration member; permitted: ${permitted}`,
+              type: 'type_error.enum',
+            },
           ]);
         }
         const packageType = input.package_type ?? order.package_type;

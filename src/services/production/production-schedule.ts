@@ -4,8 +4,13 @@ import { isTestAddress, productionDueAt } from '../../domain/order-lifecycle.js'
 import type { Order, OrderChanges } from '../../db/tables/orders.js';
 
 /** When production may deliver `order` if it starts waiting now: null for `cctest` orders, never. */
-export function dueAtFor(order: Pick<Order, 'add_ons' | 'street' | 'number' | 'suite' | 'city' | 'state' | 'postal_code' | 'country' | 'full_address'>, nowUs: number, delayS: number): number | null {
-  if (isTestAddress([order.full_address, order.street, order.suite, order.city, order.state, order.postal_code, order.country])) return null;
+export function dueAtFor(
+  order: Pick<Order, 'add_ons' | 'street' | 'number' | 'suite' | 'city' | 'state' | 'postal_code' | 'country' | 'full_address'>,
+  nowUs: number,
+  delayS: number,
+): number | null {
+  if (isTestAddress([order.full_address, order.street, order.suite, order.city, order.state, order.postal_code, order.country]))
+    return null;
   return productionDueAt(nowUs, delayS, order.add_ons);
 }
 

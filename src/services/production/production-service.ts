@@ -36,7 +36,11 @@ export function productionServiceFactory({
   deliverables,
   transitions,
   leaseRenewMs = LEASE_RENEW_MS,
-}: Pick<ServiceDeps, 'db' | 'dialect' | 'clock' | 'log'> & { deliverables: Deliverables; transitions: OrderTransitions; leaseRenewMs?: number }) {
+}: Pick<ServiceDeps, 'db' | 'dialect' | 'clock' | 'log'> & {
+  deliverables: Deliverables;
+  transitions: OrderTransitions;
+  leaseRenewMs?: number;
+}) {
   const defaultOwner = workerName();
   // Every order of a round is held from its claim to its hand-back, the ones waiting their turn too.
   const keeper = leaseKeeper<string>({
@@ -49,7 +53,11 @@ export function productionServiceFactory({
    * Delivers what `plan` names, if the order (re-read under its lock) still waits for exactly
    * those products. `owner` is the lease holder, or null for the operator's "deliver now".
    */
-  async function commitDelivery(order: Order, plan: DeliveryPlan, owner: string | null): Promise<{ outcome: DeliveryOutcome; order: Order | null }> {
+  async function commitDelivery(
+    order: Order,
+    plan: DeliveryPlan,
+    owner: string | null,
+  ): Promise<{ outcome: DeliveryOutcome; order: Order | null }> {
     return db.transaction().execute(async (tx) => {
       const current = await ordersRepo.system.lock(tx, order.id);
       if (!current) return { outcome: 'lost' as const, order: null };
@@ -106,7 +114,10 @@ export function productionServiceFactory({
     try {
       await deliverables.produce(order, plan.products);
     } catch (err) {
-      log.warn({ orderId: order.id, err: (err as Error).message, cause: ((err as Error).cause as Error | undefined)?.message }, 'production failed; will retry');
+      log.warn(
+        { orderId: order.id, err: (err as Error).message, cause: ((err as Error).cause as Error | undefined)?.message },
+        'production failed; will retry',
+      );
       await release(order, owner, true);
       return 'retry';
     }
@@ -119,7 +130,10 @@ export function productionServiceFactory({
       const owner = opts.owner ?? defaultOwner;
       await releaseLeftovers();
       const claimed = await ordersRepo.system.claimDue(db, dialect, clock.nowUs(), opts.limit ?? 10, PRODUCTION_LEASE_MS, owner);
-      keeper.hold(claimed.map((o) => o.id), owner);
+      keeper.hold(
+        claimed.map((o) => o.id),
+        owner,
+      );
       for (const [i, order] of claimed.entries()) {
         try {
           await processClaimed(order, owner);

@@ -17,7 +17,11 @@ export const serverSettingsRepo = {
 
   /** Stores `value` unless the name has one; true when this call stored it. */
   async claim(db: Db, name: string, value: string): Promise<boolean> {
-    const res = await db.insertInto('server_settings').values({ name, value }).onConflict((oc) => oc.column('name').doNothing()).executeTakeFirst();
+    const res = await db
+      .insertInto('server_settings')
+      .values({ name, value })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .executeTakeFirst();
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
   },
 };

@@ -31,7 +31,13 @@ function html(title: string, paragraphs: string[], link: string, linkLabel: stri
   ].join('\n');
 }
 
-export function invitationEmail(input: { companyName: string; role: string; name: string | null; link: string; expiresAtUs: number }): RenderedEmail {
+export function invitationEmail(input: {
+  companyName: string;
+  role: string;
+  name: string | null;
+  link: string;
+  expiresAtUs: number;
+}): RenderedEmail {
   const subject = `You are invited to ${input.companyName} on casa-integrate`;
   const intro = `You have been invited to join ${input.companyName} as a ${input.role}. Choose your password to finish your account.`;
   const footer = [

@@ -3,7 +3,9 @@ import type { Role } from '../../domain/catalog.js';
 import type { UserRow } from '../../db/schema.js';
 
 /** The user item exactly as `GET /users` lists it. */
-export function userView(row: Pick<UserRow, 'id' | 'email' | 'name' | 'surname' | 'role' | 'email_confirmed' | 'created_at' | 'office_id'>) {
+export function userView(
+  row: Pick<UserRow, 'id' | 'email' | 'name' | 'surname' | 'role' | 'email_confirmed' | 'created_at' | 'office_id'>,
+) {
   return {
     id: row.id,
     email: row.email,

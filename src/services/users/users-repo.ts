@@ -34,17 +34,28 @@ export const usersRepo = {
   /** One company's users, and the tokens of those users. */
   forCompany(companyId: string) {
     /** user_tokens carry no company id: a token write names a user of this company or touches nothing. */
-    const ownUser = (db: Db, userId: string) => db.selectFrom('users').select('id').where('company_id', '=', companyId).where('id', '=', userId);
+    const ownUser = (db: Db, userId: string) =>
+      db.selectFrom('users').select('id').where('company_id', '=', companyId).where('id', '=', userId);
     return {
       list: async (db: Db, page: Page, filter: UserListFilter = {}): Promise<ListedUserRow[]> => {
         let q = db.selectFrom('users').select(LISTED_COLUMNS).where('company_id', '=', companyId);
         if (filter.roles && filter.roles.length > 0) q = q.where('role', 'in', filter.roles);
         if (filter.officeId) q = q.where('office_id', '=', filter.officeId);
-        return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).offset(page.offset).execute();
+        return q
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(page.limit + 1)
+          .offset(page.offset)
+          .execute();
       },
 
       findByEmail: async (db: Db, email: string): Promise<UserRow | undefined> => {
-        return db.selectFrom('users').selectAll().where('company_id', '=', companyId).where('email', '=', email.toLowerCase()).executeTakeFirst();
+        return db
+          .selectFrom('users')
+          .selectAll()
+          .where('company_id', '=', companyId)
+          .where('email', '=', email.toLowerCase())
+          .executeTakeFirst();
       },
 
       findById: async (db: Db, id: string): Promise<UserRow | undefined> => {
@@ -53,7 +64,14 @@ export const usersRepo = {
 
       /** The company's Managers, oldest first. */
       managers: async (db: Db): Promise<UserRow[]> => {
-        return db.selectFrom('users').selectAll().where('company_id', '=', companyId).where('role', '=', 'Manager').orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
+        return db
+          .selectFrom('users')
+          .selectAll()
+          .where('company_id', '=', companyId)
+          .where('role', '=', 'Manager')
+          .orderBy('created_at', 'asc')
+          .orderBy('id', 'asc')
+          .execute();
       },
 
       oldestManager: async (db: Db): Promise<UserRow | undefined> => {
@@ -68,7 +86,10 @@ export const usersRepo = {
       },
 
       insert: async (db: Db, row: Omit<NewUser, 'company_id'>): Promise<void> => {
-        await db.insertInto('users').values({ ...row, company_id: companyId }).execute();
+        await db
+          .insertInto('users')
+          .values({ ...row, company_id: companyId })
+          .execute();
       },
 
       update: async (db: Db, id: string, values: Omit<UserUpdate, 'id' | 'company_id'>): Promise<void> => {
@@ -138,7 +159,12 @@ export const usersRepo = {
 
     /** Marks one token used; false when another request used it first. */
     async useToken(db: Db, id: string, at: number): Promise<boolean> {
-      const res = await db.updateTable('user_tokens').set({ used_at: at }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+      const res = await db
+        .updateTable('user_tokens')
+        .set({ used_at: at })
+        .where('id', '=', id)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
       return Number(res.numUpdatedRows) > 0;
     },
   },

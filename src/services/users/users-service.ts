@@ -68,8 +68,10 @@ function normaliseEmail(email: string): string {
 }
 
 function checkNewPassword(loc: string, password: string): void {
-  if (password.length < PASSWORD_MIN) throw fieldError([loc], `ensure this value has at least ${PASSWORD_MIN} characters`, 'value_error.any_str.min_length');
-  if (password.length > PASSWORD_MAX) throw fieldError([loc], `ensure this value has at most ${PASSWORD_MAX} characters`, 'value_error.any_str.max_length');
+  if (password.length < PASSWORD_MIN)
+    throw fieldError([loc], `ensure this value has at least ${PASSWORD_MIN} characters`, 'value_error.any_str.min_length');
+  if (password.length > PASSWORD_MAX)
+    throw fieldError([loc], `ensure this value has at most ${PASSWORD_MAX} characters`, 'value_error.any_str.max_length');
 }
 
 export function usersServiceFactory({
@@ -82,11 +84,25 @@ export function usersServiceFactory({
   emails,
 }: Pick<ServiceDeps, 'db' | 'dialect' | 'clock' | 'ids' | 'config' | 'reads'> & { emails: Pick<EmailsService, 'queue' | 'kick'> }) {
   /** A new single-use token for the user, stored only as its SHA-256; returns the link. */
-  async function issueToken(tx: Db, companyId: string, userId: string, kind: TokenKind, ttlS: number): Promise<{ link: string; expiresAtUs: number }> {
+  async function issueToken(
+    tx: Db,
+    companyId: string,
+    userId: string,
+    kind: TokenKind,
+    ttlS: number,
+  ): Promise<{ link: string; expiresAtUs: number }> {
     const token = ids.token(32);
     const now = clock.nowUs();
     const expiresAtUs = now + secondsToUs(ttlS);
-    await usersRepo.forCompany(companyId).insertToken(tx, { id: ids.uuid(), user_id: userId, kind, token_hash: sha256Hex(token), expires_at: expiresAtUs, used_at: null, created_at: now });
+    await usersRepo.forCompany(companyId).insertToken(tx, {
+      id: ids.uuid(),
+      user_id: userId,
+      kind,
+      token_hash: sha256Hex(token),
+      expires_at: expiresAtUs,
+      used_at: null,
+      created_at: now,
+    });
     const page = kind === 'invite' ? 'invite' : 'reset-password';
     return { link: `${config.publicUrl}/${page}/${token}`, expiresAtUs };
   }
@@ -178,7 +194,12 @@ export function usersServiceFactory({
           await usersRepo.forCompany(companyId).insert(tx, user);
           if (!passwordHash) {
             const { link, expiresAtUs } = await issueToken(tx, companyId, id, 'invite', INVITATION_TTL_S);
-            await emails.queue(tx, { companyId, to: email, kind: 'invitation', ...invitationEmail({ companyName: company.name, role: input.role, name: user.name, link, expiresAtUs }) });
+            await emails.queue(tx, {
+              companyId,
+              to: email,
+              kind: 'invitation',
+              ...invitationEmail({ companyName: company.name, role: input.role, name: user.name, link, expiresAtUs }),
+            });
           }
         });
       } catch (err) {
@@ -250,7 +271,12 @@ export function usersServiceFactory({
         if (!user) throw new NotFoundError(MESSAGES.userNotFound);
         await users.killTokens(tx, user.id, ['reset'], clock.nowUs());
         const { link, expiresAtUs } = await issueToken(tx, companyId, user.id, 'reset', RESET_TTL_S);
-        await emails.queue(tx, { companyId, to: user.email, kind: 'password_reset', ...passwordResetEmail({ name: user.name, link, expiresAtUs }) });
+        await emails.queue(tx, {
+          companyId,
+          to: user.email,
+          kind: 'password_reset',
+          ...passwordResetEmail({ name: user.name, link, expiresAtUs }),
+        });
       });
       void emails.kick();
       return { message: MESSAGES.resetSent };

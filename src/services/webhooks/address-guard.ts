@@ -44,7 +44,10 @@ export function addressRefusal(address: string): string | null {
     ip = embedded[1]!;
     type = 'ipv4';
   } else if (type === 'ipv6' && /^::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}$/i.test(ip)) {
-    const [hi, lo] = ip.slice(7).split(':').map((h) => parseInt(h, 16)) as [number, number];
+    const [hi, lo] = ip
+      .slice(7)
+      .split(':')
+      .map((h) => parseInt(h, 16)) as [number, number];
     ip = [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
     type = 'ipv4';
   }
@@ -55,7 +58,11 @@ export function addressRefusal(address: string): string | null {
 export class AddressRefusedError extends Error {
   readonly code = 'CASA_ADDRESS_REFUSED';
   constructor(host: string, address: string, reason: string) {
-    super(host === address ? `refused: ${address} is not a public address (${reason})` : `refused: ${host} resolves to ${address}, not a public address (${reason})`);
+    super(
+      host === address
+        ? `refused: ${address} is not a public address (${reason})`
+        : `refused: ${host} resolves to ${address}, not a public address (${reason})`,
+    );
   }
 }
 

@@ -31,7 +31,15 @@ export interface AttemptResult {
   owner: string;
   attempt: NewAttempt;
   /** What the delivery becomes; `null` fields are written as null. */
-  update: { status: DeliveryStatus; attempt_count: number; next_attempt_at: number; last_status_code: number | null; last_error: string | null; updated_at: number; completed_at: number | null };
+  update: {
+    status: DeliveryStatus;
+    attempt_count: number;
+    next_attempt_at: number;
+    last_status_code: number | null;
+    last_error: string | null;
+    updated_at: number;
+    completed_at: number | null;
+  };
 }
 
 /** Attempts kept in the log: how many, how many got an HTTP answer, how many a 2xx one. */
@@ -62,7 +70,10 @@ const deliveries = leaseQueue({
 });
 
 const decodeDelivery = (row: WebhookDeliveryRow) => row as WebhookDelivery;
-const decodeAttempt = (row: WebhookAttemptRow): WebhookAttempt => ({ ...row, request_headers: JSON.parse(row.request_headers) as Record<string, string> });
+const decodeAttempt = (row: WebhookAttemptRow): WebhookAttempt => ({
+  ...row,
+  request_headers: JSON.parse(row.request_headers) as Record<string, string>,
+});
 const encodeAttempt = (attempt: NewAttempt) => ({ ...attempt, request_headers: JSON.stringify(attempt.request_headers) });
 
 export const webhookDeliveriesRepo = {
@@ -77,7 +88,11 @@ export const webhookDeliveriesRepo = {
       },
 
       async insertMany(db: Db, rows: NewDelivery[]): Promise<void> {
-        if (rows.length) await db.insertInto('webhook_deliveries').values(rows.map((r) => ({ ...r, company_id: companyId }))).execute();
+        if (rows.length)
+          await db
+            .insertInto('webhook_deliveries')
+            .values(rows.map((r) => ({ ...r, company_id: companyId })))
+            .execute();
       },
 
       /** Cancels every delivery still waiting; answers how many. */
@@ -96,7 +111,11 @@ export const webhookDeliveriesRepo = {
   /** The dispatcher, the operator, the console and the metrics: across companies. */
   system: {
     /** Leases up to `limit` due deliveries that are first in line for their order and URL. */
-    async claim(db: Db, dialect: DialectName, opts: { nowUs: number; limit: number; leaseMs: number; owner: string }): Promise<WebhookDelivery[]> {
+    async claim(
+      db: Db,
+      dialect: DialectName,
+      opts: { nowUs: number; limit: number; leaseMs: number; owner: string },
+    ): Promise<WebhookDelivery[]> {
       return (await deliveries.claim(db, dialect, opts)).map(decodeDelivery);
     },
 
@@ -116,7 +135,13 @@ export const webhookDeliveriesRepo = {
         for (const r of results) {
           // A delivery cancelled while in flight stays cancelled unless the attempt got through.
           const delivered = r.update.status === 'delivered';
-          let ours = await deliveries.release(tx, r.seq, r.owner, r.update, delivered ? undefined : (eb) => eb('status', 'in', ACTIVE_STATUSES));
+          let ours = await deliveries.release(
+            tx,
+            r.seq,
+            r.owner,
+            r.update,
+            delivered ? undefined : (eb) => eb('status', 'in', ACTIVE_STATUSES),
+          );
           if (!ours && !delivered) ours = await deliveries.release(tx, r.seq, r.owner);
           if (ours) attempts.push(r.attempt);
         }
@@ -129,7 +154,12 @@ export const webhookDeliveriesRepo = {
       if (filter.orderId !== undefined) q = q.where('order_id', '=', filter.orderId);
       if (filter.companyId !== undefined) q = q.where('company_id', '=', filter.companyId);
       if (filter.status !== undefined) q = q.where('status', '=', filter.status);
-      const rows = await q.orderBy('created_at', 'desc').orderBy('seq', 'desc').limit(page.limit + 1).offset(page.offset).execute();
+      const rows = await q
+        .orderBy('created_at', 'desc')
+        .orderBy('seq', 'desc')
+        .limit(page.limit + 1)
+        .offset(page.offset)
+        .execute();
       return rows.map(decodeDelivery);
     },
 
@@ -148,7 +178,15 @@ export const webhookDeliveriesRepo = {
     async requeue(db: Db, id: string, now: number): Promise<boolean> {
       const res = await db
         .updateTable('webhook_deliveries')
-        .set({ status: 'pending', attempt_count: 0, next_attempt_at: now, completed_at: null, updated_at: now, lease_until: null, lease_owner: null })
+        .set({
+          status: 'pending',
+          attempt_count: 0,
+          next_attempt_at: now,
+          completed_at: null,
+          updated_at: now,
+          lease_until: null,
+          lease_owner: null,
+        })
         .where('id', '=', id)
         .where('status', 'not in', ACTIVE_STATUSES)
         .executeTakeFirst();
@@ -182,13 +220,20 @@ export const webhookDeliveriesRepo = {
 
     /** The attempts kept in the log (since `sinceUs`, when given) by result. */
     async attemptCounts(db: Db, sinceUs?: number): Promise<AttemptCounts> {
-      let q = db
-        .selectFrom('webhook_attempts')
-        .select((eb) => [
-          eb.fn.countAll<number>().as('total'),
-          eb.fn.count<number>('status_code').as('answered'),
-          eb.fn.sum<number>(eb.case().when(eb.and([eb('status_code', '>=', 200), eb('status_code', '<', 300)])).then(1).else(0).end()).as('ok'),
-        ]);
+      let q = db.selectFrom('webhook_attempts').select((eb) => [
+        eb.fn.countAll<number>().as('total'),
+        eb.fn.count<number>('status_code').as('answered'),
+        eb.fn
+          .sum<number>(
+            eb
+              .case()
+              .when(eb.and([eb('status_code', '>=', 200), eb('status_code', '<', 300)]))
+              .then(1)
+              .else(0)
+              .end(),
+          )
+          .as('ok'),
+      ]);
       if (sinceUs !== undefined) q = q.where('attempted_at', '>=', sinceUs);
       const row = await q.executeTakeFirst();
       return { total: Number(row?.total ?? 0), answered: Number(row?.answered ?? 0), ok: Number(row?.ok ?? 0) };

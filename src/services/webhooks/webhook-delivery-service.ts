@@ -35,7 +35,10 @@ export function webhookDeliveryServiceFactory(
       const now = clock.nowUs();
       const claimed = await repo.claim(db, dialect, { nowUs: now, limit, leaseMs: lease.ms, owner });
       if (claimed.length === 0) return [];
-      keeper.hold(claimed.map((d) => d.seq), owner);
+      keeper.hold(
+        claimed.map((d) => d.seq),
+        owner,
+      );
       try {
         const companyIds = [...new Set(claimed.map((d) => d.company_id))];
         const secretRows = await webhookSecretsRepo.system.findMany(db, companyIds);

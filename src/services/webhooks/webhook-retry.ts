@@ -16,7 +16,12 @@ export interface NextStep {
  * failed. 2xx delivers; 410 stops at once; anything else retries until the schedule runs out,
  * waiting at least what a 429/503 `Retry-After` asks.
  */
-export function nextStep(outcome: { statusCode: number | null; retryAfterS: number | null }, attemptsMade: number, schedule: number[], nowUs: number): NextStep {
+export function nextStep(
+  outcome: { statusCode: number | null; retryAfterS: number | null },
+  attemptsMade: number,
+  schedule: number[],
+  nowUs: number,
+): NextStep {
   const code = outcome.statusCode;
   if (code !== null && code >= 200 && code < 300) return { status: 'delivered', nextAttemptAt: nowUs, completed: true };
   if (code === 410) return { status: 'gone', nextAttemptAt: nowUs, completed: true };

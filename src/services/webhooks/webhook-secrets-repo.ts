@@ -20,7 +20,10 @@ export const webhookSecretsRepo = {
         return db.selectFrom('webhook_secrets').selectAll().where('company_id', '=', companyId).executeTakeFirst();
       },
 
-      async rotate(db: Db, values: { secret: string; previous_secret: string; previous_expires_at: number; rotated_at: number }): Promise<void> {
+      async rotate(
+        db: Db,
+        values: { secret: string; previous_secret: string; previous_expires_at: number; rotated_at: number },
+      ): Promise<void> {
         await db.updateTable('webhook_secrets').set(values).where('company_id', '=', companyId).execute();
       },
     };

@@ -11,7 +11,9 @@ export const ROTATION_OVERLAP_US = 24 * 3600 * 1e6;
 
 /** The secrets a message is signed with at `nowUs`: the current one, and the previous during overlap. */
 export function activeSecrets(row: WebhookSecretRow, nowUs: number): string[] {
-  return row.previous_secret && row.previous_expires_at !== null && row.previous_expires_at > nowUs ? [row.secret, row.previous_secret] : [row.secret];
+  return row.previous_secret && row.previous_expires_at !== null && row.previous_expires_at > nowUs
+    ? [row.secret, row.previous_secret]
+    : [row.secret];
 }
 
 export function webhookSecretsFactory({ clock }: Pick<ServiceDeps, 'clock'>) {

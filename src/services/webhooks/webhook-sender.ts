@@ -45,7 +45,12 @@ function describe(err: unknown, timeoutMs: number): string {
   }
 }
 
-export function createWebhookSender(opts: { timeoutMs: number; allowPrivate: boolean; connections?: number; nowMs?: () => number }): WebhookSender {
+export function createWebhookSender(opts: {
+  timeoutMs: number;
+  allowPrivate: boolean;
+  connections?: number;
+  nowMs?: () => number;
+}): WebhookSender {
   const agent = new Agent({
     connect: { timeout: opts.timeoutMs, lookup: guardedLookup(opts.allowPrivate) } as never,
     headersTimeout: opts.timeoutMs,
@@ -88,7 +93,13 @@ export function createWebhookSender(opts: { timeoutMs: number; allowPrivate: boo
           // The status line is the answer; a body cut short only shortens the excerpt.
         }
         const retryAfterS = res.statusCode === 429 || res.statusCode === 503 ? parseRetryAfter(res.headers['retry-after'], nowMs()) : null;
-        return { statusCode: res.statusCode, error: null, latencyMs: elapsed(), excerpt: Buffer.concat(kept).toString('utf8'), retryAfterS };
+        return {
+          statusCode: res.statusCode,
+          error: null,
+          latencyMs: elapsed(),
+          excerpt: Buffer.concat(kept).toString('utf8'),
+          retryAfterS,
+        };
       } catch (err) {
         return { statusCode: null, error: describe(err, opts.timeoutMs), latencyMs: elapsed(), excerpt: null, retryAfterS: null };
       }

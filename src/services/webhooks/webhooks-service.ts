@@ -65,7 +65,10 @@ export function webhooksServiceFactory(deps: Pick<ServiceDeps, 'db' | 'clock' | 
   const deliveries = webhookDeliveriesRepo.system;
 
   async function withAttempts(rows: WebhookDelivery[]) {
-    const attempts = await deliveries.attemptsFor(db, rows.map((r) => r.id));
+    const attempts = await deliveries.attemptsFor(
+      db,
+      rows.map((r) => r.id),
+    );
     const byDelivery = new Map<string, WebhookAttempt[]>();
     for (const a of attempts) byDelivery.set(a.delivery_id, [...(byDelivery.get(a.delivery_id) ?? []), a]);
     return rows.map((r) => deliveryView(r, byDelivery.get(r.id) ?? []));

@@ -20,7 +20,10 @@
   function size(bytes) {
     var units = ['bytes', 'KB', 'MB', 'GB'];
     var i = 0;
-    while (bytes >= 1024 && i < units.length - 1) { bytes /= 1024; i++; }
+    while (bytes >= 1024 && i < units.length - 1) {
+      bytes /= 1024;
+      i++;
+    }
     return (i === 0 ? bytes : bytes.toFixed(1)) + ' ' + units[i];
   }
   function say(text, isError) {
@@ -54,27 +57,44 @@
     say(p || (files.length ? files.length + ' file(s) ready to upload.' : ''), Boolean(p));
   }
 
-  input.addEventListener('change', function () { choose(input.files); });
+  input.addEventListener('change', function () {
+    choose(input.files);
+  });
   ['dragenter', 'dragover'].forEach(function (type) {
-    zone.addEventListener(type, function (e) { e.preventDefault(); zone.classList.add('is-over'); });
+    zone.addEventListener(type, function (e) {
+      e.preventDefault();
+      zone.classList.add('is-over');
+    });
   });
   ['dragleave', 'drop'].forEach(function (type) {
-    zone.addEventListener(type, function () { zone.classList.remove('is-over'); });
+    zone.addEventListener(type, function () {
+      zone.classList.remove('is-over');
+    });
   });
   zone.addEventListener('drop', function (e) {
     e.preventDefault();
     if (!e.dataTransfer || !e.dataTransfer.files) return;
     // The input holds the dropped files too, so the form's own validation sees them.
-    try { input.files = e.dataTransfer.files; } catch { /* older browsers: the list below still has them */ }
+    try {
+      input.files = e.dataTransfer.files;
+    } catch {
+      /* older browsers: the list below still has them */
+    }
     choose(e.dataTransfer.files);
   });
 
   form.addEventListener('submit', function (e) {
     e.preventDefault();
     var p = problem(files);
-    if (p) { say(p, true); input.focus(); return; }
+    if (p) {
+      say(p, true);
+      input.focus();
+      return;
+    }
     var data = new FormData();
-    files.forEach(function (f) { data.append('files', f, f.name); });
+    files.forEach(function (f) {
+      data.append('files', f, f.name);
+    });
     var xhr = new XMLHttpRequest();
     xhr.open('POST', form.getAttribute('action'));
     xhr.setRequestHeader('accept', 'application/json');
@@ -87,7 +107,11 @@
     xhr.addEventListener('load', function () {
       button.disabled = false;
       var body;
-      try { body = JSON.parse(xhr.responseText); } catch { body = null; }
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
       if (xhr.status >= 200 && xhr.status < 300) {
         progress.value = 100;
         form.hidden = true;

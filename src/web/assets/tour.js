@@ -7,7 +7,9 @@
   var links = Array.prototype.slice.call(document.querySelectorAll('.floor-switcher a[data-floor]'));
 
   function showFloor(slug, moveFocus) {
-    sections.forEach(function (s) { s.hidden = s.getAttribute('data-floor') !== slug; });
+    sections.forEach(function (s) {
+      s.hidden = s.getAttribute('data-floor') !== slug;
+    });
     links.forEach(function (a) {
       if (a.getAttribute('data-floor') === slug) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
@@ -17,7 +19,10 @@
     window.history.replaceState(null, '', url.toString());
     if (moveFocus) {
       var heading = document.getElementById(slug + '-heading');
-      if (heading) { heading.setAttribute('tabindex', '-1'); heading.focus(); }
+      if (heading) {
+        heading.setAttribute('tabindex', '-1');
+        heading.focus();
+      }
     }
   }
   links.forEach(function (a) {
@@ -55,8 +60,13 @@
       view.scale = next;
       apply();
     }
-    function zoomCentre(factor) { zoomAt(factor, viewport.clientWidth / 2, viewport.clientHeight / 2); }
-    function reset() { view = { scale: 1, x: 0, y: 0 }; apply(); }
+    function zoomCentre(factor) {
+      zoomAt(factor, viewport.clientWidth / 2, viewport.clientHeight / 2);
+    }
+    function reset() {
+      view = { scale: 1, x: 0, y: 0 };
+      apply();
+    }
 
     section.querySelectorAll('button[data-zoom]').forEach(function (b) {
       b.addEventListener('click', function () {
@@ -72,18 +82,30 @@
       if (e.key === '+' || e.key === '=') zoomCentre(1.25);
       else if (e.key === '-' || e.key === '_') zoomCentre(0.8);
       else if (e.key === '0') reset();
-      else if (e.key === 'ArrowLeft') { view.x += step; apply(); }
-      else if (e.key === 'ArrowRight') { view.x -= step; apply(); }
-      else if (e.key === 'ArrowUp') { view.y += step; apply(); }
-      else if (e.key === 'ArrowDown') { view.y -= step; apply(); }
-      else handled = false;
+      else if (e.key === 'ArrowLeft') {
+        view.x += step;
+        apply();
+      } else if (e.key === 'ArrowRight') {
+        view.x -= step;
+        apply();
+      } else if (e.key === 'ArrowUp') {
+        view.y += step;
+        apply();
+      } else if (e.key === 'ArrowDown') {
+        view.y -= step;
+        apply();
+      } else handled = false;
       if (handled) e.preventDefault();
     });
-    viewport.addEventListener('wheel', function (e) {
-      e.preventDefault();
-      var r = viewport.getBoundingClientRect();
-      zoomAt(e.deltaY < 0 ? 1.15 : 1 / 1.15, e.clientX - r.left, e.clientY - r.top);
-    }, { passive: false });
+    viewport.addEventListener(
+      'wheel',
+      function (e) {
+        e.preventDefault();
+        var r = viewport.getBoundingClientRect();
+        zoomAt(e.deltaY < 0 ? 1.15 : 1 / 1.15, e.clientX - r.left, e.clientY - r.top);
+      },
+      { passive: false },
+    );
 
     var pointers = new Map();
     var pinch = 0;

@@ -25,15 +25,20 @@ export interface ConsolePageOptions {
 
 export function consolePage({ title, section, csrfToken, main, scripts = [] }: ConsolePageOptions): string {
   const header = html`<header class="console-header">
-  <a class="console-brand" href="/console/orders">casa-integrate console</a>
-  ${csrfToken
-    ? html`<nav aria-label="Console"><ul>
-    ${SECTIONS.map((s) => html`<li><a href="${s.href}"${s.id === section ? html` aria-current="page"` : ''}>${s.label}</a></li>`)}
-  </ul></nav>
-  <form class="sign-out" method="post" action="/console/sign-out">${csrfField(csrfToken)}<button type="submit" class="secondary">Sign out</button></form>`
-    : ''}
-</header>
-`;
+    <a class="console-brand" href="/console/orders">casa-integrate console</a>
+    ${
+      csrfToken
+        ? html`<nav aria-label="Console">
+              <ul>
+                ${SECTIONS.map((s) => html`<li><a href="${s.href}" ${s.id === section ? html` aria-current="page"` : ''}>${s.label}</a></li>`)}
+              </ul>
+            </nav>
+            <form class="sign-out" method="post" action="/console/sign-out">
+              ${csrfField(csrfToken)}<button type="submit" class="secondary">Sign out</button>
+            </form>`
+        : ''
+    }
+  </header> `;
   return page({
     title: `${title} · casa-integrate console`,
     main,
@@ -45,12 +50,24 @@ export function consolePage({ title, section, csrfToken, main, scripts = [] }: C
 }
 
 export function csrfField(token: string): Html {
-  return html`<input type="hidden" name="csrf_token" value="${token}">`;
+  return html`<input type="hidden" name="csrf_token" value="${token}" />`;
 }
 
 /** A POST button in its own small form. */
-export function actionButton(action: string, label: string, csrfToken: string, opts: { confirm?: string; secondary?: boolean; fields?: Record<string, string> } = {}): Html {
-  return html`<form class="inline-form" method="post" action="${action}"${opts.confirm ? html` data-confirm="${opts.confirm}"` : ''}>${csrfField(csrfToken)}${Object.entries(opts.fields ?? {}).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}<button type="submit"${opts.secondary ? html` class="secondary"` : ''}>${label}</button></form>`;
+export function actionButton(
+  action: string,
+  label: string,
+  csrfToken: string,
+  opts: { confirm?: string; secondary?: boolean; fields?: Record<string, string> } = {},
+): Html {
+  return html`<form class="inline-form" method="post" action="${action}" ${opts.confirm ? html` data-confirm="${opts.confirm}"` : ''}>
+    ${csrfField(csrfToken)}${Object.entries(opts.fields ?? {}).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`)}<button
+      type="submit"
+      ${opts.secondary ? html` class="secondary"` : ''}
+    >
+      ${label}
+    </button>
+  </form>`;
 }
 
 /** Epoch seconds (the API's times) as an ISO-like UTC time, in a <time> element. */
@@ -77,7 +94,16 @@ export function tableRegion(label: string, table: Html): Html {
   return html`<div class="table-scroll" role="region" aria-label="${label}" tabindex="0">${table}</div>`;
 }
 
-export function pager(opts: { basePath: string; query: Record<string, string | undefined>; offset: number; limit: number; hasMore: boolean; total?: number; shown: number; noun: string }): Html {
+export function pager(opts: {
+  basePath: string;
+  query: Record<string, string | undefined>;
+  offset: number;
+  limit: number;
+  hasMore: boolean;
+  total?: number;
+  shown: number;
+  noun: string;
+}): Html {
   const link = (offset: number) => {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(opts.query)) if (v !== undefined && v !== '') params.set(k, v);
@@ -89,10 +115,10 @@ export function pager(opts: { basePath: string; query: Record<string, string | u
   const to = opts.offset + opts.shown;
   const of = opts.total !== undefined ? ` of ${opts.total.toLocaleString('en-US')}` : '';
   return html`<nav class="pager" aria-label="Pages of ${opts.noun}">
-  <p>${opts.shown ? `Showing ${from.toLocaleString('en-US')}–${to.toLocaleString('en-US')}${of} ${opts.noun}` : `No ${opts.noun}`}</p>
-  ${opts.offset > 0 ? html`<a href="${link(Math.max(0, opts.offset - opts.limit))}" rel="prev">Previous page</a>` : ''}
-  ${opts.hasMore ? html`<a href="${link(opts.offset + opts.limit)}" rel="next">Next page</a>` : ''}
-</nav>`;
+    <p>${opts.shown ? `Showing ${from.toLocaleString('en-US')}–${to.toLocaleString('en-US')}${of} ${opts.noun}` : `No ${opts.noun}`}</p>
+    ${opts.offset > 0 ? html`<a href="${link(Math.max(0, opts.offset - opts.limit))}" rel="prev">Previous page</a>` : ''}
+    ${opts.hasMore ? html`<a href="${link(opts.offset + opts.limit)}" rel="next">Next page</a>` : ''}
+  </nav>`;
 }
 
 /** Links to this server's public URL, as paths, so they open on whatever host serves the console. */
@@ -101,5 +127,5 @@ export function localHref(url: string, publicUrl: string): string {
 }
 
 export function selectOptions(options: { value: string; label: string }[], selected: string | undefined): Html {
-  return html`${options.map((o) => html`<option value="${o.value}"${o.value === (selected ?? '') ? html` selected` : ''}>${o.label}</option>`)}`;
+  return html`${options.map((o) => html`<option value="${o.value}" ${o.value === (selected ?? '') ? html` selected` : ''}>${o.label}</option>`)}`;
 }

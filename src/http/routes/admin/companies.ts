@@ -22,7 +22,10 @@ const ApiKey = Type.Object({
   revoked_at: Type.Union([Type.Number(), Type.Null()]),
 });
 
-export const adminCompaniesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'company' | 'apiKeys'> }> = async (app, { services }) => {
+export const adminCompaniesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'company' | 'apiKeys'> }> = async (
+  app,
+  { services },
+) => {
   app.post(
     '/companies',
     {
@@ -30,7 +33,10 @@ export const adminCompaniesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Se
         tags: ['Operator'],
         summary: 'Create a company with its first Manager and an api key (shown once)',
         body: CreateCompanyBody,
-        response: { 201: Type.Object({ company: Company, manager: User, api_key: Type.String(), api_key_id: Type.String() }), ...standardErrors },
+        response: {
+          201: Type.Object({ company: Company, manager: User, api_key: Type.String(), api_key_id: Type.String() }),
+          ...standardErrors,
+        },
       },
     },
     async (request, reply) => reply.code(201).send(await services.company.create(request.body)),
@@ -72,7 +78,10 @@ export const adminCompaniesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Se
         tags: ['Operator'],
         summary: 'Create an api key for a company (shown once)',
         params: Type.Object({ company_id: Type.String() }),
-        response: { 201: Type.Object({ id: Type.String(), api_key: Type.String(), prefix: Type.String(), created_at: Type.Number() }), ...standardErrors },
+        response: {
+          201: Type.Object({ id: Type.String(), api_key: Type.String(), prefix: Type.String(), created_at: Type.Number() }),
+          ...standardErrors,
+        },
       },
     },
     async (request, reply) => reply.code(201).send(await services.company.issueKey(request.params.company_id)),

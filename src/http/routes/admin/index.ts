@@ -11,7 +11,10 @@ import { adminResetRoutes } from './reset.js';
 import { adminEmailsRoutes } from './emails.js';
 
 export interface AdminRoutesOptions {
-  services: Pick<Services, 'company' | 'apiKeys' | 'orderOperator' | 'deliverables' | 'webhooks' | 'emails' | 'mergeRequests' | 'dataReset'>;
+  services: Pick<
+    Services,
+    'company' | 'apiKeys' | 'orderOperator' | 'deliverables' | 'webhooks' | 'emails' | 'mergeRequests' | 'dataReset'
+  >;
   adminKeyHash: string;
   /** CASA_ALLOW_RESET: whether `POST /admin/v1/reset` exists. */
   allowReset: boolean;

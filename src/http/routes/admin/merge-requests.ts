@@ -20,7 +20,10 @@ const ApprovedMergeRequest = Type.Object({
   moved: Type.Object({ offices: Type.Integer(), users: Type.Integer(), orders: Type.Integer() }),
 });
 
-export const adminMergeRequestsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'mergeRequests'> }> = async (app, { services }) => {
+export const adminMergeRequestsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'mergeRequests'> }> = async (
+  app,
+  { services },
+) => {
   app.get(
     '/merge-requests',
     {
@@ -31,7 +34,8 @@ export const adminMergeRequestsRoutes: FastifyPluginAsyncTypebox<{ services: Pic
         response: { 200: PaginatedOf(MergeRequest), ...standardErrors },
       },
     },
-    async (request) => services.mergeRequests.list({ limit: request.query.limit ?? 20, offset: request.query.offset ?? 0 }, request.query.status),
+    async (request) =>
+      services.mergeRequests.list({ limit: request.query.limit ?? 20, offset: request.query.offset ?? 0 }, request.query.status),
   );
 
   app.post(
@@ -41,7 +45,7 @@ export const adminMergeRequestsRoutes: FastifyPluginAsyncTypebox<{ services: Pic
         tags: ['Operator'],
         summary: 'Approve a merge request',
         description:
-          "Moves every office, user, order and the webhook settings of the requesting company into the target company " +
+          'Moves every office, user, order and the webhook settings of the requesting company into the target company ' +
           "in one transaction, revokes the requesting company's keys and marks it merged.",
         params: Type.Object({ merge_request_id: Type.String() }),
         response: { 200: ApprovedMergeRequest, ...standardErrors },

@@ -32,12 +32,20 @@ export const FloorPlanModelBody = Type.Object(
           { minItems: 1, maxItems: 300 },
         ),
         walls: Type.Array(
-          Type.Object({ id: Id, start: Point, end: Point, thickness: Type.Number({ minimum: 0.01, maximum: 2 }), exterior: Type.Boolean() }),
+          Type.Object({
+            id: Id,
+            start: Point,
+            end: Point,
+            thickness: Type.Number({ minimum: 0.01, maximum: 2 }),
+            exterior: Type.Boolean(),
+          }),
           { maxItems: 3000 },
         ),
         doors: Type.Array(Opening, { maxItems: 1000 }),
         windows: Type.Array(Opening, { maxItems: 1000 }),
-        stairs: Type.Array(Type.Object({ id: Id, polygon: Polygon, to_level: Type.Integer({ minimum: -5, maximum: 50 }) }), { maxItems: 50 }),
+        stairs: Type.Array(Type.Object({ id: Id, polygon: Polygon, to_level: Type.Integer({ minimum: -5, maximum: 50 }) }), {
+          maxItems: 50,
+        }),
       }),
       { minItems: 1, maxItems: 10 },
     ),

@@ -59,7 +59,10 @@ export const adminWebhooksRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Ser
     },
     async (request) => {
       const q = request.query;
-      return services.webhooks.listDeliveries({ limit: q.limit ?? 20, offset: q.offset ?? 0 }, { orderId: q.order_id, companyId: q.company_id, status: q.status });
+      return services.webhooks.listDeliveries(
+        { limit: q.limit ?? 20, offset: q.offset ?? 0 },
+        { orderId: q.order_id, companyId: q.company_id, status: q.status },
+      );
     },
   );
 

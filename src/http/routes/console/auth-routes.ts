@@ -8,7 +8,12 @@ export const consoleAuthRoutes: FastifyPluginAsync<Pick<ConsoleContext, 'session
   app.get<{ Querystring: { next?: string; done?: string } }>('/sign-in', async (request, reply) =>
     sendConsoleHtml(
       reply,
-      signInPage({ csrfToken: csrf(request, reply), next: safeNext(request.query.next), passwordEnabled: sessions.passwordEnabled, notice: doneMessage(request.query.done) ?? undefined }),
+      signInPage({
+        csrfToken: csrf(request, reply),
+        next: safeNext(request.query.next),
+        passwordEnabled: sessions.passwordEnabled,
+        notice: doneMessage(request.query.done) ?? undefined,
+      }),
     ),
   );
 
@@ -16,8 +21,15 @@ export const consoleAuthRoutes: FastifyPluginAsync<Pick<ConsoleContext, 'session
     const next = safeNext(field(request.body, 'next'));
     const result = await sessions.signIn(field(request.body, 'secret'), request.ip);
     if (!result.ok) {
-      const error = result.reason === 'throttled' ? 'Too many failed attempts. Wait a few minutes and try again.' : 'That is not the admin key or the operator password.';
-      return sendConsoleHtml(reply, signInPage({ csrfToken: csrf(request, reply), next, passwordEnabled: sessions.passwordEnabled, error }), result.reason === 'throttled' ? 429 : 401);
+      const error =
+        result.reason === 'throttled'
+          ? 'Too many failed attempts. Wait a few minutes and try again.'
+          : 'That is not the admin key or the operator password.';
+      return sendConsoleHtml(
+        reply,
+        signInPage({ csrfToken: csrf(request, reply), next, passwordEnabled: sessions.passwordEnabled, error }),
+        result.reason === 'throttled' ? 429 : 401,
+      );
     }
     setSessionCookie(request, reply, result.token);
     return reply.redirect(next, 303);

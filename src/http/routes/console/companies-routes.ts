@@ -20,14 +20,31 @@ export const consoleCompaniesRoutes: FastifyPluginAsync<{
   services: Pick<Services, 'company' | 'apiKeys' | 'mergeRequests'>;
   console: ConsoleContext['console'];
 }> = async (app, { services, console }) => {
-  async function listPage(request: FastifyRequest, reply: FastifyReply, extra: Partial<Parameters<typeof companiesPage>[0]> = {}, status = 200) {
+  async function listPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: Partial<Parameters<typeof companiesPage>[0]> = {},
+    status = 200,
+  ) {
     const q = request.query as { search?: string; offset?: string; done?: string };
     const search = typeof q.search === 'string' ? q.search.slice(0, 200) : '';
     const offset = offsetOf(q.offset);
-    const [list, merges] = await Promise.all([services.company.list({ limit: PAGE, offset }, search || undefined), console.pendingMerges()]);
+    const [list, merges] = await Promise.all([
+      services.company.list({ limit: PAGE, offset }, search || undefined),
+      console.pendingMerges(),
+    ]);
     return sendConsoleHtml(
       reply,
-      companiesPage({ csrfToken: csrf(request, reply), search, offset, items: list.items, pagination: list.pagination, merges, notice: doneMessage(q.done), ...extra }),
+      companiesPage({
+        csrfToken: csrf(request, reply),
+        search,
+        offset,
+        items: list.items,
+        pagination: list.pagination,
+        merges,
+        notice: doneMessage(q.done),
+        ...extra,
+      }),
       status,
     );
   }
@@ -35,7 +52,10 @@ export const consoleCompaniesRoutes: FastifyPluginAsync<{
   app.get('/companies', async (request, reply) => listPage(request, reply));
 
   app.post<{ Body: Form }>('/companies', async (request, reply) => {
-    const input: Record<string, string> = { name: field(request.body, 'name').trim(), manager_email: field(request.body, 'manager_email').trim() };
+    const input: Record<string, string> = {
+      name: field(request.body, 'name').trim(),
+      manager_email: field(request.body, 'manager_email').trim(),
+    };
     const password = field(request.body, 'manager_password');
     if (password) input.manager_password = password;
     const form = { name: input.name, manager_email: input.manager_email };
@@ -46,15 +66,23 @@ export const consoleCompaniesRoutes: FastifyPluginAsync<{
       return listPage(request, reply, { created });
     } catch (err) {
       const status = errorResponse(err as Error).status;
-      if (err instanceof AppError && status < 500) return listPage(request, reply, { error: `The company was not created. ${err.message}`, form }, status);
+      if (err instanceof AppError && status < 500)
+        return listPage(request, reply, { error: `The company was not created. ${err.message}`, form }, status);
       throw err;
     }
   });
 
-  async function detail(request: FastifyRequest<{ Params: { company_id: string } }>, reply: FastifyReply, extra: { issuedKey?: string } = {}) {
+  async function detail(
+    request: FastifyRequest<{ Params: { company_id: string } }>,
+    reply: FastifyReply,
+    extra: { issuedKey?: string } = {},
+  ) {
     const q = request.query as { reveal?: string; done?: string };
     const data = await console.company(request.params.company_id);
-    return sendConsoleHtml(reply, companyPage({ ...data, csrfToken: csrf(request, reply), revealSecret: q.reveal === 'secret', notice: doneMessage(q.done), ...extra }));
+    return sendConsoleHtml(
+      reply,
+      companyPage({ ...data, csrfToken: csrf(request, reply), revealSecret: q.reveal === 'secret', notice: doneMessage(q.done), ...extra }),
+    );
   }
 
   app.get<{ Params: { company_id: string } }>('/companies/:company_id', async (request, reply) => detail(request, reply));
@@ -67,7 +95,10 @@ export const consoleCompaniesRoutes: FastifyPluginAsync<{
   app.post<{ Params: { key_id: string }; Body: Form }>('/api-keys/:key_id/revoke', async (request, reply) => {
     await services.apiKeys.revoke(request.params.key_id);
     const companyId = field(request.body, 'company_id');
-    return reply.redirect(/^[0-9a-f-]{36}$/i.test(companyId) ? `/console/companies/${companyId}?done=revoked#keys` : '/console/companies?done=revoked', 303);
+    return reply.redirect(
+      /^[0-9a-f-]{36}$/i.test(companyId) ? `/console/companies/${companyId}?done=revoked#keys` : '/console/companies?done=revoked',
+      303,
+    );
   });
 
   app.post<{ Params: { merge_request_id: string } }>('/merge-requests/:merge_request_id/approve', async (request, reply) => {

@@ -25,7 +25,9 @@ export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, t
 
 /** Where a signed-in operator goes after signing in: a console path, never another site. */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/console(\/[^/\\]|$|\?)/.test(next) && !next.startsWith('/console/sign-') ? next : '/console/orders';
+  return typeof next === 'string' && /^\/console(\/[^/\\]|$|\?)/.test(next) && !next.startsWith('/console/sign-')
+    ? next
+    : '/console/orders';
 }
 
 export function sendConsoleHtml(reply: FastifyReply, body: string, status = 200): FastifyReply {
@@ -39,10 +41,18 @@ export function consoleGuard(sessions: ConsoleSessions) {
     const session = await sessions.check(cookieValue(request, SESSION_COOKIE));
     if (session) return;
     if (request.method === 'GET' && !path.endsWith('/figures') && !path.endsWith('/html')) {
-      return reply.code(303).header('cache-control', 'no-store').redirect(`/console/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+      return reply
+        .code(303)
+        .header('cache-control', 'no-store')
+        .redirect(`/console/sign-in?next=${encodeURIComponent(request.url)}`, 303);
     }
-    if (path.endsWith('/figures')) return reply.code(401).header('cache-control', 'no-store').send({ message: 'Sign in to the console first.' });
-    return sendConsoleHtml(reply, consoleNotice('Sign in first', 'Your console session has ended or never began. Sign in again.', '/console/sign-in'), 401);
+    if (path.endsWith('/figures'))
+      return reply.code(401).header('cache-control', 'no-store').send({ message: 'Sign in to the console first.' });
+    return sendConsoleHtml(
+      reply,
+      consoleNotice('Sign in first', 'Your console session has ended or never began. Sign in again.', '/console/sign-in'),
+      401,
+    );
   };
 }
 
@@ -51,7 +61,15 @@ export async function csrfGuard(request: FastifyRequest, reply: FastifyReply) {
   if (request.method !== 'POST') return;
   const body = (request.body ?? {}) as Record<string, unknown>;
   if (!csrfTokenValid(request, body.csrf_token)) {
-    return sendConsoleHtml(reply, consoleNotice('This form has expired', 'For your security the form was not accepted and nothing changed. Go back, reload the page and try again.', null), 403);
+    return sendConsoleHtml(
+      reply,
+      consoleNotice(
+        'This form has expired',
+        'For your security the form was not accepted and nothing changed. Go back, reload the page and try again.',
+        null,
+      ),
+      403,
+    );
   }
 }
 

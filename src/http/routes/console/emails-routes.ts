@@ -11,7 +11,10 @@ import { offsetOf } from './context.js';
 const PAGE = 50;
 type EmailParams = { Params: { email_id: string } };
 
-export const consoleEmailsRoutes: FastifyPluginAsync<{ services: Pick<Services, 'emails'>; publicUrl: string }> = async (app, { services, publicUrl }) => {
+export const consoleEmailsRoutes: FastifyPluginAsync<{ services: Pick<Services, 'emails'>; publicUrl: string }> = async (
+  app,
+  { services, publicUrl },
+) => {
   const emailById = (id: string) => {
     if (!isUuid(id)) throw new NotFoundError('Email not found.');
     return services.emails.get(id);
@@ -24,7 +27,10 @@ export const consoleEmailsRoutes: FastifyPluginAsync<{ services: Pick<Services, 
     if (typeof raw.kind === 'string' && raw.kind.trim()) query.kind = raw.kind.trim().slice(0, 64);
     const offset = offsetOf(raw.offset);
     const list = await services.emails.list({ limit: PAGE, offset }, query);
-    return sendConsoleHtml(reply, emailsPage({ csrfToken: csrf(request, reply), query, offset, items: list.items, pagination: list.pagination }));
+    return sendConsoleHtml(
+      reply,
+      emailsPage({ csrfToken: csrf(request, reply), query, offset, items: list.items, pagination: list.pagination }),
+    );
   });
 
   app.get<EmailParams>('/emails/:email_id', async (request, reply) => {
@@ -36,9 +42,14 @@ export const consoleEmailsRoutes: FastifyPluginAsync<{ services: Pick<Services, 
   app.get<EmailParams>('/emails/:email_id/html', async (request, reply) => {
     const email = await emailById(request.params.email_id);
     return reply
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox")
+      .header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox",
+      )
       .header('cache-control', 'no-store')
       .type('text/html; charset=utf-8')
-      .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><base target="_blank"><title>${escapeHtml(email.subject)}</title></head><body>${email.html}</body></html>`);
+      .send(
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><base target="_blank"><title>${escapeHtml(email.subject)}</title></head><body>${email.html}</body></html>`,
+      );
   });
 };

@@ -44,7 +44,9 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleContext> = async (app, { s
     return sendConsoleHtml(reply, consoleNotice(title, message, null, csrf(request, reply)), status);
   });
 
-  app.setNotFoundHandler(async (request, reply) => sendConsoleHtml(reply, consoleNotice('Not found', 'This console page does not exist.', '/console/orders', csrf(request, reply)), 404));
+  app.setNotFoundHandler(async (request, reply) =>
+    sendConsoleHtml(reply, consoleNotice('Not found', 'This console page does not exist.', '/console/orders', csrf(request, reply)), 404),
+  );
   app.get('/', async (_request, reply) => reply.redirect('/console/orders', 303));
   await app.register(consoleAuthRoutes, ctx);
   await app.register(consoleCompaniesRoutes, ctx);

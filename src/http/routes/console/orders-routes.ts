@@ -23,7 +23,6 @@ export const consoleOrdersRoutes: FastifyPluginAsync<{
   console: ConsoleContext['console'];
   publicUrl: string;
 }> = async (app, { services, console, publicUrl }) => {
-
   app.get('/orders', async (request, reply) => {
     const raw = request.query as Record<string, unknown>;
     const query: OrdersQuery = {};
@@ -33,7 +32,12 @@ export const consoleOrdersRoutes: FastifyPluginAsync<{
     return sendConsoleHtml(reply, ordersPage({ csrfToken: csrf(request, reply), query, offset, companies, ...result }));
   });
 
-  async function show(request: FastifyRequest<OrderParams>, reply: FastifyReply, extra: { error?: string; modelText?: string } = {}, status = 200) {
+  async function show(
+    request: FastifyRequest<OrderParams>,
+    reply: FastifyReply,
+    extra: { error?: string; modelText?: string } = {},
+    status = 200,
+  ) {
     const data = await console.order(request.params.order_id);
     const notice = extra.error ? null : doneMessage((request.query as { done?: string }).done);
     return sendConsoleHtml(reply, orderPage({ ...data, csrfToken: csrf(request, reply), publicUrl, notice, ...extra }), status);
@@ -72,11 +76,13 @@ export const consoleOrdersRoutes: FastifyPluginAsync<{
       return show(request, reply, { error: 'The model is not valid JSON.', modelText: text }, 400);
     }
     const checked = validateModel(model) as { error?: RequestValidationError };
-    if (checked.error) return show(request, reply, { error: `The model was not accepted. ${problemText(checked.error)}`, modelText: text }, 400);
+    if (checked.error)
+      return show(request, reply, { error: `The model was not accepted. ${problemText(checked.error)}`, modelText: text }, 400);
     try {
       await services.deliverables.uploadModel(request.params.order_id, model as FloorPlanModel);
     } catch (err) {
-      if (err instanceof RequestValidationError) return show(request, reply, { error: `The model was not accepted. ${problemText(err)}`, modelText: text }, 400);
+      if (err instanceof RequestValidationError)
+        return show(request, reply, { error: `The model was not accepted. ${problemText(err)}`, modelText: text }, 400);
       throw err;
     }
     return reply.redirect(`/console/orders/${request.params.order_id}?done=model`, 303);

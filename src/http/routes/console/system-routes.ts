@@ -5,7 +5,9 @@ import { csrf, sendConsoleHtml } from './console-session.js';
 import type { ConsoleContext } from './context.js';
 
 export const consoleSystemRoutes: FastifyPluginAsync<Pick<ConsoleContext, 'console'>> = async (app, { console }) => {
-  app.get('/system', async (request, reply) => sendConsoleHtml(reply, systemPage({ csrfToken: csrf(request, reply), figures: await console.figures() })));
+  app.get('/system', async (request, reply) =>
+    sendConsoleHtml(reply, systemPage({ csrfToken: csrf(request, reply), figures: await console.figures() })),
+  );
 
   app.get('/system/figures', async (_request, reply) => {
     reply.header('cache-control', 'no-store');

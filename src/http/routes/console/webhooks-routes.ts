@@ -12,7 +12,10 @@ import { doneMessage, offsetOf, type ConsoleContext } from './context.js';
 const PAGE = 50;
 type DeliveryParams = { Params: { delivery_id: string } };
 
-export const consoleWebhooksRoutes: FastifyPluginAsync<{ services: Pick<Services, 'webhooks'>; console: ConsoleContext['console'] }> = async (app, { services, console }) => {
+export const consoleWebhooksRoutes: FastifyPluginAsync<{
+  services: Pick<Services, 'webhooks'>;
+  console: ConsoleContext['console'];
+}> = async (app, { services, console }) => {
   app.get('/webhooks', async (request, reply) => {
     const raw = request.query as Record<string, unknown>;
     const query: WebhooksQuery = {};
@@ -21,18 +24,34 @@ export const consoleWebhooksRoutes: FastifyPluginAsync<{ services: Pick<Services
     if (typeof raw.status === 'string' && (DELIVERY_STATUSES as readonly string[]).includes(raw.status)) query.status = raw.status;
     const offset = offsetOf(raw.offset);
     const [list, companies] = await Promise.all([
-      services.webhooks.listDeliveries({ limit: PAGE, offset }, { companyId: query.company_id, orderId: query.order_id, status: query.status as DeliveryStatus | undefined }),
+      services.webhooks.listDeliveries(
+        { limit: PAGE, offset },
+        { companyId: query.company_id, orderId: query.order_id, status: query.status as DeliveryStatus | undefined },
+      ),
       console.companyChoices(),
     ]);
     const names = await console.companyNames(list.items.map((d) => d.company_id));
-    return sendConsoleHtml(reply, webhooksPage({ csrfToken: csrf(request, reply), query, offset, items: list.items, pagination: list.pagination, companies, names }));
+    return sendConsoleHtml(
+      reply,
+      webhooksPage({ csrfToken: csrf(request, reply), query, offset, items: list.items, pagination: list.pagination, companies, names }),
+    );
   });
 
   async function show(request: FastifyRequest<DeliveryParams>, reply: FastifyReply, error?: string, status = 200) {
     const delivery = await services.webhooks.getDelivery(request.params.delivery_id);
     const names = await console.companyNames([delivery.company_id]);
     const notice = error ? null : doneMessage((request.query as { done?: string }).done);
-    return sendConsoleHtml(reply, deliveryPage({ csrfToken: csrf(request, reply), delivery, companyName: names.get(delivery.company_id) ?? null, notice, error: error ?? null }), status);
+    return sendConsoleHtml(
+      reply,
+      deliveryPage({
+        csrfToken: csrf(request, reply),
+        delivery,
+        companyName: names.get(delivery.company_id) ?? null,
+        notice,
+        error: error ?? null,
+      }),
+      status,
+    );
   }
 
   app.get<DeliveryParams>('/webhooks/:delivery_id', async (request, reply) => show(request, reply));

@@ -23,7 +23,10 @@ const CreateBody = Type.Object({
   attachment_urls: Type.Optional(Type.Array(HttpUrl, { maxItems: 10 })),
 });
 
-export const changeRequestsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'changeRequests'> }> = async (app, { services }) => {
+export const changeRequestsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'changeRequests'> }> = async (
+  app,
+  { services },
+) => {
   const { changeRequests } = services;
 
   app.post(
@@ -32,14 +35,19 @@ export const changeRequestsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Se
       schema: {
         tags: ['Change Request'],
         summary: 'Add new change request for an order',
-        description: 'Only on Ready orders (409 otherwise). The order moves to Fixing; when the fix is delivered the request is Done and the order Ready.',
+        description:
+          'Only on Ready orders (409 otherwise). The order moves to Fixing; when the fix is delivered the request is Done and the order Ready.',
         params: Type.Object({ order_id: Type.String() }),
         body: CreateBody,
         response: { 200: ChangeRequest, ...standardErrors },
       },
     },
     async (request) =>
-      changeRequests.create({ companyId: request.auth.companyId, userEmail: request.auth.userEmail }, request.params.order_id, request.body),
+      changeRequests.create(
+        { companyId: request.auth.companyId, userEmail: request.auth.userEmail },
+        request.params.order_id,
+        request.body,
+      ),
   );
 
   app.get(
@@ -54,7 +62,10 @@ export const changeRequestsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Se
       },
     },
     async (request) =>
-      changeRequests.list(request.auth.companyId, request.params.order_id, { limit: request.query.limit ?? 20, offset: request.query.offset ?? 0 }),
+      changeRequests.list(request.auth.companyId, request.params.order_id, {
+        limit: request.query.limit ?? 20,
+        offset: request.query.offset ?? 0,
+      }),
   );
 
   app.get(

@@ -43,7 +43,10 @@ const MergeRequestCreated = Type.Object({
   message: Type.String(),
 });
 
-export const companiesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'company' | 'mergeRequests'> }> = async (app, { services }) => {
+export const companiesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 'company' | 'mergeRequests'> }> = async (
+  app,
+  { services },
+) => {
   app.get(
     '/companies/info',
     { schema: { tags: ['Company'], summary: 'Get company information', response: { 200: Company, ...standardErrors } } },
@@ -83,7 +86,7 @@ export const companiesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Service
       schema: {
         tags: ['Company'],
         summary: 'Send a merge request to another company',
-        description: "Asks to merge this company into the company of `email`, one of its Managers. The operator approves it.",
+        description: 'Asks to merge this company into the company of `email`, one of its Managers. The operator approves it.',
         body: Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }) }),
         response: { 200: MergeRequestCreated, ...standardErrors },
       },

@@ -13,7 +13,8 @@ export const draftsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 
       schema: {
         tags: ['Draft Orders'],
         summary: 'Create a draft order',
-        description: 'A draft assigned to `owner_email` (a user of the company), who scans it in the app. Status Draft; fires `moved_to_draft`.',
+        description:
+          'A draft assigned to `owner_email` (a user of the company), who scans it in the app. Status Draft; fires `moved_to_draft`.',
         body: DraftBody,
         response: { 200: Order, ...standardErrors },
       },

@@ -17,7 +17,10 @@ export const go2scanRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services,
       },
     },
     async (request) => {
-      const { order, link } = await services.go2scan.create({ companyId: request.auth.companyId, userEmail: request.auth.userEmail }, request.body);
+      const { order, link } = await services.go2scan.create(
+        { companyId: request.auth.companyId, userEmail: request.auth.userEmail },
+        request.body,
+      );
       return services.orders.view(order, link);
     },
   );

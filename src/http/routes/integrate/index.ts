@@ -14,7 +14,10 @@ import { companiesRoutes } from './companies.js';
 import { usersRoutes } from './users.js';
 
 export interface IntegrateRoutesOptions {
-  services: Pick<Services, 'apiKeys' | 'idempotency' | 'company' | 'mergeRequests' | 'offices' | 'orders' | 'go2scan' | 'changeRequests' | 'users'>;
+  services: Pick<
+    Services,
+    'apiKeys' | 'idempotency' | 'company' | 'mergeRequests' | 'offices' | 'orders' | 'go2scan' | 'changeRequests' | 'users'
+  >;
   rateLimit: RateLimitOptions['config'];
   /** The rate-limit buckets' and idempotency keys' time. */
   clock: Clock;

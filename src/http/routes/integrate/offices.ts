@@ -16,7 +16,8 @@ export const officesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services,
         response: { 200: PaginatedOf(Office), ...standardErrors },
       },
     },
-    async (request) => services.offices.list(request.auth.companyId, { limit: request.query.limit ?? 20, offset: request.query.offset ?? 0 }),
+    async (request) =>
+      services.offices.list(request.auth.companyId, { limit: request.query.limit ?? 20, offset: request.query.offset ?? 0 }),
   );
 
   app.post(

@@ -86,7 +86,12 @@ const OrderAddress = Type.Object({
 });
 
 export const OrderListItem = Type.Object({ id: Type.String({ format: 'uuid' }), info: OrderInfo, address: OrderAddress });
-export const Order = Type.Object({ id: Type.String({ format: 'uuid' }), info: OrderInfo, address: OrderAddress, delivery_assets: DeliveryAssets });
+export const Order = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  info: OrderInfo,
+  address: OrderAddress,
+  delivery_assets: DeliveryAssets,
+});
 
 const Text = (max: number) => Type.String({ maxLength: max });
 const OptionalText = (max: number) => Type.Optional(Nullable(Text(max)));

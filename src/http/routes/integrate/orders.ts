@@ -60,7 +60,8 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 
       schema: {
         tags: ['Orders'],
         summary: 'Upgrade order',
-        description: 'Buys a higher package and/or add-ons. On a Ready order the new products are delivered later (`delivery_type` `update`).',
+        description:
+          'Buys a higher package and/or add-ons. On a Ready order the new products are delivered later (`delivery_type` `update`).',
         params: Type.Object({ order_id: Type.String() }),
         body: PostPurchaseBody,
         response: { 200: Order, ...standardErrors },
@@ -92,7 +93,10 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 
         summary: 'Get combined PDF document',
         description: 'Every 2D floor plan page, then the reports bought, as one PDF. 409 until the order is delivered.',
         params: Type.Object({ order_id: Type.String() }),
-        response: { 200: { description: 'The PDF document', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, ...standardErrors },
+        response: {
+          200: { description: 'The PDF document', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+          ...standardErrors,
+        },
       },
     },
     async (request, reply) => {

@@ -49,7 +49,10 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, '
     },
     async (request, reply) => {
       const { limit = 20, offset = 0, role, office_id } = request.query;
-      return sendSerializedOnce(reply, await services.users.list(request.auth.companyId, { limit, offset }, { roles: role, officeId: office_id }));
+      return sendSerializedOnce(
+        reply,
+        await services.users.list(request.auth.companyId, { limit, offset }, { roles: role, officeId: office_id }),
+      );
     },
   );
 
@@ -114,7 +117,8 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, '
       schema: {
         tags: ['Users'],
         summary: 'Update user details',
-        description: 'Changes any of `name`, `surname` (null clears), `role` and `office_id`. The last Manager of a company cannot be demoted (409).',
+        description:
+          'Changes any of `name`, `surname` (null clears), `role` and `office_id`. The last Manager of a company cannot be demoted (409).',
         params: Type.Object({ user_id: Type.String() }),
         body: UpdateUserBody,
         response: { 200: User, ...standardErrors },

@@ -28,7 +28,8 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, '
       schema: {
         tags: ['Files'],
         summary: 'Download a delivered file through its pre-signed URL (from `delivery_assets`)',
-        description: 'No api-key: the `expires` and `signature` query parameters authorise the download. Supports `Range` and `If-None-Match`.',
+        description:
+          'No api-key: the `expires` and `signature` query parameters authorise the download. Supports `Range` and `If-None-Match`.',
         querystring: Type.Object({ expires: Type.Optional(Type.String()), signature: Type.Optional(Type.String()) }),
       },
     },
@@ -52,7 +53,10 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, '
       const range = ifRange && ifRange !== etag ? null : parseRange(request.headers.range, file.size);
       if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${file.size}`).send();
       if (range) {
-        reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${file.size}`).header('content-length', range.end - range.start + 1);
+        reply
+          .code(206)
+          .header('content-range', `bytes ${range.start}-${range.end}/${file.size}`)
+          .header('content-length', range.end - range.start + 1);
         return reply.send(services.deliverables.openFile(key, range));
       }
       reply.header('content-length', file.size);

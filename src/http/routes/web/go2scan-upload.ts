@@ -35,7 +35,15 @@ export const go2scanUploadRoutes: FastifyPluginAsyncTypebox<Go2scanUploadOptions
         description: 'Moves the order New → Pending. The link works once and expires after 30 days.',
         consumes: ['multipart/form-data'],
         params: Type.Object({ token: Type.String({ maxLength: 200 }) }),
-        response: { 200: Uploaded, 400: Type.Union([ValidationErrorBody, Message]), 404: Message, 409: Message, 410: Message, 413: Message, 415: Message },
+        response: {
+          200: Uploaded,
+          400: Type.Union([ValidationErrorBody, Message]),
+          404: Message,
+          409: Message,
+          410: Message,
+          413: Message,
+          415: Message,
+        },
       },
     },
     async (request) => {

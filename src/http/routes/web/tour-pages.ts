@@ -15,7 +15,10 @@ export const tourPageRoutes: FastifyPluginAsync<{ pages: WebPagesService }> = as
   app.get<TourRequest>('/tour/:order_id', { schema: { hide: true } }, async (request, reply) => {
     const unbranded = isUnbranded(request.query.unbranded);
     const tour = await pages.tour(request.params.order_id, unbranded);
-    return sendPage(reply, tourPage(tour, { unbranded, ...(typeof request.query.floor === 'string' ? { floor: request.query.floor } : {}) }));
+    return sendPage(
+      reply,
+      tourPage(tour, { unbranded, ...(typeof request.query.floor === 'string' ? { floor: request.query.floor } : {}) }),
+    );
   });
 
   app.get<TourRequest>('/tour/:order_id/3d', { schema: { hide: true } }, async (request, reply) => {

@@ -39,8 +39,14 @@ function show(f) {
   push(history.queue, f.queueDepth.production + f.queueDepth.webhookDeliveries);
   push(history.backlog, f.productionBacklog);
   push(history.success, f.webhookSuccess.rate === null ? 0 : f.webhookSuccess.rate * 100);
-  draw('rate', f.requests.series.map((p) => p.ratePerS));
-  draw('p99', f.requests.series.map((p) => p.p99Ms));
+  draw(
+    'rate',
+    f.requests.series.map((p) => p.ratePerS),
+  );
+  draw(
+    'p99',
+    f.requests.series.map((p) => p.p99Ms),
+  );
   draw('queue', history.queue);
   draw('backlog', history.backlog);
   draw('success', history.success);
