@@ -20,8 +20,8 @@ import { FONT_FAMILY } from './svg.js';
 import { startThread } from '../thread.js';
 import type { RasterAnswer, RasterRequest, RasterThreadData } from './raster-thread.js';
 
-// One libvips thread per JPG: our images are small, and each extra thread keeps its own malloc
-// arena (tens of MB of RSS on glibc) for little speed.
+// One libvips thread per JPG: our images are small, and each extra thread keeps a malloc arena of
+// its own resident on glibc, for little speed.
 sharp.cache(false);
 sharp.concurrency(1);
 
@@ -41,6 +41,8 @@ interface Pending {
   reject(err: Error): void;
 }
 
+const PROCESS_EXPOSES_GC = typeof (globalThis as { gc?: unknown }).gc === 'function';
+
 let thread: Worker | null = null;
 let nextId = 0;
 const pending = new Map<number, Pending>();
@@ -49,12 +51,13 @@ const pending = new Map<number, Pending>();
 function rasterThread(): Worker {
   if (thread) return thread;
   // V8 flags are the process's: `gc` is installed in each context created while the flag is on, so
-  // it is on only until this thread's context exists (it does once the thread is online).
+  // it is on only until this thread's context exists (it does once the thread is online), unless
+  // the process was started with it.
   v8.setFlagsFromString('--expose-gc');
   const worker = startThread(new URL('./raster-thread.js', import.meta.url), {
     workerData: { options: RESVG_OPTIONS } satisfies RasterThreadData,
   });
-  const stopExposing = () => v8.setFlagsFromString('--no-expose-gc');
+  const stopExposing = () => PROCESS_EXPOSES_GC || v8.setFlagsFromString('--no-expose-gc');
   worker.once('online', stopExposing);
   worker.on('message', ({ id, png, error }: RasterAnswer) => {
     const waiter = pending.get(id);
