@@ -27,21 +27,22 @@ export function page({ title, main, scripts = [], modules = [], wide = false, st
   return (
     '<!doctype html>\n' +
     html`<html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex, nofollow" />
-        <link rel="icon" href="data:," />
-        <title>${title}</title>
-        <link rel="stylesheet" href="${ASSETS_PREFIX}site.css" />
-        ${stylesheets.map((s) => html`<link rel="stylesheet" href="${s}" /> `)}${scripts.map((s) => html`<script src="${ASSETS_PREFIX}${s}" defer></script> `)}${modules.map((m) => html`<script type="module" src="${m}"></script> `)}
-      </head>
-      <body>
-        <a class="skip-link" href="#main">Skip to content</a>
-        ${header ?? ''}
-        <main id="main" class="${wide ? 'wide' : 'narrow'}" tabindex="-1">${main}</main>
-      </body>
-    </html> `.value
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<link rel="icon" href="data:,">
+<title>${title}</title>
+<link rel="stylesheet" href="${ASSETS_PREFIX}site.css">
+${stylesheets.map((s) => html`<link rel="stylesheet" href="${s}">\n`)}${scripts.map((s) => html`<script src="${ASSETS_PREFIX}${s}" defer></script>\n`)}${modules.map((m) => html`<script type="module" src="${m}"></script>\n`)}</head>
+<body>
+<a class="skip-link" href="#main">Skip to content</a>
+${header ?? ''}<main id="main" class="${wide ? 'wide' : 'narrow'}" tabindex="-1">
+${main}
+</main>
+</body>
+</html>
+`.value
   );
 }
 
@@ -50,7 +51,7 @@ export function noticePage(title: string, message: string, extra?: Html): string
   return page({
     title,
     main: html`<h1>${title}</h1>
-      <p class="notice">${message}</p>
-      ${extra ?? ''}`,
+<p class="notice">${message}</p>
+${extra ?? ''}`,
   });
 }

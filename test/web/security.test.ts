@@ -59,8 +59,7 @@ describe('web pages: escaping', () => {
   test('html`` escapes values, keeps trusted markup, joins lists and drops null/false', () => {
     const name = `<script>alert("x")</script> & 'quotes'`;
     assert.equal(
-      html`<p title="${name}">${name}</p>
-        ${[html`<b>${1}</b>`, null, false, undefined]}${trusted('<svg/>')}`.value,
+      html`<p title="${name}">${name}</p>${[html`<b>${1}</b>`, null, false, undefined]}${trusted('<svg/>')}`.value,
       '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;</p><b>1</b><svg/>',
     );
   });

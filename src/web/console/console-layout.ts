@@ -25,20 +25,17 @@ export interface ConsolePageOptions {
 
 export function consolePage({ title, section, csrfToken, main, scripts = [] }: ConsolePageOptions): string {
   const header = html`<header class="console-header">
-    <a class="console-brand" href="/console/orders">casa-integrate console</a>
-    ${
-      csrfToken
-        ? html`<nav aria-label="Console">
-              <ul>
-                ${SECTIONS.map((s) => html`<li><a href="${s.href}" ${s.id === section ? html` aria-current="page"` : ''}>${s.label}</a></li>`)}
-              </ul>
-            </nav>
-            <form class="sign-out" method="post" action="/console/sign-out">
-              ${csrfField(csrfToken)}<button type="submit" class="secondary">Sign out</button>
-            </form>`
-        : ''
-    }
-  </header> `;
+  <a class="console-brand" href="/console/orders">casa-integrate console</a>
+  ${
+    csrfToken
+      ? html`<nav aria-label="Console"><ul>
+    ${SECTIONS.map((s) => html`<li><a href="${s.href}"${s.id === section ? html` aria-current="page"` : ''}>${s.label}</a></li>`)}
+  </ul></nav>
+  <form class="sign-out" method="post" action="/console/sign-out">${csrfField(csrfToken)}<button type="submit" class="secondary">Sign out</button></form>`
+      : ''
+  }
+</header>
+`;
   return page({
     title: `${title} · casa-integrate console`,
     main,
@@ -50,7 +47,7 @@ export function consolePage({ title, section, csrfToken, main, scripts = [] }: C
 }
 
 export function csrfField(token: string): Html {
-  return html`<input type="hidden" name="csrf_token" value="${token}" />`;
+  return html`<input type="hidden" name="csrf_token" value="${token}">`;
 }
 
 /** A POST button in its own small form. */
@@ -60,14 +57,7 @@ export function actionButton(
   csrfToken: string,
   opts: { confirm?: string; secondary?: boolean; fields?: Record<string, string> } = {},
 ): Html {
-  return html`<form class="inline-form" method="post" action="${action}" ${opts.confirm ? html` data-confirm="${opts.confirm}"` : ''}>
-    ${csrfField(csrfToken)}${Object.entries(opts.fields ?? {}).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`)}<button
-      type="submit"
-      ${opts.secondary ? html` class="secondary"` : ''}
-    >
-      ${label}
-    </button>
-  </form>`;
+  return html`<form class="inline-form" method="post" action="${action}"${opts.confirm ? html` data-confirm="${opts.confirm}"` : ''}>${csrfField(csrfToken)}${Object.entries(opts.fields ?? {}).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}<button type="submit"${opts.secondary ? html` class="secondary"` : ''}>${label}</button></form>`;
 }
 
 /** Epoch seconds (the API's times) as an ISO-like UTC time, in a <time> element. */
@@ -115,10 +105,10 @@ export function pager(opts: {
   const to = opts.offset + opts.shown;
   const of = opts.total !== undefined ? ` of ${opts.total.toLocaleString('en-US')}` : '';
   return html`<nav class="pager" aria-label="Pages of ${opts.noun}">
-    <p>${opts.shown ? `Showing ${from.toLocaleString('en-US')}–${to.toLocaleString('en-US')}${of} ${opts.noun}` : `No ${opts.noun}`}</p>
-    ${opts.offset > 0 ? html`<a href="${link(Math.max(0, opts.offset - opts.limit))}" rel="prev">Previous page</a>` : ''}
-    ${opts.hasMore ? html`<a href="${link(opts.offset + opts.limit)}" rel="next">Next page</a>` : ''}
-  </nav>`;
+  <p>${opts.shown ? `Showing ${from.toLocaleString('en-US')}–${to.toLocaleString('en-US')}${of} ${opts.noun}` : `No ${opts.noun}`}</p>
+  ${opts.offset > 0 ? html`<a href="${link(Math.max(0, opts.offset - opts.limit))}" rel="prev">Previous page</a>` : ''}
+  ${opts.hasMore ? html`<a href="${link(opts.offset + opts.limit)}" rel="next">Next page</a>` : ''}
+</nav>`;
 }
 
 /** Links to this server's public URL, as paths, so they open on whatever host serves the console. */
@@ -127,5 +117,5 @@ export function localHref(url: string, publicUrl: string): string {
 }
 
 export function selectOptions(options: { value: string; label: string }[], selected: string | undefined): Html {
-  return html`${options.map((o) => html`<option value="${o.value}" ${o.value === (selected ?? '') ? html` selected` : ''}>${o.label}</option>`)}`;
+  return html`${options.map((o) => html`<option value="${o.value}"${o.value === (selected ?? '') ? html` selected` : ''}>${o.label}</option>`)}`;
 }

@@ -25,44 +25,27 @@ export function passwordFormPage(d: PasswordFormData): string {
     title: d.error ? `Error: ${t.title}` : t.title,
     scripts: ['password.js'],
     main: html`<h1>${t.title}</h1>
-      <p>${t.intro}</p>
-      <form id="password-form" class="card" action="${d.action}" method="post" novalidate>
-        <input type="hidden" name="csrf_token" value="${d.csrfToken}" />
-        ${d.error ? html`<div id="form-error" class="error" role="alert">${d.error}</div>` : ''}
-        <div class="field">
-          <label for="email">Email</label>
-          <input type="email" id="email" name="email" value="${d.email}" autocomplete="username" readonly />
-        </div>
-        <div class="field">
-          <label for="password">New password</label>
-          <p id="password-rules" class="hint">Between ${PASSWORD_MIN} and ${PASSWORD_MAX} characters.</p>
-          <input
-            type="password"
-            id="password"
-            name="password"
-            autocomplete="new-password"
-            required
-            minlength="${PASSWORD_MIN}"
-            maxlength="${PASSWORD_MAX}"
-            aria-describedby="password-rules"
-            ${d.error ? html` aria-invalid="true"` : ''}
-          />
-        </div>
-        <div class="field">
-          <label for="password_confirm">Repeat the new password</label>
-          <input
-            type="password"
-            id="password_confirm"
-            name="password_confirm"
-            autocomplete="new-password"
-            required
-            minlength="${PASSWORD_MIN}"
-            maxlength="${PASSWORD_MAX}"
-            aria-describedby="confirm-hint"
-          />
-          <p id="confirm-hint" class="hint" aria-live="polite"></p>
-        </div>
-        <button type="submit">${t.button}</button>
-      </form>`,
+<p>${t.intro}</p>
+<form id="password-form" class="card" action="${d.action}" method="post" novalidate>
+  <input type="hidden" name="csrf_token" value="${d.csrfToken}">
+  ${d.error ? html`<div id="form-error" class="error" role="alert">${d.error}</div>` : ''}
+  <div class="field">
+    <label for="email">Email</label>
+    <input type="email" id="email" name="email" value="${d.email}" autocomplete="username" readonly>
+  </div>
+  <div class="field">
+    <label for="password">New password</label>
+    <p id="password-rules" class="hint">Between ${PASSWORD_MIN} and ${PASSWORD_MAX} characters.</p>
+    <input type="password" id="password" name="password" autocomplete="new-password" required
+      minlength="${PASSWORD_MIN}" maxlength="${PASSWORD_MAX}" aria-describedby="password-rules"${d.error ? html` aria-invalid="true"` : ''}>
+  </div>
+  <div class="field">
+    <label for="password_confirm">Repeat the new password</label>
+    <input type="password" id="password_confirm" name="password_confirm" autocomplete="new-password" required
+      minlength="${PASSWORD_MIN}" maxlength="${PASSWORD_MAX}" aria-describedby="confirm-hint">
+    <p id="confirm-hint" class="hint" aria-live="polite"></p>
+  </div>
+  <button type="submit">${t.button}</button>
+</form>`,
   });
 }

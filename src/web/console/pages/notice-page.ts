@@ -8,7 +8,7 @@ export function consoleNotice(title: string, message: string, link: string | nul
     section: null,
     csrfToken,
     main: html`<h1>${title}</h1>
-      <p class="notice">${message}</p>
-      ${link ? html`<p><a href="${link}">${link === '/console/sign-in' ? 'Sign in' : 'Continue'}</a></p>` : ''}`,
+<p class="notice">${message}</p>
+${link ? html`<p><a href="${link}">${link === '/console/sign-in' ? 'Sign in' : 'Continue'}</a></p>` : ''}`,
   });
 }

@@ -9,27 +9,18 @@ export function signInPage(d: { csrfToken: string; next: string; passwordEnabled
     section: null,
     csrfToken: null,
     main: html`<div class="narrow-block">
-      <h1>Sign in to the console</h1>
-      ${notices({ notice: d.notice, error: d.error })}
-      <form class="card" method="post" action="/console/sign-in">
-        ${csrfField(d.csrfToken)}
-        <input type="hidden" name="next" value="${d.next}" />
-        <div class="field">
-          <label for="secret">${label}</label>
-          <p id="secret-hint" class="hint">The admin key was printed at the first start (or set with CASA_ADMIN_KEY).</p>
-          <input
-            type="password"
-            id="secret"
-            name="secret"
-            autocomplete="current-password"
-            required
-            aria-describedby="secret-hint"
-            ${d.error ? html` aria-invalid="true"` : ''}
-            autofocus
-          />
-        </div>
-        <button type="submit">Sign in</button>
-      </form>
-    </div>`,
+<h1>Sign in to the console</h1>
+${notices({ notice: d.notice, error: d.error })}
+<form class="card" method="post" action="/console/sign-in">
+  ${csrfField(d.csrfToken)}
+  <input type="hidden" name="next" value="${d.next}">
+  <div class="field">
+    <label for="secret">${label}</label>
+    <p id="secret-hint" class="hint">The admin key was printed at the first start (or set with CASA_ADMIN_KEY).</p>
+    <input type="password" id="secret" name="secret" autocomplete="current-password" required aria-describedby="secret-hint"${d.error ? html` aria-invalid="true"` : ''} autofocus>
+  </div>
+  <button type="submit">Sign in</button>
+</form>
+</div>`,
   });
 }

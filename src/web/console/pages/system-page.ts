@@ -31,33 +31,17 @@ export function systemPage(d: { csrfToken: string; figures: SystemFigures }): st
     csrfToken: d.csrfToken,
     scripts: ['system.js'],
     main: html`<h1>System</h1>
-      <p class="hint">
-        Refreshes by itself every 5 seconds.
-        <span id="figures-updated">Figures from ${new Date(d.figures.at).toISOString().slice(11, 19)} UTC.</span>
-      </p>
-      <div class="figures" id="figures" data-source="/console/system/figures">
-        ${CARDS.map(
-          (c) =>
-            html`<section class="card figure" aria-labelledby="fig-${c.id}-label">
-              <h2 id="fig-${c.id}-label">${c.label}</h2>
-              <p class="figure-value" id="fig-${c.id}">${text[c.id]}</p>
-              <p class="hint">${c.hint}</p>
-              <svg
-                class="spark"
-                id="spark-${c.id}"
-                viewBox="0 0 200 40"
-                preserveAspectRatio="none"
-                role="img"
-                aria-label="${c.label} over time"
-              >
-                <polyline points="" class="spark-line"></polyline>
-              </svg>
-            </section>`,
-        )}
-      </div>
-      <p class="hint">
-        Request figures are collected in this process (behind a small interface a Prometheus <code>/metrics</code> can feed); the others are
-        read from the database.
-      </p>`,
+<p class="hint">Refreshes by itself every 5 seconds. <span id="figures-updated">Figures from ${new Date(d.figures.at).toISOString().slice(11, 19)} UTC.</span></p>
+<div class="figures" id="figures" data-source="/console/system/figures">
+${CARDS.map(
+  (c) => html`<section class="card figure" aria-labelledby="fig-${c.id}-label">
+  <h2 id="fig-${c.id}-label">${c.label}</h2>
+  <p class="figure-value" id="fig-${c.id}">${text[c.id]}</p>
+  <p class="hint">${c.hint}</p>
+  <svg class="spark" id="spark-${c.id}" viewBox="0 0 200 40" preserveAspectRatio="none" role="img" aria-label="${c.label} over time"><polyline points="" class="spark-line"></polyline></svg>
+</section>`,
+)}
+</div>
+<p class="hint">Request figures are collected in this process (behind a small interface a Prometheus <code>/metrics</code> can feed); the others are read from the database.</p>`,
   });
 }
