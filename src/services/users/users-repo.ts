@@ -36,6 +36,14 @@ export const usersRepo = {
     /** user_tokens carry no company id: a token write names a user of this company or touches nothing. */
     const ownUser = (db: Db, userId: string) =>
       db.selectFrom('users').select('id').where('company_id', '=', companyId).where('id', '=', userId);
+    const managersOldestFirst = (db: Db) =>
+      db
+        .selectFrom('users')
+        .selectAll()
+        .where('company_id', '=', companyId)
+        .where('role', '=', 'Manager')
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc');
     return {
       list: async (db: Db, page: Page, filter: UserListFilter = {}): Promise<ListedUserRow[]> => {
         let q = db.selectFrom('users').select(LISTED_COLUMNS).where('company_id', '=', companyId);
@@ -64,25 +72,11 @@ export const usersRepo = {
 
       /** The company's Managers, oldest first. */
       managers: async (db: Db): Promise<UserRow[]> => {
-        return db
-          .selectFrom('users')
-          .selectAll()
-          .where('company_id', '=', companyId)
-          .where('role', '=', 'Manager')
-          .orderBy('created_at', 'asc')
-          .orderBy('id', 'asc')
-          .execute();
+        return managersOldestFirst(db).execute();
       },
 
       oldestManager: async (db: Db): Promise<UserRow | undefined> => {
-        return db
-          .selectFrom('users')
-          .selectAll()
-          .where('company_id', '=', companyId)
-          .where('role', '=', 'Manager')
-          .orderBy('created_at', 'asc')
-          .orderBy('id', 'asc')
-          .executeTakeFirst();
+        return managersOldestFirst(db).executeTakeFirst();
       },
 
       insert: async (db: Db, row: Omit<NewUser, 'company_id'>): Promise<void> => {
