@@ -194,6 +194,11 @@ describe('POST /console/sign-in', () => {
       '/console\\evil',
       '/api/integrate/v3/users',
       '/console/sign-out',
+      '/console/orders\r\nSet-Cookie: casa_console=forged',
+      '/console/orders\nx',
+      '/console/orders\u0000',
+      '/console/orders\t',
+      '/console/orders/\u00e9',
     ]) {
       const res = await ctx.inject({
         method: 'POST',
@@ -201,7 +206,11 @@ describe('POST /console/sign-in', () => {
         headers: { cookie: `casa_csrf=${csrf}` },
         payload: { csrf_token: csrf, secret: ctx.adminKey, next },
       });
+      assert.equal(res.statusCode, 303, next);
       assert.equal(res.headers.location, '/console/orders', next);
+      const form = await ctx.inject({ method: 'GET', url: `/console/sign-in?next=${encodeURIComponent(next)}` });
+      assert.equal(form.statusCode, 200, next);
+      assert.match(form.body, /name="next" value="\/console\/orders"/, next);
     }
   });
 

@@ -23,9 +23,16 @@ export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, t
   reply.header('set-cookie', `${value}; Path=/console; HttpOnly; SameSite=Strict${secure}`);
 }
 
-/** Where a signed-in operator goes after signing in: a console path, never another site. */
+/**
+ * Where a signed-in operator goes after signing in: a console path, never another site. Only
+ * printable ASCII passes, because it becomes a Location header, where CR/LF would split the
+ * answer and anything else is refused by Node (a 500); a browser sends the rest percent-encoded.
+ */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/console(\/[^/\\]|$|\?)/.test(next) && !next.startsWith('/console/sign-')
+  return typeof next === 'string' &&
+    /^[\x21-\x7e]+$/.test(next) &&
+    /^\/console(\/[^/\\]|$|\?)/.test(next) &&
+    !next.startsWith('/console/sign-')
     ? next
     : '/console/orders';
 }
