@@ -99,6 +99,11 @@ function createServer(deps: AppDeps) {
   registerErrorHandling(app);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    // No answer is ever meant to be read as another type than the one it declares.
+    reply.header('x-content-type-options', 'nosniff');
+    // Only over HTTPS: over plain HTTP the header is meaningless, and on a host later served over
+    // TLS it would pin the name before the operator chose to.
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     // Injected requests (tests, in-process callers) come from no poll: they always sample anew.
     if (request.raw.socket instanceof Socket) deps.storage.requestArrived();
     else deps.storage.resample();

@@ -34,6 +34,8 @@ export interface Config {
   logLevel: string;
   fileUrlTtlS: number;
   scanMaxBytes: number;
+  /** The most all files of one GoToScan upload may hold together. */
+  scanMaxTotalBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -106,5 +108,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     fileUrlTtlS: int(env, 'CASA_FILE_URL_TTL_S', 7 * 24 * 3600, 1),
     scanMaxBytes: int(env, 'CASA_SCAN_MAX_BYTES', 200 * 1024 * 1024, 1),
+    scanMaxTotalBytes: int(env, 'CASA_SCAN_MAX_TOTAL_BYTES', 1024 * 1024 * 1024, 1),
   };
 }

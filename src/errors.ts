@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'conflict'
   | 'gone'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'too_many_requests'
   | 'unavailable';
 
@@ -64,6 +65,12 @@ export class GoneError extends AppError {
 export class PayloadTooLargeError extends AppError {
   constructor(message: string) {
     super('payload_too_large', message);
+  }
+}
+/** A body of a type the route does not read; the message names the one it wants. */
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(wanted: string) {
+    super('unsupported_media_type', `Unsupported content type; send ${wanted}.`);
   }
 }
 export class TooManyRequestsError extends AppError {

@@ -195,7 +195,7 @@ describe('POST /go2scan/{token}/upload', () => {
     assert.deepEqual(filesOnDisk(ctx, order.id), []);
 
     const json = await ctx.inject({ method: 'POST', url: `/go2scan/${token}/upload`, payload: { files: [] } });
-    assert.equal(json.statusCode, 415);
+    assert.deepEqual([json.statusCode, json.json()], [415, { message: 'Unsupported content type; send multipart/form-data.' }]);
 
     ctx.clock.advanceSeconds(30 * 86400 + 1);
     const expired = await upload(ctx, token, [{ filename: 'a', content: Buffer.from('x') }]);
@@ -204,6 +204,31 @@ describe('POST /go2scan/{token}/upload', () => {
     assert.equal((await getOrder(ctx, company, order.id)).info.status, 'New');
     assert.equal((await ctx.storage.db.selectFrom('scan_files').select('id').execute()).length, 0);
     assert.deepEqual(await eventsOf(ctx, order.id), []);
+  });
+
+  it('refuses an upload whose files together pass CASA_SCAN_MAX_TOTAL_BYTES, storing nothing; one within it is taken', async (t) => {
+    const ctx = await buildOrdersApp(t, { scanMaxBytes: 1000, scanMaxTotalBytes: 1500 });
+    const company = await ctx.createCompany();
+    const { order, token } = await createLink(ctx, company);
+
+    const over = await upload(ctx, token, [
+      { filename: 'a.bin', content: crypto.randomBytes(800) },
+      { filename: 'b.bin', content: crypto.randomBytes(800) },
+    ]);
+    assert.deepEqual([over.statusCode, over.json()], [413, { message: 'A scan upload may hold at most 1500 bytes in all.' }]);
+    assert.deepEqual(filesOnDisk(ctx, order.id), []);
+    assert.equal((await getOrder(ctx, company, order.id)).info.status, 'New');
+
+    const within = await upload(ctx, token, [
+      { filename: 'a.bin', content: crypto.randomBytes(750) },
+      { filename: 'b.bin', content: crypto.randomBytes(750) },
+    ]);
+    assert.equal(within.statusCode, 200, within.body);
+    assert.deepEqual(
+      within.json().files.map((f: { size: number }) => f.size),
+      [750, 750],
+    );
+    assert.equal(filesOnDisk(ctx, order.id).length, 2);
   });
 
   it('a link dies with its order: an operator scan uses it up too', async (t) => {

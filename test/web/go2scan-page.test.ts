@@ -58,7 +58,7 @@ describe('GET /go2scan/{token}', () => {
       assert.equal(res?.headers()['cache-control'], 'no-store');
       assert.equal(await w.page.locator('#property-address').textContent(), order.address);
       assert.equal(await w.page.locator('#ordering-company').textContent(), 'Bayou Homes Realty');
-      assert.match((await w.page.locator('#scan-files-hint').textContent()) ?? '', /at most 20 files, each up to 200 MB/);
+      assert.match((await w.page.locator('#scan-files-hint').textContent()) ?? '', /at most 20 files, each up to 200 MB, 1 GB in all\./);
       await assertAccessible(w.page);
       await screenshot(w.page, 'go2scan-form');
 
@@ -136,6 +136,25 @@ describe('GET /go2scan/{token}', () => {
       assert.equal(await w.page.getByRole('status').textContent(), 'huge.jpg is larger than 97.7 KB.');
       await assertAccessible(w.page);
       await screenshot(w.page, 'go2scan-too-large');
+      assert.equal(uploads, 0);
+    });
+    assert.deepEqual(await snapshot(s.ctx), before);
+  });
+
+  test('files together over the total limit shown are refused before upload; nothing changes', async (t) => {
+    const s = await setup(t, { scanMaxBytes: 100_000, scanMaxTotalBytes: 150_000 });
+    const order = await go2scanOrder(s);
+    const before = await snapshot(s.ctx);
+    await withPage(s, async (w) => {
+      await w.page.goto(order.path);
+      assert.match((await w.page.locator('#scan-files-hint').textContent()) ?? '', /each up to 97\.7 KB, 146\.5 KB in all\./);
+      let uploads = 0;
+      w.page.on('request', (r) => {
+        if (r.method() === 'POST') uploads++;
+      });
+      await w.page.getByLabel('Scan files').setInputFiles([photo('a.jpg', 80_000), photo('b.jpg', 80_000)]);
+      await w.page.getByRole('button', { name: 'Upload scan' }).click();
+      assert.equal(await w.page.getByRole('status').textContent(), 'These files hold 156.3 KB together; the limit is 146.5 KB.');
       assert.equal(uploads, 0);
     });
     assert.deepEqual(await snapshot(s.ctx), before);

@@ -21,11 +21,22 @@ describe('web pages: headers', () => {
     assert.equal(page.headers['x-content-type-options'], 'nosniff');
     assert.equal(page.headers['referrer-policy'], 'no-referrer');
     assert.equal(page.headers['cross-origin-opener-policy'], 'same-origin');
-    assert.match(String(page.headers['strict-transport-security']), /max-age=\d+/);
+    // HSTS means nothing over plain HTTP and would pin a development host name to HTTPS.
+    assert.equal(page.headers['strict-transport-security'], undefined);
 
     const company = await ctx.createCompany();
     const api = await ctx.inject({ method: 'GET', url: '/api/integrate/v3/offices', headers: company.headers });
     assert.equal(api.statusCode, 200);
+    assert.equal(api.headers['x-content-type-options'], 'nosniff');
+    for (const res of [
+      await ctx.inject({ method: 'GET', url: '/api/integrate/v3/offices' }),
+      await ctx.inject({ method: 'GET', url: '/api/integrate/v3/nothing-here', headers: company.headers }),
+      await ctx.inject({ method: 'GET', url: '/admin/v1/companies', headers: ctx.adminHeaders }),
+      await ctx.inject({ method: 'GET', url: '/healthz' }),
+    ]) {
+      assert.match(String(res.headers['content-type']), /^application\/json/, res.body);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', res.body);
+    }
     for (const header of [
       'content-security-policy',
       'x-frame-options',
@@ -34,6 +45,22 @@ describe('web pages: headers', () => {
       'strict-transport-security',
     ]) {
       assert.equal(api.headers[header], undefined, header);
+    }
+  });
+
+  test('HSTS is sent on every answer over HTTPS, never over plain HTTP', async (t) => {
+    const ctx = await buildTestApp(t);
+    const company = await ctx.createCompany();
+    const https = { 'x-forwarded-proto': 'https' };
+    for (const [url, headers] of [
+      ['/invite/not-a-real-token-aaaaaaaaaaaaaaaa', {}],
+      ['/console/sign-in', {}],
+      ['/api/integrate/v3/offices', company.headers],
+    ] as const) {
+      const plain = await ctx.inject({ method: 'GET', url, headers });
+      assert.equal(plain.headers['strict-transport-security'], undefined, url);
+      const secure = await ctx.inject({ method: 'GET', url, headers: { ...headers, ...https } });
+      assert.equal(secure.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains', url);
     }
   });
 

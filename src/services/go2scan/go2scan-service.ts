@@ -116,13 +116,19 @@ export function go2scanServiceFactory({
     async upload(token: string, parts: AsyncIterable<UploadPart>) {
       const order = await orderForToken(token);
       const stored: { id: string; key: string; name: string; contentType: string; size: number }[] = [];
+      let totalBytes = 0;
+      // Which limit a file that grew too large ran into: its own, or what was left of the upload's.
+      let limitHit: 'file' | 'total' = 'file';
       const cleanup = () => Promise.all(stored.map((f) => files.delete(f.key).catch(() => undefined)));
       try {
         for await (const part of parts) {
           if (stored.length >= MAX_SCAN_FILES) throw new PayloadTooLargeError(`A scan upload holds at most ${MAX_SCAN_FILES} files.`);
           const id = ids.uuid();
           const key = `scans/${order.id}/${id}`;
-          const info = await files.put(key, part.file, { maxBytes: config.scanMaxBytes });
+          const left = config.scanMaxTotalBytes - totalBytes;
+          limitHit = left < config.scanMaxBytes ? 'total' : 'file';
+          const info = await files.put(key, part.file, { maxBytes: Math.min(config.scanMaxBytes, left) });
+          totalBytes += info.size;
           stored.push({
             id,
             key,
@@ -159,6 +165,9 @@ export function go2scanServiceFactory({
         };
       } catch (err) {
         await cleanup();
+        if (err instanceof FileTooLargeError && limitHit === 'total') {
+          throw new PayloadTooLargeError(`A scan upload may hold at most ${config.scanMaxTotalBytes} bytes in all.`);
+        }
         if (err instanceof FileTooLargeError || (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
           throw new PayloadTooLargeError(`A scan file may be at most ${config.scanMaxBytes} bytes.`);
         }

@@ -61,7 +61,7 @@ export function webPagesServiceFactory({
   deliverables,
 }: {
   db: Db;
-  config: Pick<Config, 'scanMaxBytes'>;
+  config: Pick<Config, 'scanMaxBytes' | 'scanMaxTotalBytes'>;
   go2scan: Pick<Go2scanService, 'orderForToken'>;
   deliverables: Deliverables;
 }) {
@@ -81,7 +81,13 @@ export function webPagesServiceFactory({
     async go2scanPage(token: string) {
       const order = await go2scan.orderForToken(token);
       const company = await companyRepo.forCompany(order.company_id).get(db);
-      return { address: order.full_address, companyName: company?.name ?? null, maxBytes: config.scanMaxBytes, maxFiles: MAX_SCAN_FILES };
+      return {
+        address: order.full_address,
+        companyName: company?.name ?? null,
+        maxBytes: config.scanMaxBytes,
+        maxTotalBytes: config.scanMaxTotalBytes,
+        maxFiles: MAX_SCAN_FILES,
+      };
     },
 
     /** A delivered order's tour: every floor's plan, rooms and areas; branding unless `unbranded`. */

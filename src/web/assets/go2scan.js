@@ -14,6 +14,7 @@
   var button = document.getElementById('upload-button');
   var done = document.getElementById('upload-done');
   var maxBytes = Number(form.getAttribute('data-max-bytes'));
+  var maxTotalBytes = Number(form.getAttribute('data-max-total-bytes'));
   var maxFiles = Number(form.getAttribute('data-max-files'));
   var files = [];
 
@@ -44,10 +45,13 @@
   function problem(chosen) {
     if (chosen.length === 0) return 'Choose at least one scan file.';
     if (chosen.length > maxFiles) return 'Choose at most ' + maxFiles + ' files.';
+    var total = 0;
     for (var i = 0; i < chosen.length; i++) {
       if (chosen[i].size > maxBytes) return chosen[i].name + ' is larger than ' + size(maxBytes) + '.';
       if (!acceptable(chosen[i])) return chosen[i].name + ' is not a photo, a video or a ZIP archive.';
+      total += chosen[i].size;
     }
+    if (total > maxTotalBytes) return 'These files hold ' + size(total) + ' together; the limit is ' + size(maxTotalBytes) + '.';
     return null;
   }
   function choose(chosen) {

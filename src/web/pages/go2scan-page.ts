@@ -8,6 +8,7 @@ export interface Go2scanPageData {
   address: string;
   companyName: string | null;
   maxBytes: number;
+  maxTotalBytes: number;
   maxFiles: number;
 }
 
@@ -35,11 +36,11 @@ export function go2scanPage(d: Go2scanPageData): string {
   ${d.companyName ? html`<div><dt>Ordered by</dt><dd id="ordering-company">${d.companyName}</dd></div>` : ''}
 </dl>
 <form id="upload-form" class="card" action="${action}" method="post" enctype="multipart/form-data"
-  data-max-bytes="${d.maxBytes}" data-max-files="${d.maxFiles}">
+  data-max-bytes="${d.maxBytes}" data-max-total-bytes="${d.maxTotalBytes}" data-max-files="${d.maxFiles}">
   <div class="dropzone" id="dropzone">
     <label for="scan-files" class="field-label">Scan files</label>
     <p id="scan-files-hint" class="hint">Drag and drop your files here, or choose them. Photos, videos or one ZIP archive;
-      at most ${d.maxFiles} files, each up to ${formatBytes(d.maxBytes)}.</p>
+      at most ${d.maxFiles} files, each up to ${formatBytes(d.maxBytes)}, ${formatBytes(d.maxTotalBytes)} in all.</p>
     <input type="file" id="scan-files" name="files" multiple required accept="${ACCEPTED_SCAN_TYPES}" aria-describedby="scan-files-hint">
   </div>
   <ul id="file-list" class="file-list" aria-label="Chosen files"></ul>

@@ -28,6 +28,8 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleContext> = async (app, { s
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CONTENT_SECURITY_POLICY },
     referrerPolicy: { policy: 'no-referrer' },
+    // Sent for every answer over HTTPS only, by the server's own request hook.
+    strictTransportSecurity: false,
   });
   // Model uploads come as a form field: allow a large one.
   await app.register(formbody, { bodyLimit: 2 * 1024 * 1024 });

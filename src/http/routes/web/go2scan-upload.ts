@@ -1,9 +1,9 @@
 // `POST /go2scan/{token}/upload`: the homeowner's scan upload behind a GoToScan link. The token
 // is the only credential. Multipart is registered in this route's scope only.
 import multipart from '@fastify/multipart';
-import { errorCodes } from 'fastify';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { UnsupportedMediaTypeError } from '../../../errors.js';
 import type { Services } from '../../../services/index.js';
 import { MAX_SCAN_FILES } from '../../../services/go2scan/go2scan-service.js';
 import { Message, ValidationErrorBody } from '../../schemas/common.js';
@@ -49,8 +49,7 @@ export const go2scanUploadRoutes: FastifyPluginAsyncTypebox<Go2scanUploadOptions
     async (request) => {
       if (!request.isMultipart()) {
         await services.go2scan.orderForToken(request.params.token);
-        // Fastify's own refusal of a body type, answered by the error mapping like any other route's.
-        throw new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']);
+        throw new UnsupportedMediaTypeError('multipart/form-data');
       }
       return services.go2scan.upload(request.params.token, request.files());
     },

@@ -24,6 +24,8 @@ export const webRoutes: FastifyPluginAsync<{ services: Pick<Services, 'webPages'
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     // Links carry secrets in their path: never leak them to another site.
     referrerPolicy: { policy: 'no-referrer' },
+    // Sent for every answer over HTTPS only, by the server's own request hook.
+    strictTransportSecurity: false,
   });
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   await app.register(fastifyStatic, { root: ASSETS_DIR, prefix: ASSETS_PREFIX, index: false, maxAge: '1h' });
