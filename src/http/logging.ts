@@ -1,13 +1,7 @@
 // Log options: JSON lines, pretty on a TTY; never a key, password or token.
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Bindings, ChildLoggerOptions } from 'pino';
-
-const SECRET_PATH = /^\/(go2scan|invite|reset-password)\/[^/?]+/;
-
-/** The URL with path tokens and signatures blanked out. */
-export function redactUrl(url: string): string {
-  return url.replace(SECRET_PATH, (_m, page: string) => `/${page}/[redacted]`).replace(/([?&](signature|token)=)[^&]*/g, '$1[redacted]');
-}
+import { redactSecrets } from './log-redaction.js';
 
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   return {
@@ -18,9 +12,11 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
     },
     serializers: {
       req(request: { method: string; url: string; id: string }) {
-        return { method: request.method, url: redactUrl(request.url), id: request.id };
+        return { method: request.method, url: request.url, id: request.id };
       },
     },
+    // Every finished line, whoever wrote it, loses credential-like query values and link tokens.
+    hooks: { streamWrite: redactSecrets },
     ...(process.stdout.isTTY && level !== 'silent'
       ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } }
       : {}),

@@ -145,3 +145,68 @@ describe('secrets at rest and in logs', () => {
     assert.ok(tables.api_keys!.includes(sha256Hex(secrets.apiKey!)), 'api keys are kept as hashes');
   });
 });
+
+describe('credentials in query strings', () => {
+  it('are blanked in every log line: request lines, error lines and any message the code writes', async (t) => {
+    const { logger, lines } = capturingLogger('debug');
+    const { storage, drop } = await openTestStorage();
+    await migrate(storage);
+    const adminKey = `casa_admin_${crypto.randomBytes(20).toString('hex')}`;
+    const app = await buildApp({
+      config: testConfig({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'casa-secrets-')), logLevel: 'debug' }),
+      storage,
+      clock: new ManualClock(),
+      ids: randomIds,
+      adminKeyHash: sha256Hex(adminKey),
+      logger,
+    });
+    await app.ready();
+    t.after(async () => {
+      await app.close();
+      await storage.close();
+      await drop();
+    });
+
+    const secret = (name: string) => `${name}-${crypto.randomBytes(12).toString('hex')}`;
+    const sent: string[] = [];
+    const probe = (name: string) => {
+      const value = secret('casa_q');
+      sent.push(value);
+      return `${name}=${value}`;
+    };
+    const urls = [
+      `${USERS}?${probe('api-key')}`,
+      `${USERS}?limit=5&${probe('api_key')}`,
+      `/admin/v1/companies?${probe('admin-key')}`,
+      `/admin/v1/companies?${probe('adminKey')}&offset=0`,
+      `${USERS}?${probe('token')}`,
+      `${USERS}?${probe('access_token')}`,
+      `${USERS}?${probe('password')}`,
+      `${USERS}?${probe('client_secret')}`,
+      `${USERS}?${probe('X-Amz-Signature')}`,
+      `${USERS}?${probe('Authorization')}`,
+      `${USERS}?${probe('api%2Dkey')}`,
+      `/api/integrate/v3/no-such-route?${probe('key')}`,
+    ];
+    for (const url of urls) {
+      const res = await app.inject({ method: 'GET', url });
+      assert.ok([401, 404].includes(res.statusCode), `${url}: ${res.statusCode}`);
+    }
+    // Lines written by the code itself (a webhook URL, an error's message) are blanked as well.
+    const hook = probe('signature');
+    const inMessage = probe('apikey');
+    app.log.warn({ url: `https://hooks.example/in?${hook}&id=7` }, `could not reach https://hooks.example/in?${inMessage}`);
+    app.log.error(new Error(`GET /x?${probe('session')} failed`), 'boom');
+
+    assert.ok(lines.length >= urls.length, `log lines were captured (${lines.length})`);
+    for (const value of sent) {
+      const leaked = lines.find((l) => l.includes(value));
+      assert.equal(leaked, undefined, `${value} appears in a log line`);
+    }
+    assert.ok(
+      lines.some((l) => l.includes(`"url":"${USERS}?limit=5&api_key=[redacted]"`)),
+      'the rest of the URL is kept',
+    );
+    assert.ok(lines.some((l) => l.includes('"url":"https://hooks.example/in?signature=[redacted]&id=7"')));
+  });
+});
