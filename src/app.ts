@@ -12,6 +12,7 @@ import { validatorCompiler } from './http/validation.js';
 import { lazyChildLogger, loggerOptions } from './http/logging.js';
 import { registerDocs } from './http/plugins/docs.js';
 import { healthRoutes } from './http/routes/health.js';
+import { schemaRoutes } from './http/routes/schemas.js';
 import { integrateRoutes } from './http/routes/integrate/index.js';
 import { adminRoutes } from './http/routes/admin/index.js';
 import { webRoutes } from './http/routes/web/index.js';
@@ -65,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerGuessingGuard(app);
   await registerDocs(app, config.publicUrl);
   await app.register(healthRoutes, { health: services.health });
+  await app.register(schemaRoutes);
   await app.register(integrateRoutes, { prefix: '/api/integrate/v3', services, rateLimit: config, clock });
   await app.register(adminRoutes, { prefix: '/admin/v1', services, adminKeyHash, allowReset: config.allowReset });
   await app.register(go2scanUploadRoutes, { services, scanMaxBytes: config.scanMaxBytes });

@@ -1,6 +1,7 @@
 // DXF (R12, ASCII) of one floor: walls, doors, windows, stairs and rooms each on their own layer,
 // in metres, y pointing up (the plan's y is flipped so the drawing reads the same way).
-import { centroid, pointAlong, wallFrame, wallRectangle } from './geometry.js';
+import { centroid, wallFrame, wallRectangle } from './geometry.js';
+import { leafTip, placedDoors } from './openings.js';
 import { roomLabel } from './labels.js';
 import type { Floor, Point } from './model.js';
 import type { Language } from './labels.js';
@@ -139,17 +140,25 @@ export function floorDxf(floor: Floor, language: Language): Buffer {
   w.pair(2, 'ENTITIES');
   for (const wall of floor.walls) w.polyline('WALLS', wallRectangle(wall));
   const walls = new Map(floor.walls.map((x) => [x.id, x]));
-  for (const door of floor.doors) {
-    const wall = walls.get(door.wall_id)!;
-    const { normal } = wallFrame(wall);
-    const hinge = pointAlong(wall, door.offset - door.width / 2);
-    const jamb = pointAlong(wall, door.offset + door.width / 2);
-    const leaf: Point = [hinge[0] + normal[0] * door.width, hinge[1] + normal[1] * door.width];
-    w.line('DOORS', hinge, leaf);
-    const a1 = angle(hinge, jamb);
-    const a2 = angle(hinge, leaf);
+  for (const d of placedDoors(floor)) {
+    if (d.swing === 'none') continue;
+    if (d.swing === 'sliding') {
+      const { normal } = wallFrame(d.wall);
+      const o = d.wall.thickness / 6;
+      const at = (t: number, side: number): Point => [
+        d.hinge[0] + (d.jamb[0] - d.hinge[0]) * t + normal[0] * o * side,
+        d.hinge[1] + (d.jamb[1] - d.hinge[1]) * t + normal[1] * o * side,
+      ];
+      w.line('DOORS', at(0, 1), at(0.55, 1));
+      w.line('DOORS', at(0.45, -1), at(1, -1));
+      continue;
+    }
+    const leaf = leafTip(d);
+    w.line('DOORS', d.hinge, leaf);
+    const a1 = angle(d.hinge, d.jamb);
+    const a2 = angle(d.hinge, leaf);
     const ccw = Math.abs(((a2 - a1 + 360) % 360) - 90) < 1;
-    w.arc('DOORS', hinge, door.width, ccw ? a1 : a2, ccw ? a2 : a1);
+    w.arc('DOORS', d.hinge, d.door.width, ccw ? a1 : a2, ccw ? a2 : a1);
   }
   for (const win of floor.windows) {
     const wall = walls.get(win.wall_id)!;

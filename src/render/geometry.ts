@@ -213,3 +213,24 @@ export function round(value: number, digits = 2): number {
   const r = Math.round(value * f) / f;
   return Object.is(r, -0) ? 0 : r;
 }
+
+/**
+ * The corners of a `width` × `depth` rectangle centred on `center`, turned `rotation` degrees
+ * clockwise on the page (y down): back-left, back-right, front-right, front-left, the back facing -y
+ * at rotation 0.
+ */
+export function rotatedRect(center: Point, width: number, depth: number, rotation: number): Point[] {
+  const t = (rotation * Math.PI) / 180;
+  const c = Math.cos(t);
+  const s = Math.sin(t);
+  const at = (x: number, y: number): Point => [center[0] + x * c - y * s, center[1] + x * s + y * c];
+  return [at(-width / 2, -depth / 2), at(width / 2, -depth / 2), at(width / 2, depth / 2), at(-width / 2, depth / 2)];
+}
+
+/** A point in a fixture's own frame (x along its width, y from back to front, origin at its centre) on the page. */
+export function localToPage(center: Point, rotation: number, local: Point): Point {
+  const t = (rotation * Math.PI) / 180;
+  const c = Math.cos(t);
+  const s = Math.sin(t);
+  return [center[0] + local[0] * c - local[1] * s, center[1] + local[0] * s + local[1] * c];
+}

@@ -27,6 +27,9 @@ const ROOM_LABELS: Record<RoomType, Record<Language, string>> = {
   sauna: { en: 'Sauna', fi: 'Sauna', de: 'Sauna', fr: 'Sauna', es: 'Sauna', sv: 'Bastu' },
   recreation_room: { en: 'Recreation room', fi: 'Harrastehuone', de: 'Hobbyraum', fr: 'Salle de jeux', es: 'Sala de juegos', sv: 'Allrum' },
   garage: { en: 'Garage', fi: 'Autotalli', de: 'Garage', fr: 'Garage', es: 'Garaje', sv: 'Garage' },
+  balcony: { en: 'Balcony', fi: 'Parveke', de: 'Balkon', fr: 'Balcon', es: 'Balcón', sv: 'Balkong' },
+  terrace: { en: 'Terrace', fi: 'Terassi', de: 'Terrasse', fr: 'Terrasse', es: 'Terraza', sv: 'Terrass' },
+  porch: { en: 'Porch', fi: 'Kuisti', de: 'Veranda', fr: 'Porche', es: 'Porche', sv: 'Veranda' },
   other: { en: 'Room', fi: 'Huone', de: 'Raum', fr: 'Pièce', es: 'Habitación', sv: 'Rum' },
 };
 

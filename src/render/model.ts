@@ -1,9 +1,13 @@
 // The floor-plan model every deliverable is rendered from: floors of rooms (polygons), walls with
-// thickness, doors and windows placed on walls, and stairs. Lengths are metres; points are [x, y]
-// in a floor's own plane (y grows "down" the page, as in SVG).
+// thickness, doors and windows placed on walls, stairs and (version 2) fixtures. Lengths are
+// metres; points are [x, y] in a floor's own plane (y grows "down" the page, as in SVG).
+//
+// Version 2 adds fixtures, the way each door opens, window sill and head heights and outdoor
+// spaces. Every version 2 field is optional, so a version 1 model is a version 2 model with the
+// defaults, and the renderers read both the same way.
 export type Point = [number, number];
 
-export const ROOM_TYPES = [
+export const INDOOR_ROOM_TYPES = [
   'living_room',
   'kitchen',
   'dining_room',
@@ -22,7 +26,14 @@ export const ROOM_TYPES = [
   'garage',
   'other',
 ] as const;
+/** Spaces drawn on the plan but not counted in any floor's area (version 2). */
+export const OUTDOOR_ROOM_TYPES = ['balcony', 'terrace', 'porch'] as const;
+export const ROOM_TYPES = [...INDOOR_ROOM_TYPES, ...OUTDOOR_ROOM_TYPES] as const;
 export type RoomType = (typeof ROOM_TYPES)[number];
+
+export function isOutdoor(type: RoomType): boolean {
+  return (OUTDOOR_ROOM_TYPES as readonly string[]).includes(type);
+}
 
 export interface Room {
   id: string;
@@ -48,6 +59,65 @@ export interface Opening {
   width: number;
 }
 
+/** How a door opens: a hinged leaf into or out of its room, a sliding leaf, or no leaf at all. */
+export const DOOR_SWINGS = ['in', 'out', 'sliding', 'none'] as const;
+export type DoorSwing = (typeof DOOR_SWINGS)[number];
+
+export interface Door extends Opening {
+  /**
+   * The space the door belongs to, one of the two it joins: `in` swings into it, `out` away from
+   * it. Unset: the room inside for a door on an exterior wall, otherwise the room on the side of
+   * the wall's normal (-dy, dx), where (dx, dy) runs from the wall's start to its end.
+   */
+  room_id?: string;
+  /** Unset: `in`. */
+  swing?: DoorSwing;
+  /** The end of the opening nearer the wall's `start` or `end` carries the hinges. Unset: `start`. */
+  hinge?: 'start' | 'end';
+}
+
+export interface Window extends Opening {
+  /** Height of the sill above the floor. Unset: 0.9 m. */
+  sill_height?: number;
+  /** Height of the head above the floor. Unset: 2.1 m (or the ceiling, if lower). */
+  head_height?: number;
+}
+
+export const DOOR_DEFAULTS = { swing: 'in', hinge: 'start' } as const;
+export const WINDOW_DEFAULTS = { sill_height: 0.9, head_height: 2.1 } as const;
+
+export const FIXTURE_TYPES = [
+  'toilet',
+  'sink',
+  'bathtub',
+  'shower',
+  'kitchen_counter',
+  'kitchen_sink',
+  'stove',
+  'fridge',
+  'dishwasher',
+  'washer',
+  'dryer',
+  'fireplace',
+  'wardrobe',
+] as const;
+export type FixtureType = (typeof FIXTURE_TYPES)[number];
+
+/**
+ * A fixture: a `width` × `depth` rectangle centred on `position`. At rotation 0 its width runs
+ * along x and its back (the side against a wall) faces -y; `rotation` turns it clockwise on the
+ * page, in degrees.
+ */
+export interface Fixture {
+  id: string;
+  type: FixtureType;
+  room_id: string;
+  position: Point;
+  rotation: number;
+  width: number;
+  depth: number;
+}
+
 export interface Stairs {
   id: string;
   polygon: Point[];
@@ -61,17 +131,19 @@ export interface Floor {
   below_grade: boolean;
   /** Ceiling height, for the 3D model. */
   height: number;
-  /** The exterior outline; rooms lie inside it. */
+  /** The exterior outline; indoor rooms lie inside it, outdoor spaces may lie outside. */
   outline: Point[];
   rooms: Room[];
   walls: Wall[];
-  doors: Opening[];
-  windows: Opening[];
+  doors: Door[];
+  windows: Window[];
   stairs: Stairs[];
+  /** Version 2. */
+  fixtures?: Fixture[];
 }
 
 export interface FloorPlanModel {
-  version: 1;
+  version: 1 | 2;
   floors: Floor[];
 }
 

@@ -1,7 +1,7 @@
 // The numbers every report prints, computed once from the model: areas per room and floor, gross
 // living area (floors above grade), counts of rooms, bedrooms and bathrooms.
 import { boundingBox, polygonArea } from './geometry.js';
-import { floorsInOrder, type FloorPlanModel, type RoomType } from './model.js';
+import { floorsInOrder, isOutdoor, type FloorPlanModel, type RoomType } from './model.js';
 import type { DrawOptions } from './style.js';
 
 export interface PropertyInfo {
@@ -25,12 +25,16 @@ export interface RoomFacts {
   areaM2: number;
   widthM: number;
   depthM: number;
+  /** A balcony, terrace or porch: listed, not counted in any area. */
+  outdoor: boolean;
 }
 
 export interface FloorFacts {
   level: number;
   belowGrade: boolean;
+  /** Indoor rooms only. */
   areaM2: number;
+  outdoorM2: number;
   rooms: RoomFacts[];
 }
 
@@ -39,6 +43,7 @@ export interface ModelSummary {
   totalM2: number;
   glaM2: number;
   belowGradeM2: number;
+  outdoorM2: number;
   rooms: number;
   bedrooms: number;
   bathrooms: number;
@@ -57,9 +62,17 @@ export function summarize(model: FloorPlanModel): ModelSummary {
         areaM2: polygonArea(r.polygon),
         widthM: box.maxX - box.minX,
         depthM: box.maxY - box.minY,
+        outdoor: isOutdoor(r.type),
       };
     });
-    return { level: f.level, belowGrade: f.below_grade, areaM2: rooms.reduce((s, r) => s + r.areaM2, 0), rooms };
+    const sum = (list: RoomFacts[]) => list.reduce((s, r) => s + r.areaM2, 0);
+    return {
+      level: f.level,
+      belowGrade: f.below_grade,
+      areaM2: sum(rooms.filter((r) => !r.outdoor)),
+      outdoorM2: sum(rooms.filter((r) => r.outdoor)),
+      rooms,
+    };
   });
   const all = floors.flatMap((f) => f.rooms);
   return {
@@ -67,7 +80,8 @@ export function summarize(model: FloorPlanModel): ModelSummary {
     totalM2: floors.reduce((s, f) => s + f.areaM2, 0),
     glaM2: floors.filter((f) => !f.belowGrade).reduce((s, f) => s + f.areaM2, 0),
     belowGradeM2: floors.filter((f) => f.belowGrade).reduce((s, f) => s + f.areaM2, 0),
-    rooms: all.filter((r) => !NOT_COUNTED_AS_ROOMS.includes(r.type)).length,
+    outdoorM2: floors.reduce((s, f) => s + f.outdoorM2, 0),
+    rooms: all.filter((r) => !r.outdoor && !NOT_COUNTED_AS_ROOMS.includes(r.type)).length,
     bedrooms: all.filter((r) => r.type === 'bedroom').length,
     bathrooms: all.filter((r) => r.type === 'bathroom').length,
   };

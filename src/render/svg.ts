@@ -1,10 +1,11 @@
 // SVG floor plans: one drawing per floor, with or without measurements, in a template's style.
 // Coordinates are written in pixels with two decimals, so the same model always gives the same text.
-import { boundingBox, centroid, polygonArea, pointAlong, wallFrame, wallLength, wallRectangle, type Box } from './geometry.js';
+import { boundingBox, centroid, polygonArea, wallFrame, wallLength, wallRectangle, type Box } from './geometry.js';
 import { floorName, roomLabel, term } from './labels.js';
-import type { Floor, FloorPlanModel, Opening, Point, Room, Wall } from './model.js';
+import { isOutdoor, type Floor, type FloorPlanModel, type Opening, type Point, type Room, type Wall } from './model.js';
 import { PALETTES, type DrawOptions, type Palette } from './style.js';
 import { formatArea, formatLength } from './units.js';
+import { leafTip, placedDoors } from './openings.js';
 
 export const FONT_FAMILY = 'DejaVu Sans';
 /** Size of every floor-plan drawing (and so of its PNG and JPG). */
@@ -118,24 +119,32 @@ function wallsGroup(floor: Floor, frame: Frame, palette: Palette): string {
 }
 
 function doorsGroup(floor: Floor, frame: Frame, palette: Palette): string {
-  const walls = new Map(floor.walls.map((w) => [w.id, w]));
-  const middle = centroid(floor.outline);
-  const parts = floor.doors.map((door) => {
-    const wall = walls.get(door.wall_id)!;
-    const frameOfWall = wallFrame(wall);
-    // An exterior door opens inwards.
-    const inward = (middle[0] - wall.start[0]) * frameOfWall.normal[0] + (middle[1] - wall.start[1]) * frameOfWall.normal[1] >= 0;
-    const normal: Point = wall.exterior && !inward ? [-frameOfWall.normal[0], -frameOfWall.normal[1]] : frameOfWall.normal;
-    const hinge = pointAlong(wall, door.offset - door.width / 2);
-    const jamb = pointAlong(wall, door.offset + door.width / 2);
-    const leafEnd: Point = [hinge[0] + normal[0] * door.width, hinge[1] + normal[1] * door.width];
-    const [hx, hy] = project(frame, hinge);
-    const [jx, jy] = project(frame, jamb);
-    const [lx, ly] = project(frame, leafEnd);
-    const r = door.width * frame.scale;
-    const sweep = normal[0] * (jamb[1] - hinge[1]) - normal[1] * (jamb[0] - hinge[0]) > 0 ? 1 : 0;
+  const parts = placedDoors(floor).map((d) => {
+    const id = `door-${escapeXml(d.door.id)}`;
+    if (d.swing === 'none') return `<g class="door opening" id="${id}"></g>`;
+    const [hx, hy] = project(frame, d.hinge);
+    const [jx, jy] = project(frame, d.jamb);
+    if (d.swing === 'sliding') {
+      // Two leaves side by side in the wall, each over half the opening and a little past it.
+      const { normal } = wallFrame(d.wall);
+      const o = d.wall.thickness / 6;
+      const along = (t: number, side: number): Point => [
+        d.hinge[0] + (d.jamb[0] - d.hinge[0]) * t + normal[0] * o * side,
+        d.hinge[1] + (d.jamb[1] - d.hinge[1]) * t + normal[1] * o * side,
+      ];
+      const leaf = (a: Point, b: Point) => {
+        const [ax, ay] = project(frame, a);
+        const [bx, by] = project(frame, b);
+        return `<line x1="${n(ax)}" y1="${n(ay)}" x2="${n(bx)}" y2="${n(by)}" stroke-width="3"/>`;
+      };
+      return `<g class="door sliding" id="${id}">${leaf(along(0, 1), along(0.55, 1))}${leaf(along(0.45, -1), along(1, -1))}</g>`;
+    }
+    const tip = leafTip(d);
+    const [lx, ly] = project(frame, tip);
+    const r = d.door.width * frame.scale;
+    const sweep = d.toward[0] * (d.jamb[1] - d.hinge[1]) - d.toward[1] * (d.jamb[0] - d.hinge[0]) > 0 ? 1 : 0;
     return (
-      `<g class="door" id="door-${escapeXml(door.id)}">` +
+      `<g class="door" id="${id}">` +
       `<line x1="${n(hx)}" y1="${n(hy)}" x2="${n(lx)}" y2="${n(ly)}" stroke-width="2"/>` +
       `<path d="M ${n(lx)} ${n(ly)} A ${n(r)} ${n(r)} 0 0 ${sweep} ${n(jx)} ${n(jy)}" fill="none" stroke-width="1" stroke-dasharray="4 3"/></g>`
     );
@@ -239,7 +248,7 @@ export function floorPlanElements(floor: Floor, frame: Frame, opts: DrawOptions,
 }
 
 export function floorArea(floor: Floor): number {
-  return floor.rooms.reduce((s, r) => s + polygonArea(r.polygon), 0);
+  return floor.rooms.filter((r) => !isOutdoor(r.type)).reduce((s, r) => s + polygonArea(r.polygon), 0);
 }
 
 /** The complete SVG document of one floor. */

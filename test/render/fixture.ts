@@ -142,3 +142,34 @@ export function smallModel(): FloorPlanModel {
     ],
   };
 }
+
+/**
+ * smallModel in version 2: a balcony outside the outline reached by a sliding door from the
+ * kitchen, the kitchen door swinging out of the kitchen from its far hinge, a window with its own
+ * sill and head, and fixtures in the kitchen, the living room and the bedroom.
+ */
+export function smallModelV2(): FloorPlanModel {
+  const m = smallModel();
+  m.version = 2;
+  const [ground, upper] = m.floors as [FloorPlanModel['floors'][number], FloorPlanModel['floors'][number]];
+  ground.rooms.push({
+    id: 'balcony',
+    type: 'balcony',
+    polygon: [
+      [4.5, -1.5],
+      [7.5, -1.5],
+      [7.5, 0],
+      [4.5, 0],
+    ],
+  });
+  ground.doors[0] = { ...ground.doors[0]!, room_id: 'kitchen', swing: 'out', hinge: 'end' };
+  ground.doors.push({ id: 'd-bal', wall_id: 'w-top', offset: 6.5, width: 0.9, swing: 'sliding' });
+  ground.windows[0] = { ...ground.windows[0]!, sill_height: 0.6, head_height: 2.2 };
+  ground.fixtures = [
+    { id: 'counter', type: 'kitchen_counter', room_id: 'kitchen', position: [7.7, 2.5], rotation: 90, width: 2.4, depth: 0.6 },
+    { id: 'fridge', type: 'fridge', room_id: 'kitchen', position: [7.65, 4.35], rotation: 90, width: 0.6, depth: 0.7 },
+    { id: 'fireplace', type: 'fireplace', room_id: 'living', position: [0.2, 4], rotation: 270, width: 1, depth: 0.4 },
+  ];
+  upper.fixtures = [{ id: 'wardrobe', type: 'wardrobe', room_id: 'bed', position: [4, 0.3], rotation: 0, width: 2, depth: 0.6 }];
+  return m;
+}
