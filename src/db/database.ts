@@ -7,7 +7,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { BUSY_TIMEOUT_MS, SqliteDriver, sqliteDialect } from './sqlite-driver.js';
 import { withStatementCache } from './statement-cache.js';
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
+import { ANALYSIS_LIMIT, BACKSTOP_AUTOCHECKPOINT_PAGES, startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type VersionScope = 'all' | 'identity';
@@ -75,6 +75,11 @@ export function openSqlite(file: string, synchronous: 'NORMAL' | 'FULL' = 'NORMA
   // A file gets a reading and a writing connection (see sqlite-driver.ts); memory only one.
   const writer = connect(file, synchronous);
   const reader = onDisk ? connect(file, synchronous) : writer;
+  // Query plans need the tables' statistics: without them SQLite walks 100,000 orders of a company
+  // in date order to find one external id (docs/performance.md). At open it analyses what changed
+  // much since the last time, on a bounded sample; the checkpoint thread repeats it while running.
+  writer.sqlite.pragma(`analysis_limit = ${ANALYSIS_LIMIT}`);
+  writer.sqlite.pragma('optimize = 0x10002');
   let checkpointer: WalCheckpointer | null = null;
   if (onDisk && backgroundCheckpoint) {
     for (const c of new Set([reader, writer])) c.sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);

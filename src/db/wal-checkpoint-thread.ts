@@ -1,12 +1,16 @@
 // The thread started by wal-checkpointer.ts: its own connection to the file, checkpointing it every
-// `intervalMs` until told to stop.
+// `intervalMs` until told to stop, and refreshing the query planner's statistics now and then
+// (off the event loop: ANALYZE of a big table takes a moment).
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
 export interface CheckpointThreadData {
   file: string;
   intervalMs: number;
+  analysisLimit: number;
 }
+
+const OPTIMIZE_EVERY_MS = 10 * 60_000;
 
 /** What the thread sends after a checkpoint it was asked to report on. */
 export interface CheckpointMessage {
@@ -18,9 +22,11 @@ export interface CheckpointMessage {
 export type CheckpointCommand = 'report' | 'stop';
 
 const port = parentPort!;
-const { file, intervalMs } = workerData as CheckpointThreadData;
+const { file, intervalMs, analysisLimit } = workerData as CheckpointThreadData;
 const db = new Database(file);
+db.pragma(`analysis_limit = ${analysisLimit}`);
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+let optimizedAt = Date.now();
 let stopped = false;
 let reportWanted = false;
 let timer: NodeJS.Timeout | undefined;
@@ -32,6 +38,10 @@ function tick(): void {
     if (reportWanted && row) {
       reportWanted = false;
       port.postMessage({ log: row.log, checkpointed: row.checkpointed } satisfies CheckpointMessage);
+    }
+    if (Date.now() - optimizedAt >= OPTIMIZE_EVERY_MS) {
+      optimizedAt = Date.now();
+      db.pragma('optimize');
     }
   } catch {
     // Busy or failing: the next tick tries again, and the backstop checkpoint remains.

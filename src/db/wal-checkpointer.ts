@@ -9,6 +9,8 @@ import { startThread } from '../thread.js';
 import type { CheckpointCommand, CheckpointMessage, CheckpointThreadData } from './wal-checkpoint-thread.js';
 
 export const BACKSTOP_AUTOCHECKPOINT_PAGES = 10_000;
+/** Rows SQLite samples per index when it gathers statistics (PRAGMA analysis_limit). */
+export const ANALYSIS_LIMIT = 1000;
 const INTERVAL_MS = 100;
 
 export interface CheckpointReport {
@@ -26,7 +28,7 @@ export interface WalCheckpointer {
 
 export function startWalCheckpointer(file: string, intervalMs = INTERVAL_MS): WalCheckpointer {
   const worker = startThread(new URL('./wal-checkpoint-thread.js', import.meta.url), {
-    workerData: { file, intervalMs } satisfies CheckpointThreadData,
+    workerData: { file, intervalMs, analysisLimit: ANALYSIS_LIMIT } satisfies CheckpointThreadData,
   });
   const send = (command: CheckpointCommand) => worker.postMessage(command);
   // The thread must not keep a process alive that has nothing else to do.

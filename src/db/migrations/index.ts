@@ -9,6 +9,7 @@ import { assets } from './004-assets.js';
 import { ordersProduction } from './005-orders-production.js';
 import { consoleTables } from './006-console.js';
 import { dropJobs } from './007-drop-jobs.js';
+import { orderIndexes } from './008-order-indexes.js';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '005-orders-production': ordersProduction,
   '006-console': consoleTables,
   '007-drop-jobs': dropJobs,
+  '008-order-indexes': orderIndexes,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

@@ -99,7 +99,7 @@ export function createMetrics(deps: MetricsDeps, { defaultMetrics = true } = {})
     registers: [registry],
     async collect() {
       const nowUs = deps.clock.nowUs();
-      const due = await ordersRepo.system.earliestDue(deps.db, BACKLOG_STATUSES);
+      const due = await ordersRepo.system.earliestDue(deps.db);
       this.set(due === null ? 0 : Math.max(0, (nowUs - due) / 1e6));
     },
   });

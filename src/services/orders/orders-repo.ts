@@ -239,12 +239,13 @@ export const ordersRepo = {
       return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
     },
 
-    /** The earliest due time of the orders in `statuses` that are not held, or null. */
-    async earliestDue(db: Db, statuses: readonly string[]): Promise<number | null> {
+    /** The earliest due time of the orders production has to do (any status), or null. */
+    async earliestDue(db: Db): Promise<number | null> {
+      // The partial due_at index holds exactly these orders, however many others there are.
       const row = await db
         .selectFrom('orders')
         .select((eb) => eb.fn.min('due_at').as('due'))
-        .where('status', 'in', statuses)
+        .where('due_at', 'is not', null)
         .where('held', '=', 0)
         .executeTakeFirst();
       return row?.due === null || row?.due === undefined ? null : Number(row.due);
