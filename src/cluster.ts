@@ -4,7 +4,7 @@
 // with CASA_ROLE=api and restarts any that dies. Further worker processes (`casa-integrate worker`)
 // may run beside it: job claims are leased, so several job loops never take the same job.
 import cluster, { type Worker } from 'node:cluster';
-import closeWithGrace from 'close-with-grace';
+import { onShutdown } from './graceful-shutdown.js';
 import type { Config } from './config.js';
 import { backgroundServices } from './background.js';
 import { migrate, resolveAdminKey, seedDemoCompany } from './bootstrap.js';
@@ -59,8 +59,7 @@ export async function runCluster(config: Config, deps: ClusterDeps): Promise<voi
   });
   for (let i = 0; i < config.processes; i++) fork();
 
-  closeWithGrace({ delay: 15_000 }, async ({ err }) => {
-    if (err) background.log.error({ err }, 'shutting down after an error');
+  onShutdown(background.log, { delay: 15_000 }, async () => {
     stopping = true;
     const children = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
     await Promise.all(

@@ -1,7 +1,6 @@
 // Starts the server: config → storage → migrations → app → listen, and the workers unless CASA_ROLE=api
 // (CASA_ROLE=worker: the workers alone, without the app).
 import path from 'node:path';
-import closeWithGrace from 'close-with-grace';
 import { loadConfig, type Config } from './config.js';
 import { openStorage, type Storage } from './db/database.js';
 import { randomIds, systemClock } from './domain/clock.js';
@@ -9,6 +8,7 @@ import { backgroundServices } from './background.js';
 import { migrate, resolveAdminKey, seedDemoCompany } from './bootstrap.js';
 import { startWorkers, type Workers } from './workers/index.js';
 import { isClusterChild, runCluster } from './cluster.js';
+import { onShutdown } from './graceful-shutdown.js';
 
 export async function openConfiguredStorage(config: Config): Promise<Storage> {
   return openStorage({
@@ -57,8 +57,8 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
   let workers: Workers | null = null;
   if (config.role !== 'api') workers = startWorkers({ config, clock, services, log });
 
-  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
-    if (err) log.error({ err }, 'shutting down after an error');
+  // A cluster child is stopped by its primary, which says so itself.
+  onShutdown(log, { delay: 10_000, quiet: isClusterChild }, async () => {
     await app?.close(); // stops accepting, lets in-flight requests finish
     await workers?.stop();
     await background?.close();
