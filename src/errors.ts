@@ -11,7 +11,10 @@ export type ErrorKind =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'too_many_requests'
-  | 'unavailable';
+  | 'internal'
+  | 'bad_gateway'
+  | 'unavailable'
+  | 'gateway_timeout';
 
 export interface ValidationEntry {
   loc: (string | number)[];
@@ -81,6 +84,25 @@ export class TooManyRequestsError extends AppError {
 export class ServiceUnavailableError extends AppError {
   constructor(message = 'The service is temporarily unavailable; retry shortly.') {
     super('unavailable', message, 5);
+  }
+}
+
+const INJECTED: Record<number, { kind: ErrorKind; message: string }> = {
+  429: { kind: 'too_many_requests', message: 'Too many requests; slow down and retry later.' },
+  500: { kind: 'internal', message: 'Internal server error.' },
+  502: { kind: 'bad_gateway', message: 'Bad gateway; retry shortly.' },
+  503: { kind: 'unavailable', message: 'The service is temporarily unavailable; retry shortly.' },
+  504: { kind: 'gateway_timeout', message: 'Gateway timeout; retry shortly.' },
+};
+
+/** A sandbox fault rule answering in place of the request, in the shape a real failure of that status has. */
+export class InjectedFaultError extends AppError {
+  constructor(
+    readonly ruleId: string,
+    status: 429 | 500 | 502 | 503 | 504,
+    retryAfterS: number | null,
+  ) {
+    super(INJECTED[status]!.kind, INJECTED[status]!.message, retryAfterS);
   }
 }
 

@@ -115,8 +115,9 @@ import type { OrderTables } from './tables/orders.js';
 import type { WebhookTables } from './tables/webhooks.js';
 import type { AssetTables } from './tables/assets.js';
 import type { ConsoleTables } from './tables/console.js';
+import type { SandboxTables } from './tables/sandbox.js';
 
-export interface Database extends FoundationTables, OrderTables, WebhookTables, AssetTables, ConsoleTables {}
+export interface Database extends FoundationTables, OrderTables, WebhookTables, AssetTables, ConsoleTables, SandboxTables {}
 
 export type CompanyRow = Selectable<CompaniesTable>;
 export type OfficeRow = Selectable<OfficesTable>;

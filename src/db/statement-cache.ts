@@ -9,11 +9,11 @@ import { tableRows } from './row-builders.generated.js';
 const MAX_STATEMENTS = 500;
 
 /**
- * The tables behind identity reads (who a key belongs to, a company's settings, a user by email).
+ * The tables behind identity reads (who a key belongs to with its sandbox settings, a company's settings, a user by email).
  * A write naming one of them moves the identity count (see sqlite-driver.ts). The schema has no foreign keys or triggers,
  * so no write changes these tables without naming them.
  */
-const IDENTITY_TABLES = /"(companies|users|api_keys)"/;
+const IDENTITY_TABLES = /"(companies|users|api_keys|sandbox_settings)"/;
 
 const SCHEMA_CHANGE = /^\s*(create|alter|drop)\b/i;
 

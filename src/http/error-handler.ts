@@ -1,7 +1,14 @@
 // The one mapping from errors to status and body. The JSON API sends the body as it is; the HTML
 // pages and the console take the status and message from here and draw their own page.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { AppError, RequestValidationError, type ErrorKind, type ValidationEntry, type ValidationPart } from '../errors.js';
+import {
+  AppError,
+  InjectedFaultError,
+  RequestValidationError,
+  type ErrorKind,
+  type ValidationEntry,
+  type ValidationPart,
+} from '../errors.js';
 
 const STATUS: Record<ErrorKind, number> = {
   bad_request: 400,
@@ -13,7 +20,10 @@ const STATUS: Record<ErrorKind, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,
+  internal: 500,
+  bad_gateway: 502,
   unavailable: 503,
+  gateway_timeout: 504,
 };
 
 export interface ErrorResponse {
@@ -84,6 +94,7 @@ export function errorResponse(err: FastifyError | Error): ErrorResponse {
   }
   if (err instanceof AppError) {
     const headers: Record<string, string> = err.retryAfterS === null ? {} : { 'retry-after': String(err.retryAfterS) };
+    if (err instanceof InjectedFaultError) headers['x-casa-injected'] = err.ruleId;
     return plain(STATUS[err.kind], err.message, 'none', headers);
   }
   const fastifyError = err as FastifyError;

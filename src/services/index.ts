@@ -36,9 +36,13 @@ import { consoleServiceFactory } from './console/console-service.js';
 import { consoleSessionsFactory } from './console/console-sessions.js';
 import type { RequestFigures } from './console/request-stats.js';
 import { webPagesServiceFactory } from './web-pages/web-pages-service.js';
+import { sandboxServiceFactory } from './sandbox/sandbox-service.js';
+import { sandboxStreams } from './sandbox/sandbox-streams.js';
 
 export function createServices(deps: ServiceDeps) {
   const apiKeys = apiKeysServiceFactory(deps);
+  const streams = sandboxStreams();
+  const sandbox = sandboxServiceFactory({ ...deps, streams });
   const webhookOutbox = webhookOutboxFactory(deps);
   const company = companyServiceFactory({ ...deps, apiKeys, webhookOutbox });
   const offices = officesServiceFactory(deps);
@@ -84,6 +88,7 @@ export function createServices(deps: ServiceDeps) {
     orderOperator,
     webPages,
     health,
+    sandbox,
   };
 }
 

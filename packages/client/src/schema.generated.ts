@@ -10,116 +10,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get company information */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            country: string | null;
-                            /** @enum {string} */
-                            customer_type: "Agent" | "Appraiser" | "Photographer" | "Contractor" | "Home Inspector" | "Personal use" | "Other";
-                            /** @description Unix epoch seconds with a microsecond fraction */
-                            created_at: number;
-                            /** Format: uuid */
-                            main_office_id: string;
-                            webhook_urls: string[];
-                            webhook_triggers: string[];
-                            settings: {
-                                allow_submission_without_draft: boolean;
-                                allow_post_scan_upgrades: boolean;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getCompanyInfo"];
         put?: never;
         post?: never;
         delete?: never;
@@ -141,115 +32,7 @@ export interface paths {
          * Send a merge request to another company
          * @description Asks to merge this company into the company of `email`, one of its Managers. The operator approves it.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: email */
-                        email: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            /** @enum {string} */
-                            status: "pending";
-                            target_email: string;
-                            /** @description Unix epoch seconds with a microsecond fraction */
-                            created_at: number;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createMergeRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -264,105 +47,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get company package */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            package_type: "base" | "plus" | "plus_3d";
-                            add_ons: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[];
-                            available_package_types: ("base" | "plus" | "plus_3d")[];
-                            available_add_ons: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getCompanyPackage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -382,217 +67,14 @@ export interface paths {
         put?: never;
         post?: never;
         /** Delete company webhook */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Absolute http(s) URLs, at most 10; duplicates are dropped */
-                            webhook_urls: string[];
-                            /** @description Events sent to every URL */
-                            webhook_triggers: ("moved_to_draft" | "moved_to_pending" | "moved_to_ready" | "moved_to_fixing" | "moved_to_failed")[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        delete: operations["deleteCompanyWebhook"];
         options?: never;
         head?: never;
         /**
          * Update company webhooks
          * @description Replaces the lists given (both, normally). A list left out keeps its stored value. URLs must be absolute http(s) URLs (https only when the server requires it).
          */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description Absolute http(s) URLs, at most 10; duplicates are dropped */
-                        webhook_urls?: string[];
-                        /** @description Events sent to every URL */
-                        webhook_triggers?: ("moved_to_draft" | "moved_to_pending" | "moved_to_ready" | "moved_to_fixing" | "moved_to_failed")[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Absolute http(s) URLs, at most 10; duplicates are dropped */
-                            webhook_urls: string[];
-                            /** @description Events sent to every URL */
-                            webhook_triggers: ("moved_to_draft" | "moved_to_pending" | "moved_to_ready" | "moved_to_fixing" | "moved_to_failed")[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        patch: operations["updateCompanyWebhook"];
         trace?: never;
     };
     "/offices": {
@@ -603,223 +85,10 @@ export interface paths {
             cookie?: never;
         };
         /** List all offices */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    offset?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            pagination: {
-                                has_more: boolean;
-                                limit: number;
-                                next_offset: number;
-                                previous_offset: number;
-                            };
-                            items: {
-                                /** Format: uuid */
-                                id: string;
-                                name: string;
-                                /** @description Unix epoch seconds with a microsecond fraction */
-                                created_at: number;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listOffices"];
         put?: never;
         /** Add new office */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            /** @description Unix epoch seconds with a microsecond fraction */
-                            created_at: number;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createOffice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -837,396 +106,13 @@ export interface paths {
          * List orders
          * @description Newest first. `status` repeats for several values. Items omit `delivery_assets`.
          */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    offset?: number;
-                    status?: ("New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed")[];
-                    external_id?: string;
-                    owner_email?: string;
-                    /** @description epoch seconds, inclusive */
-                    created_after?: number;
-                    /** @description epoch seconds, exclusive */
-                    created_before?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            pagination: {
-                                has_more: boolean;
-                                limit: number;
-                                next_offset: number;
-                                previous_offset: number;
-                            };
-                            items: {
-                                /** Format: uuid */
-                                id: string;
-                                info: {
-                                    /** @enum {string} */
-                                    status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
-                                    created_by: string;
-                                    owner_email: string | null;
-                                    location: string;
-                                    order_type: string;
-                                    first_delivered_at: number | null;
-                                    /** @description Unix epoch seconds with a microsecond fraction */
-                                    created_at: number;
-                                    is_scan_order: boolean;
-                                    total_scanned_area: number;
-                                    go2scan: {
-                                        /** @description The link with its token: only in the answer that creates it */
-                                        link: string | null;
-                                        /** @description Unix epoch seconds with a microsecond fraction */
-                                        expires_at: number;
-                                        customer: {
-                                            name: string | null;
-                                            email: string | null;
-                                            phone: string | null;
-                                        } | null;
-                                        invitation_sent_at: number | null;
-                                        uploaded_at: number | null;
-                                    } | null;
-                                    external_id: string | null;
-                                    add_info: string;
-                                    style_template: {
-                                        /** @enum {string} */
-                                        style_template_id: "default" | "classic" | "blueprint" | "monochrome";
-                                        /** @enum {string} */
-                                        units: "metric" | "imperial";
-                                        label_language: string;
-                                        show_dimensions: boolean;
-                                    } | null;
-                                    product: {
-                                        package_type: string;
-                                        add_ons: string[];
-                                        over_limits: string[];
-                                        purchasable_add_ons: string[];
-                                    };
-                                };
-                                address: {
-                                    full_address: string;
-                                    street: string;
-                                    number: string | null;
-                                    suite: string | null;
-                                    city: string;
-                                    state: string | null;
-                                    postalCode: string | null;
-                                    country: string;
-                                    latitude: number | null;
-                                    longitude: number | null;
-                                };
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listOrders"];
         put?: never;
         /**
          * Create a redraw order
          * @description A floor plan drawn from an existing drawing (`source`). The order is created New and moves to Pending at once.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        street: string;
-                        city: string;
-                        country: string;
-                        info: string;
-                        /** @description URL of the drawing, or 1–10 of them */
-                        source: string | string[];
-                        suite?: string | null;
-                        state?: string | null;
-                        postalCode?: string | null;
-                        latitude?: number | null;
-                        longitude?: number | null;
-                        external_id?: string | null;
-                        owner_email?: string | null;
-                        package_type?: ("base" | "plus" | "plus_3d") | null;
-                        add_ons?: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[] | null;
-                        order_preferences?: {
-                            [key: string]: unknown;
-                        } | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            info: {
-                                /** @enum {string} */
-                                status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
-                                created_by: string;
-                                owner_email: string | null;
-                                location: string;
-                                order_type: string;
-                                first_delivered_at: number | null;
-                                /** @description Unix epoch seconds with a microsecond fraction */
-                                created_at: number;
-                                is_scan_order: boolean;
-                                total_scanned_area: number;
-                                go2scan: {
-                                    /** @description The link with its token: only in the answer that creates it */
-                                    link: string | null;
-                                    /** @description Unix epoch seconds with a microsecond fraction */
-                                    expires_at: number;
-                                    customer: {
-                                        name: string | null;
-                                        email: string | null;
-                                        phone: string | null;
-                                    } | null;
-                                    invitation_sent_at: number | null;
-                                    uploaded_at: number | null;
-                                } | null;
-                                external_id: string | null;
-                                add_info: string;
-                                style_template: {
-                                    /** @enum {string} */
-                                    style_template_id: "default" | "classic" | "blueprint" | "monochrome";
-                                    /** @enum {string} */
-                                    units: "metric" | "imperial";
-                                    label_language: string;
-                                    show_dimensions: boolean;
-                                } | null;
-                                product: {
-                                    package_type: string;
-                                    add_ons: string[];
-                                    over_limits: string[];
-                                    purchasable_add_ons: string[];
-                                };
-                            };
-                            address: {
-                                full_address: string;
-                                street: string;
-                                number: string | null;
-                                suite: string | null;
-                                city: string;
-                                state: string | null;
-                                postalCode: string | null;
-                                country: string;
-                                latitude: number | null;
-                                longitude: number | null;
-                            };
-                            /** @description Every key present; null when not bought; empty lists until delivered */
-                            delivery_assets: {
-                                listing_floorplans: {
-                                    jpg_urls: string[];
-                                    jpg_urls_dim: string[];
-                                    png_urls: string[];
-                                    png_urls_dim: string[];
-                                    svg_urls: string[];
-                                    svg_urls_dim: string[];
-                                    pdf_urls: string[];
-                                    pdf_urls_dim: string[];
-                                    zip_urls: string[];
-                                    zip_urls_dim: string[];
-                                } | null;
-                                home_report: {
-                                    pdf_urls: string[];
-                                } | null;
-                                tour: {
-                                    link: string | null;
-                                    mls_compliance_link: string | null;
-                                    type: string;
-                                } | null;
-                                floorplans_3d: {
-                                    gltf_urls: string[];
-                                    viewer_url: string | null;
-                                } | null;
-                                video_3d: {
-                                    mp4_urls: string[];
-                                } | null;
-                                gla_package: {
-                                    pdf_urls: string[];
-                                    json_urls: string[];
-                                } | null;
-                                snapshot: {
-                                    image_urls: string[];
-                                    pdf_urls: string[];
-                                } | null;
-                                property_data: {
-                                    json_urls: string[];
-                                } | null;
-                                cad_files: {
-                                    dxf_urls: string[];
-                                } | null;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createRedrawOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1241,202 +127,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get order by ID */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            info: {
-                                /** @enum {string} */
-                                status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
-                                created_by: string;
-                                owner_email: string | null;
-                                location: string;
-                                order_type: string;
-                                first_delivered_at: number | null;
-                                /** @description Unix epoch seconds with a microsecond fraction */
-                                created_at: number;
-                                is_scan_order: boolean;
-                                total_scanned_area: number;
-                                go2scan: {
-                                    /** @description The link with its token: only in the answer that creates it */
-                                    link: string | null;
-                                    /** @description Unix epoch seconds with a microsecond fraction */
-                                    expires_at: number;
-                                    customer: {
-                                        name: string | null;
-                                        email: string | null;
-                                        phone: string | null;
-                                    } | null;
-                                    invitation_sent_at: number | null;
-                                    uploaded_at: number | null;
-                                } | null;
-                                external_id: string | null;
-                                add_info: string;
-                                style_template: {
-                                    /** @enum {string} */
-                                    style_template_id: "default" | "classic" | "blueprint" | "monochrome";
-                                    /** @enum {string} */
-                                    units: "metric" | "imperial";
-                                    label_language: string;
-                                    show_dimensions: boolean;
-                                } | null;
-                                product: {
-                                    package_type: string;
-                                    add_ons: string[];
-                                    over_limits: string[];
-                                    purchasable_add_ons: string[];
-                                };
-                            };
-                            address: {
-                                full_address: string;
-                                street: string;
-                                number: string | null;
-                                suite: string | null;
-                                city: string;
-                                state: string | null;
-                                postalCode: string | null;
-                                country: string;
-                                latitude: number | null;
-                                longitude: number | null;
-                            };
-                            /** @description Every key present; null when not bought; empty lists until delivered */
-                            delivery_assets: {
-                                listing_floorplans: {
-                                    jpg_urls: string[];
-                                    jpg_urls_dim: string[];
-                                    png_urls: string[];
-                                    png_urls_dim: string[];
-                                    svg_urls: string[];
-                                    svg_urls_dim: string[];
-                                    pdf_urls: string[];
-                                    pdf_urls_dim: string[];
-                                    zip_urls: string[];
-                                    zip_urls_dim: string[];
-                                } | null;
-                                home_report: {
-                                    pdf_urls: string[];
-                                } | null;
-                                tour: {
-                                    link: string | null;
-                                    mls_compliance_link: string | null;
-                                    type: string;
-                                } | null;
-                                floorplans_3d: {
-                                    gltf_urls: string[];
-                                    viewer_url: string | null;
-                                } | null;
-                                video_3d: {
-                                    mp4_urls: string[];
-                                } | null;
-                                gla_package: {
-                                    pdf_urls: string[];
-                                    json_urls: string[];
-                                } | null;
-                                snapshot: {
-                                    image_urls: string[];
-                                    pdf_urls: string[];
-                                } | null;
-                                property_data: {
-                                    json_urls: string[];
-                                } | null;
-                                cad_files: {
-                                    dxf_urls: string[];
-                                } | null;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getOrder"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1453,251 +144,13 @@ export interface paths {
             cookie?: never;
         };
         /** List all change requests of order */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    offset?: number;
-                };
-                header?: never;
-                path: {
-                    order_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            pagination: {
-                                has_more: boolean;
-                                limit: number;
-                                next_offset: number;
-                                previous_offset: number;
-                            };
-                            items: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                order_id: string;
-                                /** @enum {string} */
-                                status: "Open" | "Done";
-                                message: string;
-                                /** @enum {string} */
-                                product_type: "products_2d" | "products_3d" | "tour";
-                                attachment_urls: string[];
-                                created_by: string;
-                                /** @description Unix epoch seconds with a microsecond fraction */
-                                created_at: number;
-                                resolved_at: number | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listChangeRequests"];
         put?: never;
         /**
          * Add new change request for an order
          * @description Only on Ready orders (409 otherwise). The order moves to Fixing; when the fix is delivered the request is Done and the order Ready.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    order_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        message: string;
-                        /** @enum {string} */
-                        product_type?: "products_2d" | "products_3d" | "tour";
-                        attachment_urls?: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            /** Format: uuid */
-                            order_id: string;
-                            /** @enum {string} */
-                            status: "Open" | "Done";
-                            message: string;
-                            /** @enum {string} */
-                            product_type: "products_2d" | "products_3d" | "tour";
-                            attachment_urls: string[];
-                            created_by: string;
-                            /** @description Unix epoch seconds with a microsecond fraction */
-                            created_at: number;
-                            resolved_at: number | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createChangeRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1712,117 +165,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get change request by ID */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    order_id: string;
-                    change_request_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            /** Format: uuid */
-                            order_id: string;
-                            /** @enum {string} */
-                            status: "Open" | "Done";
-                            message: string;
-                            /** @enum {string} */
-                            product_type: "products_2d" | "products_3d" | "tour";
-                            attachment_urls: string[];
-                            created_by: string;
-                            /** @description Unix epoch seconds with a microsecond fraction */
-                            created_at: number;
-                            resolved_at: number | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getChangeRequest"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1842,101 +185,7 @@ export interface paths {
          * Get combined PDF document
          * @description Every 2D floor plan page, then the reports bought, as one PDF. 409 until the order is delivered.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    order_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The PDF document */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/pdf": string;
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getCombinedPdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1958,209 +207,7 @@ export interface paths {
          * Upgrade order
          * @description Buys a higher package and/or add-ons. On a Ready order the new products are delivered later (`delivery_type` `update`).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    order_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        package_type: ("base" | "plus" | "plus_3d") | null;
-                        add_ons: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            info: {
-                                /** @enum {string} */
-                                status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
-                                created_by: string;
-                                owner_email: string | null;
-                                location: string;
-                                order_type: string;
-                                first_delivered_at: number | null;
-                                /** @description Unix epoch seconds with a microsecond fraction */
-                                created_at: number;
-                                is_scan_order: boolean;
-                                total_scanned_area: number;
-                                go2scan: {
-                                    /** @description The link with its token: only in the answer that creates it */
-                                    link: string | null;
-                                    /** @description Unix epoch seconds with a microsecond fraction */
-                                    expires_at: number;
-                                    customer: {
-                                        name: string | null;
-                                        email: string | null;
-                                        phone: string | null;
-                                    } | null;
-                                    invitation_sent_at: number | null;
-                                    uploaded_at: number | null;
-                                } | null;
-                                external_id: string | null;
-                                add_info: string;
-                                style_template: {
-                                    /** @enum {string} */
-                                    style_template_id: "default" | "classic" | "blueprint" | "monochrome";
-                                    /** @enum {string} */
-                                    units: "metric" | "imperial";
-                                    label_language: string;
-                                    show_dimensions: boolean;
-                                } | null;
-                                product: {
-                                    package_type: string;
-                                    add_ons: string[];
-                                    over_limits: string[];
-                                    purchasable_add_ons: string[];
-                                };
-                            };
-                            address: {
-                                full_address: string;
-                                street: string;
-                                number: string | null;
-                                suite: string | null;
-                                city: string;
-                                state: string | null;
-                                postalCode: string | null;
-                                country: string;
-                                latitude: number | null;
-                                longitude: number | null;
-                            };
-                            /** @description Every key present; null when not bought; empty lists until delivered */
-                            delivery_assets: {
-                                listing_floorplans: {
-                                    jpg_urls: string[];
-                                    jpg_urls_dim: string[];
-                                    png_urls: string[];
-                                    png_urls_dim: string[];
-                                    svg_urls: string[];
-                                    svg_urls_dim: string[];
-                                    pdf_urls: string[];
-                                    pdf_urls_dim: string[];
-                                    zip_urls: string[];
-                                    zip_urls_dim: string[];
-                                } | null;
-                                home_report: {
-                                    pdf_urls: string[];
-                                } | null;
-                                tour: {
-                                    link: string | null;
-                                    mls_compliance_link: string | null;
-                                    type: string;
-                                } | null;
-                                floorplans_3d: {
-                                    gltf_urls: string[];
-                                    viewer_url: string | null;
-                                } | null;
-                                video_3d: {
-                                    mp4_urls: string[];
-                                } | null;
-                                gla_package: {
-                                    pdf_urls: string[];
-                                    json_urls: string[];
-                                } | null;
-                                snapshot: {
-                                    image_urls: string[];
-                                    pdf_urls: string[];
-                                } | null;
-                                property_data: {
-                                    json_urls: string[];
-                                } | null;
-                                cad_files: {
-                                    dxf_urls: string[];
-                                } | null;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postPurchaseOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2180,214 +227,7 @@ export interface paths {
          * Re-deliver order with styling options
          * @description Only on Ready orders. The 2D products are produced again with the new style and delivered as an `update`.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    order_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        style_template_id?: "default" | "classic" | "blueprint" | "monochrome";
-                        add_info?: string;
-                        /** @enum {string} */
-                        units?: "metric" | "imperial";
-                        label_language?: string;
-                        show_dimensions?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            info: {
-                                /** @enum {string} */
-                                status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
-                                created_by: string;
-                                owner_email: string | null;
-                                location: string;
-                                order_type: string;
-                                first_delivered_at: number | null;
-                                /** @description Unix epoch seconds with a microsecond fraction */
-                                created_at: number;
-                                is_scan_order: boolean;
-                                total_scanned_area: number;
-                                go2scan: {
-                                    /** @description The link with its token: only in the answer that creates it */
-                                    link: string | null;
-                                    /** @description Unix epoch seconds with a microsecond fraction */
-                                    expires_at: number;
-                                    customer: {
-                                        name: string | null;
-                                        email: string | null;
-                                        phone: string | null;
-                                    } | null;
-                                    invitation_sent_at: number | null;
-                                    uploaded_at: number | null;
-                                } | null;
-                                external_id: string | null;
-                                add_info: string;
-                                style_template: {
-                                    /** @enum {string} */
-                                    style_template_id: "default" | "classic" | "blueprint" | "monochrome";
-                                    /** @enum {string} */
-                                    units: "metric" | "imperial";
-                                    label_language: string;
-                                    show_dimensions: boolean;
-                                } | null;
-                                product: {
-                                    package_type: string;
-                                    add_ons: string[];
-                                    over_limits: string[];
-                                    purchasable_add_ons: string[];
-                                };
-                            };
-                            address: {
-                                full_address: string;
-                                street: string;
-                                number: string | null;
-                                suite: string | null;
-                                city: string;
-                                state: string | null;
-                                postalCode: string | null;
-                                country: string;
-                                latitude: number | null;
-                                longitude: number | null;
-                            };
-                            /** @description Every key present; null when not bought; empty lists until delivered */
-                            delivery_assets: {
-                                listing_floorplans: {
-                                    jpg_urls: string[];
-                                    jpg_urls_dim: string[];
-                                    png_urls: string[];
-                                    png_urls_dim: string[];
-                                    svg_urls: string[];
-                                    svg_urls_dim: string[];
-                                    pdf_urls: string[];
-                                    pdf_urls_dim: string[];
-                                    zip_urls: string[];
-                                    zip_urls_dim: string[];
-                                } | null;
-                                home_report: {
-                                    pdf_urls: string[];
-                                } | null;
-                                tour: {
-                                    link: string | null;
-                                    mls_compliance_link: string | null;
-                                    type: string;
-                                } | null;
-                                floorplans_3d: {
-                                    gltf_urls: string[];
-                                    viewer_url: string | null;
-                                } | null;
-                                video_3d: {
-                                    mp4_urls: string[];
-                                } | null;
-                                gla_package: {
-                                    pdf_urls: string[];
-                                    json_urls: string[];
-                                } | null;
-                                snapshot: {
-                                    image_urls: string[];
-                                    pdf_urls: string[];
-                                } | null;
-                                property_data: {
-                                    json_urls: string[];
-                                } | null;
-                                cad_files: {
-                                    dxf_urls: string[];
-                                } | null;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["redeliverOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2407,222 +247,7 @@ export interface paths {
          * Create a draft order
          * @description A draft assigned to `owner_email` (a user of the company), who scans it in the app. Status Draft; fires `moved_to_draft`.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        street: string;
-                        suite?: string | null;
-                        city: string;
-                        state?: string | null;
-                        country: string;
-                        postalCode?: string | null;
-                        info?: string | null;
-                        latitude?: number | null;
-                        longitude?: number | null;
-                        external_id?: string | null;
-                        /** Format: email */
-                        owner_email: string;
-                        package_type?: ("base" | "plus" | "plus_3d") | null;
-                        add_ons?: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[] | null;
-                        order_preferences?: {
-                            [key: string]: unknown;
-                        } | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            info: {
-                                /** @enum {string} */
-                                status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
-                                created_by: string;
-                                owner_email: string | null;
-                                location: string;
-                                order_type: string;
-                                first_delivered_at: number | null;
-                                /** @description Unix epoch seconds with a microsecond fraction */
-                                created_at: number;
-                                is_scan_order: boolean;
-                                total_scanned_area: number;
-                                go2scan: {
-                                    /** @description The link with its token: only in the answer that creates it */
-                                    link: string | null;
-                                    /** @description Unix epoch seconds with a microsecond fraction */
-                                    expires_at: number;
-                                    customer: {
-                                        name: string | null;
-                                        email: string | null;
-                                        phone: string | null;
-                                    } | null;
-                                    invitation_sent_at: number | null;
-                                    uploaded_at: number | null;
-                                } | null;
-                                external_id: string | null;
-                                add_info: string;
-                                style_template: {
-                                    /** @enum {string} */
-                                    style_template_id: "default" | "classic" | "blueprint" | "monochrome";
-                                    /** @enum {string} */
-                                    units: "metric" | "imperial";
-                                    label_language: string;
-                                    show_dimensions: boolean;
-                                } | null;
-                                product: {
-                                    package_type: string;
-                                    add_ons: string[];
-                                    over_limits: string[];
-                                    purchasable_add_ons: string[];
-                                };
-                            };
-                            address: {
-                                full_address: string;
-                                street: string;
-                                number: string | null;
-                                suite: string | null;
-                                city: string;
-                                state: string | null;
-                                postalCode: string | null;
-                                country: string;
-                                latitude: number | null;
-                                longitude: number | null;
-                            };
-                            /** @description Every key present; null when not bought; empty lists until delivered */
-                            delivery_assets: {
-                                listing_floorplans: {
-                                    jpg_urls: string[];
-                                    jpg_urls_dim: string[];
-                                    png_urls: string[];
-                                    png_urls_dim: string[];
-                                    svg_urls: string[];
-                                    svg_urls_dim: string[];
-                                    pdf_urls: string[];
-                                    pdf_urls_dim: string[];
-                                    zip_urls: string[];
-                                    zip_urls_dim: string[];
-                                } | null;
-                                home_report: {
-                                    pdf_urls: string[];
-                                } | null;
-                                tour: {
-                                    link: string | null;
-                                    mls_compliance_link: string | null;
-                                    type: string;
-                                } | null;
-                                floorplans_3d: {
-                                    gltf_urls: string[];
-                                    viewer_url: string | null;
-                                } | null;
-                                video_3d: {
-                                    mp4_urls: string[];
-                                } | null;
-                                gla_package: {
-                                    pdf_urls: string[];
-                                    json_urls: string[];
-                                } | null;
-                                snapshot: {
-                                    image_urls: string[];
-                                    pdf_urls: string[];
-                                } | null;
-                                property_data: {
-                                    json_urls: string[];
-                                } | null;
-                                cad_files: {
-                                    dxf_urls: string[];
-                                } | null;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createDraftOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2643,327 +268,14 @@ export interface paths {
          * Delete a draft order
          * @description Only in status Draft (409 otherwise). The order is gone from every read.
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    order_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        delete: operations["deleteDraftOrder"];
         options?: never;
         head?: never;
         /**
          * Update a draft order
          * @description Same body as creation; omitted optional fields keep their value. Only in status Draft (409 otherwise).
          */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    order_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        street: string;
-                        suite?: string | null;
-                        city: string;
-                        state?: string | null;
-                        country: string;
-                        postalCode?: string | null;
-                        info?: string | null;
-                        latitude?: number | null;
-                        longitude?: number | null;
-                        external_id?: string | null;
-                        /** Format: email */
-                        owner_email: string;
-                        package_type?: ("base" | "plus" | "plus_3d") | null;
-                        add_ons?: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[] | null;
-                        order_preferences?: {
-                            [key: string]: unknown;
-                        } | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            info: {
-                                /** @enum {string} */
-                                status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
-                                created_by: string;
-                                owner_email: string | null;
-                                location: string;
-                                order_type: string;
-                                first_delivered_at: number | null;
-                                /** @description Unix epoch seconds with a microsecond fraction */
-                                created_at: number;
-                                is_scan_order: boolean;
-                                total_scanned_area: number;
-                                go2scan: {
-                                    /** @description The link with its token: only in the answer that creates it */
-                                    link: string | null;
-                                    /** @description Unix epoch seconds with a microsecond fraction */
-                                    expires_at: number;
-                                    customer: {
-                                        name: string | null;
-                                        email: string | null;
-                                        phone: string | null;
-                                    } | null;
-                                    invitation_sent_at: number | null;
-                                    uploaded_at: number | null;
-                                } | null;
-                                external_id: string | null;
-                                add_info: string;
-                                style_template: {
-                                    /** @enum {string} */
-                                    style_template_id: "default" | "classic" | "blueprint" | "monochrome";
-                                    /** @enum {string} */
-                                    units: "metric" | "imperial";
-                                    label_language: string;
-                                    show_dimensions: boolean;
-                                } | null;
-                                product: {
-                                    package_type: string;
-                                    add_ons: string[];
-                                    over_limits: string[];
-                                    purchasable_add_ons: string[];
-                                };
-                            };
-                            address: {
-                                full_address: string;
-                                street: string;
-                                number: string | null;
-                                suite: string | null;
-                                city: string;
-                                state: string | null;
-                                postalCode: string | null;
-                                country: string;
-                                latitude: number | null;
-                                longitude: number | null;
-                            };
-                            /** @description Every key present; null when not bought; empty lists until delivered */
-                            delivery_assets: {
-                                listing_floorplans: {
-                                    jpg_urls: string[];
-                                    jpg_urls_dim: string[];
-                                    png_urls: string[];
-                                    png_urls_dim: string[];
-                                    svg_urls: string[];
-                                    svg_urls_dim: string[];
-                                    pdf_urls: string[];
-                                    pdf_urls_dim: string[];
-                                    zip_urls: string[];
-                                    zip_urls_dim: string[];
-                                } | null;
-                                home_report: {
-                                    pdf_urls: string[];
-                                } | null;
-                                tour: {
-                                    link: string | null;
-                                    mls_compliance_link: string | null;
-                                    type: string;
-                                } | null;
-                                floorplans_3d: {
-                                    gltf_urls: string[];
-                                    viewer_url: string | null;
-                                } | null;
-                                video_3d: {
-                                    mp4_urls: string[];
-                                } | null;
-                                gla_package: {
-                                    pdf_urls: string[];
-                                    json_urls: string[];
-                                } | null;
-                                snapshot: {
-                                    image_urls: string[];
-                                    pdf_urls: string[];
-                                } | null;
-                                property_data: {
-                                    json_urls: string[];
-                                } | null;
-                                cad_files: {
-                                    dxf_urls: string[];
-                                } | null;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        patch: operations["updateDraftOrder"];
         trace?: never;
     };
     "/orders/go2scan": {
@@ -2979,227 +291,7 @@ export interface paths {
          * Create a GoToScan order
          * @description A New order with a single-use link (valid 30 days) for the homeowner to upload a scan; `customer.email` gets an invitation unless `send_invitation` is false. The link (`info.go2scan.link`) appears only in this answer.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        street: string;
-                        suite?: string | null;
-                        city: string;
-                        state?: string | null;
-                        country: string;
-                        postalCode?: string | null;
-                        info?: string | null;
-                        latitude?: number | null;
-                        longitude?: number | null;
-                        external_id?: string | null;
-                        owner_email?: string | null;
-                        package_type?: ("base" | "plus" | "plus_3d") | null;
-                        add_ons?: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[] | null;
-                        order_preferences?: {
-                            [key: string]: unknown;
-                        } | null;
-                        customer?: {
-                            name?: string | null;
-                            email?: string | null;
-                            phone?: string | null;
-                        } | null;
-                        send_invitation?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            info: {
-                                /** @enum {string} */
-                                status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
-                                created_by: string;
-                                owner_email: string | null;
-                                location: string;
-                                order_type: string;
-                                first_delivered_at: number | null;
-                                /** @description Unix epoch seconds with a microsecond fraction */
-                                created_at: number;
-                                is_scan_order: boolean;
-                                total_scanned_area: number;
-                                go2scan: {
-                                    /** @description The link with its token: only in the answer that creates it */
-                                    link: string | null;
-                                    /** @description Unix epoch seconds with a microsecond fraction */
-                                    expires_at: number;
-                                    customer: {
-                                        name: string | null;
-                                        email: string | null;
-                                        phone: string | null;
-                                    } | null;
-                                    invitation_sent_at: number | null;
-                                    uploaded_at: number | null;
-                                } | null;
-                                external_id: string | null;
-                                add_info: string;
-                                style_template: {
-                                    /** @enum {string} */
-                                    style_template_id: "default" | "classic" | "blueprint" | "monochrome";
-                                    /** @enum {string} */
-                                    units: "metric" | "imperial";
-                                    label_language: string;
-                                    show_dimensions: boolean;
-                                } | null;
-                                product: {
-                                    package_type: string;
-                                    add_ons: string[];
-                                    over_limits: string[];
-                                    purchasable_add_ons: string[];
-                                };
-                            };
-                            address: {
-                                full_address: string;
-                                street: string;
-                                number: string | null;
-                                suite: string | null;
-                                city: string;
-                                state: string | null;
-                                postalCode: string | null;
-                                country: string;
-                                latitude: number | null;
-                                longitude: number | null;
-                            };
-                            /** @description Every key present; null when not bought; empty lists until delivered */
-                            delivery_assets: {
-                                listing_floorplans: {
-                                    jpg_urls: string[];
-                                    jpg_urls_dim: string[];
-                                    png_urls: string[];
-                                    png_urls_dim: string[];
-                                    svg_urls: string[];
-                                    svg_urls_dim: string[];
-                                    pdf_urls: string[];
-                                    pdf_urls_dim: string[];
-                                    zip_urls: string[];
-                                    zip_urls_dim: string[];
-                                } | null;
-                                home_report: {
-                                    pdf_urls: string[];
-                                } | null;
-                                tour: {
-                                    link: string | null;
-                                    mls_compliance_link: string | null;
-                                    type: string;
-                                } | null;
-                                floorplans_3d: {
-                                    gltf_urls: string[];
-                                    viewer_url: string | null;
-                                } | null;
-                                video_3d: {
-                                    mp4_urls: string[];
-                                } | null;
-                                gla_package: {
-                                    pdf_urls: string[];
-                                    json_urls: string[];
-                                } | null;
-                                snapshot: {
-                                    image_urls: string[];
-                                    pdf_urls: string[];
-                                } | null;
-                                property_data: {
-                                    json_urls: string[];
-                                } | null;
-                                cad_files: {
-                                    dxf_urls: string[];
-                                } | null;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createGo2scanOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3217,245 +309,13 @@ export interface paths {
          * List all users
          * @description List all users in the company account, newest first.
          */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    offset?: number;
-                    /** @description Repeat for several roles */
-                    role?: ("Collaborator" | "User" | "Manager")[];
-                    office_id?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            pagination: {
-                                has_more: boolean;
-                                limit: number;
-                                next_offset: number;
-                                previous_offset: number;
-                            };
-                            items: {
-                                /** Format: uuid */
-                                id: string;
-                                email: string;
-                                name: string | null;
-                                surname: string | null;
-                                /** @enum {string} */
-                                role: "Collaborator" | "User" | "Manager";
-                                email_confirmed: boolean;
-                                /** @description Unix epoch seconds with a microsecond fraction */
-                                created_at: number;
-                                /** Format: uuid */
-                                office_id: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listUsers"];
         put?: never;
         /**
          * Add new user
          * @description Adds a user to the company account. Without `password`, an invitation email with a single-use link (valid 7 days) is sent and the user finishes it before first login. Emails are unique across the system, case-insensitively (409 otherwise).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: email */
-                        email: string;
-                        /** @enum {string} */
-                        role: "Collaborator" | "User" | "Manager";
-                        /** Format: uuid */
-                        office_id?: string;
-                        password?: string;
-                        name?: string | null;
-                        surname?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            email: string;
-                            /** Format: uuid */
-                            id: string;
-                            message: string;
-                            /** @enum {string} */
-                            role: "Collaborator" | "User" | "Manager";
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3470,114 +330,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get user by email */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    email: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            email: string;
-                            name: string | null;
-                            surname: string | null;
-                            /** @enum {string} */
-                            role: "Collaborator" | "User" | "Manager";
-                            email_confirmed: boolean;
-                            /** @description Unix epoch seconds with a microsecond fraction */
-                            created_at: number;
-                            /** Format: uuid */
-                            office_id: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getUserByEmail"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3600,228 +353,14 @@ export interface paths {
          * Delete user
          * @description Deletes the user. Their orders remain with the company, with no owner. The last Manager cannot be deleted (409).
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    user_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        delete: operations["deleteUser"];
         options?: never;
         head?: never;
         /**
          * Update user details
          * @description Changes any of `name`, `surname` (null clears), `role` and `office_id`. The last Manager of a company cannot be demoted (409).
          */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    user_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name?: string | null;
-                        surname?: string | null;
-                        /** @enum {string} */
-                        role?: "Collaborator" | "User" | "Manager";
-                        /** Format: uuid */
-                        office_id?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            email: string;
-                            name: string | null;
-                            surname: string | null;
-                            /** @enum {string} */
-                            role: "Collaborator" | "User" | "Manager";
-                            email_confirmed: boolean;
-                            /** @description Unix epoch seconds with a microsecond fraction */
-                            created_at: number;
-                            /** Format: uuid */
-                            office_id: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/users/change-password": {
@@ -3834,110 +373,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Change user password */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: email */
-                        email: string;
-                        old_password: string;
-                        new_password: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["changePassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3957,108 +393,7 @@ export interface paths {
          * Send password reset link
          * @description Emails the user a single-use link to choose a new password, valid 1 hour; older reset links stop working.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: email */
-                        email: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation_error: {
-                                body_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                query_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                                path_params?: {
-                                    loc: (string | number)[];
-                                    msg: string;
-                                    type: string;
-                                }[];
-                            };
-                        } | {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["resetPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4076,4 +411,3697 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    getCompanyInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        country: string | null;
+                        /** @enum {string} */
+                        customer_type: "Agent" | "Appraiser" | "Photographer" | "Contractor" | "Home Inspector" | "Personal use" | "Other";
+                        /** @description Unix epoch seconds with a microsecond fraction */
+                        created_at: number;
+                        /** Format: uuid */
+                        main_office_id: string;
+                        webhook_urls: string[];
+                        webhook_triggers: string[];
+                        settings: {
+                            allow_submission_without_draft: boolean;
+                            allow_post_scan_upgrades: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    createMergeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        status: "pending";
+                        target_email: string;
+                        /** @description Unix epoch seconds with a microsecond fraction */
+                        created_at: number;
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    getCompanyPackage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        package_type: "base" | "plus" | "plus_3d";
+                        add_ons: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[];
+                        available_package_types: ("base" | "plus" | "plus_3d")[];
+                        available_add_ons: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteCompanyWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Absolute http(s) URLs, at most 10; duplicates are dropped */
+                        webhook_urls: string[];
+                        /** @description Events sent to every URL */
+                        webhook_triggers: ("moved_to_draft" | "moved_to_pending" | "moved_to_ready" | "moved_to_fixing" | "moved_to_failed")[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    updateCompanyWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Absolute http(s) URLs, at most 10; duplicates are dropped */
+                    webhook_urls?: string[];
+                    /** @description Events sent to every URL */
+                    webhook_triggers?: ("moved_to_draft" | "moved_to_pending" | "moved_to_ready" | "moved_to_fixing" | "moved_to_failed")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Absolute http(s) URLs, at most 10; duplicates are dropped */
+                        webhook_urls: string[];
+                        /** @description Events sent to every URL */
+                        webhook_triggers: ("moved_to_draft" | "moved_to_pending" | "moved_to_ready" | "moved_to_fixing" | "moved_to_failed")[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    listOffices: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        pagination: {
+                            has_more: boolean;
+                            limit: number;
+                            next_offset: number;
+                            previous_offset: number;
+                        };
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @description Unix epoch seconds with a microsecond fraction */
+                            created_at: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    createOffice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        /** @description Unix epoch seconds with a microsecond fraction */
+                        created_at: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    listOrders: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                status?: ("New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed")[];
+                external_id?: string;
+                owner_email?: string;
+                /** @description epoch seconds, inclusive */
+                created_after?: number;
+                /** @description epoch seconds, exclusive */
+                created_before?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        pagination: {
+                            has_more: boolean;
+                            limit: number;
+                            next_offset: number;
+                            previous_offset: number;
+                        };
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            info: {
+                                /** @enum {string} */
+                                status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
+                                created_by: string;
+                                owner_email: string | null;
+                                location: string;
+                                order_type: string;
+                                first_delivered_at: number | null;
+                                /** @description Unix epoch seconds with a microsecond fraction */
+                                created_at: number;
+                                is_scan_order: boolean;
+                                total_scanned_area: number;
+                                go2scan: {
+                                    /** @description The link with its token: only in the answer that creates it */
+                                    link: string | null;
+                                    /** @description Unix epoch seconds with a microsecond fraction */
+                                    expires_at: number;
+                                    customer: {
+                                        name: string | null;
+                                        email: string | null;
+                                        phone: string | null;
+                                    } | null;
+                                    invitation_sent_at: number | null;
+                                    uploaded_at: number | null;
+                                } | null;
+                                external_id: string | null;
+                                add_info: string;
+                                style_template: {
+                                    /** @enum {string} */
+                                    style_template_id: "default" | "classic" | "blueprint" | "monochrome";
+                                    /** @enum {string} */
+                                    units: "metric" | "imperial";
+                                    label_language: string;
+                                    show_dimensions: boolean;
+                                } | null;
+                                product: {
+                                    package_type: string;
+                                    add_ons: string[];
+                                    over_limits: string[];
+                                    purchasable_add_ons: string[];
+                                };
+                            };
+                            address: {
+                                full_address: string;
+                                street: string;
+                                number: string | null;
+                                suite: string | null;
+                                city: string;
+                                state: string | null;
+                                postalCode: string | null;
+                                country: string;
+                                latitude: number | null;
+                                longitude: number | null;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    createRedrawOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    street: string;
+                    city: string;
+                    country: string;
+                    info: string;
+                    /** @description URL of the drawing, or 1–10 of them */
+                    source: string | string[];
+                    suite?: string | null;
+                    state?: string | null;
+                    postalCode?: string | null;
+                    latitude?: number | null;
+                    longitude?: number | null;
+                    external_id?: string | null;
+                    owner_email?: string | null;
+                    package_type?: ("base" | "plus" | "plus_3d") | null;
+                    add_ons?: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[] | null;
+                    order_preferences?: {
+                        [key: string]: unknown;
+                    } | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        info: {
+                            /** @enum {string} */
+                            status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
+                            created_by: string;
+                            owner_email: string | null;
+                            location: string;
+                            order_type: string;
+                            first_delivered_at: number | null;
+                            /** @description Unix epoch seconds with a microsecond fraction */
+                            created_at: number;
+                            is_scan_order: boolean;
+                            total_scanned_area: number;
+                            go2scan: {
+                                /** @description The link with its token: only in the answer that creates it */
+                                link: string | null;
+                                /** @description Unix epoch seconds with a microsecond fraction */
+                                expires_at: number;
+                                customer: {
+                                    name: string | null;
+                                    email: string | null;
+                                    phone: string | null;
+                                } | null;
+                                invitation_sent_at: number | null;
+                                uploaded_at: number | null;
+                            } | null;
+                            external_id: string | null;
+                            add_info: string;
+                            style_template: {
+                                /** @enum {string} */
+                                style_template_id: "default" | "classic" | "blueprint" | "monochrome";
+                                /** @enum {string} */
+                                units: "metric" | "imperial";
+                                label_language: string;
+                                show_dimensions: boolean;
+                            } | null;
+                            product: {
+                                package_type: string;
+                                add_ons: string[];
+                                over_limits: string[];
+                                purchasable_add_ons: string[];
+                            };
+                        };
+                        address: {
+                            full_address: string;
+                            street: string;
+                            number: string | null;
+                            suite: string | null;
+                            city: string;
+                            state: string | null;
+                            postalCode: string | null;
+                            country: string;
+                            latitude: number | null;
+                            longitude: number | null;
+                        };
+                        /** @description Every key present; null when not bought; empty lists until delivered */
+                        delivery_assets: {
+                            listing_floorplans: {
+                                jpg_urls: string[];
+                                jpg_urls_dim: string[];
+                                png_urls: string[];
+                                png_urls_dim: string[];
+                                svg_urls: string[];
+                                svg_urls_dim: string[];
+                                pdf_urls: string[];
+                                pdf_urls_dim: string[];
+                                zip_urls: string[];
+                                zip_urls_dim: string[];
+                            } | null;
+                            home_report: {
+                                pdf_urls: string[];
+                            } | null;
+                            tour: {
+                                link: string | null;
+                                mls_compliance_link: string | null;
+                                type: string;
+                            } | null;
+                            floorplans_3d: {
+                                gltf_urls: string[];
+                                viewer_url: string | null;
+                            } | null;
+                            video_3d: {
+                                mp4_urls: string[];
+                            } | null;
+                            gla_package: {
+                                pdf_urls: string[];
+                                json_urls: string[];
+                            } | null;
+                            snapshot: {
+                                image_urls: string[];
+                                pdf_urls: string[];
+                            } | null;
+                            property_data: {
+                                json_urls: string[];
+                            } | null;
+                            cad_files: {
+                                dxf_urls: string[];
+                            } | null;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        info: {
+                            /** @enum {string} */
+                            status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
+                            created_by: string;
+                            owner_email: string | null;
+                            location: string;
+                            order_type: string;
+                            first_delivered_at: number | null;
+                            /** @description Unix epoch seconds with a microsecond fraction */
+                            created_at: number;
+                            is_scan_order: boolean;
+                            total_scanned_area: number;
+                            go2scan: {
+                                /** @description The link with its token: only in the answer that creates it */
+                                link: string | null;
+                                /** @description Unix epoch seconds with a microsecond fraction */
+                                expires_at: number;
+                                customer: {
+                                    name: string | null;
+                                    email: string | null;
+                                    phone: string | null;
+                                } | null;
+                                invitation_sent_at: number | null;
+                                uploaded_at: number | null;
+                            } | null;
+                            external_id: string | null;
+                            add_info: string;
+                            style_template: {
+                                /** @enum {string} */
+                                style_template_id: "default" | "classic" | "blueprint" | "monochrome";
+                                /** @enum {string} */
+                                units: "metric" | "imperial";
+                                label_language: string;
+                                show_dimensions: boolean;
+                            } | null;
+                            product: {
+                                package_type: string;
+                                add_ons: string[];
+                                over_limits: string[];
+                                purchasable_add_ons: string[];
+                            };
+                        };
+                        address: {
+                            full_address: string;
+                            street: string;
+                            number: string | null;
+                            suite: string | null;
+                            city: string;
+                            state: string | null;
+                            postalCode: string | null;
+                            country: string;
+                            latitude: number | null;
+                            longitude: number | null;
+                        };
+                        /** @description Every key present; null when not bought; empty lists until delivered */
+                        delivery_assets: {
+                            listing_floorplans: {
+                                jpg_urls: string[];
+                                jpg_urls_dim: string[];
+                                png_urls: string[];
+                                png_urls_dim: string[];
+                                svg_urls: string[];
+                                svg_urls_dim: string[];
+                                pdf_urls: string[];
+                                pdf_urls_dim: string[];
+                                zip_urls: string[];
+                                zip_urls_dim: string[];
+                            } | null;
+                            home_report: {
+                                pdf_urls: string[];
+                            } | null;
+                            tour: {
+                                link: string | null;
+                                mls_compliance_link: string | null;
+                                type: string;
+                            } | null;
+                            floorplans_3d: {
+                                gltf_urls: string[];
+                                viewer_url: string | null;
+                            } | null;
+                            video_3d: {
+                                mp4_urls: string[];
+                            } | null;
+                            gla_package: {
+                                pdf_urls: string[];
+                                json_urls: string[];
+                            } | null;
+                            snapshot: {
+                                image_urls: string[];
+                                pdf_urls: string[];
+                            } | null;
+                            property_data: {
+                                json_urls: string[];
+                            } | null;
+                            cad_files: {
+                                dxf_urls: string[];
+                            } | null;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    listChangeRequests: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        pagination: {
+                            has_more: boolean;
+                            limit: number;
+                            next_offset: number;
+                            previous_offset: number;
+                        };
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            order_id: string;
+                            /** @enum {string} */
+                            status: "Open" | "Done";
+                            message: string;
+                            /** @enum {string} */
+                            product_type: "products_2d" | "products_3d" | "tour";
+                            attachment_urls: string[];
+                            created_by: string;
+                            /** @description Unix epoch seconds with a microsecond fraction */
+                            created_at: number;
+                            resolved_at: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    createChangeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    message: string;
+                    /** @enum {string} */
+                    product_type?: "products_2d" | "products_3d" | "tour";
+                    attachment_urls?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        order_id: string;
+                        /** @enum {string} */
+                        status: "Open" | "Done";
+                        message: string;
+                        /** @enum {string} */
+                        product_type: "products_2d" | "products_3d" | "tour";
+                        attachment_urls: string[];
+                        created_by: string;
+                        /** @description Unix epoch seconds with a microsecond fraction */
+                        created_at: number;
+                        resolved_at: number | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    getChangeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+                change_request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        order_id: string;
+                        /** @enum {string} */
+                        status: "Open" | "Done";
+                        message: string;
+                        /** @enum {string} */
+                        product_type: "products_2d" | "products_3d" | "tour";
+                        attachment_urls: string[];
+                        created_by: string;
+                        /** @description Unix epoch seconds with a microsecond fraction */
+                        created_at: number;
+                        resolved_at: number | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    getCombinedPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    postPurchaseOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    package_type: ("base" | "plus" | "plus_3d") | null;
+                    add_ons: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        info: {
+                            /** @enum {string} */
+                            status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
+                            created_by: string;
+                            owner_email: string | null;
+                            location: string;
+                            order_type: string;
+                            first_delivered_at: number | null;
+                            /** @description Unix epoch seconds with a microsecond fraction */
+                            created_at: number;
+                            is_scan_order: boolean;
+                            total_scanned_area: number;
+                            go2scan: {
+                                /** @description The link with its token: only in the answer that creates it */
+                                link: string | null;
+                                /** @description Unix epoch seconds with a microsecond fraction */
+                                expires_at: number;
+                                customer: {
+                                    name: string | null;
+                                    email: string | null;
+                                    phone: string | null;
+                                } | null;
+                                invitation_sent_at: number | null;
+                                uploaded_at: number | null;
+                            } | null;
+                            external_id: string | null;
+                            add_info: string;
+                            style_template: {
+                                /** @enum {string} */
+                                style_template_id: "default" | "classic" | "blueprint" | "monochrome";
+                                /** @enum {string} */
+                                units: "metric" | "imperial";
+                                label_language: string;
+                                show_dimensions: boolean;
+                            } | null;
+                            product: {
+                                package_type: string;
+                                add_ons: string[];
+                                over_limits: string[];
+                                purchasable_add_ons: string[];
+                            };
+                        };
+                        address: {
+                            full_address: string;
+                            street: string;
+                            number: string | null;
+                            suite: string | null;
+                            city: string;
+                            state: string | null;
+                            postalCode: string | null;
+                            country: string;
+                            latitude: number | null;
+                            longitude: number | null;
+                        };
+                        /** @description Every key present; null when not bought; empty lists until delivered */
+                        delivery_assets: {
+                            listing_floorplans: {
+                                jpg_urls: string[];
+                                jpg_urls_dim: string[];
+                                png_urls: string[];
+                                png_urls_dim: string[];
+                                svg_urls: string[];
+                                svg_urls_dim: string[];
+                                pdf_urls: string[];
+                                pdf_urls_dim: string[];
+                                zip_urls: string[];
+                                zip_urls_dim: string[];
+                            } | null;
+                            home_report: {
+                                pdf_urls: string[];
+                            } | null;
+                            tour: {
+                                link: string | null;
+                                mls_compliance_link: string | null;
+                                type: string;
+                            } | null;
+                            floorplans_3d: {
+                                gltf_urls: string[];
+                                viewer_url: string | null;
+                            } | null;
+                            video_3d: {
+                                mp4_urls: string[];
+                            } | null;
+                            gla_package: {
+                                pdf_urls: string[];
+                                json_urls: string[];
+                            } | null;
+                            snapshot: {
+                                image_urls: string[];
+                                pdf_urls: string[];
+                            } | null;
+                            property_data: {
+                                json_urls: string[];
+                            } | null;
+                            cad_files: {
+                                dxf_urls: string[];
+                            } | null;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    redeliverOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    style_template_id?: "default" | "classic" | "blueprint" | "monochrome";
+                    add_info?: string;
+                    /** @enum {string} */
+                    units?: "metric" | "imperial";
+                    label_language?: string;
+                    show_dimensions?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        info: {
+                            /** @enum {string} */
+                            status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
+                            created_by: string;
+                            owner_email: string | null;
+                            location: string;
+                            order_type: string;
+                            first_delivered_at: number | null;
+                            /** @description Unix epoch seconds with a microsecond fraction */
+                            created_at: number;
+                            is_scan_order: boolean;
+                            total_scanned_area: number;
+                            go2scan: {
+                                /** @description The link with its token: only in the answer that creates it */
+                                link: string | null;
+                                /** @description Unix epoch seconds with a microsecond fraction */
+                                expires_at: number;
+                                customer: {
+                                    name: string | null;
+                                    email: string | null;
+                                    phone: string | null;
+                                } | null;
+                                invitation_sent_at: number | null;
+                                uploaded_at: number | null;
+                            } | null;
+                            external_id: string | null;
+                            add_info: string;
+                            style_template: {
+                                /** @enum {string} */
+                                style_template_id: "default" | "classic" | "blueprint" | "monochrome";
+                                /** @enum {string} */
+                                units: "metric" | "imperial";
+                                label_language: string;
+                                show_dimensions: boolean;
+                            } | null;
+                            product: {
+                                package_type: string;
+                                add_ons: string[];
+                                over_limits: string[];
+                                purchasable_add_ons: string[];
+                            };
+                        };
+                        address: {
+                            full_address: string;
+                            street: string;
+                            number: string | null;
+                            suite: string | null;
+                            city: string;
+                            state: string | null;
+                            postalCode: string | null;
+                            country: string;
+                            latitude: number | null;
+                            longitude: number | null;
+                        };
+                        /** @description Every key present; null when not bought; empty lists until delivered */
+                        delivery_assets: {
+                            listing_floorplans: {
+                                jpg_urls: string[];
+                                jpg_urls_dim: string[];
+                                png_urls: string[];
+                                png_urls_dim: string[];
+                                svg_urls: string[];
+                                svg_urls_dim: string[];
+                                pdf_urls: string[];
+                                pdf_urls_dim: string[];
+                                zip_urls: string[];
+                                zip_urls_dim: string[];
+                            } | null;
+                            home_report: {
+                                pdf_urls: string[];
+                            } | null;
+                            tour: {
+                                link: string | null;
+                                mls_compliance_link: string | null;
+                                type: string;
+                            } | null;
+                            floorplans_3d: {
+                                gltf_urls: string[];
+                                viewer_url: string | null;
+                            } | null;
+                            video_3d: {
+                                mp4_urls: string[];
+                            } | null;
+                            gla_package: {
+                                pdf_urls: string[];
+                                json_urls: string[];
+                            } | null;
+                            snapshot: {
+                                image_urls: string[];
+                                pdf_urls: string[];
+                            } | null;
+                            property_data: {
+                                json_urls: string[];
+                            } | null;
+                            cad_files: {
+                                dxf_urls: string[];
+                            } | null;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    createDraftOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    street: string;
+                    suite?: string | null;
+                    city: string;
+                    state?: string | null;
+                    country: string;
+                    postalCode?: string | null;
+                    info?: string | null;
+                    latitude?: number | null;
+                    longitude?: number | null;
+                    external_id?: string | null;
+                    /** Format: email */
+                    owner_email: string;
+                    package_type?: ("base" | "plus" | "plus_3d") | null;
+                    add_ons?: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[] | null;
+                    order_preferences?: {
+                        [key: string]: unknown;
+                    } | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        info: {
+                            /** @enum {string} */
+                            status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
+                            created_by: string;
+                            owner_email: string | null;
+                            location: string;
+                            order_type: string;
+                            first_delivered_at: number | null;
+                            /** @description Unix epoch seconds with a microsecond fraction */
+                            created_at: number;
+                            is_scan_order: boolean;
+                            total_scanned_area: number;
+                            go2scan: {
+                                /** @description The link with its token: only in the answer that creates it */
+                                link: string | null;
+                                /** @description Unix epoch seconds with a microsecond fraction */
+                                expires_at: number;
+                                customer: {
+                                    name: string | null;
+                                    email: string | null;
+                                    phone: string | null;
+                                } | null;
+                                invitation_sent_at: number | null;
+                                uploaded_at: number | null;
+                            } | null;
+                            external_id: string | null;
+                            add_info: string;
+                            style_template: {
+                                /** @enum {string} */
+                                style_template_id: "default" | "classic" | "blueprint" | "monochrome";
+                                /** @enum {string} */
+                                units: "metric" | "imperial";
+                                label_language: string;
+                                show_dimensions: boolean;
+                            } | null;
+                            product: {
+                                package_type: string;
+                                add_ons: string[];
+                                over_limits: string[];
+                                purchasable_add_ons: string[];
+                            };
+                        };
+                        address: {
+                            full_address: string;
+                            street: string;
+                            number: string | null;
+                            suite: string | null;
+                            city: string;
+                            state: string | null;
+                            postalCode: string | null;
+                            country: string;
+                            latitude: number | null;
+                            longitude: number | null;
+                        };
+                        /** @description Every key present; null when not bought; empty lists until delivered */
+                        delivery_assets: {
+                            listing_floorplans: {
+                                jpg_urls: string[];
+                                jpg_urls_dim: string[];
+                                png_urls: string[];
+                                png_urls_dim: string[];
+                                svg_urls: string[];
+                                svg_urls_dim: string[];
+                                pdf_urls: string[];
+                                pdf_urls_dim: string[];
+                                zip_urls: string[];
+                                zip_urls_dim: string[];
+                            } | null;
+                            home_report: {
+                                pdf_urls: string[];
+                            } | null;
+                            tour: {
+                                link: string | null;
+                                mls_compliance_link: string | null;
+                                type: string;
+                            } | null;
+                            floorplans_3d: {
+                                gltf_urls: string[];
+                                viewer_url: string | null;
+                            } | null;
+                            video_3d: {
+                                mp4_urls: string[];
+                            } | null;
+                            gla_package: {
+                                pdf_urls: string[];
+                                json_urls: string[];
+                            } | null;
+                            snapshot: {
+                                image_urls: string[];
+                                pdf_urls: string[];
+                            } | null;
+                            property_data: {
+                                json_urls: string[];
+                            } | null;
+                            cad_files: {
+                                dxf_urls: string[];
+                            } | null;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteDraftOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    updateDraftOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    street: string;
+                    suite?: string | null;
+                    city: string;
+                    state?: string | null;
+                    country: string;
+                    postalCode?: string | null;
+                    info?: string | null;
+                    latitude?: number | null;
+                    longitude?: number | null;
+                    external_id?: string | null;
+                    /** Format: email */
+                    owner_email: string;
+                    package_type?: ("base" | "plus" | "plus_3d") | null;
+                    add_ons?: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[] | null;
+                    order_preferences?: {
+                        [key: string]: unknown;
+                    } | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        info: {
+                            /** @enum {string} */
+                            status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
+                            created_by: string;
+                            owner_email: string | null;
+                            location: string;
+                            order_type: string;
+                            first_delivered_at: number | null;
+                            /** @description Unix epoch seconds with a microsecond fraction */
+                            created_at: number;
+                            is_scan_order: boolean;
+                            total_scanned_area: number;
+                            go2scan: {
+                                /** @description The link with its token: only in the answer that creates it */
+                                link: string | null;
+                                /** @description Unix epoch seconds with a microsecond fraction */
+                                expires_at: number;
+                                customer: {
+                                    name: string | null;
+                                    email: string | null;
+                                    phone: string | null;
+                                } | null;
+                                invitation_sent_at: number | null;
+                                uploaded_at: number | null;
+                            } | null;
+                            external_id: string | null;
+                            add_info: string;
+                            style_template: {
+                                /** @enum {string} */
+                                style_template_id: "default" | "classic" | "blueprint" | "monochrome";
+                                /** @enum {string} */
+                                units: "metric" | "imperial";
+                                label_language: string;
+                                show_dimensions: boolean;
+                            } | null;
+                            product: {
+                                package_type: string;
+                                add_ons: string[];
+                                over_limits: string[];
+                                purchasable_add_ons: string[];
+                            };
+                        };
+                        address: {
+                            full_address: string;
+                            street: string;
+                            number: string | null;
+                            suite: string | null;
+                            city: string;
+                            state: string | null;
+                            postalCode: string | null;
+                            country: string;
+                            latitude: number | null;
+                            longitude: number | null;
+                        };
+                        /** @description Every key present; null when not bought; empty lists until delivered */
+                        delivery_assets: {
+                            listing_floorplans: {
+                                jpg_urls: string[];
+                                jpg_urls_dim: string[];
+                                png_urls: string[];
+                                png_urls_dim: string[];
+                                svg_urls: string[];
+                                svg_urls_dim: string[];
+                                pdf_urls: string[];
+                                pdf_urls_dim: string[];
+                                zip_urls: string[];
+                                zip_urls_dim: string[];
+                            } | null;
+                            home_report: {
+                                pdf_urls: string[];
+                            } | null;
+                            tour: {
+                                link: string | null;
+                                mls_compliance_link: string | null;
+                                type: string;
+                            } | null;
+                            floorplans_3d: {
+                                gltf_urls: string[];
+                                viewer_url: string | null;
+                            } | null;
+                            video_3d: {
+                                mp4_urls: string[];
+                            } | null;
+                            gla_package: {
+                                pdf_urls: string[];
+                                json_urls: string[];
+                            } | null;
+                            snapshot: {
+                                image_urls: string[];
+                                pdf_urls: string[];
+                            } | null;
+                            property_data: {
+                                json_urls: string[];
+                            } | null;
+                            cad_files: {
+                                dxf_urls: string[];
+                            } | null;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    createGo2scanOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    street: string;
+                    suite?: string | null;
+                    city: string;
+                    state?: string | null;
+                    country: string;
+                    postalCode?: string | null;
+                    info?: string | null;
+                    latitude?: number | null;
+                    longitude?: number | null;
+                    external_id?: string | null;
+                    owner_email?: string | null;
+                    package_type?: ("base" | "plus" | "plus_3d") | null;
+                    add_ons?: ("gla" | "3d_cad_files" | "3d_video" | "6h_turnaround")[] | null;
+                    order_preferences?: {
+                        [key: string]: unknown;
+                    } | null;
+                    customer?: {
+                        name?: string | null;
+                        email?: string | null;
+                        phone?: string | null;
+                    } | null;
+                    send_invitation?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        info: {
+                            /** @enum {string} */
+                            status: "New" | "Draft" | "Pending" | "Ready" | "Fixing" | "Failed";
+                            created_by: string;
+                            owner_email: string | null;
+                            location: string;
+                            order_type: string;
+                            first_delivered_at: number | null;
+                            /** @description Unix epoch seconds with a microsecond fraction */
+                            created_at: number;
+                            is_scan_order: boolean;
+                            total_scanned_area: number;
+                            go2scan: {
+                                /** @description The link with its token: only in the answer that creates it */
+                                link: string | null;
+                                /** @description Unix epoch seconds with a microsecond fraction */
+                                expires_at: number;
+                                customer: {
+                                    name: string | null;
+                                    email: string | null;
+                                    phone: string | null;
+                                } | null;
+                                invitation_sent_at: number | null;
+                                uploaded_at: number | null;
+                            } | null;
+                            external_id: string | null;
+                            add_info: string;
+                            style_template: {
+                                /** @enum {string} */
+                                style_template_id: "default" | "classic" | "blueprint" | "monochrome";
+                                /** @enum {string} */
+                                units: "metric" | "imperial";
+                                label_language: string;
+                                show_dimensions: boolean;
+                            } | null;
+                            product: {
+                                package_type: string;
+                                add_ons: string[];
+                                over_limits: string[];
+                                purchasable_add_ons: string[];
+                            };
+                        };
+                        address: {
+                            full_address: string;
+                            street: string;
+                            number: string | null;
+                            suite: string | null;
+                            city: string;
+                            state: string | null;
+                            postalCode: string | null;
+                            country: string;
+                            latitude: number | null;
+                            longitude: number | null;
+                        };
+                        /** @description Every key present; null when not bought; empty lists until delivered */
+                        delivery_assets: {
+                            listing_floorplans: {
+                                jpg_urls: string[];
+                                jpg_urls_dim: string[];
+                                png_urls: string[];
+                                png_urls_dim: string[];
+                                svg_urls: string[];
+                                svg_urls_dim: string[];
+                                pdf_urls: string[];
+                                pdf_urls_dim: string[];
+                                zip_urls: string[];
+                                zip_urls_dim: string[];
+                            } | null;
+                            home_report: {
+                                pdf_urls: string[];
+                            } | null;
+                            tour: {
+                                link: string | null;
+                                mls_compliance_link: string | null;
+                                type: string;
+                            } | null;
+                            floorplans_3d: {
+                                gltf_urls: string[];
+                                viewer_url: string | null;
+                            } | null;
+                            video_3d: {
+                                mp4_urls: string[];
+                            } | null;
+                            gla_package: {
+                                pdf_urls: string[];
+                                json_urls: string[];
+                            } | null;
+                            snapshot: {
+                                image_urls: string[];
+                                pdf_urls: string[];
+                            } | null;
+                            property_data: {
+                                json_urls: string[];
+                            } | null;
+                            cad_files: {
+                                dxf_urls: string[];
+                            } | null;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                /** @description Repeat for several roles */
+                role?: ("Collaborator" | "User" | "Manager")[];
+                office_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        pagination: {
+                            has_more: boolean;
+                            limit: number;
+                            next_offset: number;
+                            previous_offset: number;
+                        };
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            email: string;
+                            name: string | null;
+                            surname: string | null;
+                            /** @enum {string} */
+                            role: "Collaborator" | "User" | "Manager";
+                            email_confirmed: boolean;
+                            /** @description Unix epoch seconds with a microsecond fraction */
+                            created_at: number;
+                            /** Format: uuid */
+                            office_id: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    /** @enum {string} */
+                    role: "Collaborator" | "User" | "Manager";
+                    /** Format: uuid */
+                    office_id?: string;
+                    password?: string;
+                    name?: string | null;
+                    surname?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        email: string;
+                        /** Format: uuid */
+                        id: string;
+                        message: string;
+                        /** @enum {string} */
+                        role: "Collaborator" | "User" | "Manager";
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    getUserByEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                email: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        email: string;
+                        name: string | null;
+                        surname: string | null;
+                        /** @enum {string} */
+                        role: "Collaborator" | "User" | "Manager";
+                        email_confirmed: boolean;
+                        /** @description Unix epoch seconds with a microsecond fraction */
+                        created_at: number;
+                        /** Format: uuid */
+                        office_id: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string | null;
+                    surname?: string | null;
+                    /** @enum {string} */
+                    role?: "Collaborator" | "User" | "Manager";
+                    /** Format: uuid */
+                    office_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        email: string;
+                        name: string | null;
+                        surname: string | null;
+                        /** @enum {string} */
+                        role: "Collaborator" | "User" | "Manager";
+                        email_confirmed: boolean;
+                        /** @description Unix epoch seconds with a microsecond fraction */
+                        created_at: number;
+                        /** Format: uuid */
+                        office_id: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    old_password: string;
+                    new_password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        validation_error: {
+                            body_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            query_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                            path_params?: {
+                                loc: (string | number)[];
+                                msg: string;
+                                type: string;
+                            }[];
+                        };
+                    } | {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+}

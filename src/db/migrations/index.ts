@@ -10,6 +10,7 @@ import { ordersProduction } from './005-orders-production.js';
 import { consoleTables } from './006-console.js';
 import { dropJobs } from './007-drop-jobs.js';
 import { orderIndexes } from './008-order-indexes.js';
+import { sandbox } from './009-sandbox.js';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '006-console': consoleTables,
   '007-drop-jobs': dropJobs,
   '008-order-indexes': orderIndexes,
+  '009-sandbox': sandbox,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

@@ -7,6 +7,9 @@ export interface AuthContext {
   companyId: string;
   userId: string | null;
   userEmail: string | null;
+  /** The company's sandbox settings document (JSON text), null when it has none. */
+  sandbox: string | null;
+  sandboxAt: number | null;
 }
 
 declare module 'fastify' {

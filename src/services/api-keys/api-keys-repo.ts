@@ -8,6 +8,13 @@ export interface KeyOwner {
   companyId: string;
   userId: string | null;
   userEmail: string | null;
+  /**
+   * The company's sandbox settings document (JSON), or null when it has none: read with the key,
+   * so the fault check costs a request no second query.
+   */
+  sandbox: string | null;
+  /** When those settings were last written (the version their random streams start from). */
+  sandboxAt: number | null;
 }
 
 export const apiKeysRepo = {
@@ -47,12 +54,20 @@ export const apiKeysRepo = {
   },
 
   system: {
-    /** The authentication of every request: one query, the key with its user's email. */
+    /** The authentication of every request: one query, the key with its user's email and its company's sandbox settings. */
     async findActiveByHash(db: Db, keyHash: string): Promise<KeyOwner | undefined> {
       const row = await db
         .selectFrom('api_keys as k')
         .leftJoin('users as u', 'u.id', 'k.user_id')
-        .select(['k.id as keyId', 'k.company_id as companyId', 'k.user_id as userId', 'u.email as userEmail'])
+        .leftJoin('sandbox_settings as s', 's.company_id', 'k.company_id')
+        .select([
+          'k.id as keyId',
+          'k.company_id as companyId',
+          'k.user_id as userId',
+          'u.email as userEmail',
+          's.document as sandbox',
+          's.updated_at as sandboxAt',
+        ])
         .where('k.key_hash', '=', keyHash)
         .where('k.revoked_at', 'is', null)
         .executeTakeFirst();

@@ -9,11 +9,12 @@ import { adminWebhooksRoutes } from './webhooks.js';
 import { adminMergeRequestsRoutes } from './merge-requests.js';
 import { adminResetRoutes } from './reset.js';
 import { adminEmailsRoutes } from './emails.js';
+import { adminSandboxRoutes } from './sandbox.js';
 
 export interface AdminRoutesOptions {
   services: Pick<
     Services,
-    'company' | 'apiKeys' | 'orderOperator' | 'deliverables' | 'webhooks' | 'emails' | 'mergeRequests' | 'dataReset'
+    'company' | 'apiKeys' | 'orderOperator' | 'deliverables' | 'webhooks' | 'emails' | 'mergeRequests' | 'dataReset' | 'sandbox'
   >;
   adminKeyHash: string;
   /** CASA_ALLOW_RESET: whether `POST /admin/v1/reset` exists. */
@@ -28,5 +29,6 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
   await app.register(adminWebhooksRoutes, { services });
   await app.register(adminEmailsRoutes, { services });
   await app.register(adminMergeRequestsRoutes, { services });
+  await app.register(adminSandboxRoutes, { services });
   if (allowReset) await app.register(adminResetRoutes, { services });
 };

@@ -33,6 +33,7 @@ export const changeRequestsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Se
     '/orders/:order_id/change-requests',
     {
       schema: {
+        operationId: 'createChangeRequest',
         tags: ['Change Request'],
         summary: 'Add new change request for an order',
         description:
@@ -54,6 +55,7 @@ export const changeRequestsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Se
     '/orders/:order_id/change-requests',
     {
       schema: {
+        operationId: 'listChangeRequests',
         tags: ['Change Request'],
         summary: 'List all change requests of order',
         params: Type.Object({ order_id: Type.String() }),
@@ -72,6 +74,7 @@ export const changeRequestsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Se
     '/orders/:order_id/change-requests/:change_request_id',
     {
       schema: {
+        operationId: 'getChangeRequest',
         tags: ['Change Request'],
         summary: 'Get change request by ID',
         params: Type.Object({ order_id: Type.String(), change_request_id: Type.String() }),

@@ -49,7 +49,14 @@ export const companiesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Service
 ) => {
   app.get(
     '/companies/info',
-    { schema: { tags: ['Company'], summary: 'Get company information', response: { 200: Company, ...standardErrors } } },
+    {
+      schema: {
+        operationId: 'getCompanyInfo',
+        tags: ['Company'],
+        summary: 'Get company information',
+        response: { 200: Company, ...standardErrors },
+      },
+    },
     async (request) => services.company.info(request.auth.companyId),
   );
 
@@ -57,6 +64,7 @@ export const companiesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Service
     '/companies/webhook',
     {
       schema: {
+        operationId: 'updateCompanyWebhook',
         tags: ['Company'],
         summary: 'Update company webhooks',
         description:
@@ -70,13 +78,27 @@ export const companiesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Service
 
   app.delete(
     '/companies/webhook',
-    { schema: { tags: ['Company'], summary: 'Delete company webhook', response: { 200: WebhookSettings, ...standardErrors } } },
+    {
+      schema: {
+        operationId: 'deleteCompanyWebhook',
+        tags: ['Company'],
+        summary: 'Delete company webhook',
+        response: { 200: WebhookSettings, ...standardErrors },
+      },
+    },
     async (request) => services.company.clearWebhook(request.auth.companyId),
   );
 
   app.get(
     '/companies/package',
-    { schema: { tags: ['Company'], summary: 'Get company package', response: { 200: CompanyPackage, ...standardErrors } } },
+    {
+      schema: {
+        operationId: 'getCompanyPackage',
+        tags: ['Company'],
+        summary: 'Get company package',
+        response: { 200: CompanyPackage, ...standardErrors },
+      },
+    },
     async (request) => services.company.package(request.auth.companyId),
   );
 
@@ -84,6 +106,7 @@ export const companiesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Service
     '/companies/merge-request',
     {
       schema: {
+        operationId: 'createMergeRequest',
         tags: ['Company'],
         summary: 'Send a merge request to another company',
         description: 'Asks to merge this company into the company of `email`, one of its Managers. The operator approves it.',

@@ -11,6 +11,7 @@ export const draftsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 
     '/orders/draft',
     {
       schema: {
+        operationId: 'createDraftOrder',
         tags: ['Draft Orders'],
         summary: 'Create a draft order',
         description:
@@ -26,6 +27,7 @@ export const draftsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 
     '/orders/draft/:order_id',
     {
       schema: {
+        operationId: 'updateDraftOrder',
         tags: ['Draft Orders'],
         summary: 'Update a draft order',
         description: 'Same body as creation; omitted optional fields keep their value. Only in status Draft (409 otherwise).',
@@ -42,6 +44,7 @@ export const draftsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 
     '/orders/draft/:order_id',
     {
       schema: {
+        operationId: 'deleteDraftOrder',
         tags: ['Draft Orders'],
         summary: 'Delete a draft order',
         description: 'Only in status Draft (409 otherwise). The order is gone from every read.',

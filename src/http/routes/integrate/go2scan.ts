@@ -8,6 +8,7 @@ export const go2scanRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services,
     '/orders/go2scan',
     {
       schema: {
+        operationId: 'createGo2scanOrder',
         tags: ['GoToScan Orders'],
         summary: 'Create a GoToScan order',
         description:

@@ -10,6 +10,7 @@ export const officesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services,
     '/offices',
     {
       schema: {
+        operationId: 'listOffices',
         tags: ['Office'],
         summary: 'List all offices',
         querystring: Type.Object(PaginationQuery),
@@ -24,6 +25,7 @@ export const officesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services,
     '/offices',
     {
       schema: {
+        operationId: 'createOffice',
         tags: ['Office'],
         summary: 'Add new office',
         body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }),

@@ -14,6 +14,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 
     '/orders',
     {
       schema: {
+        operationId: 'listOrders',
         tags: ['Orders'],
         summary: 'List orders',
         description: 'Newest first. `status` repeats for several values. Items omit `delivery_assets`.',
@@ -31,6 +32,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 
     '/orders/:id',
     {
       schema: {
+        operationId: 'getOrder',
         tags: ['Orders'],
         summary: 'Get order by ID',
         params: Type.Object({ id: Type.String() }),
@@ -44,6 +46,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 
     '/orders',
     {
       schema: {
+        operationId: 'createRedrawOrder',
         tags: ['Orders'],
         summary: 'Create a redraw order',
         description: 'A floor plan drawn from an existing drawing (`source`). The order is created New and moves to Pending at once.',
@@ -58,6 +61,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 
     '/orders/:order_id/post-purchase',
     {
       schema: {
+        operationId: 'postPurchaseOrder',
         tags: ['Orders'],
         summary: 'Upgrade order',
         description:
@@ -74,6 +78,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 
     '/orders/:order_id/redeliver',
     {
       schema: {
+        operationId: 'redeliverOrder',
         tags: ['Orders'],
         summary: 'Re-deliver order with styling options',
         description: 'Only on Ready orders. The 2D products are produced again with the new style and delivered as an `update`.',
@@ -89,6 +94,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, 
     '/orders/:order_id/combined-pdf',
     {
       schema: {
+        operationId: 'getCombinedPdf',
         tags: ['Orders'],
         summary: 'Get combined PDF document',
         description: 'Every 2D floor plan page, then the reports bought, as one PDF. 409 until the order is delivered.',

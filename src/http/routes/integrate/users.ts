@@ -40,6 +40,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, '
     '/users',
     {
       schema: {
+        operationId: 'listUsers',
         tags: ['Users'],
         summary: 'List all users',
         description: 'List all users in the company account, newest first.',
@@ -60,6 +61,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, '
     '/users',
     {
       schema: {
+        operationId: 'createUser',
         tags: ['Users'],
         summary: 'Add new user',
         description:
@@ -75,6 +77,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, '
     '/users/change-password',
     {
       schema: {
+        operationId: 'changePassword',
         tags: ['Users'],
         summary: 'Change user password',
         body: Type.Object({ email: Email, old_password: Type.String({ maxLength: 1024 }), new_password: Password }),
@@ -88,6 +91,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, '
     '/users/reset-password',
     {
       schema: {
+        operationId: 'resetPassword',
         tags: ['Users'],
         summary: 'Send password reset link',
         description: 'Emails the user a single-use link to choose a new password, valid 1 hour; older reset links stop working.',
@@ -102,6 +106,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, '
     '/users/:email',
     {
       schema: {
+        operationId: 'getUserByEmail',
         tags: ['Users'],
         summary: 'Get user by email',
         params: Type.Object({ email: Type.String() }),
@@ -115,6 +120,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, '
     '/users/:user_id',
     {
       schema: {
+        operationId: 'updateUser',
         tags: ['Users'],
         summary: 'Update user details',
         description:
@@ -131,6 +137,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, '
     '/users/:user_id',
     {
       schema: {
+        operationId: 'deleteUser',
         tags: ['Users'],
         summary: 'Delete user',
         description: 'Deletes the user. Their orders remain with the company, with no owner. The last Manager cannot be deleted (409).',

@@ -1,0 +1,41 @@
+// The sandbox_settings table: one settings document per company, decoded here once.
+import type { Db } from '../../db/dialect.js';
+import { completeSandboxSettings, type SandboxSettings } from '../../domain/sandbox-settings.js';
+
+export interface StoredSandbox {
+  settings: SandboxSettings;
+  updatedAt: number;
+}
+
+export function decodeSandboxDocument(document: string): SandboxSettings {
+  return completeSandboxSettings(JSON.parse(document) as Partial<SandboxSettings>);
+}
+
+export const sandboxRepo = {
+  forCompany(companyId: string) {
+    return {
+      async find(db: Db): Promise<StoredSandbox | undefined> {
+        const row = await db
+          .selectFrom('sandbox_settings')
+          .select(['document', 'updated_at'])
+          .where('company_id', '=', companyId)
+          .executeTakeFirst();
+        return row && { settings: decodeSandboxDocument(row.document), updatedAt: row.updated_at };
+      },
+
+      async put(db: Db, settings: SandboxSettings, at: number): Promise<void> {
+        const document = JSON.stringify(settings);
+        await db
+          .insertInto('sandbox_settings')
+          .values({ company_id: companyId, document, updated_at: at })
+          .onConflict((oc) => oc.column('company_id').doUpdateSet({ document, updated_at: at }))
+          .execute();
+      },
+
+      async remove(db: Db): Promise<boolean> {
+        const res = await db.deleteFrom('sandbox_settings').where('company_id', '=', companyId).executeTakeFirst();
+        return Number(res.numDeletedRows) > 0;
+      },
+    };
+  },
+};
