@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `casa-integrate serve | worker | migrate | company create | key create | key revoke | snapshot save | snapshot restore`
+// `casa-integrate serve | worker | migrate | company create | key create | key revoke | snapshot save | snapshot restore | compare`
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from './config.js';
 import { createServicesOn, type Services } from './services/index.js';
@@ -11,6 +11,7 @@ import { validatorCompiler } from './http/validation.js';
 import { RequestValidationError } from './errors.js';
 import type { CreateCompanyInput } from './services/company/company-service.js';
 import { restoreSnapshot, saveSnapshot } from './services/db-snapshot/db-snapshot.js';
+import { COMPARE_USAGE, CompareUsageError } from './compare/command-line.js';
 
 const USAGE = `usage: casa-integrate <command>
 
@@ -26,6 +27,7 @@ const USAGE = `usage: casa-integrate <command>
                                             (consistent while the server runs); prints a summary
   snapshot restore FILE                     replace every row and stored file with FILE's
                                             (same migration level; stop the server first, see docs)
+${COMPARE_USAGE}
 
 Configuration comes from the environment (see README.md).`;
 
@@ -47,6 +49,15 @@ function print(value: unknown): void {
 
 export async function run(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
+  if (command === 'compare' && !argv.slice(1).some((a) => a === '--help' || a === '-h')) {
+    // Loaded only for this command: it brings its own HTTP client and report writers.
+    const { runCompare } = await import('./compare/compare-command.js');
+    return runCompare(argv.slice(1), {
+      env: process.env,
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+    });
+  }
   const flags = parseArgs({
     args:
       command === 'company' || command === 'key' || command === 'snapshot'
@@ -139,6 +150,11 @@ export async function run(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
+/** node:util parseArgs's refusal of an unknown or malformed flag. */
+function isArgumentError(err: unknown): boolean {
+  return typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('ERR_PARSE_ARGS_');
+}
+
 const validateCompany = validatorCompiler({ schema: CreateCompanyBody, httpPart: 'body', method: 'POST', url: '/admin/v1/companies' }) as (
   data: unknown,
 ) => { value?: unknown; error?: Error };
@@ -158,8 +174,8 @@ run(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof ConfigError) {
-      process.stderr.write(`casa-integrate: ${err.message}\n\n${USAGE}\n`);
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof CompareUsageError || isArgumentError(err)) {
+      process.stderr.write(`casa-integrate: ${(err as Error).message}\n\n${USAGE}\n`);
       process.exit(2);
     }
     const e = err as { message?: string; statusCode?: number };
