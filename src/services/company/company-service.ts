@@ -113,14 +113,20 @@ export function companyServiceFactory({
       return reads.read(`company ${companyId}`, async () => companyView(await existing(companyId)), 'identity');
     },
 
-    /** Replaces both webhook lists at once and answers what is stored. */
+    /**
+     * Replaces both webhook lists at once and answers what is stored. A URL dropped from the list
+     * gets nothing more: its queued deliveries and retries are cancelled, as DELETE cancels all.
+     */
     async setWebhook(companyId: string, input: Partial<WebhookSettings>): Promise<WebhookSettings> {
       const stored = input.webhook_urls && input.webhook_triggers ? null : await existing(companyId);
       const settings = normalizeWebhookSettings(
         { webhook_urls: input.webhook_urls ?? stored!.webhook_urls, webhook_triggers: input.webhook_triggers ?? stored!.webhook_triggers },
         config.webhookRequireHttps,
       );
-      await companyRepo.forCompany(companyId).setWebhook(db, settings);
+      await db.transaction().execute(async (tx) => {
+        await companyRepo.forCompany(companyId).setWebhook(tx, settings);
+        await webhookOutbox.cancelQueuedForCompany(tx, companyId, settings.webhook_urls);
+      });
       return settings;
     },
 

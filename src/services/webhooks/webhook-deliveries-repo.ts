@@ -95,14 +95,15 @@ export const webhookDeliveriesRepo = {
             .execute();
       },
 
-      /** Cancels every delivery still waiting; answers how many. */
-      async cancelActive(db: Db, now: number): Promise<number> {
-        const res = await db
+      /** Cancels every delivery still waiting, or only those to a URL not in `keepUrls`; answers how many. */
+      async cancelActive(db: Db, now: number, keepUrls: readonly string[] = []): Promise<number> {
+        let query = db
           .updateTable('webhook_deliveries')
           .set({ status: 'cancelled', completed_at: now, updated_at: now })
           .where('company_id', '=', companyId)
-          .where('status', 'in', ACTIVE_STATUSES)
-          .executeTakeFirst();
+          .where('status', 'in', ACTIVE_STATUSES);
+        if (keepUrls.length) query = query.where('url', 'not in', keepUrls);
+        const res = await query.executeTakeFirst();
         return Number(res.numUpdatedRows);
       },
     };

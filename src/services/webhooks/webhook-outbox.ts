@@ -1,6 +1,7 @@
 // Turns an order event into webhook deliveries inside the transition's transaction: one per URL
 // the company has configured, when it subscribes to the event's trigger. The delivery keeps its
-// URL and exact body, so changing the subscription later never resends or drops it.
+// URL and exact body, so changing the triggers later never resends or drops it; dropping its URL
+// from the list cancels it.
 import type { Db } from '../../db/dialect.js';
 import type { OrderEventRow } from '../../db/tables/orders.js';
 import { secondsToUs } from '../../domain/clock.js';
@@ -46,9 +47,12 @@ export function webhookOutboxFactory(deps: Pick<ServiceDeps, 'clock' | 'ids' | '
       );
     },
 
-    /** Cancels every delivery of the company still waiting (the webhook configuration was deleted). */
-    async cancelQueuedForCompany(tx: Db, companyId: string): Promise<number> {
-      return webhookDeliveriesRepo.forCompany(companyId).cancelActive(tx, clock.nowUs());
+    /**
+     * Cancels the company's deliveries still waiting for a URL it no longer lists (all of them when
+     * it lists none: the webhook configuration was deleted).
+     */
+    async cancelQueuedForCompany(tx: Db, companyId: string, keepUrls: readonly string[] = []): Promise<number> {
+      return webhookDeliveriesRepo.forCompany(companyId).cancelActive(tx, clock.nowUs(), keepUrls);
     },
   };
 }
