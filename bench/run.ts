@@ -30,7 +30,7 @@ import { SERVER_ENV, SERVER_NODE_ARGS, buildServer, formatPeaks, sampleRss, type
 
 /** Scenarios that are not HTTP request loads: each runs, prints its own figures and verdict. */
 const DELIVERY_BENCH = 'delivery';
-import type { TargetReady } from './target.js';
+import type { BenchTarget, TargetReady } from './target.js';
 
 const DURATION = Number(process.env.BENCH_DURATION || 10);
 const ACCEPTANCE_DURATION = Number(process.env.BENCH_DURATION || 60);
@@ -50,12 +50,7 @@ interface Measured {
   errors: number;
 }
 
-interface Target {
-  url: string;
-  method: string;
-  headers?: Record<string, string>;
-  body?: string;
-}
+type Target = BenchTarget & { after?: BenchTarget };
 
 function serverCpuUs(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => {
@@ -74,10 +69,12 @@ function describeTarget(t: ScenarioTarget): string {
   if (t.minRatio !== undefined) parts.push(`API ≥ ${t.minRatio * 100} % of the bare route's req/s`);
   if (t.minRps !== undefined) parts.push(`≥ ${t.minRps.toLocaleString('en')} req/s`);
   if (t.maxP99Ms !== undefined) parts.push(`p99 < ${t.maxP99Ms} ms`);
+  if (t.maxCpuUs !== undefined) parts.push(`≤ ${t.maxCpuUs} µs of server CPU per request`);
   return parts.join(', ');
 }
 
 async function load(child: ChildProcess, target: Target, duration: number): Promise<Measured> {
+  if (target.after) return loadAfterWrite(child, target.after, target, duration);
   const cpuBefore = await serverCpuUs(child);
   const result = await autocannon({
     url: target.url,
@@ -96,6 +93,37 @@ async function load(child: ChildProcess, target: Target, duration: number): Prom
     cpuUs: cpu / Math.max(1, result.requests.total),
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+  };
+}
+
+/**
+ * `read` sent right after `write` on every connection, in a loop. The writes alone are measured
+ * first, and their CPU per request is taken off the pair's: what is left is the read's. Rates count
+ * reads; latencies are those of both requests of the pair.
+ */
+async function loadAfterWrite(child: ChildProcess, write: BenchTarget, read: BenchTarget, duration: number): Promise<Measured> {
+  const writes = await load(child, write, duration / 2);
+  const step = (t: BenchTarget) => {
+    const url = new URL(t.url);
+    return { method: t.method as 'GET', path: url.pathname + url.search, headers: t.headers ?? {}, body: t.body };
+  };
+  const cpuBefore = await serverCpuUs(child);
+  const result = await autocannon({
+    url: new URL(read.url).origin,
+    requests: [step(write), step(read)],
+    connections: CONNECTIONS,
+    duration: duration / 2,
+    pipelining: 1,
+  });
+  const cpu = (await serverCpuUs(child)) - cpuBefore;
+  const reads = Math.max(1, result.requests.total / 2);
+  return {
+    rps: result.requests.average / 2,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuUs: Math.max(0, cpu - reads * writes.cpuUs) / reads,
+    non2xx: result.non2xx + writes.non2xx,
+    errors: result.errors + result.timeouts + writes.errors,
   };
 }
 
@@ -202,8 +230,8 @@ async function main(): Promise<void> {
           if (m.non2xx || m.errors) throw new Error(`${scenario.name} ${label}: ${m.non2xx} non-2xx answers, ${m.errors} errors`);
         }
         const ratio = api.rps / bare.rps;
-        const { minRatio = 0, minRps = 0, maxP99Ms = Infinity } = scenario.target;
-        const ok = ratio >= minRatio && api.rps >= minRps && api.p99 < maxP99Ms;
+        const { minRatio = 0, minRps = 0, maxP99Ms = Infinity, maxCpuUs = Infinity } = scenario.target;
+        const ok = ratio >= minRatio && api.rps >= minRps && api.p99 < maxP99Ms && api.cpuUs <= maxCpuUs;
         missed ||= !ok;
         notes.push(`${scenario.name}: target ${describeTarget(scenario.target)}`);
         rows.push({

@@ -24,9 +24,16 @@ const [{ buildApp }, { loadConfig }, { migrate, resolveAdminKey }, { randomIds, 
     compiled<typeof MainModule>('main.js'),
   ]);
 
+export interface BenchTarget {
+  url: string;
+  method: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 export interface TargetReady {
   type: 'ready';
-  api: { url: string; method: string; headers: Record<string, string>; body?: string };
+  api: BenchTarget & { after?: BenchTarget };
   bare: { url: string; method: string };
   status: number;
   bytes: number;
@@ -39,6 +46,7 @@ async function main(): Promise<void> {
 
   const config = loadConfig({
     ...process.env,
+    ...scenario.env,
     CASA_DATA_DIR: dataDir,
     DATABASE_URL: '',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'warn',
@@ -64,7 +72,13 @@ async function main(): Promise<void> {
 
   const ready: TargetReady = {
     type: 'ready',
-    api: { url: `${apiBase}${request.path}`, method: request.method, headers: request.headers, body: request.body },
+    api: {
+      url: `${apiBase}${request.path}`,
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      ...(request.after && { after: { ...request.after, url: `${apiBase}${request.after.path}` } }),
+    },
     bare: { url: `${bareBase}${request.path}`, method: request.method },
     status: sample.status,
     bytes: bytes.length,

@@ -1,8 +1,15 @@
 // Every benchmark scenario, in the order `npm run bench` runs them. Add yours here.
 import type { Scenario } from './scenario.js';
 import { usersList } from './users-list.js';
-import { ordersDeepPage, ordersDraft, ordersList } from './orders.js';
+import { ordersDeepPage, ordersDraft, ordersList, ordersListAfterWrite, ordersListAfterWriteUncached } from './orders.js';
 
-export const scenarios: Scenario[] = [usersList, ordersList, ordersDeepPage, ordersDraft];
+export const scenarios: Scenario[] = [
+  usersList,
+  ordersList,
+  ordersDeepPage,
+  ordersDraft,
+  ordersListAfterWrite,
+  ordersListAfterWriteUncached,
+];
 
 export type { Scenario, ScenarioTarget, BenchContext, BenchRequest } from './scenario.js';

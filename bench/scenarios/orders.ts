@@ -1,6 +1,6 @@
 // Orders: GET /orders?limit=20 with 100,000 orders in the company, the same at offset 90,000,
-// and POST /orders/draft.
-import type { BenchContext, Scenario } from './scenario.js';
+// POST /orders/draft, and the first page read right after each draft (with and without the read cache).
+import type { BenchContext, BenchRequest, Scenario } from './scenario.js';
 import { seedOrders } from '../../test/orders/seed.js';
 
 const ORDERS = 100_000;
@@ -44,33 +44,61 @@ export const ordersDeepPage: Scenario = {
   },
 };
 
+function draftBody(ownerEmail: string) {
+  return {
+    street: '615 Bourbon St',
+    suite: 'A1',
+    city: 'New Orleans',
+    state: 'Louisiana',
+    country: 'United States',
+    postalCode: '70130',
+    info: 'Extra info',
+    latitude: 29.958365,
+    longitude: -90.066198,
+    external_id: 'R4ER93',
+    owner_email: ownerEmail,
+    package_type: 'base',
+    add_ons: ['gla'],
+  };
+}
+
+function draftRequest(company: { api_key: string; manager: { email: string } }): BenchRequest {
+  return {
+    method: 'POST',
+    path: '/api/integrate/v3/orders/draft',
+    headers: { 'api-key': company.api_key, 'content-type': 'application/json' },
+    body: JSON.stringify(draftBody(company.manager.email)),
+  };
+}
+
 export const ordersDraft: Scenario = {
   name: 'orders-draft',
   description: 'POST /orders/draft (each request creates a draft and its moved_to_draft event)',
-  target: { minRps: 1000 },
+  target: { minRps: 1000, maxCpuUs: 150 },
   async prepare(ctx) {
     // Each draft is one commit; CASA_SQLITE_SYNCHRONOUS=FULL adds an fsync to each (the disk's ceiling).
-    const company = await companyWithOrders(ctx, 0);
-    const body = {
-      street: '615 Bourbon St',
-      suite: 'A1',
-      city: 'New Orleans',
-      state: 'Louisiana',
-      country: 'United States',
-      postalCode: '70130',
-      info: 'Extra info',
-      latitude: 29.958365,
-      longitude: -90.066198,
-      external_id: 'R4ER93',
-      owner_email: company.manager.email,
-      package_type: 'base',
-      add_ons: ['gla'],
-    };
-    return {
-      method: 'POST',
-      path: '/api/integrate/v3/orders/draft',
-      headers: { 'api-key': company.api_key, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    };
+    return draftRequest(await companyWithOrders(ctx, 0));
   },
 };
+
+/** `GET /orders?limit=20` right after a draft, in a loop: the page is always read from the database. */
+function listAfterWrite(name: string, env: Record<string, string>): Scenario {
+  return {
+    name,
+    description: `GET /orders?limit=20 right after each POST /orders/draft, ${ORDERS.toLocaleString('en')} orders${env.CASA_READ_CACHE === 'false' ? ', CASA_READ_CACHE=false' : ''}`,
+    target: { maxCpuUs: 150 },
+    env,
+    async prepare(ctx) {
+      const company = await companyWithOrders(ctx, ORDERS);
+      return {
+        method: 'GET',
+        path: '/api/integrate/v3/orders?limit=20',
+        headers: { 'api-key': company.api_key },
+        after: draftRequest(company),
+      };
+    },
+  };
+}
+
+export const ordersListAfterWrite = listAfterWrite('orders-list-after-write', {});
+export const ordersListAfterWriteUncached = listAfterWrite('orders-list-after-write-uncached', { CASA_READ_CACHE: 'false' });

@@ -18,6 +18,11 @@ export interface BenchRequest {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /**
+   * A write sent before each measured request, so that request never comes from the read cache.
+   * The CPU of the writes alone is measured in the same run and taken off (run.ts).
+   */
+  after?: Omit<BenchRequest, 'after'>;
 }
 
 /** The target for a scenario; every bound given must hold. */
@@ -26,6 +31,8 @@ export interface ScenarioTarget {
   minRatio?: number;
   minRps?: number;
   maxP99Ms?: number;
+  /** Server CPU per measured request, µs. */
+  maxCpuUs?: number;
 }
 
 export interface Scenario {
@@ -33,6 +40,8 @@ export interface Scenario {
   name: string;
   description: string;
   target: ScenarioTarget;
+  /** Server settings of this scenario (environment variables, e.g. CASA_READ_CACHE). */
+  env?: Record<string, string>;
   /**
    * Seeds the fresh database (through services or bulk inserts) and returns the request to
    * measure. The bench answers the same request from memory on a bare Fastify route, so only
