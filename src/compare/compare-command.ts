@@ -99,7 +99,9 @@ export async function runCompare(argv: string[], io: CompareIo): Promise<number>
       kind: 'api',
       version: VERSION,
       ours: { kind: oursUrl ? 'url' : 'embedded', document_version: document.version },
-      operations_covered: [...new Set(calls.map((c) => c.operation))].filter((op) => document.operations.has(op)),
+      operations_covered: [...new Set(calls.map((c) => c.operation))]
+        .filter((op) => document.operations.has(op))
+        .map((op) => (document.operationIds.has(op) ? `${op} (${document.operationIds.get(op)})` : op)),
       requests: { real: real.requests, ours: ours.requests },
       enum_values_redacted: redactEnums,
       calls,

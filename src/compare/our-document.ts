@@ -16,6 +16,8 @@ export interface OurDocument {
   version: string;
   /** `GET /orders/{id}`: the operations the document has, without the API prefix. */
   operations: Set<string>;
+  /** The operationId of each operation that has one. */
+  operationIds: Map<string, string>;
   /** What the document declares at `segments` of the answer of `operation` with `status`. */
   declaredAt(operation: string, status: number, segments: string[]): Declared;
   /** Every value the document lists anywhere (requests and answers) for a field of this name. */
@@ -41,6 +43,9 @@ export function readOurDocument(document: unknown): OurDocument {
   return {
     version: typeof info.version === 'string' ? info.version : 'unknown',
     operations: new Set(operations.keys()),
+    operationIds: new Map(
+      [...operations].flatMap(([name, op]) => (typeof op.operationId === 'string' ? [[name, op.operationId] as [string, string]] : [])),
+    ),
     declaredAt(operation, status, segments) {
       const op = operations.get(operation);
       const responses = op && isObject(op.responses) ? op.responses : {};

@@ -113,22 +113,25 @@ describe('casa-integrate compare against a stand-in for the real service', () =>
     assert.equal(report.version, '0.1.0');
     assert.deepEqual(report.ours, { kind: 'embedded', document_version: '0.1.0' });
     assert.deepEqual(report.operations_covered, [
-      'GET /companies/info',
-      'GET /companies/package',
-      'GET /offices',
-      'GET /users',
-      'GET /users/{email}',
-      'GET /orders',
-      'GET /orders/{id}',
-      'GET /orders/{order_id}/change-requests',
-      'GET /orders/{order_id}/change-requests/{change_request_id}',
-      'GET /orders/{order_id}/combined-pdf',
+      'GET /companies/info (getCompanyInfo)',
+      'GET /companies/package (getCompanyPackage)',
+      'GET /offices (listOffices)',
+      'GET /users (listUsers)',
+      'GET /users/{email} (getUserByEmail)',
+      'GET /orders (listOrders)',
+      'GET /orders/{id} (getOrder)',
+      'GET /orders/{order_id}/change-requests (listChangeRequests)',
+      'GET /orders/{order_id}/change-requests/{change_request_id} (getChangeRequest)',
+      'GET /orders/{order_id}/combined-pdf (getCombinedPdf)',
     ]);
     const markdown = fs.readFileSync(markdownFile, 'utf8');
     const [title, , version, operations] = markdown.split('\n');
     assert.equal(title, '## casa-integrate compare report');
     assert.match(version!, /^- casa-integrate 0\.1\.0; ours: an embedded server on a temporary database \(OpenAPI document 0\.1\.0\)$/);
-    assert.match(operations!, /^- OpenAPI operations covered \(10\): GET \/companies\/info, .*GET \/orders\/\{order_id\}\/combined-pdf$/);
+    assert.match(
+      operations!,
+      /^- OpenAPI operations covered \(10\): GET \/companies\/info \(getCompanyInfo\), .*GET \/orders\/\{order_id\}\/combined-pdf \(getCombinedPdf\)$/,
+    );
     assert.ok(markdown.includes('| `GET /orders/{id}` | type of info.total_scanned_area (200) | string | number |'), markdown);
     assert.ok(
       markdown.includes('| `GET /companies/info` | value of customer_type (200) | Broker | not in our OpenAPI document |'),
