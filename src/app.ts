@@ -35,7 +35,7 @@ export interface AppDeps {
   /** SHA-256 (hex) of the operator key. */
   adminKeyHash: string;
   logger?: FastifyBaseLogger | false;
-  /** Where stored files live; defaults to `<CASA_DATA_DIR>/files` on local disk. */
+  /** Where stored files live; defaults to the configured store (CASA_STORAGE). */
   files?: FileStorage;
 }
 

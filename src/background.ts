@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import type { Storage } from './db/database.js';
 import { loggerOptions } from './http/logging.js';
 import { createServicesOn, type Services } from './services/index.js';
+import type { FileStorage } from './storage/file-storage.js';
 
 export interface Background {
   services: Services;
@@ -13,8 +14,8 @@ export interface Background {
   close(): Promise<void>;
 }
 
-export function backgroundServices(storage: Storage, config: Config): Background {
+export function backgroundServices(storage: Storage, config: Config, files?: FileStorage): Background {
   const log = pino(loggerOptions(config.logLevel) as LoggerOptions);
-  const services = createServicesOn(storage, config, log);
+  const services = createServicesOn(storage, config, log, { files });
   return { services, log, close: async () => services.emails.close() };
 }

@@ -5,6 +5,7 @@ import { loadConfig, ConfigError } from './config.js';
 import { createServicesOn, type Services } from './services/index.js';
 import { migrate } from './bootstrap.js';
 import { openConfiguredStorage, serve } from './main.js';
+import { openFileStorage } from './storage/open-file-storage.js';
 import pino from 'pino';
 import { CreateCompanyBody } from './http/routes/admin/companies.js';
 import { validatorCompiler } from './http/validation.js';
@@ -33,10 +34,11 @@ Configuration comes from the environment (see README.md).`;
 
 async function withServices<T>(fn: (services: Services) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  const files = await openFileStorage(config);
   const storage = await openConfiguredStorage(config);
   try {
     await migrate(storage);
-    const services = createServicesOn(storage, config, pino({ level: 'warn' }));
+    const services = createServicesOn(storage, config, pino({ level: 'warn' }), { files });
     return await fn(services);
   } finally {
     await storage.close();

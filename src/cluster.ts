@@ -10,6 +10,7 @@ import { backgroundServices } from './background.js';
 import { migrate, resolveAdminKey, seedDemoCompany } from './bootstrap.js';
 import { startWorkers, type Workers } from './workers/index.js';
 import type { Storage } from './db/database.js';
+import type { FileStorage } from './storage/file-storage.js';
 import { systemClock } from './domain/clock.js';
 
 /** True in a process forked by `runCluster`: it serves HTTP and leaves the banner to the primary. */
@@ -17,15 +18,18 @@ export const isClusterChild = cluster.isWorker;
 
 export interface ClusterDeps {
   openStorage(config: Config): Promise<Storage>;
+  openFiles(config: Config): Promise<FileStorage>;
   banner(lines: string[]): void;
 }
 
 export async function runCluster(config: Config, deps: ClusterDeps): Promise<void> {
+  // Checked once here, so a store that cannot be used stops the server rather than every child in turn.
+  const files = await deps.openFiles(config);
   const storage = await deps.openStorage(config);
   await migrate(storage);
   const admin = await resolveAdminKey(storage, config);
   // The primary never listens: services for the workers and the demo seed, no app.
-  const background = backgroundServices(storage, config);
+  const background = backgroundServices(storage, config, files);
 
   const notes: string[] = [];
   if (!config.databaseUrl) {

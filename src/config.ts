@@ -36,6 +36,25 @@ export interface Config {
   scanMaxBytes: number;
   /** The most all files of one GoToScan upload may hold together. */
   scanMaxTotalBytes: number;
+  /** Where stored files live: `local` (under dataDir/files) or `s3` (the bucket of `s3`). */
+  storage: 'local' | 's3';
+  s3: S3Config | null;
+  /** On S3, `/files/…` answers with a redirect to a short presigned URL (true) or streams the object (false). */
+  s3Redirect: boolean;
+  /** `signed`: asset URLs are this server's `/files/…` links; `presigned`: the object store's own (S3 only). */
+  assetUrls: 'signed' | 'presigned';
+  /** How old an unreferenced stored file must be before the orphan sweep removes it. */
+  orphanGraceS: number;
+}
+
+export interface S3Config {
+  bucket: string;
+  /** Prepended to every key, e.g. `casa/`; empty for none. */
+  prefix: string;
+  /** For stores other than AWS S3 (R2, MinIO, Ceph); null for AWS. */
+  endpoint: string | null;
+  region: string;
+  forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -73,12 +92,38 @@ function sqliteSynchronous(raw: string | undefined): 'NORMAL' | 'FULL' {
   return value;
 }
 
+function s3Config(env: Env, storage: 'local' | 's3'): S3Config | null {
+  if (storage !== 's3') return null;
+  const bucket = env.CASA_S3_BUCKET?.trim();
+  if (!bucket) throw new ConfigError('CASA_STORAGE=s3 needs CASA_S3_BUCKET');
+  const endpoint = env.CASA_S3_ENDPOINT?.trim() || null;
+  if (endpoint && !/^https?:\/\/[^/\s]+/.test(endpoint))
+    throw new ConfigError(`CASA_S3_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
+  const rawPrefix = (env.CASA_S3_PREFIX ?? '').trim().replace(/^\/+/, '');
+  if (rawPrefix && !/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(rawPrefix))
+    throw new ConfigError(`CASA_S3_PREFIX may hold letters, digits, '.', '_', '-' and '/' only, got "${rawPrefix}"`);
+  return {
+    bucket,
+    prefix: rawPrefix && !rawPrefix.endsWith('/') ? `${rawPrefix}/` : rawPrefix,
+    endpoint: endpoint?.replace(/\/+$/, '') ?? null,
+    region: env.CASA_S3_REGION || env.AWS_REGION || 'us-east-1',
+    // Stores other than AWS mostly serve path-style URLs only; AWS itself prefers virtual hosts.
+    forcePathStyle: bool(env, 'CASA_S3_FORCE_PATH_STYLE', endpoint !== null),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 8080);
   const host = env.HOST || '127.0.0.1';
   const databaseUrl = env.DATABASE_URL || null;
   const role = (env.CASA_ROLE || 'all') as Role;
   if (!['all', 'api', 'worker'].includes(role)) throw new ConfigError(`CASA_ROLE must be all, api or worker, got "${role}"`);
+  const storage = (env.CASA_STORAGE || 'local') as Config['storage'];
+  if (storage !== 'local' && storage !== 's3') throw new ConfigError(`CASA_STORAGE must be local or s3, got "${storage}"`);
+  const assetUrls = (env.CASA_ASSET_URLS || 'signed') as Config['assetUrls'];
+  if (assetUrls !== 'signed' && assetUrls !== 'presigned')
+    throw new ConfigError(`CASA_ASSET_URLS must be signed or presigned, got "${assetUrls}"`);
+  if (assetUrls === 'presigned' && storage !== 's3') throw new ConfigError('CASA_ASSET_URLS=presigned needs CASA_STORAGE=s3');
   const displayHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   return {
     port,
@@ -109,5 +154,10 @@ export function loadConfig(env: Env = process.env): Config {
     fileUrlTtlS: int(env, 'CASA_FILE_URL_TTL_S', 7 * 24 * 3600, 1),
     scanMaxBytes: int(env, 'CASA_SCAN_MAX_BYTES', 200 * 1024 * 1024, 1),
     scanMaxTotalBytes: int(env, 'CASA_SCAN_MAX_TOTAL_BYTES', 1024 * 1024 * 1024, 1),
+    storage,
+    s3: s3Config(env, storage),
+    s3Redirect: bool(env, 'CASA_S3_REDIRECT', true),
+    assetUrls,
+    orphanGraceS: int(env, 'CASA_STORAGE_ORPHAN_GRACE_S', 24 * 3600, 60),
   };
 }

@@ -9,6 +9,7 @@ import { migrate, resolveAdminKey, seedDemoCompany } from './bootstrap.js';
 import { startWorkers, type Workers } from './workers/index.js';
 import { isClusterChild, runCluster } from './cluster.js';
 import { onShutdown } from './graceful-shutdown.js';
+import { openFileStorage } from './storage/open-file-storage.js';
 
 export async function openConfiguredStorage(config: Config): Promise<Storage> {
   return openStorage({
@@ -26,7 +27,9 @@ function banner(lines: string[]): void {
 
 export async function serve(config: Config = loadConfig()): Promise<void> {
   if (config.processes > 1 && config.role !== 'worker' && !isClusterChild)
-    return runCluster(config, { openStorage: openConfiguredStorage, banner });
+    return runCluster(config, { openStorage: openConfiguredStorage, openFiles: openFileStorage, banner });
+  // The file store first: a server that cannot keep files stops before it touches the database.
+  const files = await openFileStorage(config);
   const storage = await openConfiguredStorage(config);
   await migrate(storage);
   const admin = await resolveAdminKey(storage, config);
@@ -36,9 +39,9 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
   const app =
     config.role === 'worker'
       ? null
-      : await (await import('./app.js')).buildApp({ config, storage, clock, ids: randomIds, adminKeyHash: admin.hash });
+      : await (await import('./app.js')).buildApp({ config, storage, clock, ids: randomIds, adminKeyHash: admin.hash, files });
   // A worker answers no HTTP: it runs on the services alone.
-  const background = app ? null : backgroundServices(storage, config);
+  const background = app ? null : backgroundServices(storage, config, files);
   const { services, log } = app ?? background!;
 
   const notes: string[] = [];

@@ -1,12 +1,13 @@
 // Builds every service from the infrastructure; the one place that knows how they connect.
 // Infrastructure (ServiceDeps) goes in; what comes out is services only: entry points (routes,
 // workers, the CLI) receive the services they use, never the database or the deps behind them.
-import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Storage } from '../db/database.js';
 import { randomIds, systemClock, type Clock, type Ids } from '../domain/clock.js';
-import { localFileStorage, type FileStorage } from '../storage/file-storage.js';
+import path from 'node:path';
+import type { FileStorage } from '../storage/file-storage.js';
+import { localFileStorage } from '../storage/local-file-storage.js';
 import type { ServiceDeps } from './deps.js';
 import { readCache } from './read-cache.js';
 import { apiKeysServiceFactory } from './api-keys/api-keys-service.js';
@@ -114,7 +115,7 @@ export interface ServicesOnStorageOptions {
 
 /**
  * The infrastructure on an opened database with the defaults a server uses: the system clock,
- * random ids and stored files under `<dataDir>/files`.
+ * random ids and the configured file store (`<dataDir>/files` unless CASA_STORAGE=s3).
  */
 export function serviceDepsOn(storage: Storage, config: Config, log: Logger, options: ServicesOnStorageOptions = {}): ServiceDeps {
   const clock = options.clock ?? systemClock;
@@ -125,9 +126,15 @@ export function serviceDepsOn(storage: Storage, config: Config, log: Logger, opt
     ids: options.ids ?? randomIds,
     config,
     log,
-    files: options.files ?? localFileStorage(path.join(config.dataDir, 'files')),
+    files: options.files ?? defaultFiles(config),
     reads: readCache(storage.dataVersion, config.readCache),
   };
+}
+
+function defaultFiles(config: Config): FileStorage {
+  // An object store is opened (and checked) asynchronously, by openFileStorage, and handed in.
+  if (config.storage !== 'local') throw new Error(`CASA_STORAGE=${config.storage}: open the store with openFileStorage and pass it`);
+  return localFileStorage(path.join(config.dataDir, 'files'));
 }
 
 /** Services on an opened database with a server's defaults; the CLI, the workers' process and the benches use it. */

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { localFileStorage, type FileStorage } from '../../src/storage/file-storage.js';
+import type { FileStorage } from '../../src/storage/file-storage.js';
+import { localFileStorage } from '../../src/storage/local-file-storage.js';
 import { startProductionWorker } from '../../src/workers/production-worker.js';
 import { buildTestApp, type TestApp, type TestCompany } from '../helpers/app.js';
 import { ALL_TRIGGERS, subscribe } from '../helpers/webhooks.js';
@@ -27,6 +28,9 @@ function switchableStorage(root: string, brokenRoot: string): FileStorage & { br
     read: (key) => good.read(key),
     createReadStream: (key, range) => good.createReadStream(key, range),
     delete: (key) => good.delete(key),
+    list: (prefix) => good.list(prefix),
+    check: () => good.check(),
+    location: good.location,
   };
 }
 

@@ -80,7 +80,12 @@ export async function buildTestApp(t?: TestContext, overrides: Partial<Config> =
   const { storage, drop } = await openTestStorage();
   await migrate(storage);
   const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-files-'));
-  const config = testConfig({ dataDir: filesDir, ...overrides });
+  // `npm run test:s3`: the app's files go to the S3 gateway, under a prefix of their own, and
+  // downloads stream through the app so that the tests' in-process requests read them.
+  const s3helpers = process.env.TEST_STORAGE === 's3' && !options.files ? await import('./s3.js') : null;
+  const s3 = s3helpers?.testS3Settings() ?? null;
+  if (s3helpers) await s3helpers.ensureTestBucket();
+  const config = testConfig({ dataDir: filesDir, ...(s3 ? { storage: 's3' as const, s3, s3Redirect: false } : {}), ...overrides });
   const clock = new ManualClock();
   const adminKey = `casa_admin_test_${crypto.randomBytes(8).toString('hex')}`;
   const app = await buildApp({
@@ -90,7 +95,7 @@ export async function buildTestApp(t?: TestContext, overrides: Partial<Config> =
     ids: randomIds,
     adminKeyHash: sha256Hex(adminKey),
     logger: options.logger ?? false,
-    files: options.files?.(filesDir),
+    files: options.files?.(filesDir) ?? (s3 ? (await import('../../src/storage/s3-file-storage.js')).s3FileStorage(s3) : undefined),
   });
   await app.ready();
   let n = 0;

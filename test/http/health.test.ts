@@ -1,4 +1,7 @@
 import { describe, it } from 'node:test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { localFileStorage } from '../../src/storage/local-file-storage.js';
 import assert from 'node:assert/strict';
 import { buildTestApp } from '../helpers/app.js';
 
@@ -12,7 +15,19 @@ describe('GET /healthz and /readyz', () => {
     assert.deepEqual(health.json(), { status: 'ok' });
     const ready = await ctx.inject({ method: 'GET', url: '/readyz' });
     assert.equal(ready.statusCode, 200);
-    assert.deepEqual(ready.json(), { status: 'ready' });
+    assert.deepEqual(ready.json(), { status: 'ready', storage: ctx.config.storage });
+  });
+
+  it('readyz answers 503 while the file store refuses, naming its kind and never where it is', async (t) => {
+    let root = '';
+    const ctx = await buildTestApp(t, {}, { files: (dataDir) => localFileStorage((root = path.join(dataDir, 'files'))) });
+    assert.equal((await ctx.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.writeFileSync(root, 'a regular file where the files directory should be');
+    const ready = await ctx.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(ready.statusCode, 503);
+    assert.deepEqual(ready.json(), { status: 'not ready', message: 'The file storage is unavailable.', storage: 'local' });
+    assert.ok(!ready.body.includes(root));
   });
 
   it('readyz answers 503 once the database is gone, while healthz still answers', async (t) => {

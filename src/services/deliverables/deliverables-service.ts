@@ -27,6 +27,15 @@ import { StorageUnavailableError } from '../../storage/file-storage.js';
 
 const SECRET_NAME = 'file_url_signing_secret';
 export const INVALID_LINK = 'This link is invalid or has expired.';
+/** How long the object store's URL behind a `/files/…` redirect lives: long enough to start a download. */
+export const REDIRECT_URL_TTL_S = 300;
+/** SigV4 presigned URLs live at most 7 days. */
+const MAX_PRESIGNED_TTL_S = 7 * 24 * 3600;
+
+/** A delivered file behind a valid signed link; `redirect` is the object store's own URL when downloads go there. */
+export interface SignedFile extends DeliveredFileRow {
+  redirect: string | null;
+}
 
 export interface UploadedModelSummary {
   order_id: string;
@@ -156,11 +165,22 @@ export function deliverablesServiceFactory({
       const rows = await deliverablesRepo.forCompany(order.company_id).listFiles(db, order.id);
       const key = await secret();
       const expires = Math.floor(clock.nowUs() / 1e6) + config.fileUrlTtlS;
+      // CASA_ASSET_URLS=presigned: the bucket's own URLs, as the real service hands out S3 links.
+      const presign = config.assetUrls === 'presigned' ? files.presignedGet?.bind(files) : undefined;
       for (const row of rows) {
         const product = assets[row.product as Product];
         if (!product || !done.has(row.product as Product)) continue;
         const list = product[row.field];
-        if (Array.isArray(list)) list.push(`${config.publicUrl}${signedPath(key, row.storage_key, expires)}`);
+        if (!Array.isArray(list)) continue;
+        list.push(
+          presign
+            ? await presign(row.storage_key, {
+                expiresS: Math.min(config.fileUrlTtlS, MAX_PRESIGNED_TTL_S),
+                contentType: row.content_type,
+                fileName: row.name,
+              })
+            : `${config.publicUrl}${signedPath(key, row.storage_key, expires)}`,
+        );
       }
       if (assets.tour && done.has('tour')) {
         assets.tour.link = `${config.publicUrl}/tour/${order.id}`;
@@ -242,12 +262,21 @@ export function deliverablesServiceFactory({
       };
     },
 
-    /** A stored file behind a signed URL; 403 for any bad or expired signature, saying nothing more. */
-    async signedFile(key: string, expires: string | undefined, sig: string | undefined): Promise<DeliveredFileRow> {
+    /**
+     * A stored file behind a signed URL; 403 for any bad or expired signature, saying nothing more.
+     * On an object store with CASA_S3_REDIRECT (the default) it carries a short presigned URL to
+     * send the client to: a row names only objects already written, so the store need not be asked.
+     */
+    async signedFile(key: string, expires: string | undefined, sig: string | undefined): Promise<SignedFile> {
       if (!verifySignature(await secret(), key, expires, sig, Math.floor(clock.nowUs() / 1e6))) throw new ForbiddenError(INVALID_LINK);
       const row = await deliverablesRepo.system.findFileByKey(db, key);
-      if (!row || !(await files.stat(key))) throw new NotFoundError('This file no longer exists.');
-      return row;
+      if (!row) throw new NotFoundError('This file no longer exists.');
+      if (files.presignedGet && config.s3Redirect) {
+        const redirect = await files.presignedGet(key, { expiresS: REDIRECT_URL_TTL_S, contentType: row.content_type, fileName: row.name });
+        return { ...row, redirect };
+      }
+      if (!(await files.stat(key))) throw new NotFoundError('This file no longer exists.');
+      return { ...row, redirect: null };
     },
 
     openFile(key: string, range?: { start: number; end: number }): Readable {

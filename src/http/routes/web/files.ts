@@ -1,6 +1,8 @@
 // `GET /files/<key>?expires=…&signature=…`: delivered files behind pre-signed URLs, readable
 // without an api-key. Content type, length, ETag (304 on If-None-Match), single byte ranges (206,
 // 416), and a 403 that says nothing about why for any missing, altered, foreign or expired link.
+// On an object store the answer is a 302 to the store's own short-lived URL (which honours
+// ranges itself), unless CASA_S3_REDIRECT=false has the file streamed through.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../../services/index.js';
@@ -29,7 +31,8 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, '
         tags: ['Files'],
         summary: 'Download a delivered file through its pre-signed URL (from `delivery_assets`)',
         description:
-          'No api-key: the `expires` and `signature` query parameters authorise the download. Supports `Range` and `If-None-Match`.',
+          'No api-key: the `expires` and `signature` query parameters authorise the download. Supports `Range` and `If-None-Match`. ' +
+          'With files in an object store the answer may be a 302 to a presigned URL of the store, valid for a few minutes.',
         querystring: Type.Object({ expires: Type.Optional(Type.String()), signature: Type.Optional(Type.String()) }),
       },
     },
@@ -37,6 +40,13 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, '
       const key = (request.params as { '*': string })['*'];
       const file = await services.deliverables.signedFile(key, request.query.expires, request.query.signature);
       const etag = `"${file.etag}"`;
+      const ifNoneMatch = request.headers['if-none-match'];
+      if (file.redirect) {
+        // The store's URL expires within minutes: the redirect itself is never cached.
+        reply.headers({ etag, 'cache-control': 'no-store' });
+        if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === etag || t.trim() === '*')) return reply.code(304).send();
+        return reply.code(302).header('location', file.redirect).send();
+      }
       reply.headers({
         'content-type': file.content_type,
         etag,
@@ -46,7 +56,6 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services, '
         'x-content-type-options': 'nosniff',
         'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
       });
-      const ifNoneMatch = request.headers['if-none-match'];
       if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === etag || t.trim() === '*')) return reply.code(304).send();
 
       const ifRange = request.headers['if-range'];
