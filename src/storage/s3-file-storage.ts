@@ -22,8 +22,8 @@ import { FileTooLargeError, StorageUnavailableError, assertSafeKey, type FileSto
 
 export type S3Settings = S3Config;
 
-// 8 MiB parts, two in flight: a 200 MiB scan holds about 3 parts in memory, whatever its size.
-const PART_SIZE = 8 * 1024 * 1024;
+// 5 MiB parts (the least S3 takes), two in flight: a scan holds about 3 parts in memory, whatever its size.
+const PART_SIZE = 5 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 2;
 
 const NETWORK_CODES = new Set([

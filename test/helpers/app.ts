@@ -13,6 +13,7 @@ import { openStorage, type Storage } from '../../src/db/database.js';
 import { ManualClock, randomIds, sha256Hex } from '../../src/domain/clock.js';
 import { migrate } from '../../src/bootstrap.js';
 import type { FileStorage } from '../../src/storage/file-storage.js';
+import { localFileStorage } from '../../src/storage/local-file-storage.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || null;
 export const dialectName = TEST_DATABASE_URL ? 'postgres' : 'sqlite';
@@ -32,6 +33,8 @@ export interface TestApp {
   storage: Storage;
   clock: ManualClock;
   config: Config;
+  /** The app's stored files, on whichever driver the test runs. */
+  files: FileStorage;
   adminKey: string;
   adminHeaders: { 'admin-key': string };
   createCompany(name?: string, managerEmail?: string): Promise<TestCompany>;
@@ -86,6 +89,9 @@ export async function buildTestApp(t?: TestContext, overrides: Partial<Config> =
   const s3 = s3helpers?.testS3Settings() ?? null;
   if (s3helpers) await s3helpers.ensureTestBucket();
   const config = testConfig({ dataDir: filesDir, ...(s3 ? { storage: 's3' as const, s3, s3Redirect: false } : {}), ...overrides });
+  const files =
+    options.files?.(filesDir) ??
+    (s3 ? (await import('../../src/storage/s3-file-storage.js')).s3FileStorage(s3) : localFileStorage(path.join(filesDir, 'files')));
   const clock = new ManualClock();
   const adminKey = `casa_admin_test_${crypto.randomBytes(8).toString('hex')}`;
   const app = await buildApp({
@@ -95,7 +101,7 @@ export async function buildTestApp(t?: TestContext, overrides: Partial<Config> =
     ids: randomIds,
     adminKeyHash: sha256Hex(adminKey),
     logger: options.logger ?? false,
-    files: options.files?.(filesDir) ?? (s3 ? (await import('../../src/storage/s3-file-storage.js')).s3FileStorage(s3) : undefined),
+    files,
   });
   await app.ready();
   let n = 0;
@@ -104,6 +110,7 @@ export async function buildTestApp(t?: TestContext, overrides: Partial<Config> =
     storage,
     clock,
     config,
+    files,
     adminKey,
     adminHeaders: { 'admin-key': adminKey },
     inject: (opts) => app.inject(opts),

@@ -2,8 +2,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { sha256Hex } from '../../src/domain/clock.js';
 import { assertRequiresApiKey } from '../helpers/security.js';
 import { advanceAndProduce } from '../helpers/production.js';
@@ -52,9 +50,11 @@ async function createLink(ctx: TestApp, company: TestCompany, overrides: Record<
   return { order, link, token: link.slice(link.lastIndexOf('/') + 1) };
 }
 
-function filesOnDisk(ctx: TestApp, orderId: string): string[] {
-  const dir = path.join(ctx.config.dataDir, 'files', 'scans', orderId);
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => !f.endsWith('.tmp')) : [];
+/** The order's stored scan files, on whichever driver the test runs (a write in progress is none). */
+async function storedScans(ctx: TestApp, orderId: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const f of ctx.files.list(`scans/${orderId}/`)) if (!f.key.endsWith('.tmp')) keys.push(f.key);
+  return keys;
 }
 
 describe('POST /orders/go2scan', () => {
@@ -192,7 +192,7 @@ describe('POST /go2scan/{token}/upload', () => {
       { filename: 'big.bin', content: crypto.randomBytes(1500) },
     ]);
     assert.deepEqual([big.statusCode, big.json()], [413, { message: 'A scan file may be at most 1000 bytes.' }]);
-    assert.deepEqual(filesOnDisk(ctx, order.id), []);
+    assert.deepEqual(await storedScans(ctx, order.id), []);
 
     const json = await ctx.inject({ method: 'POST', url: `/go2scan/${token}/upload`, payload: { files: [] } });
     assert.deepEqual([json.statusCode, json.json()], [415, { message: 'Unsupported content type; send multipart/form-data.' }]);
@@ -216,7 +216,7 @@ describe('POST /go2scan/{token}/upload', () => {
       { filename: 'b.bin', content: crypto.randomBytes(800) },
     ]);
     assert.deepEqual([over.statusCode, over.json()], [413, { message: 'A scan upload may hold at most 1500 bytes in all.' }]);
-    assert.deepEqual(filesOnDisk(ctx, order.id), []);
+    assert.deepEqual(await storedScans(ctx, order.id), []);
     assert.equal((await getOrder(ctx, company, order.id)).info.status, 'New');
 
     const within = await upload(ctx, token, [
@@ -228,7 +228,7 @@ describe('POST /go2scan/{token}/upload', () => {
       within.json().files.map((f: { size: number }) => f.size),
       [750, 750],
     );
-    assert.equal(filesOnDisk(ctx, order.id).length, 2);
+    assert.equal((await storedScans(ctx, order.id)).length, 2);
   });
 
   it('a link dies with its order: an operator scan uses it up too', async (t) => {
