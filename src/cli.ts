@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `casa-integrate serve | worker | migrate | company create | key create | key revoke | snapshot save | snapshot restore | compare`
+// `casa-integrate serve | worker | migrate | company create | key create | key revoke | storage sweep | snapshot save | snapshot restore | compare`
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from './config.js';
 import { createServicesOn, type Services } from './services/index.js';
@@ -24,6 +24,8 @@ const USAGE = `usage: casa-integrate <command>
   company list                              list companies as JSON
   key create --company ID                   create an api key for a company; prints JSON
   key revoke --key ID                       revoke an api key
+  storage sweep                             delete stored files no row names, older than
+                                            CASA_STORAGE_ORPHAN_GRACE_S (default a day); prints a summary
   snapshot save FILE                        save the whole database and stored files to FILE
                                             (consistent while the server runs); prints a summary
   snapshot restore FILE                     replace every row and stored file with FILE's
@@ -62,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const flags = parseArgs({
     args:
-      command === 'company' || command === 'key' || command === 'snapshot'
+      command === 'company' || command === 'key' || command === 'snapshot' || command === 'storage'
         ? rest
         : [sub, ...rest].filter((a): a is string => a !== undefined),
     options: {
@@ -124,6 +126,12 @@ export async function run(argv: string[]): Promise<number> {
       if (sub === 'revoke' && flags.key) {
         await withServices((s) => s.apiKeys.revoke(flags.key!));
         print({ message: 'API key was revoked.' });
+        return 0;
+      }
+      break;
+    case 'storage':
+      if (sub === 'sweep' && rest.length === 0) {
+        print(await withServices((s) => s.storageSweep.sweep()));
         return 0;
       }
       break;

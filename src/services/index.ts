@@ -24,6 +24,7 @@ import { webhookDeliveryServiceFactory } from './webhooks/webhook-delivery-servi
 import { orderEventsFactory } from './orders/order-events.js';
 import type { Deliverables } from './deliverables/deliverables-port.js';
 import { deliverablesServiceFactory } from './deliverables/deliverables-service.js';
+import { storageSweepServiceFactory } from './storage-sweep/storage-sweep-service.js';
 import { orderTransitionsFactory } from './orders/order-transitions.js';
 import { newOrderFactory } from './orders/new-order.js';
 import { ordersServiceFactory } from './orders/orders-service.js';
@@ -82,6 +83,7 @@ export function createServices(deps: ServiceDeps) {
     idempotency,
     dataReset,
     deliverables,
+    storageSweep: storageSweepServiceFactory(deps),
     orders,
     changeRequests,
     go2scan,

@@ -5,6 +5,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Services } from '../services/index.js';
 import { createWebhookDispatcher } from './webhook-dispatcher.js';
 import { startProductionWorker } from './production-worker.js';
+import { startStorageSweeper } from './storage-sweeper.js';
 
 export interface Workers {
   stop(): Promise<void>;
@@ -13,11 +14,11 @@ export interface Workers {
 export interface WorkerDeps {
   config: Config;
   clock: Clock;
-  services: Pick<Services, 'webhooks' | 'webhookDeliveries' | 'production'>;
+  services: Pick<Services, 'webhooks' | 'webhookDeliveries' | 'production' | 'storageSweep'>;
   log: FastifyBaseLogger;
 }
 
-/** Each worker is a loop with stop(): webhook dispatch and production. */
+/** Each worker is a loop with stop(): webhook dispatch, production and the daily sweep of orphaned files. */
 export function startWorkers(deps: WorkerDeps): Workers {
   const loops: Workers[] = [];
   const { services } = deps;
@@ -31,6 +32,7 @@ export function startWorkers(deps: WorkerDeps): Workers {
   webhooks.start();
   loops.push({ stop: () => webhooks.close() });
   loops.push(startProductionWorker({ production: services.production, log: deps.log }));
+  loops.push(startStorageSweeper({ storageSweep: services.storageSweep, log: deps.log }));
   return {
     async stop() {
       await Promise.all(loops.map((l) => l.stop()));

@@ -148,6 +148,14 @@ export const deliverablesRepo = {
       return row && decodeModel(row);
     },
 
+    /** Which of `keys` a delivered file or a cached combined PDF names (the orphan sweep keeps those). */
+    async keysNamed(db: Db, keys: string[]): Promise<string[]> {
+      if (keys.length === 0) return [];
+      const files = await db.selectFrom('delivered_files').select('storage_key').where('storage_key', 'in', keys).execute();
+      const combined = await db.selectFrom('floor_plan_models').select('combined_key').where('combined_key', 'in', keys).execute();
+      return [...files.map((r) => r.storage_key), ...combined.map((r) => r.combined_key!)];
+    },
+
     async findFileByKey(db: Db, storageKey: string): Promise<DeliveredFileRow | undefined> {
       return db
         .selectFrom('delivered_files')

@@ -145,7 +145,10 @@ export function deliverablesServiceFactory({
         rendered.map(async (file, i) => {
           const key = rows[i]!.storage_key;
           const existing = await files.stat(key);
-          if (!existing || existing.size !== file.data.length) await files.put(key, file.data);
+          // A file kept from an earlier render is rewritten once it is old enough for the orphan
+          // sweep to be near it: the sweep deletes only files older than its whole grace period.
+          const stale = existing !== null && existing.mtimeMs < Date.now() - (config.orphanGraceS * 1000) / 2;
+          if (!existing || existing.size !== file.data.length || stale) await files.put(key, file.data);
         }),
       );
       const stored = deliverablesRepo.forCompany(order.company_id);

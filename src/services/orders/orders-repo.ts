@@ -308,5 +308,12 @@ export const ordersRepo = {
     async insertScanFile(db: Db, row: ScanFileRow): Promise<void> {
       await db.insertInto('scan_files').values(row).execute();
     },
+
+    /** Which of `keys` a scan file row names (the orphan sweep keeps those). */
+    async scanKeysNamed(db: Db, keys: string[]): Promise<string[]> {
+      if (keys.length === 0) return [];
+      const rows = await db.selectFrom('scan_files').select('storage_key').where('storage_key', 'in', keys).execute();
+      return rows.map((r) => r.storage_key);
+    },
   },
 };
