@@ -45,7 +45,10 @@ for (const driver of drivers) {
       const pdf = await call(ctx, company, 'GET', `/orders/${order.id}/combined-pdf`);
       assert.equal(pdf.statusCode, 200);
       const named = await keys(ctx);
-      assert.ok(named.some((k) => k.includes('/combined/')), 'the combined PDF is cached');
+      assert.ok(
+        named.some((k) => k.includes('/combined/')),
+        'the combined PDF is cached',
+      );
 
       const orphans = [`deliverables/${order.id}/0123456789abcdef0123/floorplan.png`, `scans/${order.id}/left-by-a-crash`];
       for (const key of orphans) await ctx.files.put(key, Buffer.from('orphan'));
