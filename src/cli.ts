@@ -6,6 +6,7 @@ import { createServicesOn, type Services } from './services/index.js';
 import { migrate } from './bootstrap.js';
 import { openConfiguredStorage, serve } from './main.js';
 import { openFileStorage } from './storage/open-file-storage.js';
+import { copyFiles, type CopySummary } from './storage/storage-copy.js';
 import pino from 'pino';
 import { CreateCompanyBody } from './http/routes/admin/companies.js';
 import { validatorCompiler } from './http/validation.js';
@@ -26,6 +27,8 @@ const USAGE = `usage: casa-integrate <command>
   key revoke --key ID                       revoke an api key
   storage sweep                             delete stored files no row names, older than
                                             CASA_STORAGE_ORPHAN_GRACE_S (default a day); prints a summary
+  storage copy --to s3|local                copy every stored file from CASA_DATA_DIR/files into the
+                                            CASA_S3_* bucket (or back); resumable, skips what is there
   snapshot save FILE                        save the whole database and stored files to FILE
                                             (consistent while the server runs); prints a summary
   snapshot restore FILE                     replace every row and stored file with FILE's
@@ -75,6 +78,7 @@ export async function run(argv: string[]): Promise<number> {
       'customer-type': { type: 'string' },
       company: { type: 'string' },
       key: { type: 'string' },
+      to: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -134,18 +138,24 @@ export async function run(argv: string[]): Promise<number> {
         print(await withServices((s) => s.storageSweep.sweep()));
         return 0;
       }
+      if (sub === 'copy' && (flags.to === 's3' || flags.to === 'local')) {
+        print(await copyStorage(flags.to));
+        return 0;
+      }
+      if (sub === 'copy') throw new UsageError('storage copy needs --to s3 or --to local');
       break;
     case 'snapshot': {
       const [file, ...extra] = rest;
       if ((sub !== 'save' && sub !== 'restore') || !file || extra.length > 0)
         throw new UsageError('snapshot needs save or restore and one FILE');
       const config = loadConfig();
+      const files = await openFileStorage(config);
       const storage = await openConfiguredStorage(config);
       try {
-        if (sub === 'save') print(await saveSnapshot(storage, config.dataDir, file));
+        if (sub === 'save') print(await saveSnapshot(storage, config.dataDir, file, { files }));
         else {
           await migrate(storage);
-          print(await restoreSnapshot(storage, config.dataDir, file));
+          print(await restoreSnapshot(storage, config.dataDir, file, files));
         }
       } finally {
         await storage.close();
@@ -159,6 +169,25 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** Both stores are named by the environment whatever CASA_STORAGE says: the data directory and CASA_S3_*. */
+async function copyStorage(to: 's3' | 'local') {
+  const local = await openFileStorage(loadConfig({ ...process.env, CASA_STORAGE: 'local', CASA_ASSET_URLS: 'signed' }));
+  const s3 = await openFileStorage(loadConfig({ ...process.env, CASA_STORAGE: 's3', CASA_ASSET_URLS: 'signed' }));
+  const [from, into] = to === 's3' ? [local, s3] : [s3, local];
+  process.stderr.write(`copying the stored files of ${from.location} into ${into.location}\n`);
+  let shown = 0;
+  const line = (s: CopySummary) =>
+    `${s.copied + s.skipped}/${s.files} files: ${s.copied} copied (${(s.copied_bytes / 1048576).toFixed(1)} MiB), ${s.skipped} already there`;
+  const summary = await copyFiles(from, into, (s) => {
+    // One progress line, rewritten in place at most once a second.
+    if (Date.now() - shown < 1000) return;
+    shown = Date.now();
+    process.stderr.write(`\r${line(s)}`);
+  });
+  process.stderr.write(`\r${line(summary)}\n`);
+  return summary;
+}
 
 /** node:util parseArgs's refusal of an unknown or malformed flag. */
 function isArgumentError(err: unknown): boolean {

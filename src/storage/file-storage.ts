@@ -22,6 +22,8 @@ export interface PresignOptions {
 export interface FileStorage {
   /** Where the files live, for logs and start-up errors; never carries a secret. */
   readonly location: string;
+  /** Local disk (files under one root, which snapshots hard-link) or an object store. */
+  readonly kind: 'local' | 's3';
   put(key: string, data: Buffer | Readable, opts?: { maxBytes?: number }): Promise<StoredFileInfo>;
   stat(key: string): Promise<StoredFileInfo | null>;
   read(key: string): Promise<Buffer>;

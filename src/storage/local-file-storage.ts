@@ -54,6 +54,7 @@ export function localFileStorage(root: string): FileStorage {
 
   return {
     location: `local disk ${root}`,
+    kind: 'local',
 
     async put(key, data, opts = {}) {
       const target = resolve(key);

@@ -92,6 +92,7 @@ export function s3FileStorage(settings: S3Settings, client: S3Client = s3Client(
   const where = settings.endpoint ?? `AWS S3 (${settings.region})`;
 
   return {
+    kind: 's3',
     location: `S3 bucket "${Bucket}"${settings.prefix ? ` prefix "${settings.prefix}"` : ''} at ${where}`,
 
     async put(key, data, opts = {}) {

@@ -33,6 +33,7 @@ function switchableStorage(good: FileStorage, bad: FileStorage): FileStorage & {
     list: (prefix) => good.list(prefix),
     check: () => good.check(),
     location: good.location,
+    kind: good.kind,
   };
 }
 

@@ -27,6 +27,7 @@ import yauzl from 'yauzl';
 import type { DialectName, Storage } from '../../db/database.js';
 import type { Db } from '../../db/dialect.js';
 import { VERSION } from '../../version.js';
+import type { FileStorage } from '../../storage/file-storage.js';
 import {
   appliedMigrations,
   describeTables,
@@ -78,6 +79,8 @@ export interface SnapshotSummary {
 }
 
 export interface SaveOptions {
+  /** The server's file store (CASA_STORAGE); local disk under `<dataDir>/files` when absent. */
+  files?: FileStorage;
   /** Rows read per query (1,000); the tests page row by row to exercise the key paging. */
   pageRows?: number;
 }
@@ -220,10 +223,22 @@ async function readDatabase(storage: Storage, dir: string, pageRows: number): Pr
 }
 
 /** Pins each stored file by a hard link (a copy across file systems); answers the keys that are gone. */
-async function pinFiles(dataDir: string, dir: string, keys: Set<string>): Promise<string[]> {
+async function pinFiles(dataDir: string, dir: string, keys: Set<string>, files: FileStorage | undefined): Promise<string[]> {
   const missing: string[] = [];
   for (const key of [...keys].sort()) {
     if (!SAFE_KEY.test(key) || key.includes('..')) throw new SnapshotError(`A row names an unsafe file key: ${key}`);
+    if (files && files.kind !== 'local') {
+      // An object store: the object is copied aside (objects are never rewritten in place either).
+      const to = path.join(dir, fileEntry(key));
+      await fsp.mkdir(path.dirname(to), { recursive: true });
+      try {
+        await pipeline(files.createReadStream(key), fs.createWriteStream(to));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        missing.push(key);
+      }
+      continue;
+    }
     const from = path.join(filesRoot(dataDir), key);
     const to = path.join(dir, fileEntry(key));
     await fsp.mkdir(path.dirname(to), { recursive: true });
@@ -311,7 +326,7 @@ export async function saveSnapshot(storage: Storage, dataDir: string, file: stri
     try {
       const savedAt = new Date().toISOString();
       const read = await readDatabase(storage, dir, options.pageRows ?? PAGE_ROWS);
-      const missing = await pinFiles(dataDir, dir, read.keys);
+      const missing = await pinFiles(dataDir, dir, read.keys, options.files);
       if (missing.length > 0) {
         lastMissing = missing;
         continue;
@@ -348,7 +363,7 @@ export async function saveSnapshot(storage: Storage, dataDir: string, file: stri
     }
   }
   throw new SnapshotError(
-    `Stored files named by the database are missing from ${filesRoot(dataDir)}: ${lastMissing.slice(0, 10).join(', ')}${lastMissing.length > 10 ? ` and ${lastMissing.length - 10} more` : ''}.`,
+    `Stored files named by the database are missing from ${options.files?.location ?? filesRoot(dataDir)}: ${lastMissing.slice(0, 10).join(', ')}${lastMissing.length > 10 ? ` and ${lastMissing.length - 10} more` : ''}.`,
   );
 }
 
@@ -571,7 +586,8 @@ async function swapFiles(dataDir: string, staged: string, dir: string): Promise<
  * `<dataDir>/files` with the snapshot in `file`. The database must be at the snapshot's migration
  * level. Anything wrong with the file is found before anything changes.
  */
-export async function restoreSnapshot(storage: Storage, dataDir: string, file: string): Promise<RestoreSummary> {
+export async function restoreSnapshot(storage: Storage, dataDir: string, file: string, files?: FileStorage): Promise<RestoreSummary> {
+  const objectStore = files && files.kind !== 'local' ? files : null;
   const source = path.resolve(file);
   const manifest = await readSnapshotManifest(source);
   const migrations = await appliedMigrations(storage.db, storage.dialect);
@@ -607,6 +623,10 @@ export async function restoreSnapshot(storage: Storage, dataDir: string, file: s
       zip.close();
     }
 
+    // An object store gets the snapshot's files before the rows that name them commit; keys are
+    // content-addressed or unique, so a key already there holds the same bytes.
+    if (objectStore) for (const f of manifest.files) await objectStore.put(f.key, fs.createReadStream(path.join(dir, fileEntry(f.key))));
+
     const counts: Record<string, number> = {};
     // The schema has no foreign keys, so tables are emptied and filled in name order; one added
     // later needs its tables in dependency order here (or deferred checks).
@@ -621,7 +641,11 @@ export async function restoreSnapshot(storage: Storage, dataDir: string, file: s
       await writeCounters(tx, storage.dialect, tables, manifest.counters);
     });
 
-    await swapFiles(dataDir, path.join(dir, 'files'), dir);
+    if (objectStore) {
+      // Then whatever the snapshot does not hold goes, as the local files directory is replaced whole.
+      const kept = new Set(manifest.files.map((f) => f.key));
+      for await (const f of objectStore.list()) if (!kept.has(f.key)) await objectStore.delete(f.key);
+    } else await swapFiles(dataDir, path.join(dir, 'files'), dir);
     return {
       file: source,
       dialect: storage.dialect,
