@@ -12,16 +12,41 @@ import { openStorage } from '../dist/db/database.js';
 import { migrate } from '../dist/bootstrap.js';
 import { createServicesOn } from '../dist/services/index.js';
 import { generateModel } from '../dist/render/generate-model.js';
+import { openFileStorage } from '../dist/storage/open-file-storage.js';
 
 const ADD_ONS = ['gla', '3d_cad_files', '3d_video', '6h_turnaround'];
 
-async function deliveryMain(runs, sqft) {
+/** `local`: files under the data dir; `s3`: the bucket of S3_ENDPOINT (made if missing), a prefix of this run's own. */
+async function fileStore(kind, dataDir) {
+  const env = { CASA_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  if (kind === 's3') {
+    const bucket = process.env.S3_BENCH_BUCKET || 'casa-integrate-bench';
+    Object.assign(env, {
+      CASA_STORAGE: 's3',
+      CASA_S3_BUCKET: bucket,
+      CASA_S3_PREFIX: `bench-${process.pid}/`,
+      CASA_S3_ENDPOINT: process.env.S3_ENDPOINT,
+    });
+    const { s3Client } = await import('../dist/storage/s3-file-storage.js');
+    const { CreateBucketCommand } = await import('@aws-sdk/client-s3');
+    const config = loadConfig(env);
+    await s3Client(config.s3)
+      .send(new CreateBucketCommand({ Bucket: bucket }))
+      .catch((err) => {
+        if (err.name !== 'BucketAlreadyOwnedByYou' && err.name !== 'BucketAlreadyExists') throw err;
+      });
+  }
+  const config = { ...loadConfig(env), productionDelayS: 0 };
+  return { config, files: await openFileStorage(config) };
+}
+
+async function deliveryMain(runs, sqft, kind) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-bench-delivery-'));
   const storage = await openStorage({ databaseUrl: null, sqliteFile: path.join(dataDir, 'casa.db') });
   try {
     await migrate(storage);
-    const config = { ...loadConfig({ CASA_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), productionDelayS: 0 };
-    const services = createServicesOn(storage, config, pino({ level: 'warn' }));
+    const { config, files: fileStorage } = await fileStore(kind, dataDir);
+    const services = createServicesOn(storage, config, pino({ level: 'warn' }), { files: fileStorage });
     const company = await services.company.create({
       name: 'Bench Realty',
       manager_email: 'bench@example.com',
@@ -65,7 +90,7 @@ async function deliveryMain(runs, sqft) {
   }
 }
 
-deliveryMain(Number(process.argv[2]), Number(process.argv[3])).then(
+deliveryMain(Number(process.argv[2]), Number(process.argv[3]), process.argv[4] || 'local').then(
   () => process.exit(0),
   (err) => {
     console.error(err);

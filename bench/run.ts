@@ -24,6 +24,7 @@ import autocannon from 'autocannon';
 import { scenarios, type ScenarioTarget } from './scenarios/index.js';
 import { WEBHOOKS_BENCH, formatWebhookBench, runWebhookBench } from './scenarios/webhooks.js';
 import { formatDeliveryBench, runDeliveryBench } from './scenarios/delivery.js';
+import { formatDownloadBench, runDownloadBench } from './scenarios/downloads.js';
 import { MIXED_BENCH, MIXED_PG_BENCH, formatMixedBench, runMixedBench } from './scenarios/mixed.js';
 import { PRISM_BENCH, runPrismBench } from './scenarios/prism.js';
 import { SERVER_ENV, SERVER_NODE_ARGS, buildServer, formatPeaks, sampleRss, type ProcessPeak } from './procs.js';
@@ -328,20 +329,42 @@ async function main(): Promise<void> {
     });
   }
   if (wants(DELIVERY_BENCH)) {
-    const result = await runDeliveryBench();
-    console.log(`\n${formatDeliveryBench(result)}`);
-    missed ||= !result.meetsTargets;
-    rows.push({
-      scenario: 'delivery (plus_3d; median / max ms)',
-      rate: '',
-      p50: f0(result.medianMs),
-      p99: `max ${f0(result.maxMs)}`,
-      rss: f0(result.peakRssMb),
-      bare: '',
-      ratio: '',
-      cpu: `${f0(result.medianCpuMs)} ms/order`,
-      verdict: result.meetsTargets ? 'meets target' : 'MISSES target',
-    });
+    // Local disk, and S3 beside it in the same run when an S3 server is given.
+    const stores: ('local' | 's3')[] = process.env.S3_ENDPOINT ? ['local', 's3'] : ['local'];
+    if (!process.env.S3_ENDPOINT)
+      notes.push('delivery on S3 and file downloads: skipped (set S3_ENDPOINT, e.g. `. <dir>/s3.env` after scripts/ceph-rgw/start.sh)');
+    for (const storage of stores) {
+      const result = await runDeliveryBench({ storage });
+      console.log(`\n${formatDeliveryBench(result)}`);
+      missed ||= !result.meetsTargets;
+      rows.push({
+        scenario: `delivery (plus_3d, ${storage === 's3' ? 'S3' : 'local disk'}; median / max ms)`,
+        rate: '',
+        p50: f0(result.medianMs),
+        p99: `max ${f0(result.maxMs)}`,
+        rss: f0(result.peakRssMb),
+        bare: '',
+        ratio: '',
+        cpu: `${f0(result.medianCpuMs)} ms/order`,
+        verdict: result.meetsTargets ? 'meets target' : 'MISSES target',
+      });
+    }
+    if (process.env.S3_ENDPOINT) {
+      const downloads = await runDownloadBench();
+      console.log(`\n${formatDownloadBench(downloads)}`);
+      for (const d of downloads.ways)
+        rows.push({
+          scenario: `download (${d.name})`,
+          rate: `${f0(d.mibPerS)} MiB/s`,
+          p50: f1(d.p50Ms),
+          p99: '',
+          rss: '',
+          bare: '',
+          ratio: '',
+          cpu: '',
+          verdict: '',
+        });
+    }
   }
 
   const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MB/process', 'bare req/s', 'vs bare', 'server CPU µs/req', 'verdict'];

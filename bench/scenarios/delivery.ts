@@ -5,6 +5,7 @@
 //
 //   BENCH_DELIVERY_RUNS  deliveries measured per process after the first (default 7)
 //   BENCH_DELIVERY_SQFT  scanned area of the orders (default 2,600 ft²: two or three floors)
+//   S3_ENDPOINT          (with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) also deliver into that S3 server
 //
 // The measured process (bench/delivery-measure.mjs) runs the server code as `npm start` does:
 // compiled into dist/ (built first) with the glibc settings of package.json's start script.
@@ -20,6 +21,8 @@ export const TARGET_MEDIAN_MS = 1500;
 export const TARGET_PEAK_RSS_MB = 300;
 
 export interface DeliveryBenchResult {
+  /** Where the files went: local disk, or the S3 server of S3_ENDPOINT. */
+  storage: 'local' | 's3';
   runs: number;
   firstMs: number;
   medianMs: number;
@@ -40,11 +43,14 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-export async function runDeliveryBench(opts: { runs?: number; sqft?: number } = {}): Promise<DeliveryBenchResult> {
+export async function runDeliveryBench(
+  opts: { runs?: number; sqft?: number; storage?: 'local' | 's3' } = {},
+): Promise<DeliveryBenchResult> {
+  const storage = opts.storage ?? 'local';
   const runs = opts.runs ?? Number(process.env.BENCH_DELIVERY_RUNS || 7);
   const sqft = opts.sqft ?? Number(process.env.BENCH_DELIVERY_SQFT || 2600);
   buildServer();
-  const child = fork(path.join(ROOT, 'bench/delivery-measure.mjs'), [String(runs), String(sqft)], {
+  const child = fork(path.join(ROOT, 'bench/delivery-measure.mjs'), [String(runs), String(sqft), storage], {
     execArgv: SERVER_NODE_ARGS,
     env: { ...process.env, ...SERVER_ENV },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -67,6 +73,7 @@ export async function runDeliveryBench(opts: { runs?: number; sqft?: number } = 
   const medianCpuMs = median(m.cpuTimes.slice(1));
   const peakRssMb = m.peakRss / 1e6;
   return {
+    storage,
     runs: rest.length,
     firstMs: first!,
     medianMs,
@@ -83,7 +90,7 @@ export async function runDeliveryBench(opts: { runs?: number; sqft?: number } = 
 
 export function formatDeliveryBench(r: DeliveryBenchResult): string {
   return [
-    `delivery (plus_3d + every add-on, SQLite, local disk; ${r.files} files, ${r.megabytes.toFixed(1)} MB per order; floors per order: ${r.floors.join(', ')})`,
+    `delivery (plus_3d + every add-on, SQLite, ${r.storage === 's3' ? `S3 at ${process.env.S3_ENDPOINT}` : 'local disk'}; ${r.files} files, ${r.megabytes.toFixed(1)} MB per order; floors per order: ${r.floors.join(', ')})`,
     `  time:    median ${r.medianMs.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms over ${r.runs} deliveries (first of the process: ${r.firstMs.toFixed(0)} ms) (target median < ${TARGET_MEDIAN_MS} ms)`,
     `  cpu:     median ${r.medianCpuMs.toFixed(0)} ms of CPU per delivery (all threads)`,
     `  memory:  peak RSS ${r.peakRssMb.toFixed(0)} MB (process before the first delivery: ${r.baselineRssMb.toFixed(0)} MB) (target < ${TARGET_PEAK_RSS_MB} MB)`,
