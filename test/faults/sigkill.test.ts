@@ -14,7 +14,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { boughtProducts, type PackageType } from '../../src/domain/catalog.js';
-import { cliEnvironment, exitOf, freePort, spawnCli, waitForOutput } from '../helpers/child-process.js';
+import { cliEnvironment, exitOf, freePort, runCli, spawnCli, waitForOutput } from '../helpers/child-process.js';
 import { dialectName } from '../helpers/app.js';
 import { startReceiver } from '../helpers/webhooks.js';
 import { mulberry32 } from '../../src/render/generate-model.js';
@@ -549,6 +549,39 @@ describe('SIGKILL under a mixed write load', () => {
       }
       life.child.kill('SIGTERM');
       assert.equal(await exitOf(life.child), 0);
+
+      // A day later (every stored file made two days old), the orphan sweep: the files killed renders
+      // and uploads left behind go, and exactly the files a row names stay.
+      const root = path.join(cli.dataDir, 'files');
+      const twoDaysAgo = new Date(Date.now() - 2 * 86400_000);
+      const onDisk = () =>
+        fs.existsSync(root)
+          ? fs
+              .readdirSync(root, { recursive: true })
+              .map(String)
+              .filter((f) => fs.statSync(path.join(root, f)).isFile())
+              .sort()
+          : [];
+      for (const f of onDisk()) fs.utimesSync(path.join(root, f), twoDaysAgo, twoDaysAgo);
+      const before = onDisk().length;
+      const swept = await runCli(['storage', 'sweep'], cli.env);
+      assert.equal(swept.code, 0, swept.stderr);
+      const summary = JSON.parse(swept.stdout) as { scanned: number; removed: number; young: number };
+      const storage = await cli.openStorage();
+      try {
+        const named = new Set([
+          ...(await storage.db.selectFrom('delivered_files').select('storage_key as key').execute()).map((r) => r.key),
+          ...(await storage.db.selectFrom('scan_files').select('storage_key as key').execute()).map((r) => r.key),
+          ...(
+            await storage.db.selectFrom('floor_plan_models').select('combined_key as key').where('combined_key', 'is not', null).execute()
+          ).map((r) => r.key!),
+        ]);
+        assert.deepEqual(onDisk(), [...named].sort(), 'after the sweep, the stored files are exactly those rows name');
+        assert.deepEqual([summary.scanned, summary.removed, summary.young], [before, before - named.size, 0]);
+      } finally {
+        await storage.close();
+      }
+      t.diagnostic(`storage sweep: ${summary.removed} of ${summary.scanned} stored files were orphans, removed`);
       const count = (s: Status) => orders.filter((o) => o.state.status === s).length;
       t.diagnostic(
         `${dialectName}, seed ${SEED}, ${ROUNDS} rounds in ${((Date.now() - started) / 1000).toFixed(1)} s; ${stats.join('; ')}`,
