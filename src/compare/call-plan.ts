@@ -78,21 +78,23 @@ const ERRORS: Step[] = [
   { call: 'GET /orders (no api-key)', operation: 'GET /orders', path: 'orders', options: { query: [['limit', '1']], auth: 'none' } },
 ];
 
+const WIDTH = 60;
+
 /** What `--dry-run` prints: every call, with what each placeholder is taken from. */
 export function describePlan(maxOrders: number): string[] {
-  const line = (s: Step) => `${s.call.padEnd(44)} GET ${s.path}${s.options?.query ? `?${new URLSearchParams(s.options.query)}` : ''}`;
+  const line = (s: Step) => `${s.call.padEnd(WIDTH)} GET ${s.path}${s.options?.query ? `?${new URLSearchParams(s.options.query)}` : ''}`;
   return [
     ...FIRST.map(line),
-    `${'GET /users/{email}'.padEnd(44)} GET users/<the first listed user's email>`,
+    `${'GET /users/{email}'.padEnd(WIDTH)} GET users/<the first listed user's email>`,
     ...ORDER_LISTS.map(line),
-    `${'GET /orders?external_id={listed}'.padEnd(44)} GET orders?external_id=<a listed order's external_id>`,
-    `${'(probes, not compared)'.padEnd(44)} GET orders?limit=1&offset=<k>, about 2·log2(orders/20) calls to find the last page`,
-    `${'GET /orders?limit=20&offset={last page}'.padEnd(44)} GET orders?limit=20&offset=<start of the last page>`,
-    `${'GET /orders?limit=20&offset={past the end}'.padEnd(44)} GET orders?limit=20&offset=<40 past the last page's start>`,
-    `${'GET /orders/{id}'.padEnd(44)} GET orders/<id>, for up to ${maxOrders} listed orders (one of each status first)`,
-    `${'GET /orders/{order_id}/change-requests'.padEnd(44)} GET orders/<id>/change-requests, for each of those orders`,
-    `${'GET /orders/{order_id}/change-requests/{change_request_id}'.padEnd(44)} GET orders/<id>/change-requests/<the first listed change request>`,
-    `${'GET /orders/{order_id}/combined-pdf'.padEnd(44)} GET orders/<a Ready order>/combined-pdf (status and content type; the body is not read)`,
+    `${'GET /orders?external_id={listed}'.padEnd(WIDTH)} GET orders?external_id=<a listed order's external_id>`,
+    `${'(probes, not compared)'.padEnd(WIDTH)} GET orders?limit=1&offset=<k>, about 2·log2(orders/20) calls to find the last page`,
+    `${'GET /orders?limit=20&offset={last page}'.padEnd(WIDTH)} GET orders?limit=20&offset=<start of the last page>`,
+    `${'GET /orders?limit=20&offset={past the end}'.padEnd(WIDTH)} GET orders?limit=20&offset=<40 past the last page's start>`,
+    `${'GET /orders/{id}'.padEnd(WIDTH)} GET orders/<id>, for up to ${maxOrders} listed orders (one of each status first)`,
+    `${'GET /orders/{order_id}/change-requests'.padEnd(WIDTH)} GET orders/<id>/change-requests, for each of those orders`,
+    `${'GET /orders/{order_id}/change-requests/{change_request_id}'.padEnd(WIDTH)} GET orders/<id>/change-requests/<the first listed change request>`,
+    `${'GET /orders/{order_id}/combined-pdf'.padEnd(WIDTH)} GET orders/<a Ready order>/combined-pdf (status and content type only; the body is discarded)`,
     ...ERRORS.map(line),
   ];
 }
