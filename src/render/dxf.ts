@@ -1,6 +1,6 @@
-// DXF (R12, ASCII) of one floor: walls, doors, windows, stairs and rooms each on their own layer,
+// DXF (R12, ASCII) of one floor: walls, doors, windows, stairs, rooms and fixtures each on their own layer,
 // in metres, y pointing up (the plan's y is flipped so the drawing reads the same way).
-import { centroid, wallFrame, wallRectangle } from './geometry.js';
+import { centroid, rotatedRect, wallFrame, wallRectangle } from './geometry.js';
 import { leafTip, placedDoors } from './openings.js';
 import { roomLabel } from './labels.js';
 import type { Floor, Point } from './model.js';
@@ -12,6 +12,7 @@ export const DXF_LAYERS = [
   { name: 'WINDOWS', color: 5 },
   { name: 'STAIRS', color: 3 },
   { name: 'ROOMS', color: 8 },
+  { name: 'FIXTURES', color: 4 },
   { name: 'ROOM_LABELS', color: 2 },
 ] as const;
 type Layer = (typeof DXF_LAYERS)[number]['name'];
@@ -170,6 +171,7 @@ export function floorDxf(floor: Floor, language: Language): Buffer {
     w.line('WINDOWS', glass[3]!, glass[2]!);
   }
   for (const s of floor.stairs) w.polyline('STAIRS', s.polygon);
+  for (const f of floor.fixtures ?? []) w.polyline('FIXTURES', rotatedRect(f.position, f.width, f.depth, f.rotation));
   for (const room of floor.rooms) {
     w.polyline('ROOMS', room.polygon);
     w.text('ROOM_LABELS', centroid(room.polygon), 0.25, roomLabel(room, language));

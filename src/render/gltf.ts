@@ -1,8 +1,19 @@
 // glTF 2.0 (binary .glb) of the house: each floor's walls extruded to the floor's height, with
-// openings cut (doors below a lintel, windows between sill and head), on a slab of the outline.
+// openings cut (doors below a lintel, windows between their sill and head), on a slab of the
+// outline with each room's floor in its surface's colour, and fixtures as simple boxes.
 // Floors are stacked by level. Y is up; the plan's x and y become X and Z.
-import { signedArea, triangulate, wallRectangle } from './geometry.js';
-import { floorsInOrder, type Floor, type FloorPlanModel, type Opening, type Wall } from './model.js';
+import { rotatedRect, signedArea, triangulate, wallRectangle } from './geometry.js';
+import {
+  floorsInOrder,
+  isOutdoor,
+  type FixtureType,
+  type Floor,
+  type FloorPlanModel,
+  type Opening,
+  type RoomType,
+  type Wall,
+  type Window,
+} from './model.js';
 import { floorName } from './labels.js';
 
 const DOOR_HEIGHT = 2.1;
@@ -63,7 +74,7 @@ class MeshBuilder {
   }
 }
 
-function wallPieces(mesh: MeshBuilder, wall: Wall, doors: Opening[], windows: Opening[], height: number): void {
+function wallPieces(mesh: MeshBuilder, wall: Wall, doors: Opening[], windows: Window[], height: number): void {
   const len = Math.hypot(wall.end[0] - wall.start[0], wall.end[1] - wall.start[1]);
   const cuts = [...doors.map((o) => ({ o, door: true })), ...windows.map((o) => ({ o, door: false }))]
     .filter(({ o }) => o.wall_id === wall.id)
@@ -76,13 +87,55 @@ function wallPieces(mesh: MeshBuilder, wall: Wall, doors: Opening[], windows: Op
     const piece = wallRectangle(wall, a, b) as [number, number][];
     if (door) mesh.box(piece, Math.min(DOOR_HEIGHT, height), height);
     else {
-      mesh.box(piece, 0, SILL_HEIGHT);
-      mesh.box(piece, Math.min(WINDOW_HEAD, height), height);
+      const win = o as Window;
+      mesh.box(piece, 0, win.sill_height ?? SILL_HEIGHT);
+      mesh.box(piece, Math.min(win.head_height ?? WINDOW_HEAD, height), height);
     }
     from = Math.max(from, b);
   }
   if (len + wall.thickness / 2 > from) mesh.box(wallRectangle(wall, from, len + wall.thickness / 2) as [number, number][], 0, height);
 }
+
+// Walls a dark warm grey that stands out on a light background and against the floors; floors by
+// what people walk on in each kind of room; fixtures white (sanitary, appliances) or wood (cabinets).
+const MATERIALS: [string, [number, number, number], number, boolean][] = [
+  ['Wall', [0.36, 0.34, 0.32], 0.9, false],
+  ['Slab', [0.55, 0.55, 0.56], 0.95, false],
+  ['Floor wood', [0.7, 0.52, 0.34], 0.7, true],
+  ['Floor tile', [0.72, 0.8, 0.86], 0.5, true],
+  ['Floor kitchen', [0.85, 0.78, 0.62], 0.6, true],
+  ['Floor plain', [0.82, 0.8, 0.76], 0.8, true],
+  ['Floor outdoor', [0.5, 0.42, 0.33], 0.9, true],
+  ['Fixture white', [0.95, 0.95, 0.95], 0.3, false],
+  ['Fixture wood', [0.6, 0.45, 0.3], 0.7, false],
+  ['Fixture dark', [0.2, 0.2, 0.22], 0.4, false],
+];
+const MATERIAL = { wall: 0, slab: 1, wood: 2, tile: 3, kitchen: 4, plain: 5, outdoor: 6, white: 7, cabinet: 8, dark: 9 } as const;
+
+function floorMaterial(type: RoomType): number {
+  if (isOutdoor(type)) return MATERIAL.outdoor;
+  if (['bathroom', 'toilet', 'sauna', 'laundry', 'utility'].includes(type)) return MATERIAL.tile;
+  if (type === 'kitchen') return MATERIAL.kitchen;
+  if (['hallway', 'entrance', 'closet', 'storage', 'garage', 'other'].includes(type)) return MATERIAL.plain;
+  return MATERIAL.wood;
+}
+
+/** Material and height of each fixture's box. */
+const FIXTURE_SHAPE: Record<FixtureType, [number, number]> = {
+  toilet: [MATERIAL.white, 0.45],
+  sink: [MATERIAL.white, 0.85],
+  bathtub: [MATERIAL.white, 0.55],
+  shower: [MATERIAL.white, 0.05],
+  kitchen_counter: [MATERIAL.cabinet, 0.9],
+  kitchen_sink: [MATERIAL.white, 0.05],
+  stove: [MATERIAL.dark, 0.05],
+  fridge: [MATERIAL.white, 1.8],
+  dishwasher: [MATERIAL.white, 0.85],
+  washer: [MATERIAL.white, 0.85],
+  dryer: [MATERIAL.white, 0.85],
+  fireplace: [MATERIAL.dark, 1.0],
+  wardrobe: [MATERIAL.cabinet, 2.0],
+};
 
 /** Elevation of each floor: level 0 at 0, floors stacked above and below with their slabs. */
 function elevations(floors: Floor[]): Map<number, number> {
@@ -159,9 +212,28 @@ export function modelGlb(model: FloorPlanModel): Buffer {
   const meshes = floors.map((floor) => {
     const walls = new MeshBuilder();
     for (const wall of floor.walls) wallPieces(walls, wall, floor.doors, floor.windows, floor.height);
+    // The slab under the whole floor, then each room's floor a little above it in its surface's colour.
     const slab = new MeshBuilder();
     slab.slab(floor.outline, 0);
-    return { name: `${floorName(floor.level, 'en')} walls`, primitives: [addPrimitive(walls, 0), addPrimitive(slab, 1)] };
+    const primitives = [addPrimitive(walls, MATERIAL.wall), addPrimitive(slab, MATERIAL.slab)];
+    const surfaces = new Map<number, MeshBuilder>();
+    for (const room of floor.rooms) {
+      const material = floorMaterial(room.type);
+      const mesh = surfaces.get(material) ?? new MeshBuilder();
+      surfaces.set(material, mesh);
+      mesh.slab(room.polygon, 0.005);
+    }
+    for (const [material, mesh] of [...surfaces].sort((a, b) => a[0] - b[0])) primitives.push(addPrimitive(mesh, material));
+    const fixtures = new Map<number, MeshBuilder>();
+    for (const f of floor.fixtures ?? []) {
+      const [material, height] = FIXTURE_SHAPE[f.type];
+      const mesh = fixtures.get(material) ?? new MeshBuilder();
+      fixtures.set(material, mesh);
+      const base = f.type === 'kitchen_sink' || f.type === 'stove' ? 0.86 : 0;
+      mesh.box(rotatedRect(f.position, f.width, f.depth, f.rotation) as [number, number][], base, base + height);
+    }
+    for (const [material, mesh] of [...fixtures].sort((a, b) => a[0] - b[0])) primitives.push(addPrimitive(mesh, material));
+    return { name: `${floorName(floor.level, 'en')} walls`, primitives };
   });
 
   const json = {
@@ -170,18 +242,11 @@ export function modelGlb(model: FloorPlanModel): Buffer {
     scenes: [{ name: 'House', nodes: floors.map((_, i) => i) }],
     nodes: floors.map((floor, i) => ({ name: floorName(floor.level, 'en'), mesh: i, translation: [0, elevation.get(floor.level)!, 0] })),
     meshes,
-    materials: [
-      {
-        name: 'Wall',
-        pbrMetallicRoughness: { baseColorFactor: [0.93, 0.92, 0.9, 1], metallicFactor: 0, roughnessFactor: 0.9 },
-        doubleSided: false,
-      },
-      {
-        name: 'Floor',
-        pbrMetallicRoughness: { baseColorFactor: [0.72, 0.64, 0.55, 1], metallicFactor: 0, roughnessFactor: 0.8 },
-        doubleSided: true,
-      },
-    ],
+    materials: MATERIALS.map(([name, color, roughness, doubleSided]) => ({
+      name,
+      pbrMetallicRoughness: { baseColorFactor: [...color, 1], metallicFactor: 0, roughnessFactor: roughness },
+      doubleSided,
+    })),
     buffers: [{ byteLength }],
     bufferViews,
     accessors,

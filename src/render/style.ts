@@ -31,6 +31,7 @@ export interface Palette {
   door: string;
   window: string;
   stairs: string;
+  fixture: string;
   title: string;
   labelWeight: 'normal' | 'bold';
 }
@@ -50,6 +51,7 @@ export const PALETTES: Record<StyleTemplate, Palette> = {
     door: '#2b2b2b',
     window: '#4a90c2',
     stairs: '#8a8a8a',
+    fixture: '#6f6a62',
     title: '#222222',
     labelWeight: 'bold',
   },
@@ -65,6 +67,7 @@ export const PALETTES: Record<StyleTemplate, Palette> = {
     door: '#3b2f25',
     window: '#6b8fa3',
     stairs: '#8d7a63',
+    fixture: '#6e5a45',
     title: '#3b2f25',
     labelWeight: 'normal',
   },
@@ -80,6 +83,7 @@ export const PALETTES: Record<StyleTemplate, Palette> = {
     door: '#ffffff',
     window: '#ffffff',
     stairs: '#d6e4f5',
+    fixture: '#d6e4f5',
     title: '#ffffff',
     labelWeight: 'normal',
   },
@@ -95,6 +99,7 @@ export const PALETTES: Record<StyleTemplate, Palette> = {
     door: '#000000',
     window: '#000000',
     stairs: '#000000',
+    fixture: '#000000',
     title: '#000000',
     labelWeight: 'bold',
   },

@@ -6,6 +6,7 @@ import { isOutdoor, type Floor, type FloorPlanModel, type Opening, type Point, t
 import { PALETTES, type DrawOptions, type Palette } from './style.js';
 import { formatArea, formatLength } from './units.js';
 import { leafTip, placedDoors } from './openings.js';
+import { fixtureSymbol } from './fixture-symbols.js';
 
 export const FONT_FAMILY = 'DejaVu Sans';
 /** Size of every floor-plan drawing (and so of its PNG and JPG). */
@@ -234,12 +235,46 @@ function dimensionsGroup(floor: Floor, frame: Frame, palette: Palette, opts: Dra
   return `<g class="dimensions" stroke="${palette.dimension}" stroke-width="1">${top}${left}</g>`;
 }
 
+function fixturesGroup(floor: Floor, frame: Frame, palette: Palette): string {
+  // Counter-mounted fixtures come after the counter, so they are drawn on it.
+  const order = (t: string) => (t === 'kitchen_counter' ? 0 : 1);
+  const list = [...(floor.fixtures ?? [])].sort((a, b) => order(a.type) - order(b.type));
+  const parts = list.map((f) => fixtureSymbol(f, project(frame, f.position), frame.scale, `fixture-${escapeXml(f.id)}`));
+  return `<g class="fixtures" fill="${palette.background === 'none' ? 'none' : palette.background}" stroke="${palette.fixture}" stroke-width="1">${parts.join('')}</g>`;
+}
+
+/** A scale bar of a round length near 150 px, bottom left, and a north arrow (north is up the page), top right. */
+function scaleAndNorth(frame: Frame, palette: Palette, opts: DrawOptions): string {
+  const imperial = opts.units === 'imperial';
+  const unit = imperial ? 0.3048 : 1;
+  const steps = [1, 2, 5, 10, 20, 50];
+  const count = steps.find((s) => s * unit * frame.scale >= 120) ?? 50;
+  const length = count * unit * frame.scale;
+  const x = MARGIN;
+  const y = PLAN_HEIGHT - MARGIN / 2 - 6;
+  const half = length / 2;
+  const label = imperial ? `${count} ft` : `${count} m`;
+  const bar =
+    `<g class="scale-bar" data-length-m="${n(count * unit)}">` +
+    `<rect x="${n(x)}" y="${n(y)}" width="${n(half)}" height="6" fill="${palette.dimension}" stroke="${palette.dimension}"/>` +
+    `<rect x="${n(x + half)}" y="${n(y)}" width="${n(half)}" height="6" fill="${palette.background}" stroke="${palette.dimension}"/>` +
+    `<text x="${n(x + length + 8)}" y="${n(y + 7)}" font-size="14" fill="${palette.dimension}">${label}</text></g>`;
+  const cx = PLAN_WIDTH - MARGIN - 20;
+  const cy = TITLE_BAND / 2 - 4;
+  const north =
+    `<g class="north-arrow">` +
+    `<path d="M ${n(cx)} ${n(cy - 26)} L ${n(cx + 10)} ${n(cy + 8)} L ${n(cx)} ${n(cy)} L ${n(cx - 10)} ${n(cy + 8)} Z" fill="${palette.title}"/>` +
+    `<text x="${n(cx)}" y="${n(cy + 28)}" font-size="16" font-weight="bold" fill="${palette.title}" text-anchor="middle">N</text></g>`;
+  return bar + north;
+}
+
 /** The drawing of one floor as SVG elements inside `frame` (no <svg> wrapper). */
 export function floorPlanElements(floor: Floor, frame: Frame, opts: DrawOptions, dimensions: boolean): string {
   const palette = PALETTES[opts.template];
   return [
     `<g class="rooms">${floor.rooms.map((r) => roomGroup(r, frame, palette, opts, dimensions)).join('')}</g>`,
     stairsGroup(floor, frame, palette),
+    fixturesGroup(floor, frame, palette),
     wallsGroup(floor, frame, palette),
     windowsGroup(floor, frame, palette),
     doorsGroup(floor, frame, palette),
@@ -268,6 +303,7 @@ export function floorSvg(model: FloorPlanModel, floor: Floor, opts: DrawOptions,
     `<rect class="background" x="0" y="0" width="${PLAN_WIDTH}" height="${PLAN_HEIGHT}" fill="${palette.background}"/>` +
     `<text class="floor-title" x="${MARGIN}" y="${TITLE_BAND / 2 + 12}" font-size="32" font-weight="bold" fill="${palette.title}">${escapeXml(title)}</text>` +
     floorPlanElements(floor, frame, opts, dimensions) +
+    scaleAndNorth(frame, palette, opts) +
     `</svg>\n`
   );
 }
