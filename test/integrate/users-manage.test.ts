@@ -240,7 +240,7 @@ describe('DELETE /users/{user_id}', () => {
     assert.equal(again.statusCode, 200);
   });
 
-  it('keeps the company’s api key working after its Manager is deleted', async (t) => {
+  it('keeps the company’s api key working after its Manager is deleted, attributed to the next Manager', async (t) => {
     const ctx = await buildTestApp(t);
     const company = await ctx.createCompany();
     const next = await createUser(ctx, company, { email: uniqueEmail(), role: 'Manager', password: 'password-123' });
@@ -252,7 +252,7 @@ describe('DELETE /users/{user_id}', () => {
       [next.id],
     );
     const key = await ctx.storage.db.selectFrom('api_keys').select('user_id').where('id', '=', company.apiKeyId).executeTakeFirstOrThrow();
-    assert.equal(key.user_id, null);
+    assert.equal(key.user_id, next.id);
   });
 
   it('refuses to delete the last Manager with 409', async (t) => {

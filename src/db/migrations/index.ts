@@ -11,6 +11,7 @@ import { consoleTables } from './006-console.js';
 import { dropJobs } from './007-drop-jobs.js';
 import { orderIndexes } from './008-order-indexes.js';
 import { sandbox } from './009-sandbox.js';
+import { keyAttribution } from './010-key-attribution.js';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '007-drop-jobs': dropJobs,
   '008-order-indexes': orderIndexes,
   '009-sandbox': sandbox,
+  '010-key-attribution': keyAttribution,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

@@ -46,9 +46,14 @@ export const apiKeysRepo = {
           .execute();
       },
 
-      /** Keys stay valid for the company; they are no longer attributed to the deleted user. */
-      detachUser: async (db: Db, userId: string): Promise<void> => {
-        await db.updateTable('api_keys').set({ user_id: null }).where('company_id', '=', companyId).where('user_id', '=', userId).execute();
+      /** The keys of a user being deleted stay valid for the company, attributed to `toUserId`. */
+      reassignUser: async (db: Db, fromUserId: string, toUserId: string): Promise<void> => {
+        await db
+          .updateTable('api_keys')
+          .set({ user_id: toUserId })
+          .where('company_id', '=', companyId)
+          .where('user_id', '=', fromUserId)
+          .execute();
       },
     };
   },

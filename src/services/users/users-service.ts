@@ -241,7 +241,10 @@ export function usersServiceFactory({
           throw new ConflictError(MESSAGES.lastManagerDelete);
         }
         await ordersRepo.forCompany(companyId).detachOwner(tx, user);
-        await apiKeysRepo.forCompany(companyId).detachUser(tx, user.id);
+        // The user's keys keep working for the company and pass to its oldest other Manager (who new
+        // keys are attributed to), so an order made with one always names who created it.
+        const heir = (await users.managers(tx)).find((m) => m.id !== user.id)!;
+        await apiKeysRepo.forCompany(companyId).reassignUser(tx, user.id, heir.id);
         await users.deleteTokens(tx, user.id);
         await users.delete(tx, user.id);
       });
