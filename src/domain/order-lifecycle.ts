@@ -112,6 +112,27 @@ export function isTestAddress(parts: readonly (string | null | undefined)[]): bo
   return parts.some((p) => typeof p === 'string' && /cctest/i.test(p));
 }
 
+/**
+ * A scenario address: one containing `ccfail` (any case) is failed by production
+ * (`moved_to_failed`) when it would have been delivered.
+ */
+export function isFailAddress(parts: readonly (string | null | undefined)[]): boolean {
+  return parts.some((p) => typeof p === 'string' && /ccfail/i.test(p));
+}
+
+/** The address fields the scenario words (`cctest`, `ccfail`) are looked for in. */
+export function addressParts(order: {
+  full_address: string | null;
+  street: string | null;
+  suite: string | null;
+  city: string | null;
+  state: string | null;
+  postal_code: string | null;
+  country: string | null;
+}): (string | null)[] {
+  return [order.full_address, order.street, order.suite, order.city, order.state, order.postal_code, order.country];
+}
+
 /** When production may deliver: the configured delay after now, a quarter of it with 6h_turnaround. */
 export function productionDueAt(nowUs: number, delayS: number, addOns: readonly string[]): number {
   const delayUs = Math.round((delayS * 1e6) / (addOns.includes('6h_turnaround') ? 4 : 1));

@@ -68,7 +68,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps, opts: DispatcherOp
     const outcome = await sender.send(delivery.url, headers, delivery.body);
     const attemptsMade = delivery.attempt_count + 1;
     const now = clock.nowUs();
-    const step = nextStep(outcome, attemptsMade, config.webhookSchedule, now);
+    const step = nextStep(outcome, attemptsMade, delivery.schedule ?? config.webhookSchedule, now);
     return {
       seq: delivery.seq,
       owner,

@@ -12,6 +12,7 @@ import { dropJobs } from './007-drop-jobs.js';
 import { orderIndexes } from './008-order-indexes.js';
 import { sandbox } from './009-sandbox.js';
 import { keyAttribution } from './010-key-attribution.js';
+import { sandboxWebhooks } from './011-sandbox-webhooks.js';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '008-order-indexes': orderIndexes,
   '009-sandbox': sandbox,
   '010-key-attribution': keyAttribution,
+  '011-sandbox-webhooks': sandboxWebhooks,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

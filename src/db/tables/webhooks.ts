@@ -31,6 +31,9 @@ export interface WebhookDeliveriesTable {
   created_at: number;
   updated_at: number;
   completed_at: number | null;
+  schedule: string | null; // JSON array of seconds: the company's sandbox schedule when queued; null: CASA_WEBHOOK_SCHEDULE
+  chaos: string | null; // JSON: the sandbox chaos planned for this delivery and what was done (webhook-chaos.ts)
+  holds_order: Generated<number>; // 1: later events of the order to the same URL wait for it; 0: a reordered or duplicate send
 }
 
 export interface WebhookAttemptsTable {
@@ -44,6 +47,7 @@ export interface WebhookAttemptsTable {
   error: string | null; // network error, timeout or refusal by the address guard
   latency_ms: number;
   response_excerpt: string | null; // first 1 KiB of the answer
+  chaos: string | null; // the sandbox chaos this attempt carried out (fail_first, duplicate), if any
 }
 
 export interface WebhookTables {

@@ -13,6 +13,7 @@ import { ORDER_NOT_FOUND, type OrderTransitions } from '../orders/order-transiti
 import type { Caller } from '../orders/new-order.js';
 import { dueAtFor } from '../production/production-schedule.js';
 import { changeRequestsRepo } from './change-requests-repo.js';
+import { productionDelayFor } from '../sandbox/company-timing.js';
 
 export interface ChangeRequestInput {
   message: string;
@@ -75,11 +76,12 @@ export function changeRequestsServiceFactory({
           resolved_at: null,
         };
         await changeRequestsRepo.forCompany(caller.companyId).insert(tx, row);
+        const delayS = await productionDelayFor(tx, caller.companyId, config.productionDelayS);
         await transitions.move(tx, order, 'requestChange', {
           set: {
             pending_products: mergeProducts(order.pending_products, toFix),
             pending_delivery_type: 'fix',
-            due_at: dueAtFor(order, now, config.productionDelayS),
+            due_at: dueAtFor(order, now, delayS),
             production_attempts: 0,
           },
         });

@@ -12,6 +12,7 @@ import type { NewOrder, OrderFields, Caller } from '../orders/new-order.js';
 import type { OrderTransitions } from '../orders/order-transitions.js';
 import { ordersRepo } from '../orders/orders-repo.js';
 import { enterPending } from '../production/production-schedule.js';
+import { productionDelayFor } from '../sandbox/company-timing.js';
 
 export const GO2SCAN_LINK_DAYS = 30;
 export const MAX_SCAN_FILES = 20;
@@ -154,7 +155,10 @@ export function go2scanServiceFactory({
             });
           }
           return transitions.move(tx, current, 'uploadScan', {
-            set: { ...enterPending(current, now, config.productionDelayS), go2scan_uploaded_at: now },
+            set: {
+              ...enterPending(current, now, await productionDelayFor(tx, current.company_id, config.productionDelayS)),
+              go2scan_uploaded_at: now,
+            },
           });
         });
         return {

@@ -10,6 +10,7 @@ import type { OrderEvents } from './order-events.js';
 import type { OrderTransitions } from './order-transitions.js';
 import { orderView } from './order-view.js';
 import { ordersRepo } from './orders-repo.js';
+import { productionDelayFor } from '../sandbox/company-timing.js';
 
 export function orderOperatorServiceFactory({
   clock,
@@ -60,11 +61,10 @@ export function orderOperatorServiceFactory({
 
     /** A scan is uploaded: New/Draft → Pending, with the area it states or a derived one. */
     async scan(orderId: string, input: { total_scanned_area?: number }) {
-      const row = await transitions.withOrder(null, orderId, async (tx, order) =>
-        transitions.move(tx, order, 'uploadScan', {
-          set: enterPending(order, clock.nowUs(), config.productionDelayS, input.total_scanned_area),
-        }),
-      );
+      const row = await transitions.withOrder(null, orderId, async (tx, order) => {
+        const delayS = await productionDelayFor(tx, order.company_id, config.productionDelayS);
+        return transitions.move(tx, order, 'uploadScan', { set: enterPending(order, clock.nowUs(), delayS, input.total_scanned_area) });
+      });
       return adminView(row);
     },
 

@@ -191,6 +191,18 @@ export const ordersRepo = {
         return rows.sort(byNewest).map(decodeOrder);
       },
 
+      /** The sandbox's "deliver everything due now": production of every order waiting (and not held) is due now; answers how many. */
+      async makeProductionDueNow(db: Db, now: number): Promise<number> {
+        const res = await db
+          .updateTable('orders')
+          .set({ due_at: now })
+          .where('company_id', '=', companyId)
+          .where('due_at', '>', now)
+          .where('held', '=', 0)
+          .executeTakeFirst();
+        return Number(res.numUpdatedRows);
+      },
+
       /** The user's orders stay with the company, with no owner. */
       async detachOwner(db: Db, user: { id: string; email: string }): Promise<void> {
         await db

@@ -17,6 +17,7 @@ import { addressColumns, resolveOwner, styleFromPreferences, usersOf, type Calle
 import { ORDER_NOT_FOUND, type OrderTransitions } from './order-transitions.js';
 import { orderListItem, orderView } from './order-view.js';
 import { ordersRepo, type OrderFilter } from './orders-repo.js';
+import { productionDelayFor } from '../sandbox/company-timing.js';
 
 export interface ListQuery {
   status?: string[];
@@ -138,9 +139,10 @@ export function ordersServiceFactory({
     async createRedraw(caller: Caller, fields: RedrawFields) {
       const row = await newOrder.build(caller, fields, { orderType: 'redraw', isScanOrder: false, ownerFallback: caller.userEmail });
       row.source = Array.isArray(fields.source) ? fields.source : [fields.source];
-      const pending = await db
-        .transaction()
-        .execute((tx) => transitions.create(tx, row, 'submitSource', { set: enterPending(row, clock.nowUs(), config.productionDelayS) }));
+      const pending = await db.transaction().execute(async (tx) => {
+        const delayS = await productionDelayFor(tx, caller.companyId, config.productionDelayS);
+        return transitions.create(tx, row, 'submitSource', { set: enterPending(row, clock.nowUs(), delayS) });
+      });
       return view(pending);
     },
 
@@ -171,16 +173,17 @@ export function ordersServiceFactory({
         const before = new Set(boughtProducts(order.package_type as PackageType, currentAddOns));
         const added = boughtProducts(packageType as PackageType, addOns).filter((p) => !before.has(p));
         const now = clock.nowUs();
+        const delayS = await productionDelayFor(tx, companyId, config.productionDelayS);
         if (order.status === 'Pending' && order.due_at !== null) {
           // A faster turnaround bought while waiting shortens the wait.
-          const faster = dueAtFor({ ...order, add_ons: addOns }, order.status_changed_at, config.productionDelayS);
+          const faster = dueAtFor({ ...order, add_ons: addOns }, order.status_changed_at, delayS);
           if (faster !== null && faster < order.due_at) set.due_at = faster;
         }
         if (added.length && (order.status === 'Ready' || order.status === 'Fixing')) {
           set.pending_products = mergeProducts(order.pending_products, added);
           if (order.status === 'Ready') {
             set.pending_delivery_type = 'update';
-            const due = dueAtFor({ ...order, add_ons: addOns }, now, config.productionDelayS);
+            const due = dueAtFor({ ...order, add_ons: addOns }, now, delayS);
             set.due_at = order.due_at === null ? due : due === null ? order.due_at : Math.min(order.due_at, due);
           }
         }

@@ -4,7 +4,16 @@
 // once: an order is claimed with a short lease, renewed while its round runs, and the final
 // transition re-checks the lease under the order's row lock, so no order is ever delivered twice.
 import os from 'node:os';
-import { deliveryPlan, isTestAddress, mergeProducts, productTypesOf, type DeliveryPlan } from '../../domain/order-lifecycle.js';
+import {
+  addressParts,
+  deliveryPlan,
+  isFailAddress,
+  isTestAddress,
+  mergeProducts,
+  productTypesOf,
+  transitionError,
+  type DeliveryPlan,
+} from '../../domain/order-lifecycle.js';
 import type { Product } from '../../domain/catalog.js';
 import { ConflictError } from '../../errors.js';
 import type { Order } from '../../db/tables/orders.js';
@@ -21,7 +30,12 @@ export const PRODUCTION_LEASE_MS = LEASE_MS;
 /** After a failed produce(), production tries again this much later (times the attempts, capped). */
 export const RETRY_BASE_S = 30;
 
-export type DeliveryOutcome = 'delivered' | 'nothing_due' | 'retry' | 'lost';
+export type DeliveryOutcome = 'delivered' | 'failed' | 'nothing_due' | 'retry' | 'lost';
+
+/** A `ccfail` scenario order that production fails instead of delivering (it has nothing to fail from Ready). */
+function failsInstead(order: Order, plan: DeliveryPlan): boolean {
+  return isFailAddress(addressParts(order)) && transitionError('fail', plan.from) === null;
+}
 
 let ownerCounter = 0;
 export function workerName(): string {
@@ -84,6 +98,22 @@ export function productionServiceFactory({
     });
   }
 
+  /** The `ccfail` scenario: where production would deliver, the order fails (`moved_to_failed`). */
+  async function commitFailure(order: Order, owner: string | null): Promise<{ outcome: DeliveryOutcome; order: Order | null }> {
+    return db.transaction().execute(async (tx) => {
+      const current = await ordersRepo.system.lock(tx, order.id);
+      if (!current) return { outcome: 'lost' as const, order: null };
+      if (owner !== null && current.lease_owner !== owner) return { outcome: 'lost' as const, order: current };
+      const plan = deliveryPlan(current);
+      if (!plan || !failsInstead(current, plan)) {
+        const released = await ordersRepo.system.update(tx, current.id, { lease_until: null, lease_owner: null });
+        return { outcome: 'retry' as const, order: released };
+      }
+      const failed = await transitions.move(tx, current, 'fail', { set: leaveProduction });
+      return { outcome: 'failed' as const, order: failed };
+    });
+  }
+
   async function release(order: Order, owner: string, failed: boolean): Promise<void> {
     const attempts = order.production_attempts + 1;
     const retryAt = clock.nowUs() + Math.min(RETRY_BASE_S * attempts, 600) * 1e6;
@@ -111,6 +141,7 @@ export function productionServiceFactory({
       await ordersRepo.system.releaseLease(db, order.id, owner, leaveProduction);
       return 'nothing_due';
     }
+    if (failsInstead(order, plan)) return (await commitFailure(order, owner)).outcome;
     try {
       await deliverables.produce(order, plan.products);
     } catch (err) {
@@ -150,7 +181,8 @@ export function productionServiceFactory({
 
     /**
      * The operator's "deliver now": whatever is waiting (first delivery, fix or update) is
-     * produced and delivered at once, whether due, held or leased. `cctest` orders: 409.
+     * produced and delivered at once, whether due, held or leased. `cctest` orders: 409; `ccfail`
+     * orders fail, as production fails them.
      */
     async deliverNow(orderId: string): Promise<Order> {
       const order = await transitions.withOrder(null, orderId, async (_tx, o) => {
@@ -160,6 +192,11 @@ export function productionServiceFactory({
         return o;
       });
       const plan = deliveryPlan(order)!;
+      if (failsInstead(order, plan)) {
+        const failed = await commitFailure(order, null);
+        if (failed.outcome !== 'failed') throw new ConflictError('Order changed while it was produced; try again.');
+        return failed.order!;
+      }
       await deliverables.produce(order, plan.products);
       const result = await commitDelivery(order, plan, null);
       if (result.outcome !== 'delivered') throw new ConflictError('Order changed while it was produced; try again.');

@@ -14,6 +14,8 @@ import {
 import { NotFoundError, RequestValidationError } from '../../errors.js';
 import type { ServiceDeps } from '../deps.js';
 import { companyRepo } from '../company/company-repo.js';
+import { ordersRepo } from '../orders/orders-repo.js';
+import { webhookDeliveriesRepo } from '../webhooks/webhook-deliveries-repo.js';
 import { decodeSandboxDocument, sandboxRepo } from './sandbox-repo.js';
 import type { SandboxStreams } from './sandbox-streams.js';
 
@@ -62,6 +64,20 @@ export function sandboxServiceFactory({ db, clock, streams }: Pick<ServiceDeps, 
     async clear(companyId: string): Promise<void> {
       await assertCompany(companyId);
       await sandboxRepo.forCompany(companyId).remove(db);
+    },
+
+    /**
+     * "Deliver everything due now": the company's orders waiting for production and its webhook
+     * deliveries waiting for their next attempt become due at once; the workers take them at
+     * their next round. Orders the operator holds stay held.
+     */
+    async deliverDueNow(companyId: string): Promise<{ orders: number; webhook_deliveries: number }> {
+      await assertCompany(companyId);
+      const now = clock.nowUs();
+      return db.transaction().execute(async (tx) => ({
+        orders: await ordersRepo.forCompany(companyId).makeProductionDueNow(tx, now),
+        webhook_deliveries: await webhookDeliveriesRepo.forCompany(companyId).makeDueNow(tx, now),
+      }));
     },
 
     /** What the fault rules do to this request, given the settings read with its key. */

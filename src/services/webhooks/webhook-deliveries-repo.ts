@@ -16,15 +16,22 @@ export interface DeliveryFilter {
   status?: DeliveryStatus;
 }
 
-export type WebhookDelivery = Omit<WebhookDeliveryRow, 'status'> & { status: DeliveryStatus };
+export type WebhookDelivery = Omit<WebhookDeliveryRow, 'status' | 'schedule'> & {
+  status: DeliveryStatus;
+  /** The company's sandbox retry schedule when the delivery was queued; null: the server's. */
+  schedule: number[] | null;
+};
 /** A delivery to queue for the scope's company. */
-export type NewDelivery = Omit<Insertable<WebhookDeliveriesTable>, 'company_id' | 'status'> & { status: DeliveryStatus };
+export type NewDelivery = Omit<Insertable<WebhookDeliveriesTable>, 'company_id' | 'status' | 'schedule'> & {
+  status: DeliveryStatus;
+  schedule?: number[] | null;
+};
 
 export type WebhookAttempt = Omit<WebhookAttemptRow, 'request_headers'> & {
   /** Exactly the headers the attempt sent. */
   request_headers: Record<string, string>;
 };
-export type NewAttempt = Omit<WebhookAttempt, 'seq'>;
+export type NewAttempt = Omit<WebhookAttempt, 'seq' | 'chaos'> & { chaos?: string | null };
 
 export interface AttemptResult {
   seq: number;
@@ -69,7 +76,11 @@ const deliveries = leaseQueue({
   dueAt: 'next_attempt_at',
 });
 
-const decodeDelivery = (row: WebhookDeliveryRow) => row as WebhookDelivery;
+const decodeDelivery = (row: WebhookDeliveryRow): WebhookDelivery => ({
+  ...row,
+  status: row.status as DeliveryStatus,
+  schedule: row.schedule === null ? null : (JSON.parse(row.schedule) as number[]),
+});
 const decodeAttempt = (row: WebhookAttemptRow): WebhookAttempt => ({
   ...row,
   request_headers: JSON.parse(row.request_headers) as Record<string, string>,
@@ -91,8 +102,20 @@ export const webhookDeliveriesRepo = {
         if (rows.length)
           await db
             .insertInto('webhook_deliveries')
-            .values(rows.map((r) => ({ ...r, company_id: companyId })))
+            .values(rows.map((r) => ({ ...r, company_id: companyId, schedule: r.schedule ? JSON.stringify(r.schedule) : null })))
             .execute();
+      },
+
+      /** The sandbox's "deliver everything due now": every delivery waiting for a later time is due now; answers how many. */
+      async makeDueNow(db: Db, now: number): Promise<number> {
+        const res = await db
+          .updateTable('webhook_deliveries')
+          .set({ next_attempt_at: now, updated_at: now })
+          .where('company_id', '=', companyId)
+          .where('status', 'in', ACTIVE_STATUSES)
+          .where('next_attempt_at', '>', now)
+          .executeTakeFirst();
+        return Number(res.numUpdatedRows);
       },
 
       /** Cancels every delivery still waiting, or only those to a URL not in `keepUrls`; answers how many. */

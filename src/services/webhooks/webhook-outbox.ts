@@ -10,6 +10,7 @@ import { companyRepo } from '../company/company-repo.js';
 import { webhookBody } from './webhook-payload.js';
 import { webhookSecretsFactory } from './webhook-secrets.js';
 import { webhookDeliveriesRepo } from './webhook-deliveries-repo.js';
+import { sandboxRepo } from '../sandbox/sandbox-repo.js';
 
 export function webhookOutboxFactory(deps: Pick<ServiceDeps, 'clock' | 'ids' | 'config'>) {
   const { clock, ids, config } = deps;
@@ -23,6 +24,9 @@ export function webhookOutboxFactory(deps: Pick<ServiceDeps, 'clock' | 'ids' | '
       await secrets.ensure(tx, event.company_id);
       const now = clock.nowUs();
       const body = webhookBody(event);
+      // A company's sandbox may give its own retry schedule; the delivery keeps the one it was queued with.
+      const sandbox = await sandboxRepo.forCompany(event.company_id).find(tx);
+      const schedule = sandbox?.settings.webhook_schedule_s ?? null;
       await webhookDeliveriesRepo.forCompany(event.company_id).insertMany(
         tx,
         urls.map((url) => ({
@@ -35,7 +39,8 @@ export function webhookOutboxFactory(deps: Pick<ServiceDeps, 'clock' | 'ids' | '
           body,
           status: 'pending',
           attempt_count: 0,
-          next_attempt_at: now + secondsToUs(config.webhookSchedule[0] ?? 0),
+          next_attempt_at: now + secondsToUs((schedule ?? config.webhookSchedule)[0] ?? 0),
+          schedule,
           lease_until: null,
           lease_owner: null,
           last_status_code: null,

@@ -138,4 +138,21 @@ export const adminSandboxRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Serv
       return { message: 'Sandbox settings were cleared.' };
     },
   );
+
+  app.post(
+    '/companies/:company_id/sandbox/deliver-now',
+    {
+      schema: {
+        tags: ['Sandbox'],
+        operationId: 'deliverSandboxNow',
+        summary: "Deliver everything of a company's that waits: production and webhook retries become due now",
+        description:
+          'Orders waiting for production (not held) and webhook deliveries waiting for their next attempt become due at once; ' +
+          'the workers deliver them at their next round. Answers how many of each were moved.',
+        params: CompanyParams,
+        response: { 200: Type.Object({ orders: Type.Integer(), webhook_deliveries: Type.Integer() }), ...standardErrors },
+      },
+    },
+    async (request) => services.sandbox.deliverDueNow(request.params.company_id),
+  );
 };
