@@ -125,10 +125,10 @@ test('an operator drives an order to Ready, replays its webhook and follows an e
   await page.getByRole('button', { name: 'Deliver now (→ Ready)' }).click();
   await page.getByRole('status').filter({ hasText: 'Delivered: the order is Ready.' }).waitFor();
   assert.equal(await statusText(page), 'Ready');
-  // A refused transition says why, and the order stays as it was.
-  await page.getByRole('button', { name: 'Upload scan (→ Pending)' }).click();
-  await page.getByRole('alert').waitFor();
-  assert.equal(await statusText(page), 'Ready');
+  // A Ready order offers no scan upload and nothing to deliver (the lifecycle table decides).
+  assert.equal(await page.getByRole('button', { name: 'Upload scan (→ Pending)' }).count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Deliver now (→ Ready)' }).count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Fail order' }).count(), 0);
   await page.goto(`/console/orders/${orderId}`);
 
   // The floor plans: inline SVG per floor with PNG thumbnails that load; every file downloadable.

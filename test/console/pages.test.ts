@@ -141,3 +141,36 @@ describe('request figures collector', () => {
     assert.ok(later.series.every((p) => p.ratePerS === 0));
   });
 });
+
+describe('order page lifecycle buttons', () => {
+  test('show only what the lifecycle table allows in each status', async (t) => {
+    const ctx = await buildTestApp(t);
+    const company = await ctx.createCompany();
+    const s = await signIn(ctx);
+    const draft = await createDraft(ctx, company);
+    const o = `/console/orders/${draft.id}`;
+    const buttons = async () => {
+      const body = (await get(ctx, s, o)).body;
+      return (['scan', 'deliver', 'fail', 'hold'] as const).filter((a) => body.includes(`action="${o}/${a}"`));
+    };
+    assert.deepEqual(await buttons(), ['scan', 'fail', 'hold'], 'Draft: a scan may arrive; nothing to deliver yet');
+    assert.equal((await post(ctx, s, `${o}/scan`)).statusCode, 303);
+    assert.deepEqual(await buttons(), ['deliver', 'fail', 'hold'], 'Pending: no second scan');
+    assert.equal((await post(ctx, s, `${o}/deliver`)).statusCode, 303);
+    assert.deepEqual(await buttons(), ['hold'], 'Ready with nothing waiting: no scan, no delivery, no fail');
+    const upgrade = await ctx.inject({
+      method: 'POST',
+      url: `/api/integrate/v3/orders/${draft.id}/post-purchase`,
+      headers: company.headers,
+      payload: { package_type: 'plus_3d', add_ons: [] },
+    });
+    assert.equal(upgrade.statusCode, 200, upgrade.body);
+    assert.deepEqual(await buttons(), ['deliver', 'hold'], 'Ready with an upgrade waiting: it may be delivered now');
+
+    const failed = await createDraft(ctx, company);
+    assert.equal((await post(ctx, s, `/console/orders/${failed.id}/fail`)).statusCode, 303);
+    const body = (await get(ctx, s, `/console/orders/${failed.id}`)).body;
+    for (const a of ['scan', 'deliver', 'fail'])
+      assert.ok(!body.includes(`action="/console/orders/${failed.id}/${a}"`), `no ${a} on Failed`);
+  });
+});

@@ -1,7 +1,7 @@
 // Orders of every company: a filterable table paged on the server; one order with its address,
 // product, timeline, change requests, floor-plan previews, files and lifecycle controls.
 import { html, trusted, type Html } from '../../html.js';
-import { ORDER_STATUSES } from '../../../domain/order-lifecycle.js';
+import { ORDER_STATUSES, deliveryPlan, transitionError } from '../../../domain/order-lifecycle.js';
 import type { ConsoleOrderRow } from '../../../services/console/console-repo.js';
 import type { FloorPlanPreview, OrdersQuery } from '../../../services/console/console-service.js';
 import {
@@ -183,6 +183,17 @@ export function orderPage(
   const o = d.order;
   const base = `/console/orders/${o.id}`;
   const status = o.info.status;
+  // Only the buttons the lifecycle table allows in this status; "Deliver now" also needs something
+  // to deliver (a Ready order only when an upgrade or redelivery is waiting).
+  const allows = (action: 'uploadScan' | 'fail') => transitionError(action, status) === null;
+  const canDeliver =
+    transitionError('deliver', status) === null &&
+    deliveryPlan({
+      status,
+      package_type: o.info.product.package_type,
+      add_ons: o.info.product.add_ons,
+      pending_products: d.production.pending_products,
+    }) !== null;
   return consolePage({
     title: d.error ? `Error: ${o.address.full_address}` : o.address.full_address,
     section: 'orders',
@@ -206,10 +217,10 @@ ${notices({ notice: d.notice, error: d.error })}
 <section aria-labelledby="controls-heading" class="card">
   <h2 id="controls-heading">Drive the lifecycle</h2>
   <div class="button-row">
-    ${actionButton(`${base}/scan`, 'Upload scan (→ Pending)', d.csrfToken)}
-    ${actionButton(`${base}/deliver`, 'Deliver now (→ Ready)', d.csrfToken)}
+    ${allows('uploadScan') ? actionButton(`${base}/scan`, 'Upload scan (→ Pending)', d.csrfToken) : ''}
+    ${canDeliver ? actionButton(`${base}/deliver`, 'Deliver now (→ Ready)', d.csrfToken) : ''}
     ${d.production.held ? actionButton(`${base}/unhold`, 'Release hold', d.csrfToken, { secondary: true }) : actionButton(`${base}/hold`, 'Hold production', d.csrfToken, { secondary: true })}
-    ${actionButton(`${base}/fail`, 'Fail order', d.csrfToken, { confirm: 'Move this order to Failed?', secondary: true })}
+    ${allows('fail') ? actionButton(`${base}/fail`, 'Fail order', d.csrfToken, { confirm: 'Move this order to Failed?', secondary: true }) : ''}
   </div>
   <form method="post" action="${base}/model" class="model-form">
     ${csrfField(d.csrfToken)}
