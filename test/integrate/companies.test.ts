@@ -229,6 +229,57 @@ describe('PATCH /companies/webhook', () => {
     assert.equal(ok.statusCode, 200);
   });
 
+  it('refuses a URL whose host is a literal non-public address unless CASA_WEBHOOK_ALLOW_PRIVATE', async (t) => {
+    const ctx = await buildTestApp(t, { webhookAllowPrivate: false });
+    const company = await ctx.createCompany();
+    const stored = { webhook_urls: ['https://keep.example/hook'], webhook_triggers: ['moved_to_ready'] };
+    await patchWebhook(ctx, company, stored);
+    const urls = [
+      'https://hooks.example.com/in',
+      'http://127.0.0.1:8080/hook',
+      'http://[::1]/',
+      'http://[64:ff9b::7f00:1]:9000/',
+      'http://[::7f00:1]/',
+      'http://[::ffff:0:7f00:1]/',
+      'http://[2002:7f00:1::]/',
+      'http://169.254.169.254/latest/meta-data',
+      'http://2130706433/',
+      'http://[2606:4700:4700::1111]/',
+    ];
+    const refused = await patchWebhook(ctx, company, { webhook_urls: urls, webhook_triggers: ['moved_to_pending'] });
+    assert.equal(refused.statusCode, 400);
+    const entry = (i: number, reason: string) => ({
+      loc: ['webhook_urls', i],
+      msg: `URL host is not a public address (${reason})`,
+      type: 'value_error.url.host',
+    });
+    assert.deepEqual(refused.json(), {
+      validation_error: {
+        body_params: [
+          entry(1, 'loopback'),
+          entry(2, 'loopback'),
+          entry(3, 'loopback'),
+          entry(4, 'loopback'),
+          entry(5, 'loopback'),
+          entry(6, 'loopback'),
+          entry(7, 'cloud metadata'),
+          entry(8, 'loopback'),
+        ],
+      },
+    });
+    const body = await info(ctx, company);
+    assert.deepEqual({ webhook_urls: body.webhook_urls, webhook_triggers: body.webhook_triggers }, stored);
+
+    // Host names stay checked when a delivery resolves them: their addresses may change.
+    const named = await patchWebhook(ctx, company, { webhook_urls: ['http://localhost:8080/hook', urls[9]!, 'http://93.184.216.34/'] });
+    assert.equal(named.statusCode, 200, named.body);
+
+    const allowing = await buildTestApp(t, { webhookAllowPrivate: true });
+    const local = await allowing.createCompany();
+    const ok = await patchWebhook(allowing, local, { webhook_urls: urls, webhook_triggers: ['moved_to_pending'] });
+    assert.equal(ok.statusCode, 200, ok.body);
+  });
+
   it('changes only the calling company', async (t) => {
     const ctx = await buildTestApp(t);
     const a = await ctx.createCompany();

@@ -746,7 +746,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Absolute http(s) URLs, at most 10; duplicates are dropped */
+                        /** @description Absolute http(s) URLs, at most 10; duplicates are dropped. A host written as a non-public IP address (loopback, private, link-local, or an IPv6 form embedding one) is refused unless the server allows private addresses */
                         webhook_urls: string[];
                         /** @description Events sent to every URL */
                         webhook_triggers: ("moved_to_draft" | "moved_to_pending" | "moved_to_ready" | "moved_to_fixing" | "moved_to_failed")[];
@@ -838,7 +838,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Absolute http(s) URLs, at most 10; duplicates are dropped */
+                    /** @description Absolute http(s) URLs, at most 10; duplicates are dropped. A host written as a non-public IP address (loopback, private, link-local, or an IPv6 form embedding one) is refused unless the server allows private addresses */
                     webhook_urls?: string[];
                     /** @description Events sent to every URL */
                     webhook_triggers?: ("moved_to_draft" | "moved_to_pending" | "moved_to_ready" | "moved_to_fixing" | "moved_to_failed")[];
@@ -853,7 +853,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Absolute http(s) URLs, at most 10; duplicates are dropped */
+                        /** @description Absolute http(s) URLs, at most 10; duplicates are dropped. A host written as a non-public IP address (loopback, private, link-local, or an IPv6 form embedding one) is refused unless the server allows private addresses */
                         webhook_urls: string[];
                         /** @description Events sent to every URL */
                         webhook_triggers: ("moved_to_draft" | "moved_to_pending" | "moved_to_ready" | "moved_to_fixing" | "moved_to_failed")[];

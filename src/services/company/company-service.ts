@@ -1,5 +1,5 @@
 // Companies: creation by the operator, and what a company's key can read and change about it.
-import { ConflictError, NotFoundError, RequestValidationError } from '../../errors.js';
+import { ConflictError, NotFoundError, RequestValidationError, type ValidationEntry } from '../../errors.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { isUuid } from '../../domain/clock.js';
 import { ADD_ONS, DEFAULT_PACKAGE, PACKAGE_TYPES, type CustomerType, type WebhookTrigger } from '../../domain/catalog.js';
@@ -7,6 +7,7 @@ import { paginate, type Page } from '../../domain/pagination.js';
 import type { ServiceDeps } from '../deps.js';
 import type { ApiKeysService } from '../api-keys/api-keys-service.js';
 import type { WebhookOutbox } from '../webhooks/webhook-outbox.js';
+import { literalRefusal } from '../webhooks/address-guard.js';
 import { officesRepo } from '../offices/offices-repo.js';
 import { hashPassword } from '../users/passwords.js';
 import { userView } from '../users/user-view.js';
@@ -27,16 +28,32 @@ export interface WebhookSettings {
   webhook_triggers: WebhookTrigger[];
 }
 
-/** De-duplicates both lists (first occurrence wins) and applies the https-only rule when configured. */
-export function normalizeWebhookSettings(input: WebhookSettings, requireHttps: boolean): WebhookSettings {
+/** What the server lets a webhook URL be (CASA_WEBHOOK_REQUIRE_HTTPS, CASA_WEBHOOK_ALLOW_PRIVATE). */
+export interface WebhookUrlRules {
+  requireHttps: boolean;
+  allowPrivate: boolean;
+}
+
+/**
+ * De-duplicates both lists (first occurrence wins) and applies the server's URL rules: https only
+ * when configured, and no host written as a non-public address when private addresses are not
+ * allowed. Host names are left to the delivery, which checks the addresses they resolve to then.
+ */
+export function normalizeWebhookSettings(input: WebhookSettings, rules: WebhookUrlRules): WebhookSettings {
   const urls = [...new Set(input.webhook_urls.map((u) => u.trim()))];
-  if (requireHttps) {
-    const entries = input.webhook_urls
-      .map((url, i) => ({ url, i }))
-      .filter(({ url }) => new URL(url.trim()).protocol !== 'https:')
-      .map(({ i }) => ({ loc: ['webhook_urls', i], msg: 'URL scheme not permitted', type: 'value_error.url.scheme' }));
-    if (entries.length) throw new RequestValidationError('body_params', entries);
-  }
+  const entries: ValidationEntry[] = [];
+  input.webhook_urls.forEach((raw, i) => {
+    const url = new URL(raw.trim());
+    if (rules.requireHttps && url.protocol !== 'https:') {
+      entries.push({ loc: ['webhook_urls', i], msg: 'URL scheme not permitted', type: 'value_error.url.scheme' });
+      return;
+    }
+    const refusal = literalRefusal(url.hostname, rules.allowPrivate);
+    if (refusal) {
+      entries.push({ loc: ['webhook_urls', i], msg: `URL host is not a public address (${refusal.reason})`, type: 'value_error.url.host' });
+    }
+  });
+  if (entries.length) throw new RequestValidationError('body_params', entries);
   return { webhook_urls: urls, webhook_triggers: [...new Set(input.webhook_triggers)] };
 }
 
@@ -121,7 +138,7 @@ export function companyServiceFactory({
       const stored = input.webhook_urls && input.webhook_triggers ? null : await existing(companyId);
       const settings = normalizeWebhookSettings(
         { webhook_urls: input.webhook_urls ?? stored!.webhook_urls, webhook_triggers: input.webhook_triggers ?? stored!.webhook_triggers },
-        config.webhookRequireHttps,
+        { requireHttps: config.webhookRequireHttps, allowPrivate: config.webhookAllowPrivate },
       );
       await db.transaction().execute(async (tx) => {
         await companyRepo.forCompany(companyId).setWebhook(tx, settings);

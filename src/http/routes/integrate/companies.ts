@@ -17,7 +17,11 @@ export const Company = Type.Object({
 });
 
 const WebhookSettings = Type.Object({
-  webhook_urls: Type.Array(HttpUrl, { maxItems: 10, description: 'Absolute http(s) URLs, at most 10; duplicates are dropped' }),
+  webhook_urls: Type.Array(HttpUrl, {
+    maxItems: 10,
+    description:
+      'Absolute http(s) URLs, at most 10; duplicates are dropped. A host written as a non-public IP address (loopback, private, link-local, or an IPv6 form embedding one) is refused unless the server allows private addresses',
+  }),
   webhook_triggers: Type.Array(StringEnum(WEBHOOK_TRIGGERS), { description: 'Events sent to every URL' }),
 });
 
