@@ -57,7 +57,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const metrics = createMetrics({ db: storage.db, clock });
   app.decorate('services', services);
   app.decorate('serviceDeps', serviceDeps);
-  app.addHook('onClose', async () => services.emails.close());
+  app.addHook('onClose', async () => {
+    // What the request log still holds is written before the database closes.
+    await services.requestLog.close();
+    await services.emails.close();
+  });
 
   // Plugins and routes, each given the services and settings it uses. Metrics first, so its
   // request hook sees every route.

@@ -45,6 +45,11 @@ export interface Config {
   assetUrls: 'signed' | 'presigned';
   /** How old an unreferenced stored file must be before the orphan sweep removes it. */
   orphanGraceS: number;
+  /** Keep every customer API request per company (CASA_REQUEST_LOG). */
+  requestLog: boolean;
+  requestLogRetentionDays: number;
+  /** The most request log entries kept per company; the oldest go first. */
+  requestLogMaxRows: number;
 }
 
 export interface S3Config {
@@ -159,5 +164,8 @@ export function loadConfig(env: Env = process.env): Config {
     s3Redirect: bool(env, 'CASA_S3_REDIRECT', true),
     assetUrls,
     orphanGraceS: int(env, 'CASA_STORAGE_ORPHAN_GRACE_S', 24 * 3600, 60),
+    requestLog: bool(env, 'CASA_REQUEST_LOG', true),
+    requestLogRetentionDays: int(env, 'CASA_REQUEST_LOG_RETENTION_DAYS', 7),
+    requestLogMaxRows: int(env, 'CASA_REQUEST_LOG_MAX_ROWS', 10_000, 1),
   };
 }

@@ -43,6 +43,11 @@ export interface Scenario {
   /** Server settings of this scenario (environment variables, e.g. CASA_READ_CACHE). */
   env?: Record<string, string>;
   /**
+   * This scenario is the baseline of another measured in the same run (the same request with a
+   * setting off): that one must keep `minShare` of this one's throughput. Naming either runs both.
+   */
+  baselineOf?: { scenario: string; minShare: number; what: string };
+  /**
    * Seeds the fresh database (through services or bulk inserts) and returns the request to
    * measure. The bench answers the same request from memory on a bare Fastify route, so only
    * read-only requests compare fairly.

@@ -39,3 +39,12 @@ export const usersList: Scenario = {
     return { method: 'GET', path: '/api/integrate/v3/users?limit=20', headers: { 'api-key': company.api_key } };
   },
 };
+
+/** The same request with the request log off: `users-list` (log on) must keep 85 % of its throughput. */
+export const usersListLogOff: Scenario = {
+  ...usersList,
+  name: 'users-list-log-off',
+  description: `${usersList.description}, CASA_REQUEST_LOG=false (the baseline of users-list, which logs every request)`,
+  env: { CASA_REQUEST_LOG: 'false' },
+  baselineOf: { scenario: usersList.name, minShare: 0.85, what: 'the request log on' },
+};

@@ -43,3 +43,46 @@ export async function insertRowReturning<T extends keyof Database>(
   if (!stored) throw new Error(`insert into ${table} returned no row`);
   return stored;
 }
+
+// Rows per statement of insertRows: a few fixed sizes, so only a few statements are ever built
+// and prepared per table, and a batch of n rows takes at most n/100 + 18 of them.
+const CHUNKS = [100, 10, 1];
+
+/** The INSERT of `count` rows of these columns, built once per dialect, table, columns and count. */
+function multiInsertSql(db: Db, table: keyof Database, columns: string[], count: number): string {
+  const adapter = db.getExecutor().adapter;
+  let byShape = built.get(adapter);
+  if (!byShape) built.set(adapter, (byShape = new Map()));
+  const shape = `${table} ${count} ${columns.join(',')}`;
+  let sql = byShape.get(shape);
+  if (sql === undefined) {
+    const row = Object.fromEntries(columns.map((c) => [c, null]));
+    sql = db
+      .insertInto(table)
+      .values(Array.from({ length: count }, () => row) as never)
+      .compile().sql;
+    byShape.set(shape, sql);
+  }
+  return sql;
+}
+
+/**
+ * Inserts many rows of the same columns (every row names the columns of the first) with a few
+ * multi-row statements; in the caller's connection or transaction.
+ */
+export async function insertRows<T extends keyof Database>(db: Db, table: T, rows: readonly Insertable<Database[T]>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!);
+  let at = 0;
+  for (const size of CHUNKS) {
+    while (rows.length - at >= size) {
+      const params: unknown[] = [];
+      for (let i = at; i < at + size; i++) {
+        const row = rows[i] as Record<string, unknown>;
+        for (const c of columns) params.push(row[c] ?? null);
+      }
+      await db.executeQuery(CompiledQuery.raw(multiInsertSql(db, table, columns, size), params));
+      at += size;
+    }
+  }
+}

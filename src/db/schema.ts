@@ -116,8 +116,10 @@ import type { WebhookTables } from './tables/webhooks.js';
 import type { AssetTables } from './tables/assets.js';
 import type { ConsoleTables } from './tables/console.js';
 import type { SandboxTables } from './tables/sandbox.js';
+import type { RequestLogTables } from './tables/request-log.js';
 
-export interface Database extends FoundationTables, OrderTables, WebhookTables, AssetTables, ConsoleTables, SandboxTables {}
+export interface Database
+  extends FoundationTables, OrderTables, WebhookTables, AssetTables, ConsoleTables, SandboxTables, RequestLogTables {}
 
 export type CompanyRow = Selectable<CompaniesTable>;
 export type OfficeRow = Selectable<OfficesTable>;

@@ -1,7 +1,7 @@
 // Log options: JSON lines, pretty on a TTY; never a key, password or token.
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Bindings, ChildLoggerOptions } from 'pino';
-import { redactSecrets } from './log-redaction.js';
+import { redactSecrets } from '../domain/log-redaction.js';
 
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   return {

@@ -40,6 +40,7 @@ import type { RequestFigures } from './console/request-stats.js';
 import { webPagesServiceFactory } from './web-pages/web-pages-service.js';
 import { sandboxServiceFactory } from './sandbox/sandbox-service.js';
 import { sandboxStreams } from './sandbox/sandbox-streams.js';
+import { requestLogServiceFactory } from './request-log/request-log-service.js';
 
 export function createServices(deps: ServiceDeps) {
   const apiKeys = apiKeysServiceFactory(deps);
@@ -92,6 +93,7 @@ export function createServices(deps: ServiceDeps) {
     webPages,
     health,
     sandbox,
+    requestLog: requestLogServiceFactory(deps),
   };
 }
 

@@ -6,6 +6,7 @@ import type { Services } from '../services/index.js';
 import { createWebhookDispatcher } from './webhook-dispatcher.js';
 import { startProductionWorker } from './production-worker.js';
 import { startStorageSweeper } from './storage-sweeper.js';
+import { startRequestLogPruner } from './request-log-pruner.js';
 
 export interface Workers {
   stop(): Promise<void>;
@@ -14,7 +15,7 @@ export interface Workers {
 export interface WorkerDeps {
   config: Config;
   clock: Clock;
-  services: Pick<Services, 'webhooks' | 'webhookDeliveries' | 'production' | 'storageSweep'>;
+  services: Pick<Services, 'webhooks' | 'webhookDeliveries' | 'production' | 'storageSweep' | 'requestLog'>;
   log: FastifyBaseLogger;
 }
 
@@ -33,6 +34,7 @@ export function startWorkers(deps: WorkerDeps): Workers {
   loops.push({ stop: () => webhooks.close() });
   loops.push(startProductionWorker({ production: services.production, log: deps.log }));
   loops.push(startStorageSweeper({ storageSweep: services.storageSweep, log: deps.log }));
+  loops.push(startRequestLogPruner({ requestLog: services.requestLog, log: deps.log }));
   return {
     async stop() {
       await Promise.all(loops.map((l) => l.stop()));

@@ -13,6 +13,7 @@ import { orderIndexes } from './008-order-indexes.js';
 import { sandbox } from './009-sandbox.js';
 import { keyAttribution } from './010-key-attribution.js';
 import { sandboxWebhooks } from './011-sandbox-webhooks.js';
+import { requestLog } from './012-request-log.js';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '009-sandbox': sandbox,
   '010-key-attribution': keyAttribution,
   '011-sandbox-webhooks': sandboxWebhooks,
+  '012-request-log': requestLog,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

@@ -20,14 +20,24 @@ export const sandboxFaults = fp<{ sandbox: Pick<SandboxService, 'faultsFor'> }>(
   async (app, { sandbox }) => {
     const base = app.prefix;
     // Held connections end with the server: closing never waits out a hang.
-    const held = new Set<{ timer: NodeJS.Timeout; request: FastifyRequest }>();
+    interface Held {
+      timer: NodeJS.Timeout;
+      request: FastifyRequest;
+      reply: FastifyReply;
+    }
+    const held = new Set<Held>();
+    // A held connection is closed unanswered; the request log (when on) still keeps the request.
+    function close(h: Held): void {
+      held.delete(h);
+      app.logUnanswered?.(h.request, h.reply);
+      h.request.raw.destroy();
+    }
     app.decorateRequest('injectedRule', null);
     app.addHook('preClose', (done) => {
       for (const h of held) {
         clearTimeout(h.timer);
-        h.request.raw.destroy();
+        close(h);
       }
-      held.clear();
       done();
     });
 
@@ -43,10 +53,8 @@ export const sandboxFaults = fp<{ sandbox: Pick<SandboxService, 'faultsFor'> }>(
         reply.hijack();
         const entry = {
           request,
-          timer: setTimeout(() => {
-            held.delete(entry);
-            request.raw.destroy();
-          }, seconds * 1000),
+          reply,
+          timer: setTimeout(() => close(entry), seconds * 1000),
         };
         held.add(entry);
         return;

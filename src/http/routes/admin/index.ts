@@ -10,11 +10,21 @@ import { adminMergeRequestsRoutes } from './merge-requests.js';
 import { adminResetRoutes } from './reset.js';
 import { adminEmailsRoutes } from './emails.js';
 import { adminSandboxRoutes } from './sandbox.js';
+import { adminRequestLogRoutes } from './requests.js';
 
 export interface AdminRoutesOptions {
   services: Pick<
     Services,
-    'company' | 'apiKeys' | 'orderOperator' | 'deliverables' | 'webhooks' | 'emails' | 'mergeRequests' | 'dataReset' | 'sandbox'
+    | 'company'
+    | 'apiKeys'
+    | 'orderOperator'
+    | 'deliverables'
+    | 'webhooks'
+    | 'emails'
+    | 'mergeRequests'
+    | 'dataReset'
+    | 'sandbox'
+    | 'requestLog'
   >;
   adminKeyHash: string;
   /** CASA_ALLOW_RESET: whether `POST /admin/v1/reset` exists. */
@@ -30,5 +40,6 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
   await app.register(adminEmailsRoutes, { services });
   await app.register(adminMergeRequestsRoutes, { services });
   await app.register(adminSandboxRoutes, { services });
+  await app.register(adminRequestLogRoutes, { services });
   if (allowReset) await app.register(adminResetRoutes, { services });
 };

@@ -6,6 +6,7 @@ import { apiKeyAuth } from '../../plugins/api-key-auth.js';
 import { apiKeyRateLimit, type RateLimitOptions } from '../../plugins/rate-limit.js';
 import { idempotencyKeys } from '../../plugins/idempotency.js';
 import { sandboxFaults } from '../../plugins/sandbox-faults.js';
+import { requestLogHooks } from '../../plugins/request-log.js';
 import { officesRoutes } from './offices.js';
 import { ordersRoutes } from './orders.js';
 import { draftsRoutes } from './drafts.js';
@@ -17,7 +18,17 @@ import { usersRoutes } from './users.js';
 export interface IntegrateRoutesOptions {
   services: Pick<
     Services,
-    'apiKeys' | 'sandbox' | 'idempotency' | 'company' | 'mergeRequests' | 'offices' | 'orders' | 'go2scan' | 'changeRequests' | 'users'
+    | 'apiKeys'
+    | 'sandbox'
+    | 'requestLog'
+    | 'idempotency'
+    | 'company'
+    | 'mergeRequests'
+    | 'offices'
+    | 'orders'
+    | 'go2scan'
+    | 'changeRequests'
+    | 'users'
   >;
   rateLimit: RateLimitOptions['config'];
   /** The rate-limit buckets' and idempotency keys' time. */
@@ -26,6 +37,7 @@ export interface IntegrateRoutesOptions {
 
 export const integrateRoutes: FastifyPluginAsync<IntegrateRoutesOptions> = async (app, { services, rateLimit, clock }) => {
   await app.register(apiKeyAuth, { apiKeys: services.apiKeys });
+  await app.register(requestLogHooks, { requestLog: services.requestLog, clock });
   await app.register(apiKeyRateLimit, { config: rateLimit, clock });
   await app.register(sandboxFaults, { sandbox: services.sandbox });
   await app.register(idempotencyKeys, { idempotency: services.idempotency, clock });

@@ -1,0 +1,77 @@
+// What the request log keeps of a body: no api key, password, signing secret or link token, and no
+// more than a bound. A JSON body is redacted field by field (a field named like a credential
+// loses its value; every string loses credential-like query values, link tokens and anything
+// shaped like an api key or webhook secret), then cut to the bound; any other text is redacted
+// as text.
+import { isCredentialName, redactSecrets } from './log-redaction.js';
+
+export const REDACTED = '[redacted]';
+
+// Our own api keys (`casa_…`) and Standard Webhooks secrets (`whsec_…`), wherever they appear.
+const SECRET_VALUE = /\b(casa|whsec)_[A-Za-z0-9+/=_-]{8,}/g;
+// `"name": "value"` in text that is not (or no longer, once cut) a whole JSON document.
+const JSON_FIELD = /"([^"\\]{1,200})"(\s*:\s*)("(?:[^"\\]|\\.)*"?|-?\d[\d.eE+-]*|true|false)/g;
+
+function redactString(value: string): string {
+  let out = redactSecrets(value);
+  if (out.includes('_')) out = out.replace(SECRET_VALUE, REDACTED);
+  return out;
+}
+
+/** A copy of a parsed JSON value with every credential removed. */
+export function redactValue(value: unknown): unknown {
+  if (typeof value === 'string') return redactString(value);
+  if (Array.isArray(value)) return value.map(redactValue);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      out[key] = v !== null && v !== '' && isCredentialName(key) ? REDACTED : redactValue(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Text that is not a whole JSON document: credential-named fields and secret-looking values blanked out. */
+export function redactText(text: string): string {
+  const fields = text.includes('"')
+    ? text.replace(JSON_FIELD, (whole, name: string, colon: string) => (isCredentialName(name) ? `"${name}"${colon}"${REDACTED}"` : whole))
+    : text;
+  return redactString(fields);
+}
+
+export interface KeptBody {
+  text: string;
+  /** The redacted body was longer than the bound and was cut. */
+  truncated: boolean;
+}
+
+/** Cuts `text` to at most `maxBytes` of UTF-8, never inside a character. */
+function cut(text: string, maxBytes: number): KeptBody {
+  // Most bodies are short: a character is at most 3 UTF-8 bytes per UTF-16 unit.
+  if (text.length * 3 <= maxBytes) return { text, truncated: false };
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxBytes) return { text, truncated: false };
+  let end = maxBytes;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return { text: bytes.subarray(0, end).toString('utf8'), truncated: true };
+}
+
+/**
+ * A body as the request log keeps it. `body` is a parsed JSON value (a request body) or the text
+ * sent (a response); text that parses as JSON is redacted as JSON. Null when there is no body.
+ */
+export function keptBody(body: unknown, maxBytes: number): KeptBody | null {
+  if (body === undefined || body === null || body === '') return null;
+  if (typeof body !== 'string') return cut(JSON.stringify(redactValue(body)), maxBytes);
+  const first = body.charCodeAt(0);
+  // `{` or `[`: most answers are JSON documents.
+  if (first === 0x7b || first === 0x5b) {
+    try {
+      return cut(JSON.stringify(redactValue(JSON.parse(body))), maxBytes);
+    } catch {
+      // not a whole document: redacted as text below
+    }
+  }
+  return cut(redactText(body), maxBytes);
+}
