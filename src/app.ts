@@ -81,11 +81,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
 /** The Fastify instance with the settings and hooks every route shares. */
 function createServer(deps: AppDeps) {
+  const { trustProxy } = deps.config;
   const app = Fastify({
     // Fastify takes either logger options or a logger instance, never both.
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: deps.logger === false ? false : loggerOptions(deps.config.logLevel) }),
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // Which proxies' X-Forwarded-* are believed (CASA_TRUST_PROXY); a hop count is what Fastify's
+    // own number option does (its types omit it): trust the nearest `hops` addresses.
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];

@@ -213,7 +213,12 @@ run(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof CompareUsageError || isArgumentError(err)) {
+    // A setting the server cannot start with: one line naming it; the usage would only hide it.
+    if (err instanceof ConfigError) {
+      process.stderr.write(`casa-integrate: ${err.message}\n`);
+      process.exit(2);
+    }
+    if (err instanceof UsageError || err instanceof CompareUsageError || isArgumentError(err)) {
       process.stderr.write(`casa-integrate: ${(err as Error).message}\n\n${USAGE}\n`);
       process.exit(2);
     }

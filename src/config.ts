@@ -1,4 +1,5 @@
 // Every environment variable the server reads, parsed and typed in one place.
+import net from 'node:net';
 import path from 'node:path';
 
 export type Role = 'all' | 'api' | 'worker';
@@ -15,8 +16,13 @@ export interface Config {
   /** Keep answers to hot reads while the database is unchanged (SQLite only). */
   readCache: boolean;
   adminKey: string | null;
-  /** A second way into the operator console besides the admin key. */
+  /** A second way into the operator console besides the admin key (12 characters at least). */
   consolePassword: string | null;
+  /**
+   * Which proxies' X-Forwarded-For/-Proto/-Host are believed (Fastify's trustProxy): false (none,
+   * the socket's address is the client), true (any), a hop count, or addresses/CIDRs.
+   */
+  trustProxy: boolean | number | string[];
   role: Role;
   processes: number;
   productionDelayS: number;
@@ -117,6 +123,42 @@ function s3Config(env: Env, storage: 'local' | 's3'): S3Config | null {
   };
 }
 
+export const CONSOLE_PASSWORD_MIN_LENGTH = 12;
+
+function consolePassword(raw: string | undefined): string | null {
+  if (!raw) return null;
+  if ([...raw].length < CONSOLE_PASSWORD_MIN_LENGTH)
+    throw new ConfigError(`CASA_CONSOLE_PASSWORD must be at least ${CONSOLE_PASSWORD_MIN_LENGTH} characters long, got ${[...raw].length}`);
+  return raw;
+}
+
+// The names proxy-addr (Fastify's trustProxy) knows for ranges of addresses.
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function proxyAddressValid(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address, range, ...more] = entry.split('/');
+  const family = net.isIP(address!);
+  if (family === 0 || more.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && net.isIPv4(range); // a netmask, 255.255.255.0
+}
+
+function trustProxy(raw: string | undefined): Config['trustProxy'] {
+  const value = raw?.trim() ?? '';
+  if (value === '' || /^(0|false|no|off)$/i.test(value)) return false;
+  if (/^(true|yes|on)$/i.test(value)) return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((e) => e.trim());
+  const bad = entries.find((e) => !proxyAddressValid(e));
+  if (bad !== undefined)
+    throw new ConfigError(
+      `CASA_TRUST_PROXY must be false, true, a hop count, or comma-separated proxy addresses/CIDRs (e.g. 10.0.0.1,192.168.0.0/16,loopback), got "${bad}" in "${raw}"`,
+    );
+  return entries;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 8080);
   const host = env.HOST || '127.0.0.1';
@@ -140,7 +182,8 @@ export function loadConfig(env: Env = process.env): Config {
     sqliteBackgroundCheckpoint: bool(env, 'CASA_SQLITE_BACKGROUND_CHECKPOINT', true),
     readCache: bool(env, 'CASA_READ_CACHE', true),
     adminKey: env.CASA_ADMIN_KEY || null,
-    consolePassword: env.CASA_CONSOLE_PASSWORD || null,
+    consolePassword: consolePassword(env.CASA_CONSOLE_PASSWORD),
+    trustProxy: trustProxy(env.CASA_TRUST_PROXY),
     role,
     processes: int(env, 'CASA_PROCESSES', 1, 1),
     productionDelayS: int(env, 'CASA_PRODUCTION_DELAY_S', 20),

@@ -127,3 +127,29 @@ describe('graceful shutdown', () => {
     assert.equal(await exitOf(restarted), 0);
   });
 });
+
+describe('casa-integrate serve: settings it refuses to start with', () => {
+  for (const [name, value, message] of [
+    ['CASA_CONSOLE_PASSWORD', 'short-pass1', 'casa-integrate: CASA_CONSOLE_PASSWORD must be at least 12 characters long, got 11'],
+    [
+      'CASA_TRUST_PROXY',
+      'proxy.example',
+      'casa-integrate: CASA_TRUST_PROXY must be false, true, a hop count, or comma-separated proxy addresses/CIDRs (e.g. 10.0.0.1,192.168.0.0/16,loopback), got "proxy.example" in "proxy.example"',
+    ],
+  ] as const) {
+    it(`${name}=${value}: one line naming it, a non-zero exit, nothing listening`, async (t) => {
+      const cli = await cliEnvironment(t, { embedded: true });
+      const port = await freePort();
+      const child = spawnCli(['serve'], { ...cli.env, PORT: String(port), [name]: value });
+      t.after(() => child.kill('SIGKILL'));
+      let stderr = '';
+      let stdout = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.stdout.on('data', (d) => (stdout += d));
+      assert.equal(await exitOf(child), 2);
+      assert.equal(stderr, `${message}\n`);
+      assert.equal(stdout, '');
+      await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`));
+    });
+  }
+});

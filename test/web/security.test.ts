@@ -48,19 +48,27 @@ describe('web pages: headers', () => {
     }
   });
 
-  test('HSTS is sent on every answer over HTTPS, never over plain HTTP', async (t) => {
-    const ctx = await buildTestApp(t);
-    const company = await ctx.createCompany();
+  test('HSTS is sent on every answer over HTTPS as a trusted proxy reports it, never over plain HTTP', async (t) => {
+    // light-my-request's socket is 127.0.0.1: the proxy CASA_TRUST_PROXY names here.
+    const behindProxy = await buildTestApp(t, { trustProxy: ['127.0.0.1'] });
+    const direct = await buildTestApp(t);
     const https = { 'x-forwarded-proto': 'https' };
-    for (const [url, headers] of [
-      ['/invite/not-a-real-token-aaaaaaaaaaaaaaaa', {}],
-      ['/console/sign-in', {}],
-      ['/api/integrate/v3/offices', company.headers],
-    ] as const) {
-      const plain = await ctx.inject({ method: 'GET', url, headers });
-      assert.equal(plain.headers['strict-transport-security'], undefined, url);
-      const secure = await ctx.inject({ method: 'GET', url, headers: { ...headers, ...https } });
-      assert.equal(secure.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains', url);
+    for (const ctx of [behindProxy, direct]) {
+      const company = await ctx.createCompany();
+      for (const [url, headers] of [
+        ['/invite/not-a-real-token-aaaaaaaaaaaaaaaa', {}],
+        ['/console/sign-in', {}],
+        ['/api/integrate/v3/offices', company.headers],
+      ] as const) {
+        const plain = await ctx.inject({ method: 'GET', url, headers });
+        assert.equal(plain.headers['strict-transport-security'], undefined, url);
+        const forwarded = await ctx.inject({ method: 'GET', url, headers: { ...headers, ...https } });
+        assert.equal(
+          forwarded.headers['strict-transport-security'],
+          ctx === behindProxy ? 'max-age=31536000; includeSubDomains' : undefined,
+          `${url}: a client's own X-Forwarded-Proto is believed only from a trusted proxy`,
+        );
+      }
     }
   });
 

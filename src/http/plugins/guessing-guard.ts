@@ -5,6 +5,7 @@
 // client gets at most N × MAX_FAILURES tries a window); the per-key rate limit applies on top.
 import type { FastifyInstance } from 'fastify';
 import { TooManyRequestsError } from '../../errors.js';
+import { createFailureCounter } from '../../domain/failure-counter.js';
 
 export const GUARDED_ROUTES = new Set([
   '/invite/:token',
@@ -18,21 +19,16 @@ export const WINDOW_MS = 15 * 60_000;
 const MAX_TRACKED = 10_000;
 
 export function registerGuessingGuard(app: FastifyInstance, nowMs: () => number = Date.now): void {
-  const failures = new Map<string, number[]>();
+  const failures = createFailureCounter({ windowMs: WINDOW_MS, maxFailures: MAX_FAILURES, maxTracked: MAX_TRACKED });
+  // request.ip is the socket's address unless CASA_TRUST_PROXY names the proxy in front.
   const keyOf = (ip: string, route: string) => `${route} ${ip}`;
-  const recent = (key: string, now: number) => {
-    const list = (failures.get(key) ?? []).filter((at) => at > now - WINDOW_MS);
-    if (list.length) failures.set(key, list);
-    else failures.delete(key);
-    return list;
-  };
 
   // Callback-style hooks: they run on every request, and most return at once.
   app.addHook('onRequest', (request, reply, done) => {
     const route = request.routeOptions.url;
     if (!route || !GUARDED_ROUTES.has(route)) return done();
     const now = nowMs();
-    const list = recent(keyOf(request.ip, route), now);
+    const list = failures.recent(keyOf(request.ip, route), now);
     if (list.length < MAX_FAILURES) return done();
     const retryAfterS = Math.max(1, Math.ceil((list[0]! + WINDOW_MS - now) / 1000));
     reply.header('retry-after', String(retryAfterS)); // also on the HTML pages, whose error pages set no headers
@@ -41,10 +37,7 @@ export function registerGuessingGuard(app: FastifyInstance, nowMs: () => number 
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url;
     if (route && GUARDED_ROUTES.has(route) && reply.statusCode >= 400 && reply.statusCode < 500 && reply.statusCode !== 429) {
-      const key = keyOf(request.ip, route);
-      const now = nowMs();
-      if (!failures.has(key) && failures.size >= MAX_TRACKED) failures.delete(failures.keys().next().value!);
-      failures.set(key, [...recent(key, now), now]);
+      failures.record(keyOf(request.ip, route), nowMs());
     }
     done();
   });

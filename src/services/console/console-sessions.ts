@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import { sha256Hex } from '../../domain/clock.js';
 import { adminKeyMatches } from '../../domain/admin-key.js';
+import { createFailureCounter } from '../../domain/failure-counter.js';
 import type { ServiceDeps } from '../deps.js';
 import { consoleSessionsRepo } from './console-sessions-repo.js';
 
@@ -12,6 +13,8 @@ export const SESSION_IDLE_S = 2 * 3600;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 const FAILURE_WINDOW_MS = 15 * 60_000;
 const MAX_FAILURES = 10;
+/** The most client addresses whose failed sign-ins are remembered at once. */
+export const MAX_TRACKED_CLIENTS = 10_000;
 
 export type SignInResult = { ok: true; token: string; expiresAtUs: number } | { ok: false; reason: 'wrong' | 'throttled' };
 
@@ -28,30 +31,28 @@ export function consoleSessionsFactory({
   config,
   adminKeyHash,
 }: Pick<ServiceDeps, 'db' | 'clock' | 'config'> & { adminKeyHash: string }) {
-  const failures = new Map<string, number[]>();
-
-  function recentFailures(client: string, nowMs: number): number[] {
-    const list = (failures.get(client) ?? []).filter((t) => nowMs - t < FAILURE_WINDOW_MS);
-    if (list.length) failures.set(client, list);
-    else failures.delete(client);
-    return list;
-  }
+  const failures = createFailureCounter({ windowMs: FAILURE_WINDOW_MS, maxFailures: MAX_FAILURES, maxTracked: MAX_TRACKED_CLIENTS });
 
   return {
+    /** How many client addresses with failed sign-ins are remembered (bounded by MAX_TRACKED_CLIENTS). */
+    get trackedClients() {
+      return failures.size;
+    },
+
     /** Whether an operator password is configured (the sign-in page says what it accepts). */
     passwordEnabled: config.consolePassword !== null,
 
     /** `secret` is the admin key or the operator password; `client` throttles guessing. */
     async signIn(secret: string, client: string): Promise<SignInResult> {
       const nowMs = Date.now();
-      if (recentFailures(client, nowMs).length >= MAX_FAILURES) return { ok: false, reason: 'throttled' };
+      if (failures.throttled(client, nowMs)) return { ok: false, reason: 'throttled' };
       const viaKey = adminKeyMatches(adminKeyHash, secret);
       const viaPassword = !viaKey && passwordMatches(config.consolePassword, secret);
       if (!viaKey && !viaPassword) {
-        failures.set(client, [...recentFailures(client, nowMs), nowMs]);
+        failures.record(client, nowMs);
         return { ok: false, reason: 'wrong' };
       }
-      failures.delete(client);
+      failures.clear(client);
       const token = crypto.randomBytes(32).toString('base64url');
       const now = clock.nowUs();
       const expiresAtUs = now + SESSION_TTL_S * 1e6;
