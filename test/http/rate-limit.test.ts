@@ -1,11 +1,15 @@
-import { describe, it } from 'node:test';
+// Needs Redis (TEST_REDIS_URL, default redis://127.0.0.1:6379): checked first, so a missing one fails at once.
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { Redis } from 'ioredis';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { TEST_REDIS_URL, requireRedis } from '../helpers/services.js';
 import { memoryBucketStore, redisBucketStore, type BucketStore } from '../../src/http/plugins/rate-limit.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
+
+before(() => requireRedis());
 const INFO = '/api/integrate/v3/companies/info';
 
 function get(ctx: TestApp, apiKey: string) {
