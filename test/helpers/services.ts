@@ -23,6 +23,7 @@ export async function requireRedis(url = TEST_REDIS_URL, timeoutMs = 3000): Prom
     throw new Error(
       `Redis is not reachable at ${url} (TEST_REDIS_URL): ${(error as Error).message.replace(/\.$/, '')}. ` +
         'Start it (redis-server --port 6379) or point TEST_REDIS_URL at one; README.md, "Testing".',
+      { cause: error },
     );
   } finally {
     redis.disconnect();
