@@ -202,3 +202,28 @@ export function streamFor(seed: number | null, purpose: 'faults' | 'webhooks'): 
   if (seed === null) return Math.random;
   return seededRandom((seed ^ (purpose === 'faults' ? 0x9e3779b9 : 0x85ebca6b)) >>> 0);
 }
+
+/** The webhook chaos chosen for one delivery when it is queued. */
+export interface ChaosPlan {
+  duplicate: boolean;
+  reorder: boolean;
+  delay: boolean;
+  failFirst: boolean;
+}
+
+/**
+ * Draws the chaos of one delivery: always four numbers, in this order, whatever the rates, so a
+ * seeded stream gives the same choices for the same deliveries in the same order.
+ */
+export function planWebhookChaos(chaos: WebhookChaos, random: () => number): ChaosPlan {
+  const duplicate = random() < chaos.duplicate_rate;
+  const reorder = random() < chaos.reorder_rate;
+  const delay = random() < chaos.delay_rate;
+  const failFirst = random() < chaos.fail_first_rate;
+  return { duplicate, reorder, delay, failFirst };
+}
+
+/** Whether any webhook chaos is set (any rate above 0). */
+export function hasWebhookChaos(chaos: WebhookChaos): boolean {
+  return chaos.duplicate_rate > 0 || chaos.reorder_rate > 0 || chaos.delay_rate > 0 || chaos.fail_first_rate > 0;
+}

@@ -46,7 +46,7 @@ export function createServices(deps: ServiceDeps) {
   const apiKeys = apiKeysServiceFactory(deps);
   const streams = sandboxStreams();
   const sandbox = sandboxServiceFactory({ ...deps, streams });
-  const webhookOutbox = webhookOutboxFactory(deps);
+  const webhookOutbox = webhookOutboxFactory({ ...deps, streams });
   const company = companyServiceFactory({ ...deps, apiKeys, webhookOutbox });
   const offices = officesServiceFactory(deps);
   const emails = emailsServiceFactory(deps);

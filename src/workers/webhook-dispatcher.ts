@@ -10,11 +10,20 @@ import type { Clock } from '../domain/clock.js';
 import type { AttemptResult, ClaimedDelivery, WebhookDeliveryService } from '../services/webhooks/webhook-delivery-service.js';
 import { signatureHeader } from '../services/webhooks/webhook-signature.js';
 import { nextStep } from '../services/webhooks/webhook-retry.js';
-import { createWebhookSender, type WebhookSender } from '../services/webhooks/webhook-sender.js';
+import { createWebhookSender, type AttemptOutcome, type WebhookSender } from '../services/webhooks/webhook-sender.js';
+import { attemptChaos, chaosAfterAttempt, failsFirstNow } from '../services/webhooks/webhook-chaos.js';
+import { secondsToUs } from '../domain/clock.js';
 import type { WebhooksService } from '../services/webhooks/webhooks-service.js';
 import { startLoop, type WorkerLoop } from './loop.js';
 
 export const USER_AGENT = `casa-integrate/${VERSION}`;
+const FAILED_ON_PURPOSE: AttemptOutcome = {
+  statusCode: null,
+  error: 'sandbox fail_first: this first attempt failed on purpose and was not sent',
+  latencyMs: 0,
+  excerpt: null,
+  retryAfterS: null,
+};
 const PRUNE_EVERY_US = 3600 * 1e6;
 const FLUSH_AFTER_MS = 20;
 
@@ -65,10 +74,15 @@ export function createWebhookDispatcher(deps: DispatcherDeps, opts: DispatcherOp
       'webhook-timestamp': String(timestampS),
       'webhook-signature': signatureHeader(secrets, delivery.event_id, timestampS, delivery.body),
     };
-    const outcome = await sender.send(delivery.url, headers, delivery.body);
+    // Sandbox chaos: the first attempt may fail on purpose, unsent, as if the receiver were down.
+    const failsNow = failsFirstNow(delivery.chaos, delivery.attempt_count);
+    const outcome = failsNow ? FAILED_ON_PURPOSE : await sender.send(delivery.url, headers, delivery.body);
     const attemptsMade = delivery.attempt_count + 1;
     const now = clock.nowUs();
-    const step = nextStep(outcome, attemptsMade, delivery.schedule ?? config.webhookSchedule, now);
+    let step = nextStep(outcome, attemptsMade, delivery.schedule ?? config.webhookSchedule, now);
+    const through = step.status === 'delivered';
+    const { duplicateInS, ...chaosUpdate } = chaosAfterAttempt(delivery.chaos, failsNow, through);
+    if (duplicateInS !== undefined) step = { status: 'pending', nextAttemptAt: now + secondsToUs(duplicateInS), completed: false };
     return {
       seq: delivery.seq,
       owner,
@@ -82,16 +96,22 @@ export function createWebhookDispatcher(deps: DispatcherDeps, opts: DispatcherOp
         error: outcome.error,
         latency_ms: outcome.latencyMs,
         response_excerpt: outcome.excerpt,
+        chaos: attemptChaos(delivery.chaos, delivery.attempt_count, failsNow),
       },
       update: {
         status: step.status,
-        attempt_count: attemptsMade,
+        // The duplicate copy starts a fresh run of the schedule.
+        attempt_count: duplicateInS !== undefined ? 0 : attemptsMade,
         next_attempt_at: step.nextAttemptAt,
         last_status_code: outcome.statusCode,
         last_error: outcome.error,
         updated_at: now,
         completed_at: step.completed ? now : null,
+        ...chaosUpdate,
       },
+      ...(through && delivery.holds_order === 1
+        ? { overtakes: { order_id: delivery.order_id, url: delivery.url, event_seq: delivery.event_seq } }
+        : {}),
     };
   }
 

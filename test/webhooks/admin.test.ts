@@ -20,9 +20,10 @@ const DELIVERY_KEYS = [
   'last_error',
   'created_at',
   'completed_at',
+  'chaos',
   'attempts',
 ];
-const ATTEMPT_KEYS = ['attempted_at', 'url', 'request_headers', 'status_code', 'error', 'latency_ms', 'response_excerpt'];
+const ATTEMPT_KEYS = ['attempted_at', 'url', 'request_headers', 'status_code', 'error', 'latency_ms', 'response_excerpt', 'chaos'];
 
 async function assertRequiresAdminKey(ctx: TestApp, method: 'GET' | 'POST', url: string) {
   const company = await ctx.createCompany();

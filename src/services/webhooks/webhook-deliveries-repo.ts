@@ -9,6 +9,7 @@ import { leaseQueue, type Backlog } from '../../db/lease-queue.js';
 import type { WebhookAttemptRow, WebhookDeliveriesTable, WebhookDeliveryRow } from '../../db/tables/webhooks.js';
 import { ACTIVE_STATUSES, type DeliveryStatus } from './delivery-status.js';
 import { moveCompanyRows } from '../../db/company-rows.js';
+import { encodeChaos, REORDER_MARK, type DeliveryChaos } from './webhook-chaos.js';
 
 export interface DeliveryFilter {
   orderId?: string;
@@ -16,15 +17,18 @@ export interface DeliveryFilter {
   status?: DeliveryStatus;
 }
 
-export type WebhookDelivery = Omit<WebhookDeliveryRow, 'status' | 'schedule'> & {
+export type WebhookDelivery = Omit<WebhookDeliveryRow, 'status' | 'schedule' | 'chaos'> & {
   status: DeliveryStatus;
   /** The company's sandbox retry schedule when the delivery was queued; null: the server's. */
   schedule: number[] | null;
+  /** The sandbox chaos planned and done; null for none. */
+  chaos: DeliveryChaos | null;
 };
 /** A delivery to queue for the scope's company. */
-export type NewDelivery = Omit<Insertable<WebhookDeliveriesTable>, 'company_id' | 'status' | 'schedule'> & {
+export type NewDelivery = Omit<Insertable<WebhookDeliveriesTable>, 'company_id' | 'status' | 'schedule' | 'chaos'> & {
   status: DeliveryStatus;
   schedule?: number[] | null;
+  chaos?: DeliveryChaos | null;
 };
 
 export type WebhookAttempt = Omit<WebhookAttemptRow, 'request_headers'> & {
@@ -46,7 +50,13 @@ export interface AttemptResult {
     last_error: string | null;
     updated_at: number;
     completed_at: number | null;
+    /** The delivery's chaos as it stands after this attempt, when the attempt changed it. */
+    chaos?: string;
+    /** 0 while a duplicate copy waits: it holds back no later event of its order. */
+    holds_order?: number;
   };
+  /** A delivery that got through: reordered earlier events of its order to the same URL, held for it, go now. */
+  overtakes?: { order_id: string; url: string; event_seq: number };
 }
 
 /** Attempts kept in the log: how many, how many got an HTTP answer, how many a 2xx one. */
@@ -70,7 +80,9 @@ const deliveries = leaseQueue({
           .whereRef('e.order_id', '=', 'webhook_deliveries.order_id')
           .whereRef('e.url', '=', 'webhook_deliveries.url')
           .whereRef('e.event_seq', '<', 'webhook_deliveries.event_seq')
-          .where('e.status', 'in', ACTIVE_STATUSES),
+          .where('e.status', 'in', ACTIVE_STATUSES)
+          // A reordered delivery or a duplicate copy holds nothing back.
+          .where('e.holds_order', '=', 1),
       ),
     ),
   dueAt: 'next_attempt_at',
@@ -80,6 +92,7 @@ const decodeDelivery = (row: WebhookDeliveryRow): WebhookDelivery => ({
   ...row,
   status: row.status as DeliveryStatus,
   schedule: row.schedule === null ? null : (JSON.parse(row.schedule) as number[]),
+  chaos: row.chaos === null ? null : (JSON.parse(row.chaos) as DeliveryChaos),
 });
 const decodeAttempt = (row: WebhookAttemptRow): WebhookAttempt => ({
   ...row,
@@ -102,8 +115,31 @@ export const webhookDeliveriesRepo = {
         if (rows.length)
           await db
             .insertInto('webhook_deliveries')
-            .values(rows.map((r) => ({ ...r, company_id: companyId, schedule: r.schedule ? JSON.stringify(r.schedule) : null })))
+            .values(
+              rows.map((r) => ({
+                ...r,
+                company_id: companyId,
+                schedule: r.schedule ? JSON.stringify(r.schedule) : null,
+                chaos: encodeChaos(r.chaos ?? null),
+              })),
+            )
             .execute();
+      },
+
+      /** Whether a reordered delivery of this order to this URL is still waiting to be overtaken. */
+      async reorderWaiting(db: Db, orderId: string, url: string, now: number): Promise<boolean> {
+        const row = await db
+          .selectFrom('webhook_deliveries')
+          .select('seq')
+          .where('company_id', '=', companyId)
+          .where('order_id', '=', orderId)
+          .where('url', '=', url)
+          .where('status', 'in', ACTIVE_STATUSES)
+          .where('holds_order', '=', 0)
+          .where('next_attempt_at', '>', now)
+          .where('chaos', 'like', `%${REORDER_MARK}%`)
+          .executeTakeFirst();
+        return row !== undefined;
       },
 
       /** The sandbox's "deliver everything due now": every delivery waiting for a later time is due now; answers how many. */
@@ -168,6 +204,20 @@ export const webhookDeliveriesRepo = {
           );
           if (!ours && !delivered) ours = await deliveries.release(tx, r.seq, r.owner);
           if (ours) attempts.push(r.attempt);
+          if (ours && r.overtakes) {
+            // Reordered deliveries held for a later event go as soon as one is through.
+            await tx
+              .updateTable('webhook_deliveries')
+              .set({ next_attempt_at: r.update.updated_at })
+              .where('order_id', '=', r.overtakes.order_id)
+              .where('url', '=', r.overtakes.url)
+              .where('event_seq', '<', r.overtakes.event_seq)
+              .where('holds_order', '=', 0)
+              .where('status', 'in', ACTIVE_STATUSES)
+              .where('next_attempt_at', '>', r.update.updated_at)
+              .where('chaos', 'like', `%${REORDER_MARK}%`)
+              .execute();
+          }
         }
         if (attempts.length) await tx.insertInto('webhook_attempts').values(attempts.map(encodeAttempt)).execute();
       });

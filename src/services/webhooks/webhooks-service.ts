@@ -18,6 +18,7 @@ export function attemptView(row: WebhookAttempt) {
     error: row.error,
     latency_ms: row.latency_ms,
     response_excerpt: row.response_excerpt,
+    chaos: row.chaos,
   };
 }
 
@@ -38,6 +39,7 @@ export function deliveryView(row: WebhookDelivery, attempts: WebhookAttempt[]) {
     last_error: row.last_error,
     created_at: toEpochSeconds(row.created_at),
     completed_at: toEpochSeconds(row.completed_at),
+    chaos: row.chaos,
     attempts: attempts.map(attemptView),
   };
 }

@@ -13,7 +13,28 @@ const WebhookAttempt = Type.Object({
   error: Nullable(Type.String({ description: 'Network error, timeout, or refusal by the private-address guard' })),
   latency_ms: Type.Number(),
   response_excerpt: Nullable(Type.String({ description: 'The first 1 KiB of the answer' })),
+  chaos: Nullable(
+    Type.String({
+      description:
+        'Sandbox chaos this attempt carried out, comma-separated: fail_first (failed on purpose, not sent), duplicate, delayed, reordered',
+    }),
+  ),
 });
+
+const DeliveryChaos = Type.Object(
+  {
+    delay_s: Type.Optional(Type.Number({ description: 'The first attempt was pushed back this long' })),
+    fail_first: Type.Optional(Type.Boolean({ description: 'The first attempt fails on purpose (unsent); retries follow the schedule' })),
+    fail_first_done: Type.Optional(Type.Boolean()),
+    duplicate_after_s: Type.Optional(
+      Type.Number({ description: 'Once through, the delivery is sent once more (same webhook-id and body) this long after' }),
+    ),
+    duplicate_pending: Type.Optional(Type.Boolean({ description: 'The duplicate copy waits to be sent' })),
+    duplicate_sent: Type.Optional(Type.Boolean()),
+    reorder: Type.Optional(Type.Boolean({ description: 'Held back so that a later event of its order arrives first' })),
+  },
+  { description: "The company's sandbox webhook chaos planned for this delivery when it was queued" },
+);
 
 export const WebhookDelivery = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -30,6 +51,7 @@ export const WebhookDelivery = Type.Object({
   last_error: Nullable(Type.String()),
   created_at: EpochSeconds,
   completed_at: Nullable(EpochSeconds),
+  chaos: Nullable(DeliveryChaos),
   attempts: Type.Array(WebhookAttempt),
 });
 

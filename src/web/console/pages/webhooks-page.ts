@@ -13,6 +13,7 @@ interface Attempt {
   error: string | null;
   latency_ms: number;
   response_excerpt: string | null;
+  chaos: string | null;
 }
 
 export interface DeliveryItem {
@@ -30,6 +31,7 @@ export interface DeliveryItem {
   last_error: string | null;
   created_at: number;
   completed_at: number | null;
+  chaos: object | null;
   attempts: Attempt[];
 }
 
@@ -115,6 +117,7 @@ ${notices({ notice: d.notice, error: d.error })}
   <div><dt>Created</dt><dd>${time(w.created_at)}</dd></div>
   <div><dt>Completed</dt><dd>${time(w.completed_at)}</dd></div>
   ${active ? html`<div><dt>Next attempt</dt><dd>${time(w.next_attempt_at)}</dd></div>` : ''}
+  ${w.chaos ? html`<div><dt>Sandbox chaos</dt><dd id="delivery-chaos"><code>${JSON.stringify(w.chaos)}</code></dd></div>` : ''}
 </dl>
 ${active ? html`<p class="muted">Still queued: it will be attempted without a replay.</p>` : actionButton(`/console/webhooks/${w.id}/replay`, 'Replay this delivery', d.csrfToken)}
 <h2>Body sent</h2>
@@ -126,7 +129,7 @@ ${
     : html`<ol class="attempts">${w.attempts.map(
         (a, i) => html`<li class="card attempt">
   <h3>Attempt ${i + 1}: ${a.status_code !== null ? html`answered <span class="status-code">${a.status_code}</span>` : html`failed: ${a.error ?? 'no answer'}`}</h3>
-  <p>${time(a.attempted_at)} · ${Math.round(a.latency_ms)} ms · <code>${a.url}</code></p>
+  <p>${time(a.attempted_at)} · ${Math.round(a.latency_ms)} ms · <code>${a.url}</code>${a.chaos ? html` · sandbox chaos: <strong class="attempt-chaos">${a.chaos}</strong>` : ''}</p>
   <h4>Headers sent</h4>
   <pre class="code" tabindex="0" aria-label="Headers sent in attempt ${i + 1}">${Object.entries(a.request_headers)
     .map(([k, v]) => `${k}: ${v}`)
