@@ -9,6 +9,7 @@ import type { Storage } from './db/database.js';
 import type { Clock, Ids } from './domain/clock.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { validatorCompiler } from './http/validation.js';
+import { registerBodyDepthLimit } from './http/body-depth.js';
 import { lazyChildLogger, loggerOptions } from './http/logging.js';
 import { registerDocs } from './http/plugins/docs.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -106,6 +107,7 @@ function createServer(deps: AppDeps) {
   // Bodies are JSON only (multipart and forms are added by the routes that take them): text is a 415.
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);
+  registerBodyDepthLimit(app);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     // No answer is ever meant to be read as another type than the one it declares.

@@ -71,8 +71,58 @@ const jsonValue = fc.oneof(
     fc.oneof(hostileString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(hostileString, { maxLength: 3 })),
   ),
 );
+/** `levels` levels of objects or lists around `inner`, written as text (JSON.stringify would overflow). */
+function nestedJson(levels: number, lists: boolean, inner: string): string {
+  return (lists ? '['.repeat(levels) : '{"a":'.repeat(levels)) + inner + (lists ? ']' : '}').repeat(levels);
+}
+const fieldName = fc.constantFrom('order_preferences', 'info', 'name', 'webhook_urls', 'style_template', 'source', 'x', '__proto__');
+/** Bodies of shapes no schema expects: deep, wide, and odd JSON. */
+export const oddBody = fc.oneof(
+  // Deep: past the cap, up to what 1 MiB holds, at the root or under a field.
+  fc
+    .tuple(
+      fc.integer({ min: 30, max: 150_000 }),
+      fc.boolean(),
+      fc.option(fieldName, { nil: null }),
+      fc.constantFrom('1', '{}', '[]', '"x"', 'null'),
+    )
+    .map(([levels, lists, field, inner]) => {
+      const deep = nestedJson(levels, lists, inner);
+      return { payload: field === null ? deep : `{${JSON.stringify(field)}:${deep}}`, type: 'application/json' };
+    }),
+  // Wide: many keys or many items, at the root or under a field.
+  fc.tuple(fc.integer({ min: 1_000, max: 40_000 }), fc.boolean(), fieldName).map(([n, list, field]) => {
+    const wide = list
+      ? `[${Array(n).fill('{"a":[1]}').join(',')}]`
+      : `{${Array.from({ length: n }, (_, i) => `"k${i}":[${i}]`).join(',')}}`;
+    return { payload: `{${JSON.stringify(field)}:${wide}}`, type: 'application/json' };
+  }),
+  // Odd: prototype keys, duplicate keys, numbers past a double, lone surrogates, NUL, a BOM, bare scalars.
+  fc
+    .constantFrom(
+      '{"__proto__":{"admin":true}}',
+      '{"constructor":{"prototype":{"admin":true}}}',
+      '{"name":"a","name":"b","name":{"c":1}}',
+      '{"limit":1e400,"offset":-0,"n":123456789012345678901234567890}',
+      '{"name":"\\ud800","email":"\\udfff@example.com","info":"\\u0000"}',
+      '{"name":"\u0000"}',
+      '\ufeff{"name":"bom"}',
+      '"just a string"',
+      '12345',
+      'null',
+      'true',
+      '[]',
+      '{}',
+      ' \n\t ',
+      `{"${'k'.repeat(100_000)}":1}`,
+      `{"order_preferences":{"${'k'.repeat(50_000)}":"${'v'.repeat(50_000)}"}}`,
+    )
+    .map((payload) => ({ payload, type: 'application/json' })),
+);
+
 const body = fc.oneof(
   jsonValue.map((v) => ({ payload: JSON.stringify(v), type: 'application/json' })),
+  oddBody,
   fc.constantFrom(
     { payload: '{', type: 'application/json' },
     { payload: '{"a":1}', type: 'text/plain' },
@@ -97,10 +147,24 @@ const namesThisOperation = (v: string) => v !== '' && v !== ' ' && v !== '.' && 
 
 export const FUZZ_SHARDS = 4;
 
-/** Fuzzes the operations whose index in the document is `shard` modulo FUZZ_SHARDS. */
-export function fuzzOperations(shard: number): void {
-  describe(`fuzzing the documented operations (shard ${shard + 1} of ${FUZZ_SHARDS})`, () => {
-    it(`no 5xx, documented answers, refused requests change nothing (${RUNS} cases per operation)`, async (t) => {
+export interface FuzzOptions {
+  /** Only operations of these methods (default: all). */
+  methods?: string[];
+  /** The bodies sent (default: JSON values, odd bodies and broken ones). */
+  bodies?: fc.Arbitrary<{ payload: string; type: string }>;
+  /** Also send an Idempotency-Key (one of a few, so keys are reused across cases). */
+  idempotencyKeys?: boolean;
+  runs?: number;
+  shards?: number;
+  title?: string;
+}
+
+/** Fuzzes the operations whose index in the document is `shard` modulo the shards (FUZZ_SHARDS). */
+export function fuzzOperations(shard: number, options: FuzzOptions = {}): void {
+  const { methods = null, bodies = body, idempotencyKeys = false, runs = RUNS, shards = FUZZ_SHARDS } = options;
+  const title = options.title ?? 'fuzzing the documented operations';
+  describe(`${title} (shard ${shard + 1} of ${shards})`, () => {
+    it(`no 5xx, documented answers, refused requests change nothing (${runs} cases per operation)`, async (t) => {
       const ctx = await buildTestApp(t);
       const doc = (ctx.app as unknown as { swagger(): Doc }).swagger();
       const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: true });
@@ -120,61 +184,73 @@ export function fuzzOperations(shard: number): void {
       const ops = Object.entries(doc.paths)
         .flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ path, method: method.toUpperCase() })))
         .filter((op) => !op.path.startsWith('/files/'))
-        .filter((_op, i) => i % FUZZ_SHARDS === shard);
+        .filter((op) => methods === null || methods.includes(op.method))
+        .filter((_op, i) => i % shards === shard);
       const validators = new Map<string, ReturnType<typeof ajv.getSchema>>();
       let checked = 0;
       for (const op of ops) {
         const headersFor = op.path.startsWith('/admin/') ? [ctx.adminHeaders, {}] : [company.headers, {}, { 'api-key': 'x'.repeat(300) }];
-        await fc.assert(
-          fc.asyncProperty(
-            fc.dictionary(
-              fc.constantFrom(...[...op.path.matchAll(/\{([^}*]+)\}/g)].map((m) => m[1]!), 'unused'),
-              fc.oneof(hostileString.filter(namesThisOperation), fc.constantFrom(...Object.values(real))),
-            ),
-            query,
-            body,
-            fc.constantFrom(...headersFor),
-            async (params, q, b, headers) => {
-              const url =
-                op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? real[name] ?? 'x')) +
-                (Object.keys(q).length ? `?${new URLSearchParams(q)}` : '');
-              const withBody = op.method !== 'GET' && op.method !== 'DELETE';
-              const before = await tableCounts(ctx.storage);
-              const res = await ctx.inject({
-                method: op.method as HttpMethod,
-                url,
-                headers: { ...headers, ...(withBody ? { 'content-type': b.type } : {}) },
-                ...(withBody ? { payload: b.payload } : {}),
-              });
-              assert.ok(res.statusCode < 500, `${op.method} ${url} → ${res.statusCode} ${res.body.slice(0, 300)}`);
-              const key = `${op.path} ${op.method.toLowerCase()} ${res.statusCode}`;
-              const documented =
-                doc.paths[op.path]?.[op.method.toLowerCase()]?.responses?.[String(res.statusCode)]?.content?.['application/json']?.schema;
-              if (documented && String(res.headers['content-type'] ?? '').startsWith('application/json')) {
-                if (!validators.has(key))
-                  validators.set(
-                    key,
-                    ajv.getSchema(
-                      `doc#/paths/${pointer(op.path)}/${op.method.toLowerCase()}/responses/${res.statusCode}/content/application~1json/schema`,
-                    ),
+        await fc
+          .assert(
+            fc.asyncProperty(
+              fc.dictionary(
+                fc.constantFrom(...[...op.path.matchAll(/\{([^}*]+)\}/g)].map((m) => m[1]!), 'unused'),
+                fc.oneof(hostileString.filter(namesThisOperation), fc.constantFrom(...Object.values(real))),
+              ),
+              query,
+              bodies,
+              fc.constantFrom(...headersFor),
+              idempotencyKeys ? fc.option(fc.constantFrom('fuzz-1', 'fuzz-2', 'fuzz-3'), { nil: null }) : fc.constant(null),
+              async (params, q, b, baseHeaders, idempotencyKey) => {
+                const headers = idempotencyKey === null ? baseHeaders : { ...baseHeaders, 'idempotency-key': idempotencyKey };
+                const url =
+                  op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? real[name] ?? 'x')) +
+                  (Object.keys(q).length ? `?${new URLSearchParams(q)}` : '');
+                const withBody = op.method !== 'GET' && op.method !== 'DELETE';
+                const before = await tableCounts(ctx.storage);
+                const res = await ctx.inject({
+                  method: op.method as HttpMethod,
+                  url,
+                  headers: { ...headers, ...(withBody ? { 'content-type': b.type } : {}) },
+                  ...(withBody ? { payload: b.payload } : {}),
+                });
+                assert.ok(res.statusCode < 500, `${op.method} ${url} → ${res.statusCode} ${res.body.slice(0, 300)}`);
+                const key = `${op.path} ${op.method.toLowerCase()} ${res.statusCode}`;
+                const documented =
+                  doc.paths[op.path]?.[op.method.toLowerCase()]?.responses?.[String(res.statusCode)]?.content?.['application/json']?.schema;
+                if (documented && String(res.headers['content-type'] ?? '').startsWith('application/json')) {
+                  if (!validators.has(key))
+                    validators.set(
+                      key,
+                      ajv.getSchema(
+                        `doc#/paths/${pointer(op.path)}/${op.method.toLowerCase()}/responses/${res.statusCode}/content/application~1json/schema`,
+                      ),
+                    );
+                  const validate = validators.get(key)!;
+                  assert.ok(
+                    validate!(res.json()),
+                    `${op.method} ${url} → ${res.statusCode}: ${res.body.slice(0, 300)} does not match the document: ${JSON.stringify(validate!.errors)}`,
                   );
-                const validate = validators.get(key)!;
-                assert.ok(
-                  validate!(res.json()),
-                  `${op.method} ${url} → ${res.statusCode}: ${res.body.slice(0, 300)} does not match the document: ${JSON.stringify(validate!.errors)}`,
-                );
-                checked++;
-              }
-              if (res.statusCode >= 400)
-                assert.deepEqual(
-                  await tableCounts(ctx.storage),
-                  before,
-                  `${op.method} ${url} was refused (${res.statusCode}) but changed a table`,
-                );
-            },
-          ),
-          { numRuns: RUNS },
-        );
+                  checked++;
+                }
+                // A refused request under an Idempotency-Key keeps its answer for replay (a 4xx is a decision).
+                const kept = (counts: Record<string, number>) =>
+                  idempotencyKey === null ? counts : { ...counts, idempotency_keys: before.idempotency_keys };
+                if (res.statusCode >= 400)
+                  assert.deepEqual(
+                    kept(await tableCounts(ctx.storage)),
+                    before,
+                    `${op.method} ${url} was refused (${res.statusCode}) but changed a table`,
+                  );
+              },
+            ),
+            { numRuns: runs },
+          )
+          .catch((err: Error) => {
+            // fast-check keeps the failed assertion in `cause`, and its counterexample may be a 1 MiB body.
+            const cause = (err.cause as Error | undefined)?.message ?? '';
+            throw new Error(`${op.method} ${op.path}: ${cause.slice(0, 600)}\n${err.message.slice(0, 600)}`);
+          });
       }
       assert.ok(checked > ops.length, `answers were checked against the document (${checked})`);
     });

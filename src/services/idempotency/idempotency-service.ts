@@ -21,16 +21,39 @@ export interface IdempotentRequest {
 export type ClaimResult =
   { kind: 'claimed'; createdAt: number } | { kind: 'replay'; statusCode: number; body: string; contentType: string | null };
 
-/** JSON with object keys sorted, so the same body in another key order is the same request. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
+/** Text written as is between the values of `canonicalJson`'s walk. */
+class Literal {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * JSON with object keys sorted, so the same body in another key order is the same request. Walked
+ * with a stack of its own rather than by recursion, so no body, however deep, overflows the call stack.
+ */
+function canonicalJson(root: unknown): string {
+  const parts: string[] = [];
+  const todo: unknown[] = [root];
+  while (todo.length) {
+    const value = todo.pop();
+    if (value instanceof Literal) parts.push(value.text);
+    else if (Array.isArray(value)) {
+      parts.push('[');
+      todo.push(new Literal(']'));
+      for (let i = value.length - 1; i >= 0; i--) {
+        todo.push(value[i]);
+        if (i > 0) todo.push(new Literal(','));
+      }
+    } else if (value && typeof value === 'object') {
+      const keys = Object.keys(value).sort();
+      parts.push('{');
+      todo.push(new Literal('}'));
+      for (let i = keys.length - 1; i >= 0; i--) {
+        todo.push((value as Record<string, unknown>)[keys[i]!], new Literal(`${JSON.stringify(keys[i])}:`));
+        if (i > 0) todo.push(new Literal(','));
+      }
+    } else parts.push(JSON.stringify(value) ?? 'null');
   }
-  return JSON.stringify(value) ?? 'null';
+  return parts.join('');
 }
 
 export function requestFingerprint(method: string, url: string, body: unknown): string {
