@@ -52,6 +52,8 @@ export interface MixedOptions {
   bare: boolean;
   orders?: number;
   productionRate?: number;
+  /** CASA_PROCESSES of the API (default BENCH_MIXED_PROCESSES, or 2). */
+  apiProcesses?: number;
   pgUrl?: string;
   log?: (line: string) => void;
 }
@@ -71,6 +73,10 @@ export interface MixedResult {
   requests: number;
   bareRps: number | null;
   peaks: ProcessPeak[];
+  /** CPU of the API processes alone (the cluster's primary and its HTTP children) per measured request, µs. */
+  apiCpuUs: number;
+  /** CPU of every process (production renders and webhook dispatch included) per measured request, µs. */
+  allCpuUs: number;
   statusCounts: Record<string, number>;
   ops: Record<string, Record<string, number>>;
   checks: Check[];
@@ -485,7 +491,7 @@ export async function runMixedBench(opts: MixedOptions): Promise<MixedResult> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const orders = opts.orders ?? Number(process.env.BENCH_MIXED_ORDERS || 10_000);
   const productionRate = opts.productionRate ?? Number(process.env.BENCH_MIXED_PRODUCTION_RATE || 0.5);
-  const apiProcesses = Number(process.env.BENCH_MIXED_PROCESSES || 2);
+  const apiProcesses = opts.apiProcesses ?? Number(process.env.BENCH_MIXED_PROCESSES || 2);
   const pgBase = opts.pgUrl ?? process.env.BENCH_PG_URL ?? DEFAULT_PG_URL;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-bench-mixed-'));
   const schema = opts.database === 'postgres' ? `bench_mixed_${process.pid}_${crypto.randomBytes(3).toString('hex')}` : null;
@@ -668,6 +674,11 @@ export async function runMixedBench(opts: MixedOptions): Promise<MixedResult> {
       requests: measured.requests,
       bareRps,
       peaks,
+      apiCpuUs: cpuUsPerRequest(
+        peaks.filter((p) => API_LABELS.has(p.label)),
+        measured.requests,
+      ),
+      allCpuUs: cpuUsPerRequest(peaks, measured.requests),
       statusCounts,
       ops: work.ops,
       checks,
@@ -683,6 +694,13 @@ export async function runMixedBench(opts: MixedOptions): Promise<MixedResult> {
       );
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The labels `sampleRss` gives the API's processes: HTTP children, and the primary when it runs no workers. */
+const API_LABELS = new Set(['api', 'api primary']);
+
+function cpuUsPerRequest(peaks: ProcessPeak[], requests: number): number {
+  return (peaks.reduce((sum, p) => sum + p.cpuMs, 0) * 1000) / Math.max(1, requests);
 }
 
 export function formatMixedBench(r: MixedResult): string {
@@ -703,6 +721,7 @@ export function formatMixedBench(r: MixedResult): string {
     `${r.database === 'postgres' ? MIXED_PG_BENCH : MIXED_BENCH} (${r.database === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${r.processes})`,
     `  ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; reads ${((reads / Math.max(1, all)) * 100).toFixed(0)} % of ${all} requests (warm-up included)`,
     `  peak RSS per process (CPU used while measured): ${r.peaks.map((p) => `${p.label} ${p.peakMb.toFixed(0)} MB (${(p.cpuMs / 1000).toFixed(1)} s)`).join(', ')}`,
+    `  CPU per request: ${r.apiCpuUs.toFixed(0)} µs in the API processes, ${r.allCpuUs.toFixed(0)} µs in all (workers and renders included)`,
     `  requests by operation and status: ${ops}`,
     ...r.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`),
     `  verdict: ${r.ok ? 'every check passed' : 'A CHECK FAILED'}`,
