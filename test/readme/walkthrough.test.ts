@@ -124,7 +124,8 @@ describe("README.md's walkthrough", () => {
     for (const name of ['BASE', 'API', 'KEY', 'ADMIN']) assert.match(first, new RegExp(`^${name}=`, 'm'), `the first block sets ${name}`);
     assert.match(first, /^BASE=http:\/\/127\.0\.0\.1:8080$/m, 'BASE is where `npm start` listens by default');
 
-    const cli = await cliEnvironment(t);
+    // Embedded SQLite, as `npm start` runs: the demo company and its key are made on a new embedded database.
+    const cli = await cliEnvironment(t, { embedded: true });
     const port = await freePort();
     // Production takes 1 s instead of 20: the walkthrough waits for it by polling, whatever it takes.
     const server = spawnCli(['serve'], { ...cli.env, PORT: String(port), CASA_PRODUCTION_DELAY_S: '1' });
