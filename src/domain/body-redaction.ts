@@ -4,6 +4,7 @@
 // shaped like an api key or webhook secret), then cut to the bound; any other text is redacted
 // as text.
 import { isCredentialName, redactSecrets } from './log-redaction.js';
+import { tooDeepField } from './json-depth.js';
 
 export const REDACTED = '[redacted]';
 
@@ -17,6 +18,9 @@ function redactString(value: string): string {
   if (out.includes('_')) out = out.replace(SECRET_VALUE, REDACTED);
   return out;
 }
+
+/** Deeper than any body the server takes (32 levels), and well inside the stack for `redactValue`. */
+const MAX_KEPT_DEPTH = 64;
 
 /** A copy of a parsed JSON value with every credential removed. */
 export function redactValue(value: unknown): unknown {
@@ -63,7 +67,12 @@ function cut(text: string, maxBytes: number): KeptBody {
  */
 export function keptBody(body: unknown, maxBytes: number): KeptBody | null {
   if (body === undefined || body === null || body === '') return null;
-  if (typeof body !== 'string') return cut(JSON.stringify(redactValue(body)), maxBytes);
+  if (typeof body !== 'string') {
+    // A body the server refused for its depth (a 400) is kept as a note: redacting it would overflow the stack.
+    if (tooDeepField(body, MAX_KEPT_DEPTH) !== null)
+      return { text: `[nested more than ${MAX_KEPT_DEPTH} levels deep: not kept]`, truncated: true };
+    return cut(JSON.stringify(redactValue(body)), maxBytes);
+  }
   const first = body.charCodeAt(0);
   // `{` or `[`: most answers are JSON documents.
   if (first === 0x7b || first === 0x5b) {

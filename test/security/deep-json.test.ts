@@ -127,15 +127,40 @@ describe('deeply nested JSON bodies', () => {
   });
 });
 
+describe('the request log and a deep body', () => {
+  it('keeps the refused request with a note in place of the body it could not redact', async (t) => {
+    const ctx = await buildOrdersApp(t);
+    const company = await ctx.createCompany();
+    const res = await ctx.inject({
+      method: 'POST',
+      url: `${API}/offices`,
+      headers: { ...company.headers, 'content-type': 'application/json' },
+      payload: `{"name":"Deep","x":${nestedText(LEVELS)}}`,
+    });
+    assert.equal(res.statusCode, 400);
+    await ctx.app.services.requestLog.flush();
+    const log = await ctx.inject({ method: 'GET', url: `/admin/v1/companies/${company.id}/requests?limit=1`, headers: ctx.adminHeaders });
+    const entry = log.json().items[0];
+    assert.deepEqual([entry.method, entry.path, entry.status], ['POST', '/offices', 400]);
+    const one = await ctx.inject({
+      method: 'GET',
+      url: `/admin/v1/companies/${company.id}/requests/${entry.id}`,
+      headers: ctx.adminHeaders,
+    });
+    assert.equal(one.json().request_body, '[nested more than 64 levels deep: not kept]');
+    assert.equal(one.json().request_truncated, true);
+  });
+});
+
 describe('tooDeepField', () => {
   it('names the top-level field holding the first value past the cap, and takes any depth or width', () => {
-    assert.equal(tooDeepField({ a: 1, b: nested(MAX_BODY_DEPTH - 1) }), null);
-    assert.equal(tooDeepField({ a: 1, b: nested(MAX_BODY_DEPTH) }), 'b');
-    assert.equal(tooDeepField(nested(MAX_BODY_DEPTH)), null);
-    assert.equal(tooDeepField([nested(MAX_BODY_DEPTH)]), '__root__');
-    assert.equal(tooDeepField(JSON.parse(nestedText(200_000))), 'a');
-    assert.equal(tooDeepField(Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, { v: [i] }]))), null);
-    for (const scalar of [null, 1, 'text', true]) assert.equal(tooDeepField(scalar), null);
+    assert.equal(tooDeepField({ a: 1, b: nested(MAX_BODY_DEPTH - 1) }, MAX_BODY_DEPTH), null);
+    assert.equal(tooDeepField({ a: 1, b: nested(MAX_BODY_DEPTH) }, MAX_BODY_DEPTH), 'b');
+    assert.equal(tooDeepField(nested(MAX_BODY_DEPTH), MAX_BODY_DEPTH), null);
+    assert.equal(tooDeepField([nested(MAX_BODY_DEPTH)], MAX_BODY_DEPTH), '__root__');
+    assert.equal(tooDeepField(JSON.parse(nestedText(200_000)), MAX_BODY_DEPTH), 'a');
+    assert.equal(tooDeepField(Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, { v: [i] }])), MAX_BODY_DEPTH), null);
+    for (const scalar of [null, 1, 'text', true]) assert.equal(tooDeepField(scalar, MAX_BODY_DEPTH), null);
   });
 });
 
