@@ -1,23 +1,24 @@
-// A plausible floor-plan model made from nothing but an order id and its scanned area: the stand-in
-// for the drawing team. The same inputs always give the same model.
+// A plausible floor-plan model (version 2) made from nothing but an order id, its scanned area and,
+// if known, its number of floors: the stand-in for the drawing team. The same inputs always give
+// the same model.
 //
-// Shape of the house: every floor shares one rectangular footprint with a hallway running along
-// its length; rooms line the hallway on one or both sides (a deep room may be split into a front
-// room and a back room reached through it). Rooms are rectangles that tile the footprint exactly.
-// Walls are the room edges (exterior where only one room touches them), doors connect each room
-// to the hallway or its front room, windows sit on exterior walls, and stairs join stacked floors
-// at the same place on both.
+// home-programme.ts decides the rooms (growing with the area), home-layout.ts slices a footprint
+// shared by every floor into them around a hallway spine; this module adds what a drafter draws
+// from there: walls where rooms meet (exterior where only one room touches them), a door (or an
+// opening) for every link the layout asks for, placed near a corner and hinged so its swing stays
+// clear of the others' and of the stairs, the front door, windows on the exterior walls of
+// habitable rooms (small ones in wet rooms, none in closets), stairs, and fixtures.
 import crypto from 'node:crypto';
-import type { Floor, FloorPlanModel, Opening, Point, Room, RoomType, Stairs, Wall } from './model.js';
+import { fixturesFor, overlaps, placeFixtures, type Side } from './fixture-placement.js';
+import { homeProgramme } from './home-programme.js';
+import { fix, layoutFloor, planFootprint, snap, type FloorLayout, type Rect } from './home-layout.js';
+import { pointInsideOrOn, pointStrictlyInside } from './geometry.js';
+import type { Door, Fixture, Floor, FloorPlanModel, Point, RoomType, Stairs, Wall, Window } from './model.js';
 import { SQFT_TO_M2 } from './units.js';
 
-const HALL_WIDTH = 1.4;
 const EXTERIOR_WALL = 0.3;
 const INTERIOR_WALL = 0.12;
-const DOOR_WIDTH = 0.8;
-const STAIRS_LENGTH = 2.8;
-const MIN_ROOM_WIDTH = 2.2;
-const ROOM_WITH_STAIRS_WIDTH = 3.8;
+const FRONT_DOOR = 0.9;
 
 /** A small deterministic generator (mulberry32) seeded from the SHA-256 of the seed text. */
 export function seededRandom(seed: string): () => number {
@@ -36,145 +37,22 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-const snap = (v: number) => Math.round(v * 20) / 20; // 5 cm grid
-const fix = (v: number) => Math.round(v * 1000) / 1000;
-
-interface Rect {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-interface PlannedRoom extends Rect {
-  id: string;
-  type: RoomType;
-  /** The room a door leads to (the hallway or a front room); null for the hallway. */
-  parent: string | null;
-}
-
-export interface GeneratedLayout {
-  width: number;
-  depth: number;
-  levels: number[];
-  /** Where the hallway starts across the depth: the same on every floor, so stairs line up. */
-  hallTop: number;
-}
-
-/** Floors, footprint and levels for a total area (m²). */
-function planBuilding(totalM2: number, rnd: () => number): GeneratedLayout {
-  let floors = totalM2 < 90 ? 1 : totalM2 < 170 ? (rnd() < 0.5 ? 1 : 2) : rnd() < 0.5 ? 2 : 3;
-  floors = Math.min(floors, 3);
-  const basement = floors === 3 ? rnd() < 0.5 : floors === 2 ? rnd() < 0.25 : false;
-  const perFloor = totalM2 / floors;
-  const aspect = 1.15 + rnd() * 0.5;
-  let depth = Math.max(4.6, snap(Math.sqrt(perFloor / aspect)));
-  let width = snap(perFloor / depth);
-  if (width < depth) [width, depth] = [depth, width];
-  width = Math.max(width, floors > 1 ? 2 * ROOM_WITH_STAIRS_WIDTH : 4.4);
-  const first = basement ? -1 : 0;
-  const hallTop = depth >= 7 ? snap((depth - HALL_WIDTH) * (0.4 + rnd() * 0.2)) : 0;
-  return { width, depth, levels: Array.from({ length: floors }, (_, i) => first + i), hallTop };
-}
-
-/** Splits `length` into `n` widths (each ≥ MIN_ROOM_WIDTH, the ends ≥ `endMin`) on the 5 cm grid. */
-function splitWidths(length: number, rnd: () => number, endMin: number): number[] {
-  let n = Math.max(1, Math.min(6, Math.round(length / 3.6)));
-  while (n > 1 && (n - 2) * MIN_ROOM_WIDTH + 2 * endMin > length) n--;
-  if (n === 1) return [length];
-  const mins = Array.from({ length: n }, (_, i) => (i === 0 || i === n - 1 ? endMin : MIN_ROOM_WIDTH));
-  const spare = length - mins.reduce((s, m) => s + m, 0);
-  const weights = Array.from({ length: n }, () => 0.5 + rnd());
-  const sum = weights.reduce((s, w) => s + w, 0);
-  const widths = weights.map((w, i) => snap(mins[i]! + (w / sum) * spare));
-  widths[n - 1] = fix(length - widths.slice(0, -1).reduce((s, w) => s + w, 0));
-  return widths;
-}
-
-function planFloor(level: number, layout: GeneratedLayout, rnd: () => number, key: string): PlannedRoom[] {
-  const { width: W, depth: D } = layout;
-  const rooms: PlannedRoom[] = [];
-  let n = 0;
-  const id = () => `${key}-r${++n}`;
-  const twoSided = D >= 7;
-  const top = layout.hallTop;
-  const hall: PlannedRoom = { id: id(), type: 'hallway', parent: null, x0: 0, y0: top, x1: W, y1: fix(top + HALL_WIDTH) };
-  rooms.push(hall);
-  const sides: Rect[] = twoSided
-    ? [
-        { x0: 0, y0: 0, x1: W, y1: top },
-        { x0: 0, y0: hall.y1, x1: W, y1: D },
-      ]
-    : [{ x0: 0, y0: hall.y1, x1: W, y1: D }];
-  const endMin = layout.levels.length > 1 ? ROOM_WITH_STAIRS_WIDTH : MIN_ROOM_WIDTH;
-  for (const side of sides) {
-    const towardHallAtTop = side.y0 === hall.y1; // the side below the hall has its hall edge at y0
-    const depth = side.y1 - side.y0;
-    const front = snap(depth * (0.55 + rnd() * 0.1));
-    let x = 0;
-    for (const w of splitWidths(W, rnd, endMin)) {
-      const x0 = fix(x);
-      const x1 = fix(x + w);
-      x += w;
-      if (depth >= 5.2 && w >= 2.6 && rnd() < 0.5) {
-        const frontRect = towardHallAtTop ? { y0: side.y0, y1: fix(side.y0 + front) } : { y0: fix(side.y1 - front), y1: side.y1 };
-        const backRect = towardHallAtTop ? { y0: frontRect.y1, y1: side.y1 } : { y0: side.y0, y1: frontRect.y0 };
-        const frontId = id();
-        rooms.push({ id: frontId, type: 'other', parent: hall.id, x0, x1, ...frontRect });
-        rooms.push({ id: id(), type: 'other', parent: frontId, x0, x1, ...backRect });
-      } else {
-        rooms.push({ id: id(), type: 'other', parent: hall.id, x0, x1, y0: side.y0, y1: side.y1 });
-      }
-    }
-  }
-  assignTypes(rooms.slice(1), level, layout);
-  return rooms;
-}
-
-const area = (r: Rect) => (r.x1 - r.x0) * (r.y1 - r.y0);
-
-/**
- * Room types: a front room that another room is reached through gets a walk-through type (dining
- * room, walk-in closet, storage); the others, largest first, follow the floor's sequence, and the
- * smallest of them become the bathroom (and WC or closet) of the floor.
- */
-function assignTypes(rooms: PlannedRoom[], level: number, layout: GeneratedLayout): void {
-  const parents = new Set(rooms.map((r) => r.parent));
-  const walkThrough: RoomType = level < 0 ? 'storage' : level === 0 ? 'dining_room' : 'closet';
-  const others = rooms.filter((r) => !parents.has(r.id));
-  for (const r of rooms) if (parents.has(r.id)) r.type = walkThrough;
-  const byArea = [...others].sort((a, b) => area(b) - area(a) || a.id.localeCompare(b.id));
-  const single = layout.levels.length === 1;
-  const sequence: RoomType[] =
-    level < 0
-      ? ['recreation_room', 'storage', 'laundry', 'office', 'storage']
-      : level === 0
-        ? single
-          ? ['living_room', 'kitchen', 'bedroom', 'bedroom', 'bedroom', 'office', 'bedroom', 'storage']
-          : ['living_room', 'kitchen', 'office', 'bedroom', 'laundry', 'bedroom', 'storage']
-        : ['bedroom', 'bedroom', 'bedroom', 'office', 'bedroom', 'storage'];
-  const tail = byArea.length >= 5 ? 2 : byArea.length >= 2 ? 1 : 0;
-  // From the smallest up: with two, the WC (or closet, or utility room) is the smaller one.
-  const wet: RoomType = level < 0 ? 'sauna' : 'bathroom';
-  const smallest: RoomType[] = tail === 2 ? [level < 0 ? 'utility' : level === 0 ? 'toilet' : 'closet', wet] : [wet];
-  byArea.forEach((room, i) => {
-    const fromEnd = byArea.length - 1 - i;
-    room.type = fromEnd < tail ? smallest[fromEnd]! : sequence[i % sequence.length]!;
-  });
-}
+/** Rooms where people live by daylight: each gets windows on its exterior walls. */
+export const HABITABLE: RoomType[] = ['living_room', 'kitchen', 'dining_room', 'bedroom', 'office', 'recreation_room'];
+/** Wet rooms: a small high window where they meet the outside. */
+const WET_WINDOWED: RoomType[] = ['bathroom', 'laundry', 'sauna'];
 
 interface PlannedWall extends Wall {
   rooms: string[];
 }
 
-/** Walls from the room rectangles: every maximal run of edge shared by the same rooms. */
-function wallsFromRooms(rooms: PlannedRoom[], key: string): PlannedWall[] {
-  const xs = [...new Set(rooms.flatMap((r) => [r.x0, r.x1]))].sort((a, b) => a - b);
-  const ys = [...new Set(rooms.flatMap((r) => [r.y0, r.y1]))].sort((a, b) => a - b);
-  // line key → elementary segment start → room ids touching it
+/** Walls from the room polygons (all edges run along x or y): every maximal run shared by the same rooms. */
+function wallsFromRooms(rooms: { id: string; polygon: Point[] }[], key: string): PlannedWall[] {
+  const xs = [...new Set(rooms.flatMap((r) => r.polygon.map((p) => p[0])))].sort((a, b) => a - b);
+  const ys = [...new Set(rooms.flatMap((r) => r.polygon.map((p) => p[1])))].sort((a, b) => a - b);
   const lines = new Map<string, Map<number, { from: number; to: number; rooms: Set<string> }>>();
   const addEdge = (orient: 'h' | 'v', at: number, from: number, to: number, room: string) => {
-    const cuts = (orient === 'h' ? xs : ys).filter((c) => c > from && c < to);
+    const cuts = (orient === 'h' ? xs : ys).filter((c) => c > from + 1e-9 && c < to - 1e-9);
     const points = [from, ...cuts, to];
     const lineKey = `${orient}|${at}`;
     const line = lines.get(lineKey) ?? new Map();
@@ -186,32 +64,32 @@ function wallsFromRooms(rooms: PlannedRoom[], key: string): PlannedWall[] {
     }
   };
   for (const r of rooms) {
-    addEdge('h', r.y0, r.x0, r.x1, r.id);
-    addEdge('h', r.y1, r.x0, r.x1, r.id);
-    addEdge('v', r.x0, r.y0, r.y1, r.id);
-    addEdge('v', r.x1, r.y0, r.y1, r.id);
+    r.polygon.forEach((a, i) => {
+      const b = r.polygon[(i + 1) % r.polygon.length]!;
+      if (a[1] === b[1]) addEdge('h', a[1], Math.min(a[0], b[0]), Math.max(a[0], b[0]), r.id);
+      else addEdge('v', a[0], Math.min(a[1], b[1]), Math.max(a[1], b[1]), r.id);
+    });
   }
   const walls: PlannedWall[] = [];
   const sortedLines = [...lines.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [lineKey, segments] of sortedLines) {
     const [orient, atText] = lineKey.split('|') as ['h' | 'v', string];
     const at = Number(atText);
-    const sorted = [...segments.values()].sort((a, b) => a.from - b.from);
-    let run: { from: number; to: number; rooms: Set<string> } | null = null;
+    let run: { from: number; to: number; rooms: string } | null = null;
     const flush = () => {
       if (!run) return;
-      const ids = [...run.rooms].sort();
+      const ids = run.rooms.split(',');
       const start: Point = orient === 'h' ? [run.from, at] : [at, run.from];
       const end: Point = orient === 'h' ? [run.to, at] : [at, run.to];
       const exterior = ids.length === 1;
       walls.push({ id: '', start, end, thickness: exterior ? EXTERIOR_WALL : INTERIOR_WALL, exterior, rooms: ids });
     };
-    for (const seg of sorted) {
-      const same = run && Math.abs(run.to - seg.from) < 1e-9 && [...run.rooms].sort().join() === [...seg.rooms].sort().join();
-      if (same) run!.to = seg.to;
+    for (const seg of [...segments.values()].sort((a, b) => a.from - b.from)) {
+      const ids = [...seg.rooms].sort().join(',');
+      if (run && Math.abs(run.to - seg.from) < 1e-9 && run.rooms === ids) run.to = seg.to;
       else {
         flush();
-        run = { from: seg.from, to: seg.to, rooms: new Set(seg.rooms) };
+        run = { from: seg.from, to: seg.to, rooms: ids };
       }
     }
     flush();
@@ -220,115 +98,286 @@ function wallsFromRooms(rooms: PlannedRoom[], key: string): PlannedWall[] {
   return walls;
 }
 
-function stairsRect(layout: GeneratedLayout, hall: Rect, atLeftEnd: boolean): Point[] {
-  const x0 = atLeftEnd ? 0.2 : fix(layout.width - 0.2 - STAIRS_LENGTH);
-  const x1 = fix(x0 + STAIRS_LENGTH);
-  const y0 = fix(hall.y0 + 0.2);
-  const y1 = fix(hall.y1 - 0.2);
-  return [
-    [x0, y0],
-    [x1, y0],
-    [x1, y1],
-    [x0, y1],
-  ];
+const wallLength = (w: Pick<Wall, 'start' | 'end'>) => Math.hypot(w.end[0] - w.start[0], w.end[1] - w.start[1]);
+
+/** The rectangle an opening of `width` at `offset` on `wall` sweeps `reach` metres into the room `polygon`. */
+function zoneBeside(wall: Wall, offset: number, width: number, reach: number, polygon: Point[]): Rect {
+  const horizontal = wall.start[1] === wall.end[1];
+  const dirSign = horizontal ? Math.sign(wall.end[0] - wall.start[0]) : Math.sign(wall.end[1] - wall.start[1]);
+  const c = (horizontal ? wall.start[0] : wall.start[1]) + dirSign * offset;
+  const a = c - width / 2;
+  const b = c + width / 2;
+  if (horizontal) {
+    const y = wall.start[1];
+    const down = pointStrictlyInside([c, y + 0.01], polygon);
+    return down ? { x0: a, x1: b, y0: y, y1: y + reach } : { x0: a, x1: b, y0: y - reach, y1: y };
+  }
+  const x = wall.start[0];
+  const right = pointStrictlyInside([x + 0.01, c], polygon);
+  return right ? { x0: x, x1: x + reach, y0: a, y1: b } : { x0: x - reach, x1: x, y0: a, y1: b };
 }
 
-function buildFloor(level: number, layout: GeneratedLayout, rnd: () => number): Floor {
-  const key = level < 0 ? `b${-level}` : `f${level}`;
-  const planned = planFloor(level, layout, rnd, key);
-  const hall = planned[0]!;
-  const walls = wallsFromRooms(planned, key);
-  const levels = layout.levels;
+interface FloorPlan {
+  layout: FloorLayout;
+  walls: PlannedWall[];
+  doors: Door[];
+  /** Swing squares of hinged doors and the ways in through every opening, per room. */
+  clear: Map<string, Rect[]>;
+}
 
-  // Stairs between level L and L+1 sit at the left end of the hall for the lowest pair, then alternate.
-  const stairs: Stairs[] = [];
-  const stairZones: [number, number][] = [];
-  levels.forEach((l, i) => {
-    if (i === levels.length - 1) return;
-    const upper = levels[i + 1]!;
-    if (l !== level && upper !== level) return;
-    const polygon = stairsRect(layout, hall, i % 2 === 0);
-    stairs.push({ id: `${key}-s${stairs.length + 1}`, polygon, to_level: l === level ? upper : l });
-    stairZones.push([polygon[0]![0] - 0.5, polygon[1]![0] + 0.5]);
-  });
-  const blocked = (x: number) => stairZones.some(([a, b]) => x > a && x < b);
+function roomPolygon(layout: FloorLayout, id: string): Point[] {
+  return layout.rooms.find((r) => r.id === id)!.polygon;
+}
 
-  const doors: Opening[] = [];
-  const addDoor = (wall: Wall, offset: number, width = DOOR_WIDTH) =>
-    doors.push({ id: `${key}-d${doors.length + 1}`, wall_id: wall.id, offset: fix(offset), width });
-  for (const room of planned) {
-    if (!room.parent) continue;
+/** Host of a closet behind a small room: the room beside it that a closet opens from best. */
+const HOSTS: RoomType[] = [
+  'hallway',
+  'entrance',
+  'bedroom',
+  'office',
+  'storage',
+  'utility',
+  'laundry',
+  'dining_room',
+  'living_room',
+  'recreation_room',
+];
+
+function placeDoors(layout: FloorLayout, walls: PlannedWall[], stairs: Point[][], key: string): FloorPlan {
+  const doors: Door[] = [];
+  const clear = new Map<string, Rect[]>();
+  const zones: Rect[] = stairs.map((p) => ({ x0: p[0]![0], y0: p[0]![1], x1: p[2]![0], y1: p[2]![1] }));
+  const addClear = (room: string, r: Rect) => clear.set(room, [...(clear.get(room) ?? []), r]);
+  const typeOf = (id: string) => layout.rooms.find((r) => r.id === id)!.type;
+
+  const place = (roomId: string, other: string | null, width: number, swing: Door['swing'], force = false): boolean => {
     const shared = walls
-      .filter((w) => w.rooms.length === 2 && w.rooms.includes(room.id) && w.rooms.includes(room.parent!))
-      .sort((a, b) => wallLengthOf(b) - wallLengthOf(a))[0];
-    if (!shared) throw new Error(`generated room ${room.id} has no wall shared with ${room.parent}`);
-    const len = wallLengthOf(shared);
-    const alongX = shared.start[1] === shared.end[1];
-    const candidates = [len - 0.6, 0.6, len / 2].filter((o) => o - DOOR_WIDTH / 2 >= 0.05 && o + DOOR_WIDTH / 2 <= len - 0.05);
-    const offset = candidates.find((o) => !(alongX && shared.rooms.includes(hall.id) && blocked(shared.start[0] + o))) ?? len / 2;
-    addDoor(shared, offset);
-  }
+      .filter((w) => w.rooms.includes(roomId) && (other === null ? w.rooms.length === 1 : w.rooms.includes(other)))
+      .filter((w) => wallLength(w) >= width + 0.2)
+      .sort((a, b) => wallLength(b) - wallLength(a));
+    const inside = roomPolygon(layout, roomId);
+    for (const wall of shared) {
+      const len = wallLength(wall);
+      const margin = Math.min(0.2, (len - width) / 2);
+      const tries: [number, 'start' | 'end'][] = [
+        [margin + width / 2, 'start'],
+        [len - margin - width / 2, 'end'],
+        [len / 2, 'start'],
+        [len / 2, 'end'],
+      ];
+      for (const [offset, hinge] of tries) {
+        const hinged = swing === 'in' || swing === 'out';
+        const swingZone = zoneBeside(wall, offset, width, hinged ? Math.max(width, 0.9) : 0.6, inside);
+        if (!force && zones.some((z) => overlaps(z, swingZone))) continue;
+        // The leaf must swing inside its room (a squeezed closet may be shallower than the door is wide).
+        const corners: Point[] = [
+          [swingZone.x0, swingZone.y0],
+          [swingZone.x1, swingZone.y0],
+          [swingZone.x1, swingZone.y1],
+          [swingZone.x0, swingZone.y1],
+        ];
+        if (!force && !corners.every((p) => pointInsideOrOn(p, inside, 1e-3))) continue;
+        const passOther = other ? zoneBeside(wall, offset, width, 0.6, roomPolygon(layout, other)) : null;
+        if (!force && passOther && zones.some((z) => overlaps(z, passOther))) continue;
+        doors.push({
+          id: `${key}-d${doors.length + 1}`,
+          wall_id: wall.id,
+          offset: fix(offset),
+          width,
+          room_id: roomId,
+          swing,
+          ...(hinged ? { hinge } : {}),
+        });
+        zones.push(swingZone);
+        addClear(roomId, swingZone);
+        if (passOther && other) {
+          // The other side keeps a way in (but stairs and the hallway's own doors may face it).
+          addClear(other, passOther);
+        }
+        return true;
+      }
+    }
+    return false;
+  };
 
-  const byId = new Map(planned.map((r) => [r.id, r]));
-  const windows: Opening[] = [];
-  let entranceWall: string | null = null;
-  if (level === 0) {
-    const living = planned.find((r) => r.type === 'living_room') ?? planned[1] ?? hall;
-    const wall = walls.filter((w) => w.exterior && w.rooms[0] === living.id).sort((a, b) => wallLengthOf(b) - wallLengthOf(a))[0];
-    if (wall) {
-      addDoor(wall, wallLengthOf(wall) / 2, 0.9);
-      entranceWall = wall.id;
+  // Doors of rooms reached from the hallway first, the doors of closets behind small rooms after.
+  const ordered = [...layout.links].sort((a, b) => Number(a.b === null) - Number(b.b === null));
+  for (const link of ordered) {
+    const swing = link.kind === 'opening' ? 'none' : 'in';
+    if (link.b !== null) {
+      // Where no hinged leaf can swing clear (a crowded corner by the stairs), the door slides.
+      const fits =
+        place(link.a, link.b, link.width, swing) ||
+        place(link.a, link.b, Math.min(link.width, 0.7), swing) ||
+        place(link.a, link.b, Math.min(link.width, 0.7), swing === 'none' ? 'none' : 'sliding') ||
+        place(link.a, link.b, Math.min(link.width, 0.7), swing === 'none' ? 'none' : 'sliding', true);
+      if (fits) continue;
+    }
+    // A closet behind a small room (or a room squeezed off the hallway) opens from a room beside it.
+    const neighbours = walls
+      .filter((w) => w.rooms.length === 2 && w.rooms.includes(link.a) && wallLength(w) >= Math.min(link.width, 0.7) + 0.2)
+      .map((w) => w.rooms.find((r) => r !== link.a)!);
+    const ranked = [...new Set(neighbours)].sort((a, b) => rank(typeOf(a)) - rank(typeOf(b)));
+    const hosts = ranked.filter((h) => h !== link.b);
+    if (
+      !hosts.some((host) => place(link.a, host, link.width, swing)) &&
+      !hosts.some((host) => place(link.a, host, Math.min(link.width, 0.7), 'sliding', true))
+    ) {
+      throw new Error(`generated room ${link.a} has no room to open from`);
     }
   }
-  const windowless: RoomType[] = ['hallway', 'closet', 'storage', 'utility', 'toilet'];
-  for (const wall of walls) {
-    if (!wall.exterior || wall.id === entranceWall) continue;
-    const room = byId.get(wall.rooms[0]!)!;
-    const len = wallLengthOf(wall);
-    if (windowless.includes(room.type) || len < 1.6) continue;
-    const width = level < 0 ? 0.6 : Math.min(1.6, snap(len * 0.45));
-    windows.push({ id: `${key}-win${windows.length + 1}`, wall_id: wall.id, offset: fix(len / 2), width });
+  // The front door opens into the entrance; where it has no outer wall, into the living room.
+  const living = layout.rooms.find((r) => r.type === 'living_room')?.id;
+  const frontDoor = () =>
+    place(layout.entry!, null, FRONT_DOOR, 'in') ||
+    place(layout.hallId, null, FRONT_DOOR, 'in') ||
+    (living !== undefined && place(living, null, FRONT_DOOR, 'in'));
+  if (layout.entry && !frontDoor()) {
+    throw new Error(`generated entrance ${layout.entry} has no outer wall`);
   }
+  return { layout, walls, doors, clear };
+}
 
-  const rooms: Room[] = planned.map((r) => ({
-    id: r.id,
-    type: r.type,
-    polygon: [
-      [r.x0, r.y0],
-      [r.x1, r.y0],
-      [r.x1, r.y1],
-      [r.x0, r.y1],
-    ],
-  }));
+const rank = (t: RoomType) => (HOSTS.includes(t) ? HOSTS.indexOf(t) : 100);
+
+function placeWindows(plan: FloorPlan, level: number, height: number, key: string): Window[] {
+  const windows: Window[] = [];
+  const typeOf = new Map(plan.layout.rooms.map((r) => [r.id, r.type]));
+  const doorWalls = new Set(plan.doors.map((d) => d.wall_id));
+  for (const wall of plan.walls) {
+    if (!wall.exterior || doorWalls.has(wall.id)) continue;
+    const type = typeOf.get(wall.rooms[0]!)!;
+    const len = wallLength(wall);
+    const below = level < 0;
+    if (HABITABLE.includes(type) && len >= 1.2) {
+      const width = below ? Math.min(1.0, snap(len * 0.4)) : Math.min(1.8, Math.max(0.6, snap(len * 0.45)));
+      windows.push({
+        id: `${key}-win${windows.length + 1}`,
+        wall_id: wall.id,
+        offset: fix(len / 2),
+        width,
+        sill_height: below ? 1.5 : 0.9,
+        head_height: Math.min(2.1, height - 0.2),
+      });
+    } else if (
+      WET_WINDOWED.includes(type) &&
+      len >= 1.2 &&
+      !windows.some((w) => typeOf.get(roomOfWall(plan, w.wall_id)) === type && roomOfWall(plan, w.wall_id) === wall.rooms[0])
+    ) {
+      windows.push({
+        id: `${key}-win${windows.length + 1}`,
+        wall_id: wall.id,
+        offset: fix(len / 2),
+        width: 0.6,
+        sill_height: 1.5,
+        head_height: Math.min(2.1, height - 0.2),
+      });
+    }
+  }
+  return windows;
+}
+
+const roomOfWall = (plan: FloorPlan, wallId: string) => plan.walls.find((w) => w.id === wallId)!.rooms[0]!;
+
+/** How far each side of a room's rectangle is covered by its walls' half thickness. */
+function innerRect(rect: Rect, walls: PlannedWall[], roomId: string): Rect {
+  const half = (test: (w: PlannedWall) => boolean) =>
+    Math.max(0.06, ...walls.filter((w) => w.rooms.includes(roomId) && test(w)).map((w) => w.thickness / 2));
+  const h = (w: PlannedWall) => w.start[1] === w.end[1];
   return {
-    level,
-    below_grade: level < 0,
-    height: level < 0 ? 2.4 : 2.6,
-    outline: [
-      [0, 0],
-      [layout.width, 0],
-      [layout.width, layout.depth],
-      [0, layout.depth],
-    ],
-    rooms,
-    walls: walls.map(({ id, start, end, thickness, exterior }) => ({ id, start, end, thickness, exterior })),
-    doors,
-    windows,
-    stairs,
+    x0: fix(rect.x0 + half((w) => !h(w) && w.start[0] === rect.x0)),
+    x1: fix(rect.x1 - half((w) => !h(w) && w.start[0] === rect.x1)),
+    y0: fix(rect.y0 + half((w) => h(w) && w.start[1] === rect.y0)),
+    y1: fix(rect.y1 - half((w) => h(w) && w.start[1] === rect.y1)),
   };
 }
 
-function wallLengthOf(w: Pick<Wall, 'start' | 'end'>): number {
-  return Math.hypot(w.end[0] - w.start[0], w.end[1] - w.start[1]);
+function placeAllFixtures(plan: FloorPlan, windows: Window[], rnd: () => number, key: string): Fixture[] {
+  const fixtures: Fixture[] = [];
+  let n = 0;
+  const nextId = () => `${key}-fx${++n}`;
+  for (const room of plan.layout.rooms) {
+    if (room.id === plan.layout.hallId) continue;
+    const inner = innerRect(room.rect, plan.walls, room.id);
+    const wants = fixturesFor(room.type, inner, rnd);
+    if (wants.length === 0) continue;
+    const own = plan.walls.filter((w) => w.rooms.includes(room.id));
+    const sideOf = (w: PlannedWall): Side =>
+      w.start[1] === w.end[1] ? (w.start[1] === room.rect.y0 ? 'n' : 's') : w.start[0] === room.rect.x0 ? 'w' : 'e';
+    // Outer walls first (a kitchen's run under its window, a bath along the outside), then the longest.
+    const score = (s: Side) => {
+      const ws = own.filter((w) => sideOf(w) === s);
+      const outer = ws.some((w) => w.exterior) ? 0 : 1;
+      const len = s === 'n' || s === 's' ? room.rect.x1 - room.rect.x0 : room.rect.y1 - room.rect.y0;
+      return outer * 100 - len;
+    };
+    const sides = (['n', 'e', 's', 'w'] as Side[]).sort((a, b) => score(a) - score(b));
+    const keepLow = windows
+      .filter((w) => own.some((x) => x.id === w.wall_id))
+      .map((w) =>
+        zoneBeside(
+          plan.walls.find((x) => x.id === w.wall_id)!,
+          w.offset,
+          w.width + 0.1,
+          0.8,
+          room.polygon,
+        ),
+      );
+    fixtures.push(
+      ...placeFixtures({ id: room.id, type: room.type, inner, sides, keepClear: plan.clear.get(room.id) ?? [], keepLow }, wants, nextId),
+    );
+  }
+  return fixtures;
 }
 
 /**
  * The model for an order. `scannedAreaSqft` is the order's total scanned area in square feet;
  * when it is 0 (not yet known), a plausible area between 70 and 230 m² is drawn from the seed.
+ * `floors` (1–4) fixes the number of floors; unset, it follows from the area.
  */
-export function generateModel(seed: string, scannedAreaSqft: number): FloorPlanModel {
+export function generateModel(seed: string, scannedAreaSqft: number, floors?: number): FloorPlanModel {
   const rnd = seededRandom(seed);
   const totalM2 = scannedAreaSqft > 0 ? Math.min(2000, Math.max(30, scannedAreaSqft * SQFT_TO_M2)) : 70 + rnd() * 160;
-  const layout = planBuilding(totalM2, rnd);
-  return { version: 1, floors: layout.levels.map((level) => buildFloor(level, layout, rnd)) };
+  const byArea = totalM2 < 90 ? 1 : totalM2 < 170 ? (rnd() < 0.5 ? 1 : 2) : rnd() < 0.5 ? 2 : 3;
+  // A floor count the area cannot furnish (under 75 m² a floor) is lowered to one it can.
+  const wanted = floors === undefined ? Math.min(byArea, Math.max(1, Math.floor(totalM2 / 85))) : Math.round(floors);
+  const count = Math.max(1, Math.min(4, wanted, Math.floor(totalM2 / 75)), floors === undefined ? Math.ceil(totalM2 / 300) : 1);
+  // A basement only under two floors above grade: one floor above it could not hold the whole programme.
+  const basement = totalM2 >= 150 && count >= 3 && rnd() < 0.5;
+  const first = basement ? -1 : 0;
+  const levels = Array.from({ length: count }, (_, i) => first + i);
+  const programme = homeProgramme(totalM2, levels, rnd);
+  const footprint = planFootprint(totalM2 / count, count > 1, rnd);
+  return {
+    version: 2,
+    floors: levels.map((level, index) => {
+      const key = level < 0 ? `b${-level}` : `f${level}`;
+      // Flight i joins levels[i] and levels[i + 1]; a floor has the flights below and above it.
+      const flights = [index - 1, index].filter((i) => i >= 0 && i < levels.length - 1);
+      const layout = layoutFloor(footprint, programme.floors[index]!, flights, key);
+      const height = level < 0 ? 2.4 : 2.6;
+      const walls = wallsFromRooms(layout.rooms, key);
+      const stairPolygons = flights.map((i) => layout.flights.get(i)!);
+      const plan = placeDoors(layout, walls, stairPolygons, key);
+      const windows = placeWindows(plan, level, height, key);
+      const stairs: Stairs[] = flights.map((i, k) => ({
+        id: `${key}-s${k + 1}`,
+        polygon: layout.flights.get(i)!,
+        to_level: levels[i] === level ? levels[i + 1]! : levels[i]!,
+      }));
+      const floor: Floor = {
+        level,
+        below_grade: level < 0,
+        height,
+        outline: layout.outline,
+        rooms: layout.rooms.map((r) => ({ id: r.id, type: r.type, polygon: r.polygon })),
+        walls: walls.map(({ id, start, end, thickness, exterior }) => ({ id, start, end, thickness, exterior })),
+        doors: plan.doors,
+        windows,
+        stairs,
+        fixtures: placeAllFixtures(plan, windows, rnd, key),
+      };
+      return floor;
+    }),
+  };
 }

@@ -139,7 +139,8 @@ export function polygonsOverlap(p: readonly Point[], q: readonly Point[]): boole
       const b = poly[(i + 1) % poly.length]!;
       return [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
     }),
-    centroid(poly),
+    // The centroid of a non-convex polygon (an L-shaped hallway) may lie outside it: probe it only when inside.
+    ...[centroid(poly)].filter((c) => pointStrictlyInside(c, poly)),
   ];
   return probes(p).some((v) => pointStrictlyInside(v, q)) || probes(q).some((v) => pointStrictlyInside(v, p));
 }

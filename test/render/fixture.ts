@@ -4,7 +4,7 @@ import type { FloorPlanModel, Point } from '../../src/render/model.js';
 import type { DrawOptions } from '../../src/render/style.js';
 import type { RenderInput } from '../../src/render/summary.js';
 
-export const FIXTURE_MODEL: FloorPlanModel = generateModel('fixture-2', 2600);
+export const FIXTURE_MODEL: FloorPlanModel = generateModel('fixture-2', 2600, 3);
 
 export function fixtureInput(opts: Partial<DrawOptions> = {}, model: FloorPlanModel = FIXTURE_MODEL): RenderInput {
   return {
