@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `casa-integrate serve | worker | migrate | company create | key create | key revoke | storage sweep | snapshot save | snapshot restore | compare`
+// `casa-integrate serve | worker | migrate | company create | key create | key revoke | storage sweep | snapshot save | snapshot restore | sandbox | requests | compare`
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from './config.js';
 import { createServicesOn, type Services } from './services/index.js';
@@ -14,6 +14,7 @@ import { RequestValidationError } from './errors.js';
 import type { CreateCompanyInput } from './services/company/company-service.js';
 import { restoreSnapshot, saveSnapshot } from './services/db-snapshot/db-snapshot.js';
 import { COMPARE_USAGE, CompareUsageError } from './compare/command-line.js';
+import { printRequests, putSandbox, readSandboxDocument } from './sandbox-commands.js';
 
 const USAGE = `usage: casa-integrate <command>
 
@@ -33,6 +34,13 @@ const USAGE = `usage: casa-integrate <command>
                                             (consistent while the server runs); prints a summary
   snapshot restore FILE                     replace every row and stored file with FILE's
                                             (same migration level; stop the server first, see docs)
+  sandbox show --company ID                 print a company's sandbox settings document as JSON
+  sandbox set --company ID [FILE]           replace it with the document in FILE (or standard input),
+                                            validated like PUT /admin/v1/companies/{id}/sandbox
+  sandbox clear --company ID                clear it: nothing injected, the server's timing
+  requests --company ID [--limit N] [--follow]
+                                            print the company's last N (20) requests, one a line;
+                                            with --follow, then each new one until Ctrl-C
 ${COMPARE_USAGE}
 
 Configuration comes from the environment (see README.md).`;
@@ -67,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const flags = parseArgs({
     args:
-      command === 'company' || command === 'key' || command === 'snapshot' || command === 'storage'
+      command === 'company' || command === 'key' || command === 'snapshot' || command === 'storage' || command === 'sandbox'
         ? rest
         : [sub, ...rest].filter((a): a is string => a !== undefined),
     options: {
@@ -79,6 +87,8 @@ export async function run(argv: string[]): Promise<number> {
       company: { type: 'string' },
       key: { type: 'string' },
       to: { type: 'string' },
+      follow: { type: 'boolean' },
+      limit: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -144,6 +154,40 @@ export async function run(argv: string[]): Promise<number> {
       }
       if (sub === 'copy') throw new UsageError('storage copy needs --to s3 or --to local');
       break;
+    case 'sandbox': {
+      const companyId = flags.company;
+      if (!companyId) throw new UsageError('sandbox needs --company ID');
+      const positionals = parseArgs({ args: rest, options: { company: { type: 'string' } }, allowPositionals: true }).positionals;
+      if (sub === 'show' && positionals.length === 0) {
+        print(await withServices((s) => s.sandbox.get(companyId)));
+        return 0;
+      }
+      if (sub === 'set' && positionals.length <= 1) {
+        const doc = readSandboxDocument(positionals[0]);
+        print(await withServices((s) => putSandbox(s, companyId, doc)));
+        return 0;
+      }
+      if (sub === 'clear' && positionals.length === 0) {
+        await withServices((s) => s.sandbox.clear(companyId));
+        print({ message: 'Sandbox settings were cleared.' });
+        return 0;
+      }
+      throw new UsageError('sandbox needs show, set [FILE] or clear');
+    }
+    case 'requests': {
+      const companyId = flags.company;
+      if (!companyId) throw new UsageError('requests needs --company ID (and optionally --limit N, --follow)');
+      const limit = flags.limit === undefined ? 20 : Number(flags.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be a whole number from 1 to 1000');
+      const stop = new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await withServices((s) =>
+        printRequests(s, companyId, { limit, follow: flags.follow === true, out: (line) => process.stdout.write(`${line}\n`), stop }),
+      );
+      return 0;
+    }
     case 'snapshot': {
       const [file, ...extra] = rest;
       if ((sub !== 'save' && sub !== 'restore') || !file || extra.length > 0)
