@@ -8,7 +8,7 @@ export const tableRows = new Map<string, (v: unknown[]) => unknown>([
   // companies
   ["id\u0000name\u0000country\u0000customer_type\u0000main_office_id\u0000allow_submission_without_draft\u0000allow_post_scan_upgrades\u0000webhook_urls\u0000webhook_triggers\u0000default_package_type\u0000default_add_ons\u0000merged_into\u0000created_at", (v) => ({ "id": v[0], "name": v[1], "country": v[2], "customer_type": v[3], "main_office_id": v[4], "allow_submission_without_draft": v[5], "allow_post_scan_upgrades": v[6], "webhook_urls": v[7], "webhook_triggers": v[8], "default_package_type": v[9], "default_add_ons": v[10], "merged_into": v[11], "created_at": v[12] })],
   // console_sessions
-  ["token_hash\u0000signed_in_with\u0000created_at\u0000last_seen_at\u0000expires_at", (v) => ({ "token_hash": v[0], "signed_in_with": v[1], "created_at": v[2], "last_seen_at": v[3], "expires_at": v[4] })],
+  ["token_hash\u0000signed_in_with\u0000created_at\u0000last_seen_at\u0000expires_at\u0000credential_mac", (v) => ({ "token_hash": v[0], "signed_in_with": v[1], "created_at": v[2], "last_seen_at": v[3], "expires_at": v[4], "credential_mac": v[5] })],
   // delivered_files
   ["id\u0000order_id\u0000company_id\u0000product\u0000field\u0000name\u0000position\u0000storage_key\u0000content_type\u0000size\u0000etag\u0000created_at", (v) => ({ "id": v[0], "order_id": v[1], "company_id": v[2], "product": v[3], "field": v[4], "name": v[5], "position": v[6], "storage_key": v[7], "content_type": v[8], "size": v[9], "etag": v[10], "created_at": v[11] })],
   // emails

@@ -46,6 +46,7 @@ function actions(f: { company: { id: string; apiKeyId: string }; orderId: string
     { url: '/console/merge-requests/00000000-0000-4000-8000-000000000000/approve', fields: {} },
     { url: '/console/webhooks/00000000-0000-4000-8000-000000000000/replay', fields: {} },
     { url: '/console/sign-out', fields: {} },
+    { url: '/console/sign-out-everywhere', fields: {} },
   ];
 }
 

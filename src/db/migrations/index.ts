@@ -13,6 +13,7 @@ import { orderIndexes } from './008-order-indexes.js';
 import { sandbox } from './009-sandbox.js';
 import { keyAttribution } from './010-key-attribution.js';
 import { sandboxWebhooks } from './011-sandbox-webhooks.js';
+import { consoleCredential } from './013-console-credential.js';
 import { requestLog } from './012-request-log.js';
 
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '009-sandbox': sandbox,
   '010-key-attribution': keyAttribution,
   '011-sandbox-webhooks': sandboxWebhooks,
+  '013-console-credential': consoleCredential,
   '012-request-log': requestLog,
 };
 

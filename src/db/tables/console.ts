@@ -7,6 +7,7 @@ export interface ConsoleSessionsTable {
   created_at: number;
   last_seen_at: number;
   expires_at: number; // absolute end of the session
+  credential_mac: string; // HMAC-SHA256 (hex), keyed by the token, of the credential signed in with
 }
 
 export interface ConsoleTables {

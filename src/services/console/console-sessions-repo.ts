@@ -24,6 +24,21 @@ export const consoleSessionsRepo = {
     await db.deleteFrom('console_sessions').where('token_hash', '=', tokenHash).execute();
   },
 
+  /** Ends every session; answers how many there were. */
+  async deleteAll(db: Db): Promise<number> {
+    const result = await db.deleteFrom('console_sessions').executeTakeFirst();
+    return Number(result.numDeletedRows);
+  },
+
+  async countLive(db: Db, nowUs: number): Promise<number> {
+    const row = await db
+      .selectFrom('console_sessions')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('expires_at', '>', nowUs)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  },
+
   async deleteExpired(db: Db, nowUs: number): Promise<void> {
     await db.deleteFrom('console_sessions').where('expires_at', '<=', nowUs).execute();
   },

@@ -1,6 +1,8 @@
 // Operator console sessions: sign in with the admin key or the operator password
 // (CASA_CONSOLE_PASSWORD), get a random token for a cookie; the server keeps only its SHA-256 and
-// an absolute expiry, plus an idle timeout. Failed sign-ins are throttled per client address.
+// an absolute expiry, plus an idle timeout. Each session is bound to the credential that made it:
+// when the admin key or the password changes (a restart with a new CASA_ADMIN_KEY), the sessions
+// it made end at their next request. Failed sign-ins are throttled per client address.
 import crypto from 'node:crypto';
 import { sha256Hex } from '../../domain/clock.js';
 import { adminKeyMatches } from '../../domain/admin-key.js';
@@ -23,6 +25,28 @@ function passwordMatches(expected: string | null, presented: string): boolean {
   const a = crypto.createHash('sha256').update(expected).digest();
   const b = crypto.createHash('sha256').update(presented).digest();
   return crypto.timingSafeEqual(a, b);
+}
+
+type SignedInWith = 'admin_key' | 'password';
+
+/**
+ * The session's proof of the credential in force when it was made: an HMAC keyed by the session
+ * token (which the server holds only as a hash), so the stored value reveals nothing of the
+ * password even to a reader of the database. Null when that way of signing in is gone.
+ */
+function credentialMac(token: string, signedInWith: string, adminKeyHash: string, consolePassword: string | null): string | null {
+  const credential =
+    signedInWith === 'admin_key'
+      ? `admin_key ${adminKeyHash}`
+      : signedInWith === 'password' && consolePassword !== null
+        ? `password ${consolePassword}`
+        : null;
+  return credential === null ? null : crypto.createHmac('sha256', token).update(credential).digest('hex');
+}
+
+function macMatches(stored: string, current: string | null): boolean {
+  if (current === null || stored.length !== current.length) return false;
+  return crypto.timingSafeEqual(Buffer.from(stored), Buffer.from(current));
 }
 
 export function consoleSessionsFactory({
@@ -56,10 +80,12 @@ export function consoleSessionsFactory({
       const token = crypto.randomBytes(32).toString('base64url');
       const now = clock.nowUs();
       const expiresAtUs = now + SESSION_TTL_S * 1e6;
+      const signedInWith: SignedInWith = viaKey ? 'admin_key' : 'password';
       await consoleSessionsRepo.deleteExpired(db, now);
       await consoleSessionsRepo.insert(db, {
         token_hash: sha256Hex(token),
-        signed_in_with: viaKey ? 'admin_key' : 'password',
+        signed_in_with: signedInWith,
+        credential_mac: credentialMac(token, signedInWith, adminKeyHash, config.consolePassword)!,
         created_at: now,
         last_seen_at: now,
         expires_at: expiresAtUs,
@@ -74,7 +100,11 @@ export function consoleSessionsFactory({
       const now = clock.nowUs();
       const row = await consoleSessionsRepo.findLive(db, hash, now);
       if (!row) return null;
-      if (now - row.last_seen_at > SESSION_IDLE_S * 1e6) {
+      const credentialChanged = !macMatches(
+        row.credential_mac,
+        credentialMac(token, row.signed_in_with, adminKeyHash, config.consolePassword),
+      );
+      if (credentialChanged || now - row.last_seen_at > SESSION_IDLE_S * 1e6) {
         await consoleSessionsRepo.delete(db, hash);
         return null;
       }
@@ -85,6 +115,16 @@ export function consoleSessionsFactory({
 
     async signOut(token: string | null): Promise<void> {
       if (token && TOKEN_SHAPE.test(token)) await consoleSessionsRepo.delete(db, sha256Hex(token));
+    },
+
+    /** Ends every console session, the caller's included (after a leaked cookie, a lost laptop). */
+    async signOutEverywhere(): Promise<number> {
+      return consoleSessionsRepo.deleteAll(db);
+    },
+
+    /** Sessions not yet past their absolute expiry (idle ones end at their next request). */
+    async liveCount(): Promise<number> {
+      return consoleSessionsRepo.countLive(db, clock.nowUs());
     },
   };
 }

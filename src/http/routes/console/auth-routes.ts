@@ -1,4 +1,4 @@
-// `GET|POST /console/sign-in`, `POST /console/sign-out`.
+// `GET|POST /console/sign-in`, `POST /console/sign-out`, `POST /console/sign-out-everywhere`.
 import type { FastifyPluginAsync } from 'fastify';
 import { signInPage } from '../../../web/console/pages/sign-in-page.js';
 import { csrf, safeNext, sendConsoleHtml, setSessionCookie, cookieValue, SESSION_COOKIE } from './console-session.js';
@@ -39,5 +39,13 @@ export const consoleAuthRoutes: FastifyPluginAsync<Pick<ConsoleContext, 'session
     await sessions.signOut(cookieValue(request, SESSION_COOKIE));
     setSessionCookie(request, reply, null);
     return reply.redirect('/console/sign-in?done=signed_out', 303);
+  });
+
+  // CSRF-checked like every console form (the console's preHandler).
+  app.post('/sign-out-everywhere', async (request, reply) => {
+    const ended = await sessions.signOutEverywhere();
+    request.log.info({ ended }, 'console: every session ended');
+    setSessionCookie(request, reply, null);
+    return reply.redirect('/console/sign-in?done=signed_out_everywhere', 303);
   });
 };

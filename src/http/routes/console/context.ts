@@ -36,6 +36,7 @@ export const DONE_MESSAGES: Record<string, string> = {
   merged: 'The merge request was approved.',
   replayed: 'The delivery was queued again; the dispatcher sends it now.',
   signed_out: 'You are signed out.',
+  signed_out_everywhere: 'Every console session has ended, yours included: sign in again.',
 };
 
 export function doneMessage(raw: unknown): string | null {

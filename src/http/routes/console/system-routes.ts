@@ -4,9 +4,12 @@ import { systemPage } from '../../../web/console/pages/system-page.js';
 import { csrf, sendConsoleHtml } from './console-session.js';
 import type { ConsoleContext } from './context.js';
 
-export const consoleSystemRoutes: FastifyPluginAsync<Pick<ConsoleContext, 'console'>> = async (app, { console }) => {
+export const consoleSystemRoutes: FastifyPluginAsync<Pick<ConsoleContext, 'console' | 'sessions'>> = async (app, { console, sessions }) => {
   app.get('/system', async (request, reply) =>
-    sendConsoleHtml(reply, systemPage({ csrfToken: csrf(request, reply), figures: await console.figures() })),
+    sendConsoleHtml(
+      reply,
+      systemPage({ csrfToken: csrf(request, reply), figures: await console.figures(), liveSessions: await sessions.liveCount() }),
+    ),
   );
 
   app.get('/system/figures', async (_request, reply) => {

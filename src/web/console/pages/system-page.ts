@@ -3,7 +3,8 @@
 // the small charts.
 import { html } from '../../html.js';
 import type { SystemFigures } from '../../../services/console/console-service.js';
-import { consolePage } from '../console-layout.js';
+import { SESSION_IDLE_S, SESSION_TTL_S } from '../../../services/console/console-sessions.js';
+import { actionButton, consolePage } from '../console-layout.js';
 
 export function formatFigures(f: SystemFigures) {
   return {
@@ -23,7 +24,7 @@ const CARDS = [
   { id: 'success', label: 'Webhook success rate', hint: '2xx answers, last hour' },
 ] as const;
 
-export function systemPage(d: { csrfToken: string; figures: SystemFigures }): string {
+export function systemPage(d: { csrfToken: string; figures: SystemFigures; liveSessions: number }): string {
   const text = formatFigures(d.figures);
   return consolePage({
     title: 'System',
@@ -42,6 +43,14 @@ ${CARDS.map(
 </section>`,
 )}
 </div>
-<p class="hint">Request figures are collected in this process (behind a small interface a Prometheus <code>/metrics</code> can feed); the others are read from the database.</p>`,
+<p class="hint">Request figures are collected in this process (behind a small interface a Prometheus <code>/metrics</code> can feed); the others are read from the database.</p>
+<section class="card" aria-labelledby="sessions-label">
+  <h2 id="sessions-label">Console sessions</h2>
+  <p><span id="live-sessions">${d.liveSessions}</span> signed in (yours included). Sessions end after ${SESSION_IDLE_S / 3600} hours idle or ${SESSION_TTL_S / 3600} hours, and when the admin key or operator password they were made with changes.</p>
+  ${actionButton('/console/sign-out-everywhere', 'Sign out everywhere', d.csrfToken, {
+    confirm: 'End every console session, yours included?',
+    secondary: true,
+  })}
+</section>`,
   });
 }
