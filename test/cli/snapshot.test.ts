@@ -147,6 +147,11 @@ async function scannedGo2scanOrder(ctx: TestApp, company: TestCompany) {
 }
 
 /** A company with users, webhook settings, a delivered order (files and a combined PDF), a draft and a scanned GoToScan order. */
+/** The request log is written in batches after each answer: a row count taken now must hold every request so far. */
+function requestsLogged(ctx: TestApp): Promise<void> {
+  return ctx.app.services.requestLog.flush();
+}
+
 async function populate(ctx: TestApp) {
   const a = await ctx.createCompany('Snapshot Realty');
   const b = await ctx.createCompany('Other Realty');
@@ -180,6 +185,7 @@ describe('snapshot save and restore', () => {
     assert.equal(svgBefore.statusCode, 200);
     const orderBefore = await getOrder(ctx, a, delivered.id);
     const infoBefore = await ok(call(ctx, a, 'GET', '/companies/info'));
+    await requestsLogged(ctx);
     const rowsBefore = await dumpAll(ctx.storage);
     const filesBefore = filesOnDisk(ctx.config.dataDir);
     assert.ok(rowsBefore.scan_files!.length > 0 && rowsBefore.delivered_files!.length > 0, 'scans and deliverables are stored');
@@ -212,6 +218,7 @@ describe('snapshot save and restore', () => {
     await ok(call(ctx, a, 'DELETE', `/orders/draft/${draft.id}`));
     await subscribe(ctx, a, ['https://hooks.example.com/changed'], ALL_TRIGGERS);
     await deliveredOrder(ctx, b, 'base', [], 1200);
+    await requestsLogged(ctx);
     assert.notDeepEqual(await dumpAll(ctx.storage), rowsBefore);
 
     const restored = await restoreSnapshot(ctx.storage, ctx.config.dataDir, file);
@@ -307,6 +314,7 @@ describe('snapshot save and restore', () => {
     const good = path.join(dir, 'good.zip');
     await saveSnapshot(ctx.storage, ctx.config.dataDir, good);
     await createDraft(ctx, a, { external_id: 'AFTER-SAVE' });
+    await requestsLogged(ctx);
     const rows = await dumpAll(ctx.storage);
     const files = filesOnDisk(ctx.config.dataDir);
     const entries = await readZip(good);

@@ -225,7 +225,10 @@ test('an operator drives an order to Ready, replays its webhook and follows an e
       await route.fulfill({ response });
     },
   );
-  await Promise.all([page.waitForURL(/\/console\/sign-in\?done=signed_out$/), page.getByRole('button', { name: 'Sign out' }).click()]);
+  await Promise.all([
+    page.waitForURL(/\/console\/sign-in\?done=signed_out$/),
+    page.getByRole('button', { name: 'Sign out', exact: true }).click(),
+  ]);
   await page.getByRole('status').filter({ hasText: 'You are signed out.' }).waitFor();
   await page.goto('/console/orders');
   assert.match(page.url(), /\/console\/sign-in/);
