@@ -8,7 +8,7 @@ import { keptBody, type KeptBody } from '../../domain/body-redaction.js';
 import { paginate, type Page } from '../../domain/pagination.js';
 import { NotFoundError } from '../../errors.js';
 import type { ServiceDeps } from '../deps.js';
-import { companyRepo } from '../company/company-repo.js';
+import { assertCompanyExists } from '../company/company-must-exist.js';
 import { requestLogRepo, type NewRequestLogEntry, type RequestLogEntry, type RequestLogFilter } from './request-log-repo.js';
 
 export const BODY_MAX_BYTES = 16 * 1024;
@@ -88,6 +88,18 @@ function splitUrl(url: string): { path: string; query: string | null } {
   return { path: url.slice(0, q) || '/', query: url.slice(q + 1) || null };
 }
 
+/** `compute` remembered for the last MEMO_ENTRIES keys (the oldest forgotten first). */
+function memoized<V>(compute: (key: string) => V): (key: string) => V {
+  const kept = new Map<string, V>();
+  return (key) => {
+    if (kept.has(key)) return kept.get(key)!;
+    const value = compute(key);
+    if (kept.size >= MEMO_ENTRIES) kept.delete(kept.keys().next().value!);
+    kept.set(key, value);
+    return value;
+  };
+}
+
 export function requestLogServiceFactory(deps: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'config' | 'log'>) {
   const { db, clock, ids, config, log } = deps;
   let buffer: RequestRecord[] = [];
@@ -96,35 +108,19 @@ export function requestLogServiceFactory(deps: Pick<ServiceDeps, 'db' | 'clock' 
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> = Promise.resolve();
   let closed = false;
-  const answers = new Map<string, StoredBody | null>();
 
   function stored(kept: KeptBody | null): StoredBody | null {
     return kept && { ...kept, hash: crypto.createHash('sha256').update(kept.text).digest('base64url') };
   }
 
-  function keptAnswer(text: string | null): StoredBody | null {
-    if (text === null) return null;
-    let kept = answers.get(text);
-    if (kept === undefined) {
-      kept = stored(keptBody(text, BODY_MAX_BYTES));
-      if (answers.size >= MEMO_ENTRIES) answers.delete(answers.keys().next().value!);
-      answers.set(text, kept);
-    }
-    return kept;
-  }
+  const keptAnswerText = memoized((text) => stored(keptBody(text, BODY_MAX_BYTES)));
+  const keptAnswer = (text: string | null): StoredBody | null => (text === null ? null : keptAnswerText(text));
 
   // Paths and queries redacted, by URL: an integration asks the same few URLs again and again.
-  const urls = new Map<string, { path: string; query: string | null }>();
-  function keptUrl(url: string): { path: string; query: string | null } {
-    let kept = urls.get(url);
-    if (kept === undefined) {
-      const { path, query } = splitUrl(url);
-      kept = { path: keptBody(path, 2048)!.text, query: query === null ? null : keptBody(`?${query}`, 4096)!.text.slice(1) };
-      if (urls.size >= MEMO_ENTRIES) urls.delete(urls.keys().next().value!);
-      urls.set(url, kept);
-    }
-    return kept;
-  }
+  const keptUrl = memoized((url) => {
+    const { path, query } = splitUrl(url);
+    return { path: keptBody(path, 2048)!.text, query: query === null ? null : keptBody(`?${query}`, 4096)!.text.slice(1) };
+  });
 
   function toRow(r: RequestRecord, bodies: Map<string, string>): NewRequestLogEntry {
     const { path, query } = keptUrl(r.url);
@@ -204,7 +200,7 @@ export function requestLogServiceFactory(deps: Pick<ServiceDeps, 'db' | 'clock' 
     },
 
     async list(companyId: string, page: Page, filter: RequestLogListFilter) {
-      await assertCompany(companyId);
+      await assertCompanyExists(db, companyId);
       const rows = await requestLogRepo.forCompany(companyId).list(db, { ...filter, status: statusFilter(filter.status) }, page);
       const result = paginate(rows, page);
       return { pagination: result.pagination, items: result.items.map(entryView) };
@@ -212,7 +208,7 @@ export function requestLogServiceFactory(deps: Pick<ServiceDeps, 'db' | 'clock' 
 
     /** Entries written after `afterSeq`, oldest first, with the seq to follow on from (the CLI's --follow). */
     async follow(companyId: string, afterSeq: number | null, limit = 100) {
-      await assertCompany(companyId);
+      await assertCompanyExists(db, companyId);
       const rows = await requestLogRepo
         .forCompany(companyId)
         .list(db, afterSeq === null ? {} : { afterSeq }, { limit: afterSeq === null ? limit : 10_000, offset: 0 });
@@ -221,7 +217,7 @@ export function requestLogServiceFactory(deps: Pick<ServiceDeps, 'db' | 'clock' 
     },
 
     async get(companyId: string, id: string): Promise<RequestLogDetail> {
-      await assertCompany(companyId);
+      await assertCompanyExists(db, companyId);
       const row = isUuid(id) ? await requestLogRepo.forCompany(companyId).find(db, id) : undefined;
       if (!row) throw new NotFoundError('Logged request not found.');
       return entryWithBodies(row);
@@ -234,10 +230,6 @@ export function requestLogServiceFactory(deps: Pick<ServiceDeps, 'db' | 'clock' 
       return { expired, over_cap };
     },
   };
-
-  async function assertCompany(companyId: string): Promise<void> {
-    if (!isUuid(companyId) || !(await companyRepo.system.exists(db, companyId))) throw new NotFoundError('Company not found.');
-  }
 }
 
 export type RequestLogService = ReturnType<typeof requestLogServiceFactory>;

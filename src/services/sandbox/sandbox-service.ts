@@ -1,7 +1,6 @@
 // Sandbox controls per company: the settings document (read, replaced, cleared) and the fault
 // decision for each customer request. Settings come with the api key's lookup (KeyOwner.sandbox),
 // so a company without them costs a request nothing more than a null check.
-import { isUuid } from '../../domain/clock.js';
 import {
   completeSandboxSettings,
   decideFaults,
@@ -11,9 +10,9 @@ import {
   type FaultTarget,
   type SandboxSettings,
 } from '../../domain/sandbox-settings.js';
-import { NotFoundError, RequestValidationError } from '../../errors.js';
+import { RequestValidationError } from '../../errors.js';
 import type { ServiceDeps } from '../deps.js';
-import { companyRepo } from '../company/company-repo.js';
+import { assertCompanyExists } from '../company/company-must-exist.js';
 import { ordersRepo } from '../orders/orders-repo.js';
 import { webhookDeliveriesRepo } from '../webhooks/webhook-deliveries-repo.js';
 import { decodeSandboxDocument, sandboxRepo } from './sandbox-repo.js';
@@ -24,10 +23,6 @@ const MAX_PARSED = 1000;
 export function sandboxServiceFactory({ db, clock, streams }: Pick<ServiceDeps, 'db' | 'clock'> & { streams: SandboxStreams }) {
   // Parsed documents by company, kept while the stored version is the same.
   const parsed = new Map<string, { version: number; settings: SandboxSettings }>();
-
-  async function assertCompany(companyId: string): Promise<void> {
-    if (!isUuid(companyId) || !(await companyRepo.system.exists(db, companyId))) throw new NotFoundError('Company not found.');
-  }
 
   function settingsOf(companyId: string, document: string, version: number): SandboxSettings {
     const kept = parsed.get(companyId);
@@ -41,13 +36,13 @@ export function sandboxServiceFactory({ db, clock, streams }: Pick<ServiceDeps, 
   return {
     /** The company's settings; the defaults (nothing injected) when none are set. */
     async get(companyId: string): Promise<SandboxSettings> {
-      await assertCompany(companyId);
+      await assertCompanyExists(db, companyId);
       return (await sandboxRepo.forCompany(companyId).find(db))?.settings ?? defaultSandboxSettings();
     },
 
     /** Replaces the whole document; fields left out take their defaults. Random streams start again from the seed. */
     async put(companyId: string, input: Partial<SandboxSettings>): Promise<SandboxSettings> {
-      await assertCompany(companyId);
+      await assertCompanyExists(db, companyId);
       const settings = completeSandboxSettings(input);
       const problems = sandboxProblems(settings);
       if (problems.length) {
@@ -62,7 +57,7 @@ export function sandboxServiceFactory({ db, clock, streams }: Pick<ServiceDeps, 
 
     /** Back to the defaults: nothing injected, the server's timing. */
     async clear(companyId: string): Promise<void> {
-      await assertCompany(companyId);
+      await assertCompanyExists(db, companyId);
       await sandboxRepo.forCompany(companyId).remove(db);
     },
 
@@ -72,7 +67,7 @@ export function sandboxServiceFactory({ db, clock, streams }: Pick<ServiceDeps, 
      * their next round. Orders the operator holds stay held.
      */
     async deliverDueNow(companyId: string): Promise<{ orders: number; webhook_deliveries: number }> {
-      await assertCompany(companyId);
+      await assertCompanyExists(db, companyId);
       const now = clock.nowUs();
       return db.transaction().execute(async (tx) => ({
         orders: await ordersRepo.forCompany(companyId).makeProductionDueNow(tx, now),
