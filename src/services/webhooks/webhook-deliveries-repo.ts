@@ -2,9 +2,10 @@
 // lease queue (src/db/lease-queue.ts): a delivery is claimed only when no earlier event of the
 // same order is still waiting for the same URL, and its outcome is written only by the worker
 // whose lease it is under.
-import { sql, type Insertable } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type SqlBool } from 'kysely';
 import type { Db } from '../../db/dialect.js';
 import type { DialectName } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
 import { leaseQueue, type Backlog } from '../../db/lease-queue.js';
 import type { WebhookAttemptRow, WebhookDeliveriesTable, WebhookDeliveryRow } from '../../db/tables/webhooks.js';
 import { ACTIVE_STATUSES, type DeliveryStatus } from './delivery-status.js';
@@ -88,6 +89,23 @@ const deliveries = leaseQueue({
   dueAt: 'next_attempt_at',
 });
 
+/** A reordered delivery of this order to this URL still held back, waiting for a later event to overtake it. */
+function reorderedWaiting(
+  eb: ExpressionBuilder<Database, 'webhook_deliveries'>,
+  orderId: string,
+  url: string,
+  now: number,
+): Expression<SqlBool> {
+  return eb.and([
+    eb('order_id', '=', orderId),
+    eb('url', '=', url),
+    eb('status', 'in', ACTIVE_STATUSES),
+    eb('holds_order', '=', 0),
+    eb('next_attempt_at', '>', now),
+    eb('chaos', 'like', `%${REORDER_MARK}%`),
+  ]);
+}
+
 const decodeDelivery = (row: WebhookDeliveryRow): WebhookDelivery => ({
   ...row,
   status: row.status as DeliveryStatus,
@@ -132,12 +150,7 @@ export const webhookDeliveriesRepo = {
           .selectFrom('webhook_deliveries')
           .select('seq')
           .where('company_id', '=', companyId)
-          .where('order_id', '=', orderId)
-          .where('url', '=', url)
-          .where('status', 'in', ACTIVE_STATUSES)
-          .where('holds_order', '=', 0)
-          .where('next_attempt_at', '>', now)
-          .where('chaos', 'like', `%${REORDER_MARK}%`)
+          .where((eb) => reorderedWaiting(eb, orderId, url, now))
           .executeTakeFirst();
         return row !== undefined;
       },
@@ -204,18 +217,14 @@ export const webhookDeliveriesRepo = {
           );
           if (!ours && !delivered) ours = await deliveries.release(tx, r.seq, r.owner);
           if (ours) attempts.push(r.attempt);
-          if (ours && r.overtakes) {
+          const { overtakes } = r;
+          if (ours && overtakes) {
             // Reordered deliveries held for a later event go as soon as one is through.
             await tx
               .updateTable('webhook_deliveries')
               .set({ next_attempt_at: r.update.updated_at })
-              .where('order_id', '=', r.overtakes.order_id)
-              .where('url', '=', r.overtakes.url)
-              .where('event_seq', '<', r.overtakes.event_seq)
-              .where('holds_order', '=', 0)
-              .where('status', 'in', ACTIVE_STATUSES)
-              .where('next_attempt_at', '>', r.update.updated_at)
-              .where('chaos', 'like', `%${REORDER_MARK}%`)
+              .where((eb) => reorderedWaiting(eb, overtakes.order_id, overtakes.url, r.update.updated_at))
+              .where('event_seq', '<', overtakes.event_seq)
               .execute();
           }
         }
