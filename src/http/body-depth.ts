@@ -6,8 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import { RequestValidationError } from '../errors.js';
 import { tooDeepField } from '../domain/json-depth.js';
 
-export { tooDeepField };
-
 /** Levels of objects and lists a body may hold, the body itself being the first. */
 export const MAX_BODY_DEPTH = 32;
 

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { buildOrdersApp, draftBody, redrawBody } from '../orders/order-helpers.js';
 import { tableCounts } from './db-helpers.js';
-import { MAX_BODY_DEPTH, tooDeepField } from '../../src/http/body-depth.js';
+import { MAX_BODY_DEPTH } from '../../src/http/body-depth.js';
+import { tooDeepField } from '../../src/domain/json-depth.js';
 import { requestFingerprint } from '../../src/services/idempotency/idempotency-service.js';
 
 const API = '/api/integrate/v3';
