@@ -1,7 +1,6 @@
 // The companies table. Its JSON list columns are decoded here and encoded here on writes, so a
 // company leaves this module with arrays.
 import type { Db } from '../../db/dialect.js';
-import { runCompiled } from '../../db/compiled-query.js';
 import type { CompanyRow } from '../../db/schema.js';
 import type { AddOn, CustomerType, PackageType, WebhookTrigger } from '../../domain/catalog.js';
 
@@ -59,10 +58,11 @@ export const companyRepo = {
 
       /** The webhook lists alone, read inside an order transition for every event. */
       webhookSettings: async (db: Db): Promise<{ urls: string[]; triggers: string[] } | undefined> => {
-        // Read inside every draft's transaction: compiled once.
-        const [row] = await runCompiled(db, 'company webhook settings', [companyId], (value) =>
-          db.selectFrom('companies').select(['webhook_urls', 'webhook_triggers']).where('id', '=', value(0)),
-        );
+        const row = await db
+          .selectFrom('companies')
+          .select(['webhook_urls', 'webhook_triggers'])
+          .where('id', '=', companyId)
+          .executeTakeFirst();
         return row && { urls: stringList(row.webhook_urls), triggers: stringList(row.webhook_triggers) };
       },
 

@@ -8,7 +8,6 @@ import type { DialectName } from '../../db/database.js';
 import type { Order, OrderChanges, OrderRow, OrderUpdate, ScanFileRow } from '../../db/tables/orders.js';
 import type { Page } from '../../domain/pagination.js';
 import { insertRow } from '../../db/insert-row.js';
-import { runCompiled } from '../../db/compiled-query.js';
 import { leaseQueue, type Backlog } from '../../db/lease-queue.js';
 import { moveCompanyRows } from '../../db/company-rows.js';
 
@@ -177,32 +176,18 @@ export const ordersRepo = {
        * (cheap even at a deep offset), then only those rows are read.
        */
       async list(db: Db, filter: OrderFilter, page: Page): Promise<Order[]> {
-        // Compiled once per combination of filters (and number of statuses): read on every page a
-        // write has made fresh.
-        const { statuses = [], externalId, ownerEmail, createdAfterUs, createdBeforeUs } = filter;
-        const values: unknown[] = [companyId, page.limit + 1, page.offset, ...statuses];
-        if (externalId !== undefined) values.push(externalId);
-        if (ownerEmail !== undefined) values.push(ownerEmail.toLowerCase());
-        if (createdAfterUs !== undefined) values.push(createdAfterUs);
-        if (createdBeforeUs !== undefined) values.push(createdBeforeUs);
-        const given = [externalId, ownerEmail, createdAfterUs, createdBeforeUs].map((v) => (v === undefined ? 0 : 1));
-        const shape = `orders page ${statuses.length} ${given.join('')}`;
-        const rows = await runCompiled(db, shape, values, (value) => {
-          let next = 3;
-          let ids = db.selectFrom('orders').select('id').where('company_id', '=', value(0));
-          if (statuses.length)
-            ids = ids.where(
-              'status',
-              'in',
-              statuses.map(() => value(next++)),
-            );
-          if (externalId !== undefined) ids = ids.where('external_id', '=', value(next++));
-          if (ownerEmail !== undefined) ids = ids.where('owner_email', '=', value(next++));
-          if (createdAfterUs !== undefined) ids = ids.where('created_at', '>=', value(next++));
-          if (createdBeforeUs !== undefined) ids = ids.where('created_at', '<', value(next++));
-          ids = ids.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(value(1)).offset(value(2));
-          return db.selectFrom('orders').selectAll().where('id', 'in', ids);
-        });
+        let ids = db.selectFrom('orders').select('id').where('company_id', '=', companyId);
+        if (filter.statuses?.length) ids = ids.where('status', 'in', filter.statuses);
+        if (filter.externalId !== undefined) ids = ids.where('external_id', '=', filter.externalId);
+        if (filter.ownerEmail !== undefined) ids = ids.where('owner_email', '=', filter.ownerEmail.toLowerCase());
+        if (filter.createdAfterUs !== undefined) ids = ids.where('created_at', '>=', filter.createdAfterUs);
+        if (filter.createdBeforeUs !== undefined) ids = ids.where('created_at', '<', filter.createdBeforeUs);
+        ids = ids
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(page.limit + 1)
+          .offset(page.offset);
+        const rows = await db.selectFrom('orders').selectAll().where('id', 'in', ids).execute();
         return rows.sort(byNewest).map(decodeOrder);
       },
 
