@@ -8,19 +8,23 @@ import type { Database } from './schema.js';
 
 const built = new WeakMap<DialectAdapter, Map<string, string>>();
 
-/** The INSERT for `row` and its parameters; like Kysely, columns left undefined are not named. */
-function insertQuery<T extends keyof Database>(db: Db, table: T, row: Insertable<Database[T]>, returning: boolean): CompiledQuery {
-  const entries = Object.entries(row).filter(([, value]) => value !== undefined);
+/** The SQL `build` makes, built once per dialect and `shape` (everything the SQL depends on). */
+function builtOnce(db: Db, shape: string, build: () => string): string {
   const adapter = db.getExecutor().adapter;
   let byShape = built.get(adapter);
   if (!byShape) built.set(adapter, (byShape = new Map()));
-  const shape = `${table} ${returning} ${entries.map(([column]) => column).join(',')}`;
   let sql = byShape.get(shape);
-  if (sql === undefined) {
+  if (sql === undefined) byShape.set(shape, (sql = build()));
+  return sql;
+}
+
+/** The INSERT for `row` and its parameters; like Kysely, columns left undefined are not named. */
+function insertQuery<T extends keyof Database>(db: Db, table: T, row: Insertable<Database[T]>, returning: boolean): CompiledQuery {
+  const entries = Object.entries(row).filter(([, value]) => value !== undefined);
+  const sql = builtOnce(db, `${table} ${returning} ${entries.map(([column]) => column).join(',')}`, () => {
     const query = db.insertInto(table).values(Object.fromEntries(entries) as never);
-    sql = (returning ? query.returningAll() : query).compile().sql;
-    byShape.set(shape, sql);
-  }
+    return (returning ? query.returningAll() : query).compile().sql;
+  });
   return CompiledQuery.raw(
     sql,
     entries.map(([, value]) => value),
@@ -50,20 +54,13 @@ const CHUNKS = [100, 10, 1];
 
 /** The INSERT of `count` rows of these columns, built once per dialect, table, columns and count. */
 function multiInsertSql(db: Db, table: keyof Database, columns: string[], count: number): string {
-  const adapter = db.getExecutor().adapter;
-  let byShape = built.get(adapter);
-  if (!byShape) built.set(adapter, (byShape = new Map()));
-  const shape = `${table} ${count} ${columns.join(',')}`;
-  let sql = byShape.get(shape);
-  if (sql === undefined) {
+  return builtOnce(db, `${table} rows ${count} ${columns.join(',')}`, () => {
     const row = Object.fromEntries(columns.map((c) => [c, null]));
-    sql = db
+    return db
       .insertInto(table)
       .values(Array.from({ length: count }, () => row) as never)
       .compile().sql;
-    byShape.set(shape, sql);
-  }
-  return sql;
+  });
 }
 
 /**
