@@ -5,8 +5,11 @@ import type { Clock } from '../domain/clock.js';
 import type { Services } from '../services/index.js';
 import { createWebhookDispatcher } from './webhook-dispatcher.js';
 import { startProductionWorker } from './production-worker.js';
-import { startStorageSweeper } from './storage-sweeper.js';
-import { startRequestLogPruner } from './request-log-pruner.js';
+import { startPeriodicJob } from './periodic-job.js';
+
+const SWEEP_EVERY_MS = 24 * 3600 * 1000;
+// Every minute keeps a busy company close to its cap without a delete on every write.
+const REQUEST_LOG_PRUNE_EVERY_MS = 60_000;
 
 export interface Workers {
   stop(): Promise<void>;
@@ -19,7 +22,7 @@ export interface WorkerDeps {
   log: FastifyBaseLogger;
 }
 
-/** Each worker is a loop with stop(): webhook dispatch, production and the daily sweep of orphaned files. */
+/** Each worker is a loop with stop(): webhook dispatch, production, the daily sweep of orphaned files and the request log's trimming. */
 export function startWorkers(deps: WorkerDeps): Workers {
   const loops: Workers[] = [];
   const { services } = deps;
@@ -33,8 +36,27 @@ export function startWorkers(deps: WorkerDeps): Workers {
   webhooks.start();
   loops.push({ stop: () => webhooks.close() });
   loops.push(startProductionWorker({ production: services.production, log: deps.log }));
-  loops.push(startStorageSweeper({ storageSweep: services.storageSweep, log: deps.log }));
-  loops.push(startRequestLogPruner({ requestLog: services.requestLog, log: deps.log }));
+  loops.push(
+    startPeriodicJob({
+      name: 'storage sweep',
+      run: () => services.storageSweep.sweep(),
+      everyMs: SWEEP_EVERY_MS,
+      // A while after start, not at once: a fleet restarting together does not list the whole store at once.
+      firstAfterMs: 10 * 60 * 1000 + Math.floor(Math.random() * 50 * 60 * 1000),
+      log: deps.log,
+    }),
+  );
+  loops.push(
+    startPeriodicJob({
+      name: 'pruning the request log',
+      run: async () => {
+        const pruned = await services.requestLog.prune();
+        if (pruned.expired || pruned.over_cap) deps.log.debug(pruned, 'request log pruned');
+      },
+      everyMs: REQUEST_LOG_PRUNE_EVERY_MS,
+      log: deps.log,
+    }),
+  );
   return {
     async stop() {
       await Promise.all(loops.map((l) => l.stop()));
