@@ -11,6 +11,9 @@ import type { RequestLogView } from './services/request-log/request-log-service.
 
 export class DocumentError extends Error {}
 
+/** A refused document as one line per problem, each named by its field's path. */
+const problemsOf = (err: RequestValidationError) => new DocumentError(err.entries.map((e) => `${e.loc.join('.')}: ${e.msg}`).join('\n'));
+
 const validateSandbox = validatorCompiler({
   schema: SandboxSettingsBody,
   httpPart: 'body',
@@ -28,9 +31,7 @@ export function readSandboxDocument(file: string | undefined): Partial<SandboxSe
     throw new DocumentError(`the sandbox document is not JSON: ${(err as Error).message}`);
   }
   const { error } = validateSandbox(parsed);
-  if (error instanceof RequestValidationError) {
-    throw new DocumentError(error.entries.map((e) => `${e.loc.join('.')}: ${e.msg}`).join('\n'));
-  }
+  if (error instanceof RequestValidationError) throw problemsOf(error);
   if (error) throw new DocumentError(error.message);
   return parsed as Partial<SandboxSettings>;
 }
@@ -40,7 +41,7 @@ export async function putSandbox(services: Pick<Services, 'sandbox'>, companyId:
   try {
     return await services.sandbox.put(companyId, doc);
   } catch (err) {
-    if (err instanceof RequestValidationError) throw new DocumentError(err.entries.map((e) => `${e.loc.join('.')}: ${e.msg}`).join('\n'));
+    if (err instanceof RequestValidationError) throw problemsOf(err);
     throw err;
   }
 }
