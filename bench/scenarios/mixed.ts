@@ -379,6 +379,36 @@ async function listAll(
   }
 }
 
+/** What any write to the company's orders changes: their number and the latest update. */
+async function ordersSignature(storage: Storage, companyId: string): Promise<string> {
+  const row = await storage.db
+    .selectFrom('orders')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('latest')])
+    .where('company_id', '=', companyId)
+    .executeTakeFirstOrThrow();
+  return `${row.n}/${row.latest}`;
+}
+
+/**
+ * Pages GET /orders once the server has finished the requests the load generator cut off: on a
+ * saturated host a create can still be committing seconds after the load stops, and each late
+ * order shifts later offset pages by one. A listing counts only if no order changed while it ran.
+ */
+async function listWhenSettled(storage: Storage, companyId: string, baseUrl: string, apiKey: string): ReturnType<typeof listAll> {
+  const STILL_MS = 2000;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    let before = await ordersSignature(storage, companyId);
+    for (let stillSince = Date.now(); Date.now() - stillSince < STILL_MS && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 250));
+      const now = await ordersSignature(storage, companyId);
+      if (now !== before) [before, stillSince] = [now, Date.now()];
+    }
+    const listed = await listAll(baseUrl, apiKey);
+    if ((await ordersSignature(storage, companyId)) === before || Date.now() > deadline) return listed;
+  }
+}
+
 /** Waits until no webhook delivery of the company is waiting and production has nothing due or leased. */
 async function waitForQuiet(
   storage: Storage,
@@ -621,7 +651,7 @@ export async function runMixedBench(opts: MixedOptions): Promise<MixedResult> {
     storage ??= await openStorage({ databaseUrl: null, sqliteFile: path.join(dataDir, 'casa.sqlite') });
     log('  load done; waiting for production and webhook dispatch to go quiet…');
     const quiet = await waitForQuiet(storage, seeded.companyId, 180_000);
-    const listed = await listAll(baseUrl, seeded.apiKey);
+    const listed = await listWhenSettled(storage, seeded.companyId, baseUrl, seeded.apiKey);
     statusCounts['5xx']! += listed.status5xx;
     const exitCodes = await Promise.all(processes.map((p) => stopProcess(p)));
 
