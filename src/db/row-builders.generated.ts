@@ -16,7 +16,7 @@ export const tableRows = new Map<string, (v: unknown[]) => unknown>([
   // floor_plan_models
   ["order_id\u0000company_id\u0000model_id\u0000source\u0000model_json\u0000style_json\u0000combined_key\u0000created_at\u0000updated_at", (v) => ({ "order_id": v[0], "company_id": v[1], "model_id": v[2], "source": v[3], "model_json": v[4], "style_json": v[5], "combined_key": v[6], "created_at": v[7], "updated_at": v[8] })],
   // idempotency_keys
-  ["company_id\u0000idem_key\u0000request_hash\u0000status_code\u0000response_body\u0000content_type\u0000created_at", (v) => ({ "company_id": v[0], "idem_key": v[1], "request_hash": v[2], "status_code": v[3], "response_body": v[4], "content_type": v[5], "created_at": v[6] })],
+  ["company_id\u0000idem_key\u0000request_hash\u0000status_code\u0000response_body\u0000content_type\u0000created_at\u0000sealed", (v) => ({ "company_id": v[0], "idem_key": v[1], "request_hash": v[2], "status_code": v[3], "response_body": v[4], "content_type": v[5], "created_at": v[6], "sealed": v[7] })],
   // merge_requests
   ["id\u0000company_id\u0000target_company_id\u0000target_email\u0000status\u0000created_at\u0000approved_at", (v) => ({ "id": v[0], "company_id": v[1], "target_company_id": v[2], "target_email": v[3], "status": v[4], "created_at": v[5], "approved_at": v[6] })],
   // offices

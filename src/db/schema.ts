@@ -92,6 +92,8 @@ export interface IdempotencyKeysTable {
   response_body: string | null;
   content_type: string | null;
   created_at: number;
+  /** 1: `response_body` is sealed (it holds a secret), readable only with the caller's API key. */
+  sealed: number;
 }
 
 export interface ServerSettingsTable {

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { buildTestApp, dialectName, type TestApp, type TestCompany } from '../helpers/app.js';
 import { requestFingerprint } from '../../src/services/idempotency/idempotency-service.js';
+import { sha256Hex } from '../../src/domain/clock.js';
+import { dumpTables } from '../security/db-helpers.js';
 
 const OFFICES = '/api/integrate/v3/offices';
 
@@ -138,7 +140,7 @@ describe('Idempotency-Key on POST', () => {
     const company = await ctx.createCompany();
     // The first request has claimed the key and not answered yet.
     const fingerprint = requestFingerprint('POST', OFFICES, { name: 'Lahti' });
-    const claim = await ctx.app.services.idempotency.claim({ companyId: company.id, key: 'busy', fingerprint });
+    const claim = await ctx.app.services.idempotency.claim({ companyId: company.id, key: 'busy', fingerprint, sealWith: null });
     assert.equal(claim.kind, 'claimed');
     const repeat = await postOffice(ctx, company, { name: 'Lahti' }, 'busy');
     assert.equal(repeat.statusCode, 409);
@@ -195,5 +197,80 @@ describe('Idempotency-Key on POST', () => {
     assert.deepEqual(await officeNames(ctx, company), ['Main office']);
     assert.equal((await postOffice(ctx, company, { name: 'Pori' })).statusCode, 200);
     assert.equal(await storedKeys(ctx), 0);
+  });
+});
+
+describe('Idempotency-Key on POST /orders/go2scan (an answer holding a link token)', () => {
+  const GO2SCAN = '/api/integrate/v3/orders/go2scan';
+  const body = {
+    street: '1 Fake Street',
+    city: 'Mountain View',
+    state: 'CA',
+    postalCode: '94043',
+    country: 'United States',
+    send_invitation: false,
+  };
+  const go2scan = (ctx: TestApp, headers: Record<string, string>) =>
+    ctx.inject({ method: 'POST', url: GO2SCAN, headers: { ...headers, 'idempotency-key': 'scan-1' }, payload: body });
+
+  it('keeps no usable token at rest, and the replay gives the same link, which works', async (t) => {
+    const ctx = await buildTestApp(t);
+    const company = await ctx.createCompany();
+    const first = await go2scan(ctx, company.headers);
+    assert.equal(first.statusCode, 200, first.body);
+    const link: string = first.json().info.go2scan.link;
+    const token = link.slice(link.lastIndexOf('/') + 1);
+    assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+
+    await ctx.app.services.requestLog.flush();
+    const tables = await dumpTables(ctx.storage);
+    for (const [table, rows] of Object.entries(tables)) assert.ok(!rows.includes(token), `the token is stored raw in table ${table}`);
+    // The one form kept: its SHA-256, which the upload page checks a presented token against.
+    assert.ok(tables.orders!.includes(sha256Hex(token)));
+    const kept = await ctx.storage.db.selectFrom('idempotency_keys').selectAll().executeTakeFirstOrThrow();
+    assert.equal(kept.sealed, 1);
+    assert.ok(!kept.response_body!.includes(first.json().id), 'the whole answer is sealed');
+
+    ctx.clock.advanceSeconds(3600);
+    const again = await go2scan(ctx, company.headers);
+    assert.equal(again.statusCode, 200);
+    assert.equal(again.headers['idempotent-replayed'], 'true');
+    assert.equal(again.body, first.body, 'the very same bytes');
+    assert.match(String(again.headers['content-type']), /^application\/json/);
+    const orders = await ctx.inject({ method: 'GET', url: '/api/integrate/v3/orders', headers: company.headers });
+    assert.equal(orders.json().items.length, 1, 'one order');
+    const page = await ctx.inject({ method: 'GET', url: new URL(link).pathname });
+    assert.equal(page.statusCode, 200, 'the replayed link opens the upload page');
+  });
+
+  it('answers 409 to a replay with another API key of the company, which cannot open the kept answer', async (t) => {
+    const ctx = await buildTestApp(t);
+    const company = await ctx.createCompany();
+    const first = await go2scan(ctx, company.headers);
+    assert.equal(first.statusCode, 200);
+    const other = await ctx.inject({
+      method: 'POST',
+      url: `/admin/v1/companies/${company.id}/api-keys`,
+      headers: ctx.adminHeaders,
+      payload: {},
+    });
+    assert.equal(other.statusCode, 201, other.body);
+    const replay = await go2scan(ctx, { 'api-key': other.json().api_key });
+    assert.equal(replay.statusCode, 409);
+    assert.deepEqual(replay.json(), {
+      message: 'This Idempotency-Key was used with another API key; its answer is replayed only to the key that sent it.',
+    });
+    const orders = await ctx.inject({ method: 'GET', url: '/api/integrate/v3/orders', headers: company.headers });
+    assert.equal(orders.json().items.length, 1, 'nothing new');
+    assert.equal((await go2scan(ctx, company.headers)).body, first.body, 'the key that sent it still gets it');
+  });
+
+  it('keeps answers without a secret as they are (an office)', async (t) => {
+    const ctx = await buildTestApp(t);
+    const company = await ctx.createCompany();
+    const first = await postOffice(ctx, company, { name: 'Helsinki' }, 'plain');
+    const kept = await ctx.storage.db.selectFrom('idempotency_keys').selectAll().executeTakeFirstOrThrow();
+    assert.equal(kept.sealed, 0);
+    assert.equal(kept.response_body, first.body);
   });
 });

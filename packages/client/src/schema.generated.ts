@@ -289,7 +289,7 @@ export interface paths {
         put?: never;
         /**
          * Create a GoToScan order
-         * @description A New order with a single-use link (valid 30 days) for the homeowner to upload a scan; `customer.email` gets an invitation unless `send_invitation` is false. The link (`info.go2scan.link`) appears only in this answer.
+         * @description A New order with a single-use link (valid 30 days) for the homeowner to upload a scan; `customer.email` gets an invitation unless `send_invitation` is false. The link (`info.go2scan.link`) appears only in this answer, and in its replay for an `Idempotency-Key` sent with the same API key.
          */
         post: operations["createGo2scanOrder"];
         delete?: never;

@@ -15,6 +15,7 @@ import { keyAttribution } from './010-key-attribution.js';
 import { sandboxWebhooks } from './011-sandbox-webhooks.js';
 import { consoleCredential } from './013-console-credential.js';
 import { requestLog } from './012-request-log.js';
+import { idempotencySealed } from './014-idempotency-sealed.js';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '011-sandbox-webhooks': sandboxWebhooks,
   '013-console-credential': consoleCredential,
   '012-request-log': requestLog,
+  '014-idempotency-sealed': idempotencySealed,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

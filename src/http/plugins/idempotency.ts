@@ -17,6 +17,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     idempotencyClaim: Claim | null;
   }
+  interface FastifyContextConfig {
+    /** The route's answer holds a secret (a link token): its kept answer is sealed with the caller's API key. */
+    answerHoldsSecret?: boolean;
+  }
 }
 
 const MAX_KEY_LENGTH = 255;
@@ -43,10 +47,12 @@ export const idempotencyKeys = fp<{ idempotency: IdempotencyService; clock: Cloc
         lastPurge = now;
         idempotency.purgeExpired().catch((err: Error) => request.log.warn({ err: err.message }, 'purging idempotency keys failed'));
       }
-      const idem = {
+      const apiKey = request.headers['api-key'];
+      const idem: IdempotentRequest = {
         companyId: request.auth.companyId,
         key,
         fingerprint: requestFingerprint(request.method, request.url, request.body ?? null),
+        sealWith: request.routeOptions.config.answerHoldsSecret ? String(Array.isArray(apiKey) ? apiKey[0] : apiKey) : null,
       };
       const result = await idempotency.claim(idem);
       if (result.kind === 'replay') {

@@ -38,7 +38,7 @@ export const idempotencyRepo = {
         db: Db,
         key: string,
         createdAt: number,
-        response: { status_code: number; response_body: string; content_type: string | null },
+        response: { status_code: number; response_body: string; content_type: string | null; sealed: number },
       ): Promise<void> => {
         await db
           .updateTable('idempotency_keys')

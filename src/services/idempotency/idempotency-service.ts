@@ -1,6 +1,8 @@
 // Idempotency-Key: the first answer to a POST is kept 24 h per company and key and replayed for a
 // repeat of the same request; a different request under the same key, or a repeat while the first
-// is still running, is a 409.
+// is still running, is a 409. An answer that holds a secret (a GoToScan link's token) is kept
+// sealed: AES-256-GCM under a key derived from the caller's API key, which the database holds only
+// as a hash, so the stored row alone gives no usable link; the replay opens it and is byte-identical.
 import crypto from 'node:crypto';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { ConflictError } from '../../errors.js';
@@ -16,6 +18,8 @@ export interface IdempotentRequest {
   key: string;
   /** Fingerprint of method, URL and body: see `requestFingerprint`. */
   fingerprint: string;
+  /** The caller's API key when the answer holds a secret: the kept answer is sealed with it. Null otherwise. */
+  sealWith: string | null;
 }
 
 export type ClaimResult =
@@ -56,6 +60,36 @@ function canonicalJson(root: unknown): string {
   return parts.join('');
 }
 
+const SEAL_IV_BYTES = 12;
+const SEAL_TAG_BYTES = 16;
+
+/** The sealing key of one kept answer: the API key stretched per company and Idempotency-Key. */
+function sealingKey(req: IdempotentRequest, apiKey: string): Buffer {
+  return Buffer.from(crypto.hkdfSync('sha256', apiKey, req.companyId, `casa-integrate idempotent answer\n${req.key}`, 32));
+}
+
+/** `body` encrypted and authenticated (bound to the request's fingerprint), as base64 of iv, tag, ciphertext. */
+function seal(req: IdempotentRequest, apiKey: string, body: string): string {
+  const iv = crypto.randomBytes(SEAL_IV_BYTES);
+  const cipher = crypto.createCipheriv('aes-256-gcm', sealingKey(req, apiKey), iv).setAAD(Buffer.from(req.fingerprint));
+  const text = Buffer.concat([cipher.update(body, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), text]).toString('base64');
+}
+
+/** The body `seal` kept, or null when `apiKey` is not the one that sealed it. */
+function unseal(req: IdempotentRequest, apiKey: string, sealed: string): string | null {
+  const raw = Buffer.from(sealed, 'base64');
+  try {
+    const decipher = crypto
+      .createDecipheriv('aes-256-gcm', sealingKey(req, apiKey), raw.subarray(0, SEAL_IV_BYTES))
+      .setAAD(Buffer.from(req.fingerprint))
+      .setAuthTag(raw.subarray(SEAL_IV_BYTES, SEAL_IV_BYTES + SEAL_TAG_BYTES));
+    return Buffer.concat([decipher.update(raw.subarray(SEAL_IV_BYTES + SEAL_TAG_BYTES)), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
 export function requestFingerprint(method: string, url: string, body: unknown): string {
   return crypto
     .createHash('sha256')
@@ -78,6 +112,7 @@ export function idempotencyServiceFactory({ db, clock }: Pick<ServiceDeps, 'db' 
             response_body: null,
             content_type: null,
             created_at: now,
+            sealed: 0,
           });
           return { kind: 'claimed', createdAt: now };
         } catch (err) {
@@ -97,7 +132,16 @@ export function idempotencyServiceFactory({ db, clock }: Pick<ServiceDeps, 'db' 
         if (row.status_code === null) {
           throw new ConflictError('A request with this Idempotency-Key is still in progress; retry later.');
         }
-        return { kind: 'replay', statusCode: row.status_code, body: row.response_body ?? '', contentType: row.content_type };
+        let body = row.response_body ?? '';
+        if (row.sealed) {
+          const opened = req.sealWith === null ? null : unseal(req, req.sealWith, body);
+          if (opened === null)
+            throw new ConflictError(
+              'This Idempotency-Key was used with another API key; its answer is replayed only to the key that sent it.',
+            );
+          body = opened;
+        }
+        return { kind: 'replay', statusCode: row.status_code, body, contentType: row.content_type };
       }
       throw new ConflictError('A request with this Idempotency-Key is still in progress; retry later.');
     },
@@ -110,8 +154,9 @@ export function idempotencyServiceFactory({ db, clock }: Pick<ServiceDeps, 'db' 
     ): Promise<void> {
       await idempotencyRepo.forCompany(req.companyId).complete(db, req.key, createdAt, {
         status_code: response.statusCode,
-        response_body: response.body,
+        response_body: req.sealWith === null ? response.body : seal(req, req.sealWith, response.body),
         content_type: response.contentType,
+        sealed: req.sealWith === null ? 0 : 1,
       });
     },
 

@@ -7,12 +7,13 @@ export const go2scanRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Services,
   app.post(
     '/orders/go2scan',
     {
+      config: { answerHoldsSecret: true },
       schema: {
         operationId: 'createGo2scanOrder',
         tags: ['GoToScan Orders'],
         summary: 'Create a GoToScan order',
         description:
-          'A New order with a single-use link (valid 30 days) for the homeowner to upload a scan; `customer.email` gets an invitation unless `send_invitation` is false. The link (`info.go2scan.link`) appears only in this answer.',
+          'A New order with a single-use link (valid 30 days) for the homeowner to upload a scan; `customer.email` gets an invitation unless `send_invitation` is false. The link (`info.go2scan.link`) appears only in this answer, and in its replay for an `Idempotency-Key` sent with the same API key.',
         body: Go2scanBody,
         response: { 200: Order, ...standardErrors },
       },
