@@ -33,6 +33,8 @@ export interface Config {
   webhookTimeoutS: number;
   smtpUrl: string | null;
   mailFrom: string;
+  /** Emails older than this are deleted from the outbox, sent or not (their links are secrets). */
+  emailRetentionDays: number;
   redisUrl: string | null;
   rateLimitPerSecond: number;
   rateLimitBurst: number;
@@ -194,6 +196,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhookTimeoutS: int(env, 'CASA_WEBHOOK_TIMEOUT_S', 10, 0.01),
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.CASA_MAIL_FROM || 'casa-integrate <no-reply@casa-integrate.local>',
+    emailRetentionDays: int(env, 'CASA_EMAIL_RETENTION_DAYS', 30, 1),
     redisUrl: env.REDIS_URL || null,
     rateLimitPerSecond: int(env, 'CASA_RATE_LIMIT_PER_S', 50, 1),
     rateLimitBurst: int(env, 'CASA_RATE_LIMIT_BURST', 100, 1),

@@ -42,6 +42,12 @@ export const emailsRepo = {
       await db.updateTable('emails').set({ sent_at: at, last_error: null }).where('id', '=', id).execute();
     },
 
+    /** Deletes every email created before `before`, sent or not; answers how many. */
+    async deleteCreatedBefore(db: Db, before: number): Promise<number> {
+      const res = await db.deleteFrom('emails').where('created_at', '<', before).executeTakeFirst();
+      return Number(res.numDeletedRows);
+    },
+
     async markFailed(db: Db, id: string, error: string): Promise<void> {
       await db
         .updateTable('emails')

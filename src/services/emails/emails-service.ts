@@ -114,6 +114,11 @@ export function emailsServiceFactory({ db, clock, ids, config, log }: Pick<Servi
       return emailView(row);
     },
 
+    /** The worker's purge: emails older than CASA_EMAIL_RETENTION_DAYS go, with the links they carry. */
+    async purgeExpired(): Promise<number> {
+      return emailsRepo.system.deleteCreatedBefore(db, clock.nowUs() - config.emailRetentionDays * 86_400 * 1e6);
+    },
+
     close(): void {
       transport?.close();
     },

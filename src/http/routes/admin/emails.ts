@@ -27,6 +27,7 @@ export const adminEmailsRoutes: FastifyPluginAsyncTypebox<{ services: Pick<Servi
       schema: {
         tags: ['Operator'],
         summary: 'List the email outbox, newest first',
+        description: 'Emails are kept CASA_EMAIL_RETENTION_DAYS (30) days, sent or not; the worker deletes older ones every hour.',
         querystring: Type.Object({
           ...PaginationQuery,
           to: Type.Optional(Type.String({ maxLength: 254, description: 'recipient address, any case' })),
