@@ -2,8 +2,7 @@
 // [--follow]`: a company's sandbox document and request log from the command line, through the
 // same services (and, for `set`, the same validation) as the operator API.
 import fs from 'node:fs';
-import { SandboxSettingsBody } from './http/routes/admin/sandbox.js';
-import { validatorCompiler } from './http/validation.js';
+import { sandboxDocumentProblems } from './http/routes/admin/sandbox.js';
 import { RequestValidationError } from './errors.js';
 import type { SandboxSettings } from './domain/sandbox-settings.js';
 import type { Services } from './services/index.js';
@@ -14,13 +13,6 @@ export class DocumentError extends Error {}
 /** A refused document as one line per problem, each named by its field's path. */
 const problemsOf = (err: RequestValidationError) => new DocumentError(err.entries.map((e) => `${e.loc.join('.')}: ${e.msg}`).join('\n'));
 
-const validateSandbox = validatorCompiler({
-  schema: SandboxSettingsBody,
-  httpPart: 'body',
-  method: 'PUT',
-  url: '/admin/v1/companies/:company_id/sandbox',
-}) as (data: unknown) => { value?: unknown; error?: Error };
-
 /** The settings document read from FILE, or from standard input when FILE is absent or `-`. */
 export function readSandboxDocument(file: string | undefined): Partial<SandboxSettings> {
   const text = file === undefined || file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(file, 'utf8');
@@ -30,9 +22,8 @@ export function readSandboxDocument(file: string | undefined): Partial<SandboxSe
   } catch (err) {
     throw new DocumentError(`the sandbox document is not JSON: ${(err as Error).message}`);
   }
-  const { error } = validateSandbox(parsed);
-  if (error instanceof RequestValidationError) throw problemsOf(error);
-  if (error) throw new DocumentError(error.message);
+  const problems = sandboxDocumentProblems(parsed);
+  if (problems) throw problemsOf(problems);
   return parsed as Partial<SandboxSettings>;
 }
 

@@ -15,6 +15,8 @@ async function orderStatus(ctx: TestApp, orderId: string): Promise<string> {
 async function fixtures(ctx: TestApp) {
   const company = await ctx.createCompany('Locked Co');
   const draft = await createDraft(ctx, company);
+  // Set, so that a forged clear or save would show.
+  await ctx.app.services.sandbox.put(company.id, { seed: 1, production_delay_s: 600 });
   const companies = await ctx.app.services.company.list({ limit: 100, offset: 0 });
   return { company, orderId: draft.id as string, companyCount: companies.items.length };
 }
@@ -26,6 +28,9 @@ function pages(f: { company: { id: string; apiKeyId: string }; orderId: string }
     `/console/orders/${f.orderId}`,
     '/console/companies',
     `/console/companies/${f.company.id}`,
+    `/console/companies/${f.company.id}/sandbox`,
+    `/console/companies/${f.company.id}/requests?status=5xx`,
+    `/console/companies/${f.company.id}/requests/00000000-0000-4000-8000-000000000000`,
     '/console/webhooks',
     '/console/emails',
     '/console/system',
@@ -38,6 +43,9 @@ function actions(f: { company: { id: string; apiKeyId: string }; orderId: string
     { url: '/console/companies', fields: { name: 'Forged Co', manager_email: 'forged@example.com' } },
     { url: `/console/companies/${f.company.id}/api-keys`, fields: {} },
     { url: `/console/api-keys/${f.company.apiKeyId}/revoke`, fields: { company_id: f.company.id } },
+    { url: `/console/companies/${f.company.id}/sandbox`, fields: { seed: '7', faults: '[]', production_delay_s: '0' } },
+    { url: `/console/companies/${f.company.id}/sandbox/clear`, fields: {} },
+    { url: `/console/companies/${f.company.id}/sandbox/deliver-now`, fields: {} },
     { url: `${o}/scan`, fields: {} },
     { url: `${o}/deliver`, fields: {} },
     { url: `${o}/fail`, fields: {} },
@@ -50,14 +58,20 @@ function actions(f: { company: { id: string; apiKeyId: string }; orderId: string
   ];
 }
 
-/** What the actions above would change: the companies, the company's keys, the order. */
+/** What the actions above would change: the companies, the company's keys and sandbox settings, the order. */
 async function state(ctx: TestApp, f: { company: { id: string }; orderId: string }) {
-  const [companies, keys, order] = await Promise.all([
+  const [companies, keys, order, sandbox] = await Promise.all([
     ctx.app.services.company.list({ limit: 100, offset: 0 }),
     ctx.app.services.apiKeys.list(f.company.id),
     ctx.inject({ method: 'GET', url: `/admin/v1/orders/${f.orderId}`, headers: ctx.adminHeaders }),
+    ctx.inject({ method: 'GET', url: `/admin/v1/companies/${f.company.id}/sandbox`, headers: ctx.adminHeaders }),
   ]);
-  return { companies: companies.items.map((c) => c.id), keys: keys.map((k) => [k.id, k.revoked_at]), order: order.json() };
+  return {
+    companies: companies.items.map((c) => c.id),
+    keys: keys.map((k) => [k.id, k.revoked_at]),
+    order: order.json(),
+    sandbox: sandbox.json(),
+  };
 }
 
 describe('console without a session', () => {

@@ -4,6 +4,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../../services/index.js';
 import { FAULT_METHODS, FAULT_STATUSES, type SandboxSettings } from '../../../domain/sandbox-settings.js';
 import { Message, Nullable, StringEnum, standardErrors } from '../../schemas/common.js';
+import { validatorCompiler } from '../../validation.js';
+import { RequestValidationError } from '../../../errors.js';
 
 const Rate = Type.Number({ minimum: 0, maximum: 1, description: 'From 0 (never) to 1 (always)' });
 
@@ -70,6 +72,25 @@ export const SandboxSettingsBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const validateBody = validatorCompiler({
+  schema: SandboxSettingsBody,
+  httpPart: 'body',
+  method: 'PUT',
+  url: '/admin/v1/companies/:company_id/sandbox',
+}) as (data: unknown) => { error?: Error };
+
+/**
+ * A document from elsewhere (the CLI, the console) checked against PUT …/sandbox's body schema:
+ * the problems named by field, or null. The service's own rules (sandbox.put) come after it.
+ */
+export function sandboxDocumentProblems(document: unknown): RequestValidationError | null {
+  const { error } = validateBody(document);
+  if (!error) return null;
+  return error instanceof RequestValidationError
+    ? error
+    : new RequestValidationError('body_params', [{ loc: ['__root__'], msg: error.message, type: 'value_error' }]);
+}
 
 const SandboxSettingsView = Type.Object({
   seed: Nullable(Type.Integer()),

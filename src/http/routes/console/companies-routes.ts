@@ -7,13 +7,13 @@ import { errorResponse } from '../../error-handler.js';
 import { companiesPage, companyPage } from '../../../web/console/pages/companies-page.js';
 import { csrf, sendConsoleHtml } from './console-session.js';
 import type { Services } from '../../../services/index.js';
-import { doneMessage, field, offsetOf, type ConsoleContext, type Form } from './context.js';
+import { doneMessage, field, offsetOf, problemLine, type ConsoleContext, type Form } from './context.js';
 
 const validateCompany = validatorCompiler({ schema: CreateCompanyBody, httpPart: 'body', method: 'POST', url: '/console/companies' });
 const PAGE = 50;
 
 export function problemText(err: RequestValidationError): string {
-  return err.entries.map((e) => `${e.loc.filter((l) => l !== '__root__').join(' → ') || 'value'}: ${e.msg}`).join('; ');
+  return err.entries.map(problemLine).join('; ');
 }
 
 export const consoleCompaniesRoutes: FastifyPluginAsync<{

@@ -2,9 +2,13 @@
 import type { Services } from '../../../services/index.js';
 import type { ConsoleService } from '../../../services/console/console-service.js';
 import type { ConsoleSessions } from '../../../services/console/console-sessions.js';
+import type { ValidationEntry } from '../../../errors.js';
 
 export interface ConsoleContext {
-  services: Pick<Services, 'company' | 'apiKeys' | 'mergeRequests' | 'orderOperator' | 'deliverables' | 'webhooks' | 'emails'>;
+  services: Pick<
+    Services,
+    'company' | 'apiKeys' | 'mergeRequests' | 'orderOperator' | 'deliverables' | 'webhooks' | 'emails' | 'sandbox' | 'requestLog'
+  >;
   console: ConsoleService;
   sessions: ConsoleSessions;
   /** CASA_PUBLIC_URL: the links the pages show (files, tours, emails' links). */
@@ -12,6 +16,11 @@ export interface ConsoleContext {
 }
 
 export type Form = Record<string, unknown> | undefined;
+
+/** A refused field in words, named by its place in the document: `faults → 0 → rate: …`. */
+export function problemLine(e: ValidationEntry): string {
+  return `${e.loc.filter((l) => l !== '__root__').join(' → ') || 'value'}: ${e.msg}`;
+}
 
 export function field(body: Form, name: string): string {
   const v = body?.[name];
@@ -35,6 +44,8 @@ export const DONE_MESSAGES: Record<string, string> = {
   revoked: 'The api key was revoked.',
   merged: 'The merge request was approved.',
   replayed: 'The delivery was queued again; the dispatcher sends it now.',
+  sandbox_saved: 'The sandbox settings were saved.',
+  sandbox_cleared: "The sandbox settings were cleared: nothing is injected and the server's timing applies.",
   signed_out: 'You are signed out.',
   signed_out_everywhere: 'Every console session has ended, yours included: sign in again.',
 };

@@ -13,6 +13,8 @@ import { consoleAuthRoutes } from './auth-routes.js';
 import { consoleCompaniesRoutes } from './companies-routes.js';
 import { consoleEmailsRoutes } from './emails-routes.js';
 import { consoleOrdersRoutes } from './orders-routes.js';
+import { consoleRequestsRoutes } from './requests-routes.js';
+import { consoleSandboxRoutes } from './sandbox-routes.js';
 import { consoleSystemRoutes } from './system-routes.js';
 import { consoleWebhooksRoutes } from './webhooks-routes.js';
 import { consoleGuard, csrf, csrfGuard, sendConsoleHtml } from './console-session.js';
@@ -52,6 +54,8 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleContext> = async (app, { s
   app.get('/', async (_request, reply) => reply.redirect('/console/orders', 303));
   await app.register(consoleAuthRoutes, ctx);
   await app.register(consoleCompaniesRoutes, ctx);
+  await app.register(consoleSandboxRoutes, ctx);
+  await app.register(consoleRequestsRoutes, ctx);
   await app.register(consoleOrdersRoutes, ctx);
   await app.register(consoleWebhooksRoutes, ctx);
   await app.register(consoleEmailsRoutes, ctx);

@@ -142,6 +142,7 @@ ${notices({ notice: d.notice, error: d.error })}
   <div><dt>Customer type</dt><dd>${c.customer_type}</dd></div>
   <div><dt>Created</dt><dd>${time(c.created_at)}</dd></div>
   <div><dt>Orders</dt><dd><a href="/console/orders?company_id=${c.id}">Orders of ${c.name}</a></dd></div>
+  <div><dt>Sandbox</dt><dd><a href="/console/companies/${c.id}/sandbox">Sandbox settings of ${c.name}</a> · <a href="/console/companies/${c.id}/requests">Request log of ${c.name}</a></dd></div>
 </dl>
 <h2 id="users">Users</h2>
 ${tableRegion(
