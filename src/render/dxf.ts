@@ -1,6 +1,10 @@
 // DXF (R12, ASCII) of one floor: walls, doors, windows, stairs, rooms and fixtures each on their own layer,
 // in metres, y pointing up (the plan's y is flipped so the drawing reads the same way).
-import { centroid, rotatedRect, wallFrame, wallRectangle } from './geometry.js';
+import { boundingBox, polygonArea, rotatedRect, wallFrame, wallRectangle } from './geometry.js';
+import { dimensionChains } from './dimension-chains.js';
+import { labelObstacles, placeRoomLabel } from './room-label-layout.js';
+import { textWidth } from './text-width.js';
+import { formatArea, formatLength } from './units.js';
 import { leafTip, placedDoors } from './openings.js';
 import { roomLabel } from './labels.js';
 import type { Floor, Point } from './model.js';
@@ -14,6 +18,8 @@ export const DXF_LAYERS = [
   { name: 'ROOMS', color: 8 },
   { name: 'FIXTURES', color: 4 },
   { name: 'ROOM_LABELS', color: 2 },
+  { name: 'DIMENSIONS', color: 8 },
+  { name: 'ANNOTATION', color: 7 },
 ] as const;
 type Layer = (typeof DXF_LAYERS)[number]['name'];
 
@@ -76,15 +82,17 @@ class DxfWriter {
     this.pair(50, startDeg);
     this.pair(51, endDeg);
   }
-  text(layer: Layer, at: Point, height: number, value: string): void {
+  /** Text centred on `at`: on its middle, or on its baseline. */
+  text(layer: Layer, at: Point, height: number, value: string, onBaseline = false, rotation = 0): void {
     this.pair(0, 'TEXT');
     this.pair(8, layer);
     this.xy(at);
     this.pair(30, 0);
     this.pair(40, height);
     this.pair(1, dxfText(value));
+    if (rotation) this.pair(50, rotation);
     this.int(72, 1);
-    this.int(73, 2);
+    this.int(73, onBaseline ? 0 : 2);
     this.xy(at, 11);
     this.pair(31, 0);
   }
@@ -97,6 +105,55 @@ class DxfWriter {
 function angle(a: Point, b: Point): number {
   const deg = (Math.atan2(-(b[1] - a[1]), b[0] - a[0]) * 180) / Math.PI;
   return Math.round((((deg % 360) + 360) % 360) * 1e4) / 1e4;
+}
+
+/** Room label heights tried, in metres, largest first. */
+const LABEL_HEIGHTS = [0.3, 0.27, 0.24, 0.22, 0.2, 0.18, 0.16, 0.14, 0.12, 0.11, 0.1, 0.09];
+
+/** The exterior dimension chains (dimension-chains.ts): lines, slanted ticks and lengths. */
+function dimensions(w: DxfWriter, floor: Floor): void {
+  const tick = 0.08;
+  const dim = (a: Point, b: Point, metres: number) => {
+    w.line('DIMENSIONS', a, b);
+    for (const p of [a, b]) w.line('DIMENSIONS', [p[0] - tick, p[1] + tick], [p[0] + tick, p[1] - tick]);
+    const vertical = Math.abs(a[0] - b[0]) < 1e-9;
+    const label = formatLength(metres, 'metric');
+    const height = 0.15;
+    if (textWidth(label, height) + 0.1 > Math.hypot(b[0] - a[0], b[1] - a[1])) return;
+    const mid: Point = vertical ? [a[0] - 0.08, (a[1] + b[1]) / 2] : [(a[0] + b[0]) / 2, a[1] - 0.08];
+    w.text('DIMENSIONS', mid, height, label, true, vertical ? 90 : 0);
+  };
+  for (const chain of dimensionChains(floor)) {
+    const horizontal = chain.side === 'top' || chain.side === 'bottom';
+    const at = (c: number, line: number): Point => (horizontal ? [c, line] : [line, c]);
+    const s = chain.stations;
+    s.slice(1).forEach((to, i) => dim(at(s[i]!, chain.at), at(to, chain.at), to - s[i]!));
+    dim(at(s[0]!, chain.overallAt), at(s[s.length - 1]!, chain.overallAt), s[s.length - 1]! - s[0]!);
+  }
+}
+
+/** A north arrow (north is up the drawing) beyond the plan's top right corner, and a 5 m scale bar beyond its bottom left. */
+function northArrowAndScale(w: DxfWriter, floor: Floor): void {
+  const box = boundingBox(floor.outline);
+  const cx = box.maxX + 2;
+  const cy = box.minY - 0.5;
+  w.polyline('ANNOTATION', [
+    [cx, cy - 0.8],
+    [cx + 0.3, cy + 0.25],
+    [cx, cy],
+    [cx - 0.3, cy + 0.25],
+  ]);
+  w.text('ANNOTATION', [cx, cy + 0.75], 0.35, 'N', true);
+  const x = box.minX;
+  const y = box.maxY + 2;
+  for (let i = 0; i < 5; i++)
+    w.polyline('ANNOTATION', [
+      [x + i, y],
+      [x + i + 1, y],
+      [x + i + 1, y + 0.1],
+      [x + i, y + 0.1],
+    ]);
+  w.text('ANNOTATION', [x + 5.6, y + 0.1], 0.2, '5 m', true);
 }
 
 export function floorDxf(floor: Floor, language: Language): Buffer {
@@ -172,10 +229,25 @@ export function floorDxf(floor: Floor, language: Language): Buffer {
   }
   for (const s of floor.stairs) w.polyline('STAIRS', s.polygon);
   for (const f of floor.fixtures ?? []) w.polyline('FIXTURES', rotatedRect(f.position, f.width, f.depth, f.rotation));
+  const obstacles = labelObstacles(floor);
   for (const room of floor.rooms) {
     w.polyline('ROOMS', room.polygon);
-    w.text('ROOM_LABELS', centroid(room.polygon), 0.25, roomLabel(room, language));
+    const box = boundingBox(room.polygon);
+    const label = placeRoomLabel(
+      {
+        room,
+        name: roomLabel(room, language),
+        area: formatArea(polygonArea(room.polygon), 'metric', 1),
+        size: `${formatLength(box.maxX - box.minX, 'metric')} × ${formatLength(box.maxY - box.minY, 'metric')}`,
+        sizes: LABEL_HEIGHTS,
+        pad: 0.04,
+      },
+      obstacles,
+    );
+    for (const line of label?.lines ?? []) w.text('ROOM_LABELS', [line.x, line.y], line.size, line.text, true);
   }
+  dimensions(w, floor);
+  northArrowAndScale(w, floor);
   w.pair(0, 'ENDSEC');
   w.pair(0, 'EOF');
   return Buffer.from(w.toString(), 'latin1');

@@ -1,12 +1,15 @@
 // SVG floor plans: one drawing per floor, with or without measurements, in a template's style.
 // Coordinates are written in pixels with two decimals, so the same model always gives the same text.
-import { boundingBox, centroid, polygonArea, wallFrame, wallLength, wallRectangle, type Box } from './geometry.js';
+import { boundingBox, polygonArea, wallFrame, wallLength, wallRectangle } from './geometry.js';
 import { floorName, roomLabel, term } from './labels.js';
 import { isOutdoor, type Floor, type FloorPlanModel, type Opening, type Point, type Room, type Wall } from './model.js';
 import { PALETTES, type DrawOptions, type Palette } from './style.js';
 import { formatArea, formatLength } from './units.js';
 import { leafTip, placedDoors } from './openings.js';
 import { fixtureSymbol } from './fixture-symbols.js';
+import { labelObstacles, placeRoomLabel, type Obstacle } from './room-label-layout.js';
+import { dimensionChains } from './dimension-chains.js';
+import { textWidth } from './text-width.js';
 
 export const FONT_FAMILY = 'DejaVu Sans';
 /** Size of every floor-plan drawing (and so of its PNG and JPG). */
@@ -15,7 +18,7 @@ export const PLAN_HEIGHT = 1200;
 const TITLE_BAND = 90;
 const MARGIN = 50;
 /** Room left around the outline for the measurement lines, in metres. */
-const DIMENSION_SPACE = 1.1;
+const DIMENSION_SPACE = 1.45;
 
 export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -76,33 +79,31 @@ function solidIntervals(wall: Wall, openings: Opening[]): [number, number][] {
   return out;
 }
 
-function estimateTextWidth(text: string, size: number): number {
-  return text.length * size * 0.58;
-}
+/** Name sizes tried for a room label, in pixels, largest first (other lines are 0.8 of it). */
+const LABEL_SIZES = [20, 18, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7];
 
-function roomGroup(room: Room, frame: Frame, palette: Palette, opts: DrawOptions, dimensions: boolean): string {
+function roomGroup(room: Room, frame: Frame, palette: Palette, opts: DrawOptions, dimensions: boolean, obstacles: Obstacle[]): string {
   const fill = palette.roomFills[room.type] ?? palette.roomFill;
-  const label = roomLabel(room, opts.language);
-  const areaText = formatArea(polygonArea(room.polygon), opts.units, 1);
   const box = boundingBox(room.polygon);
-  const widthPx = (box.maxX - box.minX) * frame.scale * 0.9;
-  const heightPx = (box.maxY - box.minY) * frame.scale * 0.9;
-  const dimText = dimensions ? `${formatLength(box.maxX - box.minX, opts.units)} × ${formatLength(box.maxY - box.minY, opts.units)}` : null;
-  const lines = [label, areaText, ...(dimText ? [dimText] : [])];
-  let size = 20;
-  const fits = (s: number) =>
-    lines.every((l, i) => estimateTextWidth(l, i === 0 ? s : s * 0.8) <= widthPx) && s * 1.25 * lines.length <= heightPx;
-  while (size > 8 && !fits(size)) size -= 1;
-  const [cx, cy] = project(frame, centroid(room.polygon));
-  const lineHeight = size * 1.2;
-  const firstY = cy - ((lines.length - 1) * lineHeight) / 2 + size * 0.35;
-  const texts = lines
-    .map((line, i) => {
-      const cls = i === 0 ? 'room-name' : i === 1 ? 'room-area' : 'room-dimensions';
-      const s = i === 0 ? size : size * 0.8;
-      const color = i === 0 ? palette.label : palette.area;
-      const weight = i === 0 ? ` font-weight="${palette.labelWeight}"` : '';
-      return `<text class="${cls}" x="${n(cx)}" y="${n(firstY + i * lineHeight)}" font-size="${n(s)}"${weight} fill="${color}" text-anchor="middle">${escapeXml(line)}</text>`;
+  const label = placeRoomLabel(
+    {
+      room,
+      name: roomLabel(room, opts.language),
+      area: formatArea(polygonArea(room.polygon), opts.units, 1),
+      size: dimensions ? `${formatLength(box.maxX - box.minX, opts.units)} × ${formatLength(box.maxY - box.minY, opts.units)}` : null,
+      sizes: LABEL_SIZES.map((s) => s / frame.scale),
+      pad: 3 / frame.scale,
+    },
+    obstacles,
+  );
+  const texts = (label?.lines ?? [])
+    .map((line) => {
+      const [x, y] = project(frame, [line.x, line.y]);
+      const cls = line.kind === 'name' ? 'room-name' : line.kind === 'area' ? 'room-area' : 'room-dimensions';
+      const color = line.kind === 'name' ? palette.label : palette.area;
+      // The label was fitted in bold: a template with normal-weight names draws them narrower still.
+      const weight = line.kind === 'name' ? ` font-weight="${palette.labelWeight}"` : '';
+      return `<text class="${cls}" x="${n(x)}" y="${n(y)}" font-size="${n(line.size * frame.scale)}"${weight} fill="${color}" text-anchor="middle">${escapeXml(line.text)}</text>`;
     })
     .join('');
   return (
@@ -198,41 +199,55 @@ function stairsGroup(floor: Floor, frame: Frame, palette: Palette): string {
   return `<g class="stairs-all" stroke="${palette.stairs}" stroke-width="1">${parts.join('')}</g>`;
 }
 
-function dimensionLine(frame: Frame, a: Point, b: Point, label: string, palette: Palette, vertical: boolean): string {
+/** One dimension: a line from a to b (metres) with end ticks and its length written beside it, outside the plan. */
+function dimension(frame: Frame, a: Point, b: Point, metres: number, palette: Palette, opts: DrawOptions, cls: string): string {
   const [ax, ay] = project(frame, a);
   const [bx, by] = project(frame, b);
-  const tick = 8;
-  const ticks = vertical
-    ? `<line x1="${n(ax - tick)}" y1="${n(ay)}" x2="${n(ax + tick)}" y2="${n(ay)}"/><line x1="${n(bx - tick)}" y1="${n(by)}" x2="${n(bx + tick)}" y2="${n(by)}"/>`
-    : `<line x1="${n(ax)}" y1="${n(ay - tick)}" x2="${n(ax)}" y2="${n(ay + tick)}"/><line x1="${n(bx)}" y1="${n(by - tick)}" x2="${n(bx)}" y2="${n(by + tick)}"/>`;
+  const vertical = Math.abs(ax - bx) < 1e-6;
+  const tick = 6;
+  // Ticks slanted 45°, as drafters draw them.
+  const slash = (x: number, y: number) => `<line x1="${n(x - tick)}" y1="${n(y + tick)}" x2="${n(x + tick)}" y2="${n(y - tick)}"/>`;
+  const label = formatLength(metres, opts.units);
+  const room = Math.hypot(bx - ax, by - ay);
+  const size = [13, 11, 9].find((s) => textWidth(label, s) + 6 <= room);
   const mx = (ax + bx) / 2;
   const my = (ay + by) / 2;
-  const text = vertical
-    ? `<text x="${n(mx - 10)}" y="${n(my)}" font-size="16" fill="${palette.dimension}" stroke="none" text-anchor="middle" transform="rotate(-90 ${n(mx - 10)} ${n(my)})">${escapeXml(label)}</text>`
-    : `<text x="${n(mx)}" y="${n(my - 10)}" font-size="16" fill="${palette.dimension}" stroke="none" text-anchor="middle">${escapeXml(label)}</text>`;
-  return `<line x1="${n(ax)}" y1="${n(ay)}" x2="${n(bx)}" y2="${n(by)}"/>${ticks}${text}`;
+  const text =
+    size === undefined
+      ? ''
+      : vertical
+        ? `<text x="${n(mx - 5)}" y="${n(my)}" font-size="${size}" fill="${palette.dimension}" stroke="none" text-anchor="middle" transform="rotate(-90 ${n(mx - 5)} ${n(my)})">${escapeXml(label)}</text>`
+        : `<text x="${n(mx)}" y="${n(my - 5)}" font-size="${size}" fill="${palette.dimension}" stroke="none" text-anchor="middle">${escapeXml(label)}</text>`;
+  return (
+    `<g class="${cls}" data-length-m="${metres.toFixed(3)}">` +
+    `<line x1="${n(ax)}" y1="${n(ay)}" x2="${n(bx)}" y2="${n(by)}"/>${slash(ax, ay)}${slash(bx, by)}${text}</g>`
+  );
 }
 
+/** Exterior dimension chains on every side, the overall length outside each. */
 function dimensionsGroup(floor: Floor, frame: Frame, palette: Palette, opts: DrawOptions): string {
-  const box: Box = boundingBox(floor.outline);
-  const off = DIMENSION_SPACE * 0.6;
-  const top = dimensionLine(
-    frame,
-    [box.minX, box.minY - off],
-    [box.maxX, box.minY - off],
-    formatLength(box.maxX - box.minX, opts.units),
-    palette,
-    false,
-  );
-  const left = dimensionLine(
-    frame,
-    [box.minX - off, box.minY],
-    [box.minX - off, box.maxY],
-    formatLength(box.maxY - box.minY, opts.units),
-    palette,
-    true,
-  );
-  return `<g class="dimensions" stroke="${palette.dimension}" stroke-width="1">${top}${left}</g>`;
+  const parts = dimensionChains(floor).map((chain) => {
+    const horizontal = chain.side === 'top' || chain.side === 'bottom';
+    const at = (c: number, line: number): Point => (horizontal ? [c, line] : [line, c]);
+    const s = chain.stations;
+    const links = s
+      .slice(1)
+      .map((to, i) => dimension(frame, at(s[i]!, chain.at), at(to, chain.at), to - s[i]!, palette, opts, 'dimension link'))
+      .join('');
+    const first = s[0]!;
+    const last = s[s.length - 1]!;
+    const overall = dimension(
+      frame,
+      at(first, chain.overallAt),
+      at(last, chain.overallAt),
+      last - first,
+      palette,
+      opts,
+      'dimension overall',
+    );
+    return `<g class="dimension-chain" data-side="${chain.side}" data-stations-m="${s.map((v) => v.toFixed(3)).join(' ')}">${links}${overall}</g>`;
+  });
+  return `<g class="dimensions" stroke="${palette.dimension}" stroke-width="1">${parts.join('')}</g>`;
 }
 
 function fixturesGroup(floor: Floor, frame: Frame, palette: Palette): string {
@@ -271,8 +286,9 @@ function scaleAndNorth(frame: Frame, palette: Palette, opts: DrawOptions): strin
 /** The drawing of one floor as SVG elements inside `frame` (no <svg> wrapper). */
 export function floorPlanElements(floor: Floor, frame: Frame, opts: DrawOptions, dimensions: boolean): string {
   const palette = PALETTES[opts.template];
+  const obstacles = labelObstacles(floor);
   return [
-    `<g class="rooms">${floor.rooms.map((r) => roomGroup(r, frame, palette, opts, dimensions)).join('')}</g>`,
+    `<g class="rooms">${floor.rooms.map((r) => roomGroup(r, frame, palette, opts, dimensions, obstacles)).join('')}</g>`,
     stairsGroup(floor, frame, palette),
     fixturesGroup(floor, frame, palette),
     wallsGroup(floor, frame, palette),

@@ -78,10 +78,10 @@ export function zipEntries(data: Buffer): Promise<{ name: string; size: number }
   });
 }
 
-export function parseDxf(data: Buffer): { entities: { type: string; layer: string }[]; layers: string[] } {
+export function parseDxf(data: Buffer): { entities: { type: string; layer: string; text?: string }[]; layers: string[] } {
   const parsed = new DxfParser().parseSync(data.toString('latin1'));
   if (!parsed) throw new Error('DXF did not parse');
-  return { entities: parsed.entities as { type: string; layer: string }[], layers: Object.keys(parsed.tables.layer.layers) };
+  return { entities: parsed.entities as { type: string; layer: string; text?: string }[], layers: Object.keys(parsed.tables.layer.layers) };
 }
 
 export async function gltfIssues(data: Buffer): Promise<{ errors: number; warnings: number; messages: unknown[] }> {
