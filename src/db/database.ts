@@ -8,6 +8,7 @@ import type { Database } from './schema.js';
 import { BUSY_TIMEOUT_MS, SqliteDriver, sqliteDialect } from './sqlite-driver.js';
 import { withStatementCache } from './statement-cache.js';
 import { ANALYSIS_LIMIT, BACKSTOP_AUTOCHECKPOINT_PAGES, startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../storage/private-files.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type VersionScope = 'all' | 'identity';
@@ -71,7 +72,11 @@ function connect(file: string, synchronous: 'NORMAL' | 'FULL') {
 
 export function openSqlite(file: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL', backgroundCheckpoint = false): Storage {
   const onDisk = file !== ':memory:';
-  if (onDisk) fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (onDisk) {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+    // Created here, not by SQLite (0644 less the umask): its -wal and -shm files take the database's mode.
+    fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE_MODE));
+  }
   // A file gets a reading and a writing connection (see sqlite-driver.ts); memory only one.
   const writer = connect(file, synchronous);
   const reader = onDisk ? connect(file, synchronous) : writer;

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.js';
 import { FileTooLargeError, StorageUnavailableError, assertSafeKey, type FileStorage, type ListedFile } from './file-storage.js';
 
 // Errors of the disk itself; a stream error of the data written (a client going away) is not one.
@@ -60,10 +61,10 @@ export function localFileStorage(root: string): FileStorage {
       const target = resolve(key);
       const tmp = `${target}.${crypto.randomBytes(6).toString('hex')}.tmp`;
       try {
-        await fsp.mkdir(path.dirname(target), { recursive: true });
+        await fsp.mkdir(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
         if (Buffer.isBuffer(data)) {
           if (opts.maxBytes !== undefined && data.length > opts.maxBytes) throw new FileTooLargeError('file is too large');
-          const handle = await fsp.open(tmp, 'w');
+          const handle = await fsp.open(tmp, 'w', PRIVATE_FILE_MODE);
           try {
             await handle.writeFile(data);
             await handle.sync();
@@ -72,7 +73,7 @@ export function localFileStorage(root: string): FileStorage {
           }
         } else {
           let written = 0;
-          const out = fs.createWriteStream(tmp);
+          const out = fs.createWriteStream(tmp, { mode: PRIVATE_FILE_MODE });
           data.on('data', (chunk: Buffer) => {
             written += chunk.length;
             if (opts.maxBytes !== undefined && written > opts.maxBytes) data.destroy(new FileTooLargeError('file is too large'));
@@ -126,7 +127,7 @@ export function localFileStorage(root: string): FileStorage {
 
     async check() {
       try {
-        await fsp.mkdir(root, { recursive: true });
+        await fsp.mkdir(root, { recursive: true, mode: PRIVATE_DIR_MODE });
         await fsp.access(root, fs.constants.W_OK | fs.constants.R_OK);
       } catch (err) {
         throw new StorageUnavailableError(err as Error, `${root} is not a writable directory (${(err as Error).message})`);

@@ -28,6 +28,7 @@ import type { DialectName, Storage } from '../../db/database.js';
 import type { Db } from '../../db/dialect.js';
 import { VERSION } from '../../version.js';
 import type { FileStorage } from '../../storage/file-storage.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../storage/private-files.js';
 import {
   appliedMigrations,
   describeTables,
@@ -132,7 +133,7 @@ class JsonLines {
   bytes = 0;
   rows = 0;
   constructor(file: string) {
-    this.out = fs.createWriteStream(file);
+    this.out = fs.createWriteStream(file, { mode: PRIVATE_FILE_MODE });
   }
   async write(row: unknown): Promise<void> {
     const line = Buffer.from(`${JSON.stringify(row)}\n`);
@@ -178,7 +179,7 @@ interface ReadResult {
 
 /** Reads every table in one read-only transaction into `<dir>/tables/*.jsonl`. */
 async function readDatabase(storage: Storage, dir: string, pageRows: number): Promise<ReadResult> {
-  await fsp.mkdir(path.join(dir, 'tables'), { recursive: true });
+  await fsp.mkdir(path.join(dir, 'tables'), { recursive: true, mode: PRIVATE_DIR_MODE });
   return storage.db.transaction().execute(async (tx) => {
     // PostgreSQL: one snapshot for every statement; DEFERRABLE waits for a snapshot no
     // serializable writer can contradict. SQLite (WAL): the first read fixes the snapshot.
@@ -230,9 +231,9 @@ async function pinFiles(dataDir: string, dir: string, keys: Set<string>, files: 
     if (files && files.kind !== 'local') {
       // An object store: the object is copied aside (objects are never rewritten in place either).
       const to = path.join(dir, fileEntry(key));
-      await fsp.mkdir(path.dirname(to), { recursive: true });
+      await fsp.mkdir(path.dirname(to), { recursive: true, mode: PRIVATE_DIR_MODE });
       try {
-        await pipeline(files.createReadStream(key), fs.createWriteStream(to));
+        await pipeline(files.createReadStream(key), fs.createWriteStream(to, { mode: PRIVATE_FILE_MODE }));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
         missing.push(key);
@@ -241,7 +242,7 @@ async function pinFiles(dataDir: string, dir: string, keys: Set<string>, files: 
     }
     const from = path.join(filesRoot(dataDir), key);
     const to = path.join(dir, fileEntry(key));
-    await fsp.mkdir(path.dirname(to), { recursive: true });
+    await fsp.mkdir(path.dirname(to), { recursive: true, mode: PRIVATE_DIR_MODE });
     try {
       await fsp.link(from, to);
     } catch (err) {
@@ -302,7 +303,7 @@ async function writeArchive(file: string, dir: string, manifest: Omit<SnapshotMa
   });
   zip.end();
   const failed = new Promise<never>((_, reject) => zip.on('error', reject));
-  await Promise.race([pipeline(zip.outputStream, fs.createWriteStream(file)), failed]);
+  await Promise.race([pipeline(zip.outputStream, fs.createWriteStream(file, { mode: PRIVATE_FILE_MODE })), failed]);
   const handle = await fsp.open(file, 'r+');
   try {
     await handle.sync();
@@ -318,7 +319,7 @@ async function writeArchive(file: string, dir: string, manifest: Omit<SnapshotMa
  */
 export async function saveSnapshot(storage: Storage, dataDir: string, file: string, options: SaveOptions = {}): Promise<SnapshotSummary> {
   const target = path.resolve(file);
-  await fsp.mkdir(dataDir, { recursive: true });
+  await fsp.mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   let lastMissing: string[] = [];
   for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt++) {
     // Beside the stored files, so they can be hard-linked.
@@ -459,8 +460,8 @@ async function extract(
   try {
     const source = await zip.openReadStreamPromise(entry);
     if (to) {
-      await fsp.mkdir(path.dirname(to), { recursive: true });
-      await pipeline(source, check, fs.createWriteStream(to));
+      await fsp.mkdir(path.dirname(to), { recursive: true, mode: PRIVATE_DIR_MODE });
+      await pipeline(source, check, fs.createWriteStream(to, { mode: PRIVATE_FILE_MODE }));
     } else {
       await pipeline(source, check);
     }
@@ -594,7 +595,7 @@ export async function restoreSnapshot(storage: Storage, dataDir: string, file: s
   const tables = await describeTables(storage.db, storage.dialect);
   checkCompatible(manifest, migrations, tables, source);
 
-  await fsp.mkdir(dataDir, { recursive: true });
+  await fsp.mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const dir = await fsp.mkdtemp(path.join(dataDir, '.snapshot-restore-'));
   try {
     const { zip, entries } = await openArchive(source);
@@ -617,7 +618,7 @@ export async function restoreSnapshot(storage: Storage, dataDir: string, file: s
           path.join(dir, tableEntry(t.name)),
           source,
         );
-      await fsp.mkdir(path.join(dir, 'files'), { recursive: true });
+      await fsp.mkdir(path.join(dir, 'files'), { recursive: true, mode: PRIVATE_DIR_MODE });
       for (const f of manifest.files) await extract(zip, entries.get(fileEntry(f.key))!, f, path.join(dir, fileEntry(f.key)), source);
     } finally {
       zip.close();
