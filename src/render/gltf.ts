@@ -1,268 +1,173 @@
-// glTF 2.0 (binary .glb) of the house: each floor's walls extruded to the floor's height, with
-// openings cut (doors below a lintel, windows between their sill and head), on a slab of the
-// outline with each room's floor in its surface's colour, and fixtures as simple boxes.
-// Floors are stacked by level. Y is up; the plan's x and y become X and Z.
-import { rotatedRect, signedArea, triangulate, wallRectangle } from './geometry.js';
-import {
-  floorsInOrder,
-  isOutdoor,
-  type FixtureType,
-  type Floor,
-  type FloorPlanModel,
-  type Opening,
-  type RoomType,
-  type Wall,
-  type Window,
-} from './model.js';
+// glTF 2.0 (binary .glb) of the house, one node per level (named as the plans name it, its level
+// in `extras`), stacked by level, each holding:
+//   slab      the level's slab (its outline, SLAB thick, under the floor) and a thin deck under outdoor spaces;
+//   floors    each room's floor just above the slab, coloured by room type;
+//   walls     each wall extruded to the ceiling with its openings cut: doors up to their head, windows
+//             between sill and head;
+//   windows   a pane of glass in each window;
+//   stairs    the flights that go up from this level, as steps to the next level's floor;
+//   fixtures  each fixture as a few boxes and rounds of named materials (fixture-solids.ts).
+// Y is up; the plan's x and y become X and Z. `level` renders that one level alone (the viewer
+// shows one level at a time).
+import { boundingBox, wallLength, wallRectangle } from './geometry.js';
+import { fixtureParts } from './fixture-solids.js';
+import { GlbWriter } from './glb-writer.js';
+import { MATERIALS, floorMaterial, gltfMaterial, type MaterialKey } from './gltf-materials.js';
 import { floorName } from './labels.js';
+import { MeshBuilder } from './mesh-builder.js';
+import { WINDOW_DEFAULTS, floorsInOrder, isOutdoor, type Floor, type FloorPlanModel, type Stairs, type Wall } from './model.js';
 
-const DOOR_HEIGHT = 2.1;
-const SILL_HEIGHT = 0.9;
-const WINDOW_HEAD = 2.1;
+const DOOR_HEAD = 2.1;
 const SLAB = 0.25;
+const OUTDOOR_DECK = 0.15;
+/** Room floors lie this far above the slab's top, so the two never fight for the same pixels. */
+const FLOOR_FINISH = 0.01;
+const GLASS = 0.02;
+const RISER = 0.18;
 
-type Vec3 = [number, number, number];
+export const LEVEL_PARTS = ['slab', 'floors', 'walls', 'windows', 'stairs', 'fixtures'] as const;
+export type LevelPart = (typeof LEVEL_PARTS)[number];
 
-class MeshBuilder {
-  positions: number[] = [];
-  normals: number[] = [];
-  indices: number[] = [];
-
-  private quad(corners: Vec3[], outward: Vec3): void {
-    const [a, b, c] = corners as [Vec3, Vec3, Vec3];
-    const u = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
-    const v = [c[0] - a[0], c[1] - a[1], c[2] - a[2]];
-    let nrm: Vec3 = [u[1]! * v[2]! - u[2]! * v[1]!, u[2]! * v[0]! - u[0]! * v[2]!, u[0]! * v[1]! - u[1]! * v[0]!];
-    const len = Math.hypot(...nrm) || 1;
-    nrm = [nrm[0] / len, nrm[1] / len, nrm[2] / len];
-    const ordered = nrm[0] * outward[0] + nrm[1] * outward[1] + nrm[2] * outward[2] >= 0 ? corners : [...corners].reverse();
-    if (ordered !== corners) nrm = [-nrm[0], -nrm[1], -nrm[2]];
-    const base = this.positions.length / 3;
-    for (const p of ordered) {
-      this.positions.push(...p);
-      this.normals.push(...nrm);
-    }
-    this.indices.push(base, base + 1, base + 2, base, base + 2, base + 3);
-  }
-
-  /** A box over a footprint of four plan points, from height y0 to y1. */
-  box(footprint: [number, number][], y0: number, y1: number): void {
-    if (y1 - y0 < 1e-6) return;
-    const cx = footprint.reduce((s, p) => s + p[0], 0) / 4;
-    const cz = footprint.reduce((s, p) => s + p[1], 0) / 4;
-    const cy = (y0 + y1) / 2;
-    const at = (i: number, y: number): Vec3 => [footprint[i % 4]![0], y, footprint[i % 4]![1]];
-    this.quad([at(0, y1), at(1, y1), at(2, y1), at(3, y1)], [0, 1, 0]);
-    this.quad([at(0, y0), at(1, y0), at(2, y0), at(3, y0)], [0, -1, 0]);
-    for (let i = 0; i < 4; i++) {
-      const mx = (footprint[i]![0] + footprint[(i + 1) % 4]![0]) / 2;
-      const mz = (footprint[i]![1] + footprint[(i + 1) % 4]![1]) / 2;
-      this.quad([at(i, y0), at(i + 1, y0), at(i + 1, y1), at(i, y1)], [mx - cx, cy - cy, mz - cz]);
-    }
-  }
-
-  /** A flat polygon facing up at height y. */
-  slab(poly: [number, number][], y: number): void {
-    const base = this.positions.length / 3;
-    for (const [x, z] of poly) {
-      this.positions.push(x, y, z);
-      this.normals.push(0, 1, 0);
-    }
-    // Seen from +Y with X right and Z down the page, counter-clockwise means negative plan area.
-    const flip = signedArea(poly) > 0;
-    for (const [i, j, k] of triangulate(poly)) this.indices.push(base + i, ...(flip ? [base + k, base + j] : [base + j, base + k]));
+/** A mesh in the making: one builder per material. */
+class Meshes {
+  readonly byMaterial = new Map<MaterialKey, MeshBuilder>();
+  in(material: MaterialKey): MeshBuilder {
+    let mesh = this.byMaterial.get(material);
+    if (!mesh) this.byMaterial.set(material, (mesh = new MeshBuilder()));
+    return mesh;
   }
 }
 
-function wallPieces(mesh: MeshBuilder, wall: Wall, doors: Opening[], windows: Window[], height: number): void {
-  const len = Math.hypot(wall.end[0] - wall.start[0], wall.end[1] - wall.start[1]);
-  const cuts = [...doors.map((o) => ({ o, door: true })), ...windows.map((o) => ({ o, door: false }))]
-    .filter(({ o }) => o.wall_id === wall.id)
-    .sort((a, b) => a.o.offset - b.o.offset);
-  let from = -wall.thickness / 2;
-  for (const { o, door } of cuts) {
-    const a = o.offset - o.width / 2;
-    const b = o.offset + o.width / 2;
-    if (a > from) mesh.box(wallRectangle(wall, from, a) as [number, number][], 0, height);
-    const piece = wallRectangle(wall, a, b) as [number, number][];
-    if (door) mesh.box(piece, Math.min(DOOR_HEIGHT, height), height);
-    else {
-      const win = o as Window;
-      mesh.box(piece, 0, win.sill_height ?? SILL_HEIGHT);
-      mesh.box(piece, Math.min(win.head_height ?? WINDOW_HEAD, height), height);
-    }
-    from = Math.max(from, b);
-  }
-  if (len + wall.thickness / 2 > from) mesh.box(wallRectangle(wall, from, len + wall.thickness / 2) as [number, number][], 0, height);
-}
-
-// Walls a dark warm grey that stands out on a light background and against the floors; floors by
-// what people walk on in each kind of room; fixtures white (sanitary, appliances) or wood (cabinets).
-const MATERIALS: [string, [number, number, number], number, boolean][] = [
-  ['Wall', [0.36, 0.34, 0.32], 0.9, false],
-  ['Slab', [0.55, 0.55, 0.56], 0.95, false],
-  ['Floor wood', [0.7, 0.52, 0.34], 0.7, true],
-  ['Floor tile', [0.72, 0.8, 0.86], 0.5, true],
-  ['Floor kitchen', [0.85, 0.78, 0.62], 0.6, true],
-  ['Floor plain', [0.82, 0.8, 0.76], 0.8, true],
-  ['Floor outdoor', [0.5, 0.42, 0.33], 0.9, true],
-  ['Fixture white', [0.95, 0.95, 0.95], 0.3, false],
-  ['Fixture wood', [0.6, 0.45, 0.3], 0.7, false],
-  ['Fixture dark', [0.2, 0.2, 0.22], 0.4, false],
-];
-const MATERIAL = { wall: 0, slab: 1, wood: 2, tile: 3, kitchen: 4, plain: 5, outdoor: 6, white: 7, cabinet: 8, dark: 9 } as const;
-
-function floorMaterial(type: RoomType): number {
-  if (isOutdoor(type)) return MATERIAL.outdoor;
-  if (['bathroom', 'toilet', 'sauna', 'laundry', 'utility'].includes(type)) return MATERIAL.tile;
-  if (type === 'kitchen') return MATERIAL.kitchen;
-  if (['hallway', 'entrance', 'closet', 'storage', 'garage', 'other'].includes(type)) return MATERIAL.plain;
-  return MATERIAL.wood;
-}
-
-/** Material and height of each fixture's box. */
-const FIXTURE_SHAPE: Record<FixtureType, [number, number]> = {
-  toilet: [MATERIAL.white, 0.45],
-  sink: [MATERIAL.white, 0.85],
-  bathtub: [MATERIAL.white, 0.55],
-  shower: [MATERIAL.white, 0.05],
-  kitchen_counter: [MATERIAL.cabinet, 0.9],
-  kitchen_sink: [MATERIAL.white, 0.05],
-  stove: [MATERIAL.dark, 0.05],
-  fridge: [MATERIAL.white, 1.8],
-  dishwasher: [MATERIAL.white, 0.85],
-  washer: [MATERIAL.white, 0.85],
-  dryer: [MATERIAL.white, 0.85],
-  fireplace: [MATERIAL.dark, 1.0],
-  wardrobe: [MATERIAL.cabinet, 2.0],
-};
-
-/** Elevation of each floor: level 0 at 0, floors stacked above and below with their slabs. */
-function elevations(floors: Floor[]): Map<number, number> {
+/** Elevation of each level: level 0 at 0, levels stacked above and below with their slabs. */
+export function elevations(floors: Floor[]): Map<number, number> {
   const out = new Map<number, number>();
-  const above = floors.filter((f) => f.level >= 0);
-  const below = floors.filter((f) => f.level < 0).reverse();
   let y = 0;
-  for (const f of above) {
+  for (const f of floors.filter((f) => f.level >= 0)) {
     out.set(f.level, y);
     y += f.height + SLAB;
   }
   y = 0;
-  for (const f of below) {
+  for (const f of floors.filter((f) => f.level < 0).reverse()) {
     y -= f.height + SLAB;
     out.set(f.level, y);
   }
   return out;
 }
 
-interface Accessor {
-  bufferView: number;
-  componentType: number;
-  count: number;
-  type: string;
-  min?: number[];
-  max?: number[];
+/** A wall as solid pieces around its openings; the ends reach half a thickness past the centre line to close corners. */
+function wallPieces(mesh: MeshBuilder, glass: MeshBuilder, wall: Wall, floor: Floor): void {
+  const height = floor.height;
+  const cuts = [
+    ...floor.doors.filter((o) => o.wall_id === wall.id).map((o) => ({ o, sill: 0, head: DOOR_HEAD })),
+    ...floor.windows
+      .filter((o) => o.wall_id === wall.id)
+      .map((o) => ({ o, sill: o.sill_height ?? WINDOW_DEFAULTS.sill_height, head: o.head_height ?? WINDOW_DEFAULTS.head_height })),
+  ].sort((a, b) => a.o.offset - b.o.offset);
+  const piece = (from: number, to: number, y0: number, y1: number, target = mesh, w = wall) => {
+    if (to - from > 1e-6) target.prism(wallRectangle(w, from, to), y0, y1);
+  };
+  let from = -wall.thickness / 2;
+  for (const { o, sill, head } of cuts) {
+    const a = o.offset - o.width / 2;
+    const b = o.offset + o.width / 2;
+    const top = Math.min(head, height);
+    piece(from, a, 0, height);
+    piece(Math.max(a, from), b, 0, Math.min(sill, top));
+    piece(Math.max(a, from), b, top, height);
+    if (sill > 0) piece(a, b, sill, top, glass, { ...wall, thickness: GLASS });
+    from = Math.max(from, b);
+  }
+  piece(from, wallLength(wall) + wall.thickness / 2, 0, height);
 }
 
-export function modelGlb(model: FloorPlanModel): Buffer {
+/** Steps from this level's floor up to the floor of `rise` above, along the flight's longer side. */
+function steps(mesh: MeshBuilder, stairs: Stairs, rise: number): void {
+  const box = boundingBox(stairs.polygon);
+  const alongX = box.maxX - box.minX >= box.maxY - box.minY;
+  const length = alongX ? box.maxX - box.minX : box.maxY - box.minY;
+  const n = Math.max(2, Math.round(rise / RISER));
+  for (let i = 0; i < n; i++) {
+    const t0 = (i / n) * length;
+    const t1 = ((i + 1) / n) * length;
+    const rect = alongX
+      ? { x0: box.minX + t0, x1: box.minX + t1, y0: box.minY, y1: box.maxY }
+      : { x0: box.minX, x1: box.maxX, y0: box.minY + t0, y1: box.minY + t1 };
+    mesh.prism(
+      [
+        [rect.x0, rect.y0],
+        [rect.x1, rect.y0],
+        [rect.x1, rect.y1],
+        [rect.x0, rect.y1],
+      ],
+      0,
+      (rise * (i + 1)) / n,
+    );
+  }
+}
+
+function levelMeshes(floor: Floor, elevation: Map<number, number>): Record<LevelPart, Meshes> {
+  const parts = Object.fromEntries(LEVEL_PARTS.map((p) => [p, new Meshes()])) as Record<LevelPart, Meshes>;
+  parts.slab.in('slab').prism(floor.outline, -SLAB, 0);
+  for (const room of floor.rooms) {
+    if (isOutdoor(room.type)) parts.slab.in('slab').prism(room.polygon, -OUTDOOR_DECK, 0);
+    parts.floors.in(floorMaterial(room.type)).flat(room.polygon, FLOOR_FINISH);
+  }
+  for (const wall of floor.walls) wallPieces(parts.walls.in('wall'), parts.windows.in('glass'), wall, floor);
+  const here = elevation.get(floor.level)!;
+  for (const s of floor.stairs) {
+    const there = elevation.get(s.to_level);
+    if (there !== undefined && there > here) steps(parts.stairs.in('stairs'), s, there - here);
+  }
+  for (const f of floor.fixtures ?? []) {
+    for (const p of fixtureParts(f, floor.height))
+      parts.fixtures.in(p.material).prism(p.outline, FLOOR_FINISH + p.y[0], FLOOR_FINISH + p.y[1]);
+  }
+  return parts;
+}
+
+export interface GlbOptions {
+  /** Only this level. */
+  level?: number;
+}
+
+export function modelGlb(model: FloorPlanModel, opts: GlbOptions = {}): Buffer {
   const floors = floorsInOrder(model);
   const elevation = elevations(floors);
-  const chunks: Buffer[] = [];
-  let byteLength = 0;
-  const bufferViews: { buffer: 0; byteOffset: number; byteLength: number; target: number }[] = [];
-  const accessors: Accessor[] = [];
-  const addView = (data: Buffer, target: number) => {
-    const padded = Buffer.concat([data, Buffer.alloc((4 - (data.length % 4)) % 4)]);
-    bufferViews.push({ buffer: 0, byteOffset: byteLength, byteLength: data.length, target });
-    chunks.push(padded);
-    byteLength += padded.length;
-    return bufferViews.length - 1;
-  };
-  const addPrimitive = (mesh: MeshBuilder, material: number) => {
-    const pos = new Float32Array(mesh.positions);
-    const min = [0, 1, 2].map((k) => Math.min(...pos.filter((_, i) => i % 3 === k)));
-    const max = [0, 1, 2].map((k) => Math.max(...pos.filter((_, i) => i % 3 === k)));
-    accessors.push({
-      bufferView: addView(Buffer.from(pos.buffer), 34962),
-      componentType: 5126,
-      count: pos.length / 3,
-      type: 'VEC3',
-      min,
-      max,
-    });
-    const position = accessors.length - 1;
-    accessors.push({
-      bufferView: addView(Buffer.from(new Float32Array(mesh.normals).buffer), 34962),
-      componentType: 5126,
-      count: pos.length / 3,
-      type: 'VEC3',
-    });
-    const normal = accessors.length - 1;
-    const wide = pos.length / 3 > 65535;
-    const idx = wide ? new Uint32Array(mesh.indices) : new Uint16Array(mesh.indices);
-    accessors.push({
-      bufferView: addView(Buffer.from(idx.buffer, idx.byteOffset, idx.byteLength), 34963),
-      componentType: wide ? 5125 : 5123,
-      count: idx.length,
-      type: 'SCALAR',
-    });
-    return { attributes: { POSITION: position, NORMAL: normal }, indices: accessors.length - 1, material, mode: 4 };
-  };
+  const shown = floors
+    .filter((f) => opts.level === undefined || f.level === opts.level)
+    .map((floor) => ({ floor, parts: levelMeshes(floor, elevation) }));
 
-  const meshes = floors.map((floor) => {
-    const walls = new MeshBuilder();
-    for (const wall of floor.walls) wallPieces(walls, wall, floor.doors, floor.windows, floor.height);
-    // The slab under the whole floor, then each room's floor a little above it in its surface's colour.
-    const slab = new MeshBuilder();
-    slab.slab(floor.outline, 0);
-    const primitives = [addPrimitive(walls, MATERIAL.wall), addPrimitive(slab, MATERIAL.slab)];
-    const surfaces = new Map<number, MeshBuilder>();
-    for (const room of floor.rooms) {
-      const material = floorMaterial(room.type);
-      const mesh = surfaces.get(material) ?? new MeshBuilder();
-      surfaces.set(material, mesh);
-      mesh.slab(room.polygon, 0.005);
-    }
-    for (const [material, mesh] of [...surfaces].sort((a, b) => a[0] - b[0])) primitives.push(addPrimitive(mesh, material));
-    const fixtures = new Map<number, MeshBuilder>();
-    for (const f of floor.fixtures ?? []) {
-      const [material, height] = FIXTURE_SHAPE[f.type];
-      const mesh = fixtures.get(material) ?? new MeshBuilder();
-      fixtures.set(material, mesh);
-      const base = f.type === 'kitchen_sink' || f.type === 'stove' ? 0.86 : 0;
-      mesh.box(rotatedRect(f.position, f.width, f.depth, f.rotation) as [number, number][], base, base + height);
-    }
-    for (const [material, mesh] of [...fixtures].sort((a, b) => a[0] - b[0])) primitives.push(addPrimitive(mesh, material));
-    return { name: `${floorName(floor.level, 'en')} walls`, primitives };
-  });
+  // Only the materials in use, in the palette's order.
+  const used = new Set(
+    shown.flatMap(({ parts }) => Object.values(parts).flatMap((m) => [...m.byMaterial].filter(([, b]) => !b.empty).map(([k]) => k))),
+  );
+  const keys = (Object.keys(MATERIALS) as MaterialKey[]).filter((k) => used.has(k));
+  const materialIndex = new Map(keys.map((k, i) => [k, i]));
 
-  const json = {
+  const writer = new GlbWriter();
+  const nodes: Record<string, unknown>[] = [];
+  const meshes: Record<string, unknown>[] = [];
+  const roots: number[] = [];
+  for (const { floor, parts } of shown) {
+    const name = floorName(floor.level, 'en');
+    const children: number[] = [];
+    for (const part of LEVEL_PARTS) {
+      const primitives = keys
+        .filter((k) => !(parts[part].byMaterial.get(k)?.empty ?? true))
+        .map((k) => writer.primitive(parts[part].byMaterial.get(k)!, materialIndex.get(k)!));
+      if (primitives.length === 0) continue;
+      meshes.push({ name: `${name} ${part}`, primitives });
+      nodes.push({ name: `${name} ${part}`, mesh: meshes.length - 1 });
+      children.push(nodes.length - 1);
+    }
+    nodes.push({ name, translation: [0, elevation.get(floor.level)!, 0], children, extras: { level: floor.level } });
+    roots.push(nodes.length - 1);
+  }
+  return writer.encode({
     asset: { version: '2.0', generator: 'casa-integrate' },
     scene: 0,
-    scenes: [{ name: 'House', nodes: floors.map((_, i) => i) }],
-    nodes: floors.map((floor, i) => ({ name: floorName(floor.level, 'en'), mesh: i, translation: [0, elevation.get(floor.level)!, 0] })),
-    meshes,
-    materials: MATERIALS.map(([name, color, roughness, doubleSided]) => ({
-      name,
-      pbrMetallicRoughness: { baseColorFactor: [...color, 1], metallicFactor: 0, roughnessFactor: roughness },
-      doubleSided,
-    })),
-    buffers: [{ byteLength }],
-    bufferViews,
-    accessors,
-  };
-  const jsonText = Buffer.from(JSON.stringify(json));
-  const jsonChunk = Buffer.concat([jsonText, Buffer.alloc((4 - (jsonText.length % 4)) % 4, 0x20)]);
-  const bin = Buffer.concat(chunks);
-  const header = Buffer.alloc(12);
-  header.write('glTF', 0, 'ascii');
-  header.writeUInt32LE(2, 4);
-  header.writeUInt32LE(12 + 8 + jsonChunk.length + 8 + bin.length, 8);
-  const chunkHeader = (length: number, type: number) => {
-    const h = Buffer.alloc(8);
-    h.writeUInt32LE(length, 0);
-    h.writeUInt32LE(type, 4);
-    return h;
-  };
-  return Buffer.concat([header, chunkHeader(jsonChunk.length, 0x4e4f534a), jsonChunk, chunkHeader(bin.length, 0x004e4942), bin]);
+    scenes: [{ name: 'House', nodes: roots }],
+    nodes,
+    ...(meshes.length ? { meshes, materials: keys.map((k) => gltfMaterial(MATERIALS[k])) } : {}),
+  });
 }

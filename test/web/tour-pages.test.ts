@@ -10,8 +10,12 @@ import { call, createDraft, getOrder, ok, scan } from '../orders/order-helpers.j
 import { generateModel } from '../../src/render/generate-model.js';
 import { modelGlb } from '../../src/render/gltf.js';
 import { floorName } from '../../src/render/labels.js';
+import { floorsInOrder } from '../../src/render/model.js';
 import { summarize } from '../../src/render/summary.js';
 import { squareFeet } from '../../src/render/units.js';
+
+/** A level's name in the tour's and the viewer's addresses. */
+const slugOf = (level: number) => (level < 0 ? `basement-${-level}` : `floor-${level + 1}`);
 
 let browser: Browser;
 before(async () => {
@@ -60,8 +64,7 @@ describe('GET /tour/{order_id}', () => {
     const order = await deliveredOrder(s);
     const facts = summarize(generateModel(order.id, 2500));
     assert.ok(facts.floors.length >= 2);
-    const slug = (level: number) => (level < 0 ? `basement-${-level}` : `floor-${level + 1}`);
-    const [first, second] = facts.floors.map((f) => ({ ...f, slug: slug(f.level) }));
+    const [first, second] = facts.floors.map((f) => ({ ...f, slug: slugOf(f.level) }));
     await withPage(s, async (w) => {
       const res = await w.page.goto(`/tour/${order.id}`);
       assert.equal(res?.status(), 200);
@@ -177,6 +180,7 @@ describe('GET /tour/{order_id}/3d', () => {
   test('the 3D viewer renders the delivered glTF on a WebGL canvas, served from this origin', async (t) => {
     const s = await setup(t);
     const order = await deliveredOrder(s);
+    const floors = floorsInOrder(generateModel(order.id, 2500));
     const glb = await s.ctx.inject({ method: 'GET', url: `/tour/${order.id}/model.glb` });
     assert.equal(glb.statusCode, 200);
     assert.equal(glb.headers['content-type'], 'model/gltf-binary');
@@ -213,8 +217,9 @@ describe('GET /tour/{order_id}/3d', () => {
         w.page.evaluate(() => {
           const host = document.querySelector('model-viewer') as unknown as { toDataURL(type?: string): string } | null;
           const url = host?.toDataURL('image/png');
-          if (!url) return { covered: 0, shades: 0 };
-          return new Promise<{ covered: number; shades: number }>((resolve) => {
+          const none = { covered: 0, shades: 0, box: [1, 1, 0, 0] as [number, number, number, number] };
+          if (!url) return none;
+          return new Promise<typeof none>((resolve) => {
             const img = new Image();
             img.onload = () => {
               const c = document.createElement('canvas');
@@ -226,33 +231,47 @@ describe('GET /tour/{order_id}/3d', () => {
               const shades = new Set<number>();
               let sampled = 0;
               let drawn = 0;
+              // The drawn pixels' extent, as shares of the frame: [left, top, right, bottom].
+              const box: [number, number, number, number] = [1, 1, 0, 0];
               for (let i = 0; i < data.length; i += 4 * 97) {
                 sampled += 1;
                 if (data[i + 3] === 0) continue;
                 drawn += 1;
                 shades.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+                const x = ((i / 4) % c.width) / c.width;
+                const y = Math.floor(i / 4 / c.width) / c.height;
+                box[0] = Math.min(box[0], x);
+                box[1] = Math.min(box[1], y);
+                box[2] = Math.max(box[2], x);
+                box[3] = Math.max(box[3], y);
               }
-              resolve({ covered: drawn / sampled, shades: shades.size });
+              resolve({ covered: drawn / sampled, shades: shades.size, box });
             };
             img.src = url;
           });
         });
       const drawn = (d: { covered: number; shades: number }) => d.covered > 0.05 && d.shades >= 3;
-      let drawing = await sampleDrawing();
-      for (const deadline = Date.now() + 120_000; !drawn(drawing) && Date.now() < deadline; drawing = await sampleDrawing()) {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-      assert.ok(
-        drawn(drawing),
-        `the viewer drew the model (${Math.round(drawing.covered * 100)} % of the frame covered, ${drawing.shades} shades)`,
-      );
+      /** Waits for the viewer to draw, then checks the model is framed: well inside the frame, and filling a good part of it. */
+      const assertFramed = async (what: string) => {
+        let drawing = await sampleDrawing();
+        for (const deadline = Date.now() + 120_000; !drawn(drawing) && Date.now() < deadline; drawing = await sampleDrawing()) {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+        const [left, top, right, bottom] = drawing.box;
+        const facts = `${Math.round(drawing.covered * 100)} % of the frame covered, ${drawing.shades} shades, extent ${drawing.box.map((v) => v.toFixed(2))}`;
+        assert.ok(drawn(drawing), `the viewer drew ${what} (${facts})`);
+        assert.ok(left > 0.01 && top > 0.01 && right < 0.99 && bottom < 0.99, `${what} is not cut off by the frame (${facts})`);
+        assert.ok(right - left > 0.4 || bottom - top > 0.4, `${what} fills the frame (${facts})`);
+      };
+      await assertFramed('the whole house');
       const canvas = await viewer.evaluate((el) => {
         const c = el.shadowRoot?.querySelector('canvas');
         return c ? { width: c.width, height: c.height } : null;
       });
       assert.ok(canvas && canvas.width > 0 && canvas.height > 0, 'a canvas in the viewer');
-      // Keyboard: the viewer takes focus and turns with the arrow keys.
-      await w.page.getByRole('heading', { level: 1 }).click();
+      // Keyboard: the viewer takes focus (next after the level picker above it) and turns with the arrow keys.
+      const levels = w.page.getByRole('navigation', { name: 'Levels' }).getByRole('link');
+      await levels.last().focus();
       await w.page.keyboard.press('Tab');
       assert.equal(await w.page.evaluate(() => document.activeElement?.tagName), 'MODEL-VIEWER');
       const before = await viewer.evaluate((el) => (el as unknown as { getCameraOrbit(): { theta: number } }).getCameraOrbit().theta);
@@ -264,6 +283,58 @@ describe('GET /tour/{order_id}/3d', () => {
       );
       await assertAccessible(w.page);
       await screenshot(w.page, 'viewer-3d');
+
+      // The level picker: the whole house first, then one level at a time (that level's own glTF,
+      // framed afresh), then the whole house again.
+      assert.deepEqual(await levels.allTextContents(), ['All floors', ...floors.map((f) => floorName(f.level, 'en'))]);
+      assert.equal(await levels.nth(0).getAttribute('aria-current'), 'page');
+      const height = () => viewer.evaluate((el) => (el as unknown as { getDimensions(): { y: number } }).getDimensions().y);
+      const wholeHeight = await height();
+      const pick = async (i: number) => {
+        const loaded = viewer.evaluate(
+          (el) => new Promise<void>((resolve) => el.addEventListener('load', () => resolve(), { once: true })),
+        );
+        await levels.nth(i).click();
+        await loaded;
+      };
+      const [lowest, next] = floors.map((f) => ({ slug: slugOf(f.level), name: floorName(f.level, 'en') }));
+      await pick(2);
+      assert.equal(await viewer.getAttribute('src'), `/tour/${order.id}/model.glb?floor=${next!.slug}`);
+      assert.equal(await levels.nth(2).getAttribute('aria-current'), 'page');
+      assert.equal(await levels.nth(0).getAttribute('aria-current'), null);
+      assert.equal(new URL(w.page.url()).searchParams.get('floor'), next!.slug);
+      assert.equal(await w.page.locator('#viewer-level').textContent(), `Showing ${next!.name}.`);
+      const levelHeight = await height();
+      assert.ok(levelHeight < wholeHeight - 2, `one level (${levelHeight} m tall) is shown, not the house (${wholeHeight} m)`);
+      await assertFramed(`${next!.name} alone`);
+      await screenshot(w.page, 'viewer-3d-one-level');
+      await pick(0);
+      assert.equal(await viewer.getAttribute('src'), `/tour/${order.id}/model.glb`);
+      assert.equal(new URL(w.page.url()).searchParams.get('floor'), null);
+      assert.equal(await height(), wholeHeight);
+      await assertFramed('the whole house again');
+
+      // A shared link to one level opens on it without script.
+      await w.page.goto(`/tour/${order.id}/3d?floor=${lowest!.slug}`);
+      assert.equal(await viewer.getAttribute('src'), `/tour/${order.id}/model.glb?floor=${lowest!.slug}`);
+      assert.equal(await levels.nth(1).getAttribute('aria-current'), 'page');
     });
+  });
+
+  test('GET /tour/{order_id}/model.glb?floor= answers that level alone; an unknown floor is a 404', async (t) => {
+    const s = await setup(t);
+    const order = await deliveredOrder(s);
+    const model = generateModel(order.id, 2500);
+    for (const floor of model.floors) {
+      const slug = slugOf(floor.level);
+      const res = await s.ctx.inject({ method: 'GET', url: `/tour/${order.id}/model.glb?floor=${slug}` });
+      assert.equal(res.statusCode, 200, slug);
+      assert.equal(res.headers['content-type'], 'model/gltf-binary');
+      assert.deepEqual(res.rawPayload, modelGlb(model, { level: floor.level }));
+    }
+    for (const floor of ['floor-9', 'basement-3', 'nonsense', '']) {
+      const res = await s.ctx.inject({ method: 'GET', url: `/tour/${order.id}/model.glb?floor=${floor}` });
+      assert.equal(res.statusCode, 404, floor);
+    }
   });
 });

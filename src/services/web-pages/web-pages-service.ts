@@ -40,6 +40,18 @@ export interface TourView {
   has3d: boolean;
 }
 
+/** A level as the tour and the viewer name it in their addresses (`?floor=floor-2`). */
+export function floorSlug(level: number): string {
+  return level < 0 ? `basement-${-level}` : `floor-${level + 1}`;
+}
+
+export interface ViewerView {
+  orderId: string;
+  address: string;
+  /** Every level, lowest first. */
+  floors: { slug: string; name: string }[];
+}
+
 const TOUR_NOT_FOUND = 'This tour does not exist or is not delivered yet.';
 const VIEWER_NOT_FOUND = 'This 3D model does not exist or is not delivered yet.';
 
@@ -99,7 +111,7 @@ export function webPagesServiceFactory({
       const floors = floorsInOrder(model).map((floor, i): TourFloor => {
         const facts = summary.floors[i]!;
         return {
-          slug: floor.level < 0 ? `basement-${-floor.level}` : `floor-${floor.level + 1}`,
+          slug: floorSlug(floor.level),
           name: floorName(floor.level, opts.language),
           area: formatArea(facts.areaM2, opts.units, 1),
           svg: floorSvg(model, floor, opts, opts.showDimensions),
@@ -126,15 +138,24 @@ export function webPagesServiceFactory({
     },
 
     /** The 3D viewer page's facts. */
-    async viewer(orderId: string) {
+    async viewer(orderId: string): Promise<ViewerView> {
       const order = await deliveredOrder(orderId, 'floorplans_3d', VIEWER_NOT_FOUND);
-      return { orderId: order.id, address: order.full_address };
+      const language = drawOptions(order).language;
+      const floors = floorsInOrder(await modelOf(order)).map((f) => ({ slug: floorSlug(f.level), name: floorName(f.level, language) }));
+      return { orderId: order.id, address: order.full_address, floors };
     },
 
-    /** The delivered glTF (binary) of the order: the same bytes the deliverable file holds. */
-    async modelGlb(orderId: string): Promise<Buffer> {
+    /**
+     * The delivered glTF (binary) of the order: the same bytes the deliverable file holds; with
+     * `floor` (a slug), that level alone, for the viewer's level picker. An unknown floor is a 404.
+     */
+    async modelGlb(orderId: string, floor?: string): Promise<Buffer> {
       const order = await deliveredOrder(orderId, 'floorplans_3d', VIEWER_NOT_FOUND);
-      return modelGlb(await modelOf(order));
+      const model = await modelOf(order);
+      if (floor === undefined) return modelGlb(model);
+      const level = model.floors.find((f) => floorSlug(f.level) === floor)?.level;
+      if (level === undefined) throw new NotFoundError('This floor does not exist in the 3D model.');
+      return modelGlb(model, { level });
     },
   };
 }
