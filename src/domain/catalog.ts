@@ -13,6 +13,8 @@ export type Role = (typeof ROLES)[number];
 
 export const WEBHOOK_TRIGGERS = ['moved_to_draft', 'moved_to_pending', 'moved_to_ready', 'moved_to_fixing', 'moved_to_failed'] as const;
 export type WebhookTrigger = (typeof WEBHOOK_TRIGGERS)[number];
+/** How many webhook URLs a company may list. */
+export const MAX_WEBHOOK_URLS = 10;
 
 /** Rank of a package: an upgrade must go strictly up. */
 export function packageRank(p: PackageType): number {

@@ -152,7 +152,11 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
   const ajv = httpPart === 'body' ? bodyAjv : paramAjv;
   const validate: ValidateFunction = ajv.compile(schema as object);
   const part = PART[httpPart ?? 'body'] ?? 'body_params';
+  // A body declared with Type.Optional (TypeBox marks it `~optional`) may be left out altogether
+  // (Fastify hands a request without one over as null).
+  const bodyOptional = httpPart === 'body' && (schema as { '~optional'?: unknown })['~optional'] === true;
   return (data: unknown) => {
+    if (bodyOptional && (data === undefined || data === null)) return { value: undefined };
     if (validate(data)) return { value: data };
     if (httpPart === 'body' && (data === undefined || data === null)) {
       return { error: new RequestValidationError(part, [{ loc: ['__root__'], msg: 'field required', type: 'value_error.missing' }]) };

@@ -50,7 +50,7 @@ export function createServices(deps: ServiceDeps) {
   const company = companyServiceFactory({ ...deps, apiKeys, webhookOutbox });
   const offices = officesServiceFactory(deps);
   const emails = emailsServiceFactory(deps);
-  const mergeRequests = mergeRequestsServiceFactory({ ...deps, emails });
+  const mergeRequests = mergeRequestsServiceFactory({ ...deps, emails, webhookOutbox });
   const idempotency = idempotencyServiceFactory(deps);
   const dataReset = dataResetServiceFactory(deps);
   const users = usersServiceFactory({ ...deps, emails });

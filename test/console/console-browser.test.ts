@@ -235,3 +235,40 @@ test('an operator drives an order to Ready, replays its webhook and follows an e
 
   assert.deepEqual([...w.problems, ...phone.problems], []);
 });
+
+test('an operator approving a merge sees the requester’s webhook URLs and takes them only by choice', async (t) => {
+  const ctx = await buildTestApp(t);
+  const origin = await serve(ctx);
+  const crafty = await ctx.createCompany('Crafty');
+  const dependable = await ctx.createCompany('Dependable');
+  await subscribe(ctx, crafty, ['https://attacker.c.example/steal'], ['moved_to_ready']);
+  await subscribe(ctx, dependable, ['https://dependable.example/hook'], ['moved_to_ready']);
+  const asked = await ctx.inject({
+    method: 'POST',
+    url: '/api/integrate/v3/companies/merge-request',
+    headers: crafty.headers,
+    payload: { email: dependable.managerEmail },
+  });
+  assert.equal(asked.statusCode, 200, asked.body);
+  const w = await openPage(browser, origin);
+  t.after(() => w.close());
+  const { page } = w;
+  page.on('dialog', (d) => void d.accept());
+  await page.goto('/console/sign-in');
+  await page.getByLabel('Admin key').fill(ctx.adminKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/console\/orders/);
+
+  await page.goto('/console/companies#merges');
+  const approval = page.getByRole('group', { name: 'Webhooks' });
+  assert.ok(await approval.getByText('https://attacker.c.example/steal').isVisible());
+  assert.ok(await page.getByLabel("Keep Dependable's webhook settings only").isChecked(), 'keeping is the default');
+  assert.ok(!(await page.getByLabel("Also send Dependable's events to Crafty's URLs").isChecked()));
+  await check(page, '13-merge-approval');
+  await page.getByLabel("Also send Dependable's events to Crafty's URLs").check();
+  await page.getByRole('button', { name: 'Approve merge' }).click();
+  await page.getByRole('status').filter({ hasText: 'The merge request was approved.' }).waitFor();
+  const info = await ctx.inject({ method: 'GET', url: '/api/integrate/v3/companies/info', headers: dependable.headers });
+  assert.deepEqual(info.json().webhook_urls, ['https://dependable.example/hook', 'https://attacker.c.example/steal']);
+  assert.deepEqual(w.problems, []);
+});

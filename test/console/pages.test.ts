@@ -93,6 +93,62 @@ describe('company page', () => {
     assert.match((await get(ctx, s, '/console/companies?done=merged')).body, /No merge request is waiting\./);
   });
 
+  test('a merge approval shows the requester’s webhook URLs, keeps the target’s by default, and takes them only when chosen', async (t) => {
+    const ctx = await buildTestApp(t);
+    const s = await signIn(ctx);
+    const webhooks = (company: { headers: Record<string, string> }, urls: string[]) =>
+      ctx.inject({
+        method: 'PATCH',
+        url: '/api/integrate/v3/companies/webhook',
+        headers: company.headers,
+        payload: { webhook_urls: urls, webhook_triggers: ['moved_to_ready'] },
+      });
+    const urlsOf = async (company: { headers: Record<string, string> }) =>
+      (await ctx.inject({ method: 'GET', url: '/api/integrate/v3/companies/info', headers: company.headers })).json().webhook_urls;
+    const ask = async (from: { headers: Record<string, string> }, to: { managerEmail: string }) => {
+      const res = await ctx.inject({
+        method: 'POST',
+        url: '/api/integrate/v3/companies/merge-request',
+        headers: from.headers,
+        payload: { email: to.managerEmail },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      return `/console/merge-requests/${res.json().id}/approve`;
+    };
+
+    const crafty = await ctx.createCompany('Crafty');
+    const dependable = await ctx.createCompany('Dependable');
+    await webhooks(crafty, ['https://attacker.c.example/steal']);
+    await webhooks(dependable, ['https://dependable.example/hook']);
+    const first = await ask(crafty, dependable);
+    const list = (await get(ctx, s, '/console/companies')).body;
+    const form = list.slice(list.indexOf(`action="${first}"`), list.indexOf('</form>', list.indexOf(`action="${first}"`)));
+    assert.match(form, /Crafty's webhook URLs: <ul class="plain"><li><code>https:\/\/attacker\.c\.example\/steal<\/code><\/li><\/ul>/);
+    assert.match(
+      form,
+      /<input type="radio" name="webhooks" id="[^"]+" value="keep_target" checked> Keep Dependable's webhook settings only/,
+    );
+    assert.match(form, /value="add_source"> Also send Dependable's events to Crafty's URLs/);
+
+    // A value the form never offers: 400 with the reason, and nothing is merged.
+    const bad = await post(ctx, s, first, { webhooks: 'everything' });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /role="alert">The merge was not approved\. webhooks: value is not a valid enumeration member/);
+    assert.equal((await ctx.inject({ method: 'GET', url: '/api/integrate/v3/companies/info', headers: crafty.headers })).statusCode, 200);
+
+    // The default the form submits keeps the target's URLs.
+    assert.equal((await post(ctx, s, first, { webhooks: 'keep_target' })).headers.location, '/console/companies?done=merged#merges');
+    assert.deepEqual(await urlsOf(dependable), ['https://dependable.example/hook']);
+
+    // Choosing the requester's URLs adds them.
+    const evident = await ctx.createCompany('Evident');
+    const flagged = await ctx.createCompany('Flagged');
+    await webhooks(evident, ['https://evident.example/hook']);
+    const second = await ask(evident, flagged);
+    assert.equal((await post(ctx, s, second, { webhooks: 'add_source' })).statusCode, 303);
+    assert.deepEqual(await urlsOf(flagged), ['https://evident.example/hook']);
+  });
+
   test('creating a company with bad input says why and creates nothing', async (t) => {
     const ctx = await buildTestApp(t);
     const s = await signIn(ctx);

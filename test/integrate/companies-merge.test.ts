@@ -10,8 +10,13 @@ function requestMerge(ctx: TestApp, from: TestCompany, email: string) {
   return ctx.inject({ method: 'POST', url: `${BASE}/companies/merge-request`, headers: from.headers, payload: { email } });
 }
 
-function approve(ctx: TestApp, id: string) {
-  return ctx.inject({ method: 'POST', url: `/admin/v1/merge-requests/${id}/approve`, headers: ctx.adminHeaders });
+function approve(ctx: TestApp, id: string, payload?: object) {
+  return ctx.inject({
+    method: 'POST',
+    url: `/admin/v1/merge-requests/${id}/approve`,
+    headers: ctx.adminHeaders,
+    ...(payload === undefined ? {} : { payload }),
+  });
 }
 
 /** An order row with its event and change request, written directly: only the company move matters here. */
@@ -129,6 +134,7 @@ describe('POST /companies/merge-request', () => {
         status: 'pending',
         created_at: body.created_at,
         approved_at: null,
+        requester_webhook_urls: [],
       },
     ]);
   });
@@ -188,7 +194,7 @@ describe('POST /companies/merge-request', () => {
 });
 
 describe('POST /admin/v1/merge-requests/{id}/approve', () => {
-  it('moves offices, users, orders and webhooks to the target in one go and retires the requester', async (t) => {
+  it('moves offices, users and orders to the target in one go, keeps the target’s webhooks and retires the requester', async (t) => {
     const ctx = await buildTestApp(t);
     const from = await ctx.createCompany('Acme');
     const target = await ctx.createCompany('Big Realty');
@@ -240,6 +246,13 @@ describe('POST /admin/v1/merge-requests/{id}/approve', () => {
       created_at: request.created_at,
       approved_at: body.approved_at,
       moved: { offices: 2, users: 2, orders: 1 },
+      webhooks: {
+        choice: 'keep_target',
+        added_urls: [],
+        added_triggers: [],
+        dropped_urls: ['https://acme.test/hook'],
+        cancelled_deliveries: 0,
+      },
     });
     assert.ok(body.approved_at >= request.created_at + 60);
 
@@ -278,10 +291,10 @@ describe('POST /admin/v1/merge-requests/{id}/approve', () => {
     assert.deepEqual(await companyOf(ctx, 'change_requests', 'order_id', orderId), [target.id]);
     assert.deepEqual(await companyOf(ctx, 'orders', 'id', bystanderOrder), [bystander.id]);
 
-    // Webhooks: the target's lists first, then the requester's, de-duplicated.
+    // Webhooks: without a choice the target keeps exactly its own lists.
     const info = (await ctx.inject({ method: 'GET', url: `${BASE}/companies/info`, headers: target.headers })).json();
-    assert.deepEqual(info.webhook_urls, ['https://shared.test/hook', 'https://acme.test/hook']);
-    assert.deepEqual(info.webhook_triggers, ['moved_to_pending', 'moved_to_ready', 'moved_to_failed']);
+    assert.deepEqual(info.webhook_urls, ['https://shared.test/hook']);
+    assert.deepEqual(info.webhook_triggers, ['moved_to_pending', 'moved_to_ready']);
 
     const merged = await ctx.storage.db.selectFrom('companies').selectAll().where('id', '=', from.id).executeTakeFirstOrThrow();
     assert.equal(merged.merged_into, target.id);
@@ -338,6 +351,62 @@ describe('POST /admin/v1/merge-requests/{id}/approve', () => {
     );
   });
 
+  it('refuses a webhooks choice it does not know with 400 in the validation shape, and changes nothing', async (t) => {
+    const ctx = await buildTestApp(t);
+    const from = await ctx.createCompany('Acme');
+    const target = await ctx.createCompany('Big Realty');
+    await ctx.inject({
+      method: 'PATCH',
+      url: `${BASE}/companies/webhook`,
+      headers: from.headers,
+      payload: { webhook_urls: ['https://acme.test/hook'], webhook_triggers: ['moved_to_ready'] },
+    });
+    const request = (await requestMerge(ctx, from, target.managerEmail)).json();
+    const cases: [unknown, object][] = [
+      [
+        { webhooks: 'take_everything' },
+        {
+          loc: ['webhooks'],
+          msg: "value is not a valid enumeration member; permitted: 'keep_target', 'add_source'",
+          type: 'type_error.enum',
+        },
+      ],
+      [
+        { webhooks: 'ADD_SOURCE' },
+        {
+          loc: ['webhooks'],
+          msg: "value is not a valid enumeration member; permitted: 'keep_target', 'add_source'",
+          type: 'type_error.enum',
+        },
+      ],
+      [{ webhooks: true }, { loc: ['webhooks'], msg: 'str type expected', type: 'type_error.str' }],
+      [{ webhooks: ['add_source'] }, { loc: ['webhooks'], msg: 'str type expected', type: 'type_error.str' }],
+      [['add_source'], { loc: ['__root__'], msg: 'value is not a valid dict', type: 'type_error.dict' }],
+    ];
+    for (const [payload, entry] of cases) {
+      const res = await approve(ctx, request.id, payload as object);
+      assert.equal(res.statusCode, 400, JSON.stringify(payload));
+      assert.deepEqual(res.json(), { validation_error: { body_params: [entry] } }, JSON.stringify(payload));
+    }
+    const pending = (await ctx.inject({ method: 'GET', url: '/admin/v1/merge-requests', headers: ctx.adminHeaders })).json().items;
+    assert.deepEqual(
+      pending.map((m: { status: string; requester_webhook_urls: string[] }) => [m.status, m.requester_webhook_urls]),
+      [['pending', ['https://acme.test/hook']]],
+    );
+    assert.equal((await ctx.inject({ method: 'GET', url: `${BASE}/companies/info`, headers: from.headers })).statusCode, 200);
+    const info = (await ctx.inject({ method: 'GET', url: `${BASE}/companies/info`, headers: target.headers })).json();
+    assert.deepEqual([info.webhook_urls, info.webhook_triggers], [[], []]);
+    const approvedEmails = (
+      await ctx.inject({ method: 'GET', url: '/admin/v1/emails?kind=merge_approved', headers: ctx.adminHeaders })
+    ).json();
+    assert.deepEqual(approvedEmails.items, []);
+
+    // The same request still approves with a valid choice.
+    const ok = await approve(ctx, request.id, { webhooks: 'keep_target' });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json().webhooks.choice, 'keep_target');
+  });
+
   it('answers 404 for an unknown or malformed id', async (t) => {
     const ctx = await buildTestApp(t);
     for (const id of [crypto.randomUUID(), 'not-a-uuid']) {
@@ -352,14 +421,40 @@ describe('POST /admin/v1/merge-requests/{id}/approve', () => {
     const from = await ctx.createCompany();
     const target = await ctx.createCompany();
     const request = (await requestMerge(ctx, from, target.managerEmail)).json();
-    for (const headers of [{}, { 'admin-key': 'wrong' }, from.headers]) {
-      const res = await ctx.inject({ method: 'POST', url: `/admin/v1/merge-requests/${request.id}/approve`, headers });
-      assert.equal(res.statusCode, 401);
-      assert.deepEqual(res.json(), { message: 'Invalid or missing admin-key header.' });
+    await ctx.inject({
+      method: 'PATCH',
+      url: `${BASE}/companies/webhook`,
+      headers: from.headers,
+      payload: { webhook_urls: ['https://from.test/hook'], webhook_triggers: ['moved_to_ready'] },
+    });
+    const variants: Record<string, string>[] = [
+      {},
+      { 'admin-key': 'wrong' },
+      { 'admin-key': `${ctx.adminKey}x` },
+      { 'admin-key': '' },
+      from.headers,
+      { 'admin-key': from.apiKey },
+      { authorization: `Bearer ${ctx.adminKey}` },
+    ];
+    for (const headers of variants) {
+      for (const payload of [undefined, { webhooks: 'add_source' }]) {
+        const res = await ctx.inject({
+          method: 'POST',
+          url: `/admin/v1/merge-requests/${request.id}/approve`,
+          headers,
+          ...(payload ? { payload } : {}),
+        });
+        assert.equal(res.statusCode, 401);
+        assert.deepEqual(res.json(), { message: 'Invalid or missing admin-key header.' });
+        assert.ok(res.headers['x-request-id']);
+      }
       const list = await ctx.inject({ method: 'GET', url: '/admin/v1/merge-requests', headers });
       assert.equal(list.statusCode, 401);
     }
     const still = (await ctx.inject({ method: 'GET', url: '/admin/v1/merge-requests', headers: ctx.adminHeaders })).json();
     assert.equal(still.items[0].status, 'pending');
+    assert.equal((await ctx.inject({ method: 'GET', url: `${BASE}/companies/info`, headers: from.headers })).statusCode, 200);
+    const info = (await ctx.inject({ method: 'GET', url: `${BASE}/companies/info`, headers: target.headers })).json();
+    assert.deepEqual(info.webhook_urls, [], 'the target took no URL');
   });
 });

@@ -1,16 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp } from '../helpers/app.js';
-import {
-  ALL_TRIGGERS,
-  type Receiver,
-  recordEvent,
-  startReceiver,
-  subscribe,
-  testDispatcher,
-  verifyWebhook,
-  webhookSecret,
-} from '../helpers/webhooks.js';
+import { ALL_TRIGGERS, type Receiver, recordEvent, startReceiver, subscribe, testDispatcher } from '../helpers/webhooks.js';
 
 describe('webhook subscriptions', () => {
   it('PATCH /companies/webhook keeps queued events for the URLs it keeps and cancels those of a URL it drops', async (t) => {
@@ -128,37 +119,5 @@ describe('webhook subscriptions', () => {
     await recordEvent(ctx, { companyId: company.id });
     await dispatcher.drain();
     assert.equal(receiver.received.length, 1);
-  });
-});
-
-describe('webhooks across a company merge', () => {
-  it('sends the deliveries moved to the target company, signed with the target’s secret', async (t) => {
-    const ctx = await buildTestApp(t);
-    const from = await ctx.createCompany();
-    const target = await ctx.createCompany();
-    const receiver = await startReceiver(t);
-    await subscribe(ctx, from, [receiver.url], ['moved_to_pending']);
-    const event = await recordEvent(ctx, { companyId: from.id });
-
-    const request = await ctx.inject({
-      method: 'POST',
-      url: '/api/integrate/v3/companies/merge-request',
-      headers: from.headers,
-      payload: { email: target.managerEmail },
-    });
-    assert.equal(request.statusCode, 200, request.body);
-    const approved = await ctx.inject({
-      method: 'POST',
-      url: `/admin/v1/merge-requests/${request.json().id}/approve`,
-      headers: ctx.adminHeaders,
-    });
-    assert.equal(approved.statusCode, 200, approved.body);
-
-    await testDispatcher(ctx, t).drain();
-    assert.deepEqual(
-      receiver.received.map((r) => r.headers['webhook-id']),
-      [event.id],
-    );
-    verifyWebhook(await webhookSecret(ctx, target.id), receiver.received[0]!, ctx.clock.nowUs() / 1000);
   });
 });

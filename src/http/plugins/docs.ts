@@ -23,10 +23,34 @@ function declareUsedTags<T extends OpenApiWithTags>(doc: T): T {
   return { ...doc, tags };
 }
 
+/** Carried from a route's schema to its operation, then turned into `requestBody.required: false`. */
+const OPTIONAL_BODY = 'x-casa-optional-body';
+
+type Operation = { [OPTIONAL_BODY]?: boolean; requestBody?: { required?: boolean } };
+
+/**
+ * @fastify/swagger marks every request body required; a body declared with Type.Optional (TypeBox
+ * marks it `~optional`) may be left out (http/validation.ts), and the document says so.
+ */
+function markOptionalBodies<T extends OpenApiWithTags>(doc: T): T {
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(item) as Operation[]) {
+      if (!op?.[OPTIONAL_BODY]) continue;
+      delete op[OPTIONAL_BODY];
+      if (op.requestBody) op.requestBody.required = false;
+    }
+  }
+  return doc;
+}
+
 export async function registerDocs(app: FastifyInstance, publicUrl: string): Promise<void> {
   await app.register(swagger, {
+    transform: ({ schema, url }) => {
+      const body = (schema as { body?: { '~optional'?: unknown } } | undefined)?.body;
+      return { schema: body?.['~optional'] === true ? { ...schema, [OPTIONAL_BODY]: true } : schema, url };
+    },
     transformObject: (document) =>
-      'openapiObject' in document ? declareUsedTags(document.openapiObject as OpenApiWithTags) : document.swaggerObject,
+      'openapiObject' in document ? markOptionalBodies(declareUsedTags(document.openapiObject as OpenApiWithTags)) : document.swaggerObject,
     openapi: {
       openapi: '3.1.0',
       info: {

@@ -129,6 +129,13 @@ export const companyRepo = {
       return new Map(rows.map((r) => [r.id, r.name]));
     },
 
+    /** The webhook URLs of these companies, for the merge requests the operator decides on. */
+    async webhookUrls(db: Db, ids: string[]): Promise<Map<string, string[]>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db.selectFrom('companies').select(['id', 'webhook_urls']).where('id', 'in', ids).execute();
+      return new Map(rows.map((r) => [r.id, stringList(r.webhook_urls)]));
+    },
+
     async setMergedInto(db: Db, id: string, targetId: string): Promise<void> {
       await db.updateTable('companies').set({ merged_into: targetId }).where('id', '=', id).execute();
     },

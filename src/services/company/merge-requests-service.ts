@@ -5,17 +5,19 @@ import { isUuid, toEpochSeconds } from '../../domain/clock.js';
 import { paginate, type Page } from '../../domain/pagination.js';
 import type { ServiceDeps } from '../deps.js';
 import type { EmailsService } from '../emails/emails-service.js';
+import type { WebhookOutbox } from '../webhooks/webhook-outbox.js';
+import { DEFAULT_MERGE_WEBHOOK_CHOICE, mergedWebhooks, type MergeWebhookChoice } from '../../domain/merge-webhooks.js';
+import { mergeApprovedEmail, mergeRequestEmail } from './merge-emails.js';
 import { apiKeysRepo } from '../api-keys/api-keys-repo.js';
 import { officesRepo } from '../offices/offices-repo.js';
 import { usersRepo } from '../users/users-repo.js';
-import { companyRepo, type CompanyWebhookLists } from './company-repo.js';
+import { companyRepo } from './company-repo.js';
 import { mergeRequestsRepo, type MergeRequestRow } from './merge-requests-repo.js';
 import { ordersRepo } from '../orders/orders-repo.js';
 import { orderEventsRepo } from '../orders/order-events-repo.js';
 import { changeRequestsRepo } from '../change-requests/change-requests-repo.js';
 import { webhookDeliveriesRepo } from '../webhooks/webhook-deliveries-repo.js';
 
-const MAX_WEBHOOK_URLS = 10;
 const MAX_OFFICE_NAME = 200;
 
 export function mergeRequestView(row: MergeRequestRow) {
@@ -45,23 +47,16 @@ export function mergedOfficeName(name: string, sourceCompanyName: string, taken:
   }
 }
 
-/** Target's lists first, then the requester's, de-duplicated; at most 10 URLs. */
-function mergedWebhooks(target: CompanyWebhookLists, source: CompanyWebhookLists): CompanyWebhookLists {
-  const urls = [...new Set([...target.webhook_urls, ...source.webhook_urls])];
-  const triggers = [...new Set([...target.webhook_triggers, ...source.webhook_triggers])];
-  return { webhook_urls: urls.slice(0, MAX_WEBHOOK_URLS), webhook_triggers: triggers };
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 export function mergeRequestsServiceFactory({
   db,
   clock,
   ids,
   emails,
-}: Pick<ServiceDeps, 'db' | 'clock' | 'ids'> & { emails: Pick<EmailsService, 'queue' | 'kick'> }) {
+  webhookOutbox,
+}: Pick<ServiceDeps, 'db' | 'clock' | 'ids'> & {
+  emails: Pick<EmailsService, 'queue' | 'kick'>;
+  webhookOutbox: Pick<WebhookOutbox, 'cancelQueuedForCompany'>;
+}) {
   return {
     /** A company asks to be merged into the company of `targetEmail`, a Manager there. */
     async request(companyId: string, targetEmail: string) {
@@ -85,20 +80,9 @@ export function mergeRequestsServiceFactory({
         }
         const requester = (await companyRepo.forCompany(companyId).get(tx))!;
         await requests.insert(tx, row);
+        const message = mergeRequestEmail({ requesterName: requester.name, requestId: row.id, targetEmail: email });
         for (const manager of await usersRepo.forCompany(target.company_id).managers(tx)) {
-          await emails.queue(tx, {
-            companyId: target.company_id,
-            to: manager.email,
-            subject: `${requester.name} asks to merge into your company`,
-            text:
-              `${requester.name} has asked to merge its CubiCasa account into your company (request ${row.id}, sent to ${email}).\n` +
-              'Once approved, its offices, users and orders join your company and its api keys stop working.\n',
-            html:
-              `<p><strong>${escapeHtml(requester.name)}</strong> has asked to merge its CubiCasa account into your company ` +
-              `(request <code>${row.id}</code>, sent to ${escapeHtml(email)}).</p>` +
-              '<p>Once approved, its offices, users and orders join your company and its api keys stop working.</p>',
-            kind: 'merge_request',
-          });
+          await emails.queue(tx, { companyId: target.company_id, to: manager.email, ...message, kind: 'merge_request' });
         }
       });
       void emails.kick();
@@ -114,14 +98,26 @@ export function mergeRequestsServiceFactory({
     async list(page: Page, status?: string) {
       const rows = await mergeRequestsRepo.system.list(db, page, status);
       const result = paginate(rows, page);
-      return { pagination: result.pagination, items: result.items.map(mergeRequestView) };
+      // What approving with `webhooks: add_source` would add; a merged company lists none.
+      const urls = await companyRepo.system.webhookUrls(db, [...new Set(result.items.map((r) => r.company_id))]);
+      return {
+        pagination: result.pagination,
+        items: result.items.map((row) => ({ ...mergeRequestView(row), requester_webhook_urls: urls.get(row.company_id) ?? [] })),
+      };
     },
 
-    /** The operator's approval: everything of the requesting company moves, in one transaction. */
-    async approve(id: string) {
+    /**
+     * The operator's approval: everything of the requesting company moves, in one transaction. The
+     * target keeps its own webhook settings unless `webhooks` is `add_source`; the requester's
+     * deliveries still waiting are cancelled unless their URL is in the target's list afterwards
+     * (so with `keep_target` every one of them is), then move with its orders. The target's
+     * Managers (before the merge) are told what happened, webhooks included.
+     */
+    async approve(id: string, options: { webhooks?: MergeWebhookChoice } = {}) {
+      const choice = options.webhooks ?? DEFAULT_MERGE_WEBHOOK_CHOICE;
       const found = isUuid(id) ? await mergeRequestsRepo.system.findById(db, id) : undefined;
       if (!found) throw new NotFoundError('Merge request not found.');
-      return db.transaction().execute(async (tx) => {
+      const approved = await db.transaction().execute(async (tx) => {
         const now = clock.nowUs();
         if (!(await mergeRequestsRepo.system.markApproved(tx, id, now))) {
           throw new ConflictError(`Merge request is ${found.status}; only a pending request can be approved.`);
@@ -130,6 +126,7 @@ export function mergeRequestsServiceFactory({
         const target = (await companyRepo.system.findById(tx, found.target_company_id))!;
         if (source.merged_into || target.merged_into)
           throw new ConflictError('One of the companies was already merged into another company.');
+        const targetManagers = await usersRepo.forCompany(target.id).managers(tx);
 
         const sourceOffices = officesRepo.forCompany(source.id);
         const taken = new Set((await officesRepo.forCompany(target.id).all(tx)).map((o) => o.name_key));
@@ -145,16 +142,36 @@ export function mergeRequestsServiceFactory({
         const orders = await ordersRepo.forCompany(source.id).moveAllTo(tx, target.id);
         await changeRequestsRepo.forCompany(source.id).moveAllTo(tx, target.id);
         await orderEventsRepo.forCompany(source.id).moveAllTo(tx, target.id);
+
+        const webhooks = mergedWebhooks(target, source, choice);
+        // An empty keep-list cancels every waiting delivery, which is what keep_target means.
+        const keepUrls = choice === 'add_source' ? webhooks.settings.webhook_urls : [];
+        const cancelled = await webhookOutbox.cancelQueuedForCompany(tx, source.id, keepUrls);
         await webhookDeliveriesRepo.forCompany(source.id).moveAllTo(tx, target.id);
-        await companyRepo.forCompany(target.id).setWebhook(tx, mergedWebhooks(target, source));
+        await companyRepo.forCompany(target.id).setWebhook(tx, webhooks.settings);
         await companyRepo.forCompany(source.id).setWebhook(tx, { webhook_urls: [], webhook_triggers: [] });
         await companyRepo.system.setMergedInto(tx, source.id, target.id);
         await apiKeysRepo.forCompany(source.id).revokeAll(tx, now);
+
+        const moved = { offices: offices.length, users, orders };
+        const message = mergeApprovedEmail({ requesterName: source.name, requestId: found.id, moved, webhooks });
+        for (const manager of targetManagers) {
+          await emails.queue(tx, { companyId: target.id, to: manager.email, ...message, kind: 'merge_approved' });
+        }
         return {
           ...mergeRequestView({ ...found, status: 'approved', approved_at: now }),
-          moved: { offices: offices.length, users, orders },
+          moved,
+          webhooks: {
+            choice,
+            added_urls: webhooks.added_urls,
+            added_triggers: webhooks.added_triggers,
+            dropped_urls: webhooks.dropped_urls,
+            cancelled_deliveries: cancelled,
+          },
         };
       });
+      void emails.kick();
+      return approved;
     },
   };
 }

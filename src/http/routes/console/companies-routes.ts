@@ -1,6 +1,8 @@
 // Companies: list and search, create, one company, api keys, merge approvals.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { CreateCompanyBody } from '../admin/companies.js';
+import { ApproveMergeBody } from '../admin/merge-requests.js';
+import type { MergeWebhookChoice } from '../../../domain/merge-webhooks.js';
 import { validatorCompiler } from '../../validation.js';
 import { AppError, RequestValidationError } from '../../../errors.js';
 import { errorResponse } from '../../error-handler.js';
@@ -10,6 +12,12 @@ import type { Services } from '../../../services/index.js';
 import { doneMessage, field, offsetOf, problemLine, type ConsoleContext, type Form } from './context.js';
 
 const validateCompany = validatorCompiler({ schema: CreateCompanyBody, httpPart: 'body', method: 'POST', url: '/console/companies' });
+const validateApproval = validatorCompiler({
+  schema: ApproveMergeBody,
+  httpPart: 'body',
+  method: 'POST',
+  url: '/console/merge-requests/:merge_request_id/approve',
+});
 const PAGE = 50;
 
 export function problemText(err: RequestValidationError): string {
@@ -101,8 +109,13 @@ export const consoleCompaniesRoutes: FastifyPluginAsync<{
     );
   });
 
-  app.post<{ Params: { merge_request_id: string } }>('/merge-requests/:merge_request_id/approve', async (request, reply) => {
-    await services.mergeRequests.approve(request.params.merge_request_id);
+  app.post<{ Params: { merge_request_id: string }; Body: Form }>('/merge-requests/:merge_request_id/approve', async (request, reply) => {
+    // No choice sent (an older page, a script) keeps the target's webhooks, as the API does.
+    const choice = field(request.body, 'webhooks');
+    const input = choice ? { webhooks: choice } : {};
+    const checked = validateApproval(input) as { error?: RequestValidationError };
+    if (checked.error) return listPage(request, reply, { error: `The merge was not approved. ${problemText(checked.error)}` }, 400);
+    await services.mergeRequests.approve(request.params.merge_request_id, input as { webhooks?: MergeWebhookChoice });
     return reply.redirect('/console/companies?done=merged#merges', 303);
   });
 };

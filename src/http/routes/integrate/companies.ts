@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../../services/index.js';
-import { ADD_ONS, CUSTOMER_TYPES, PACKAGE_TYPES, WEBHOOK_TRIGGERS } from '../../../domain/catalog.js';
+import { ADD_ONS, CUSTOMER_TYPES, MAX_WEBHOOK_URLS, PACKAGE_TYPES, WEBHOOK_TRIGGERS } from '../../../domain/catalog.js';
 import { EpochSeconds, HttpUrl, Nullable, StringEnum, standardErrors } from '../../schemas/common.js';
 
 export const Company = Type.Object({
@@ -18,7 +18,7 @@ export const Company = Type.Object({
 
 const WebhookSettings = Type.Object({
   webhook_urls: Type.Array(HttpUrl, {
-    maxItems: 10,
+    maxItems: MAX_WEBHOOK_URLS,
     description:
       'Absolute http(s) URLs, at most 10; duplicates are dropped. A host written as a non-public IP address (loopback, private, link-local, or an IPv6 form embedding one) is refused unless the server allows private addresses',
   }),

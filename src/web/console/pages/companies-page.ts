@@ -18,6 +18,25 @@ interface MergeItem {
   target_company_id: string;
   target_email: string;
   created_at: number;
+  requester_webhook_urls: string[];
+}
+
+/**
+ * The approval of one merge: the target keeps its own webhook settings unless the operator picks
+ * the requester's URLs, which are listed next to the choice.
+ */
+function mergeApproval(m: MergeItem, csrfToken: string, names: Map<string, string>) {
+  const source = names.get(m.company_id) ?? m.company_id;
+  const target = names.get(m.target_company_id) ?? m.target_company_id;
+  const urls = m.requester_webhook_urls;
+  const choice = `webhooks-${m.id}`;
+  return html`<form class="merge-approval" method="post" action="/console/merge-requests/${m.id}/approve" data-confirm="Move every office, user and order of ${source} into ${target}?">${csrfField(csrfToken)}
+  <fieldset><legend>Webhooks</legend>
+    <div class="hint">${source}'s webhook URLs: ${urls.length ? html`<ul class="plain">${urls.map((u) => html`<li><code>${u}</code></li>`)}</ul>` : 'none'}</div>
+    <label><input type="radio" name="webhooks" id="${choice}-keep" value="keep_target" checked> Keep ${target}'s webhook settings only</label>
+    <label><input type="radio" name="webhooks" id="${choice}-add" value="add_source"${urls.length ? '' : ' disabled'}> Also send ${target}'s events to ${source}'s URLs</label>
+  </fieldset>
+  <button type="submit">Approve merge</button></form>`;
 }
 
 function mergeTable(csrfToken: string, items: MergeItem[], names: Map<string, string>) {
@@ -26,13 +45,13 @@ function mergeTable(csrfToken: string, items: MergeItem[], names: Map<string, st
   return tableRegion(
     'Pending merge requests',
     html`<table>
-  <thead><tr><th scope="col">Requested</th><th scope="col">Company</th><th scope="col">Into</th><th scope="col">Manager asked</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
+  <thead><tr><th scope="col">Requested</th><th scope="col">Company</th><th scope="col">Into</th><th scope="col">Manager asked</th><th scope="col">Approval</th></tr></thead>
   <tbody>
   ${items.map(
     (
       m,
     ) => html`<tr><td>${time(m.created_at)}</td><td>${name(m.company_id)}</td><td>${name(m.target_company_id)}</td><td>${m.target_email}</td>
-    <td>${actionButton(`/console/merge-requests/${m.id}/approve`, 'Approve merge', csrfToken, { confirm: 'Move every office, user and order into the target company?' })}</td></tr>`,
+    <td>${mergeApproval(m, csrfToken, names)}</td></tr>`,
   )}
   </tbody>
 </table>`,
