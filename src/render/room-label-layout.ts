@@ -103,16 +103,19 @@ function floorObstacles(floor: Floor): Obstacle[] {
   ];
 }
 
+/** The box's corners, counter-clockwise from its minimum. */
+const boxCorners = (box: Box): Point[] => [
+  [box.minX, box.minY],
+  [box.maxX, box.minY],
+  [box.maxX, box.maxY],
+  [box.minX, box.maxY],
+];
+
 const isAxisEdge = (a: Point, b: Point) => Math.abs(a[0] - b[0]) < 1e-9 || Math.abs(a[1] - b[1]) < 1e-9;
 
 /** Whether a box and a convex polygon share interior (separating axes; touching is apart). */
 export function boxMeetsConvex(box: Box, poly: readonly Point[]): boolean {
-  const corners: Point[] = [
-    [box.minX, box.minY],
-    [box.maxX, box.minY],
-    [box.maxX, box.maxY],
-    [box.minX, box.maxY],
-  ];
+  const corners = boxCorners(box);
   const axes: Point[] = [
     [1, 0],
     [0, 1],
@@ -189,12 +192,7 @@ const segmentTouchesBox = (a: Point, b: Point, box: Box) => segmentEntersBox(a, 
 
 /** The box inside the room's polygon: corners inside and no edge of the polygon through it. */
 export function boxInsidePolygon(box: Box, poly: readonly Point[]): boolean {
-  const corners: Point[] = [
-    [box.minX, box.minY],
-    [box.maxX, box.minY],
-    [box.maxX, box.maxY],
-    [box.minX, box.maxY],
-  ];
+  const corners = boxCorners(box);
   if (isBoxPolygon(poly)) {
     const b = boundingBox(poly);
     return box.minX >= b.minX - 1e-9 && box.maxX <= b.maxX + 1e-9 && box.minY >= b.minY - 1e-9 && box.maxY <= b.maxY + 1e-9;
