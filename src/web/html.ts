@@ -1,6 +1,7 @@
 // A tagged template for HTML: every interpolated value is escaped unless it is already `Html`
 // (the result of another `html` template, or `trusted()` markup made by our own renderers).
 // Arrays are joined; null, undefined and false render as nothing.
+import { escapeHtml } from '../domain/html-escape.js';
 
 export class Html {
   constructor(readonly value: string) {}
@@ -11,11 +12,7 @@ export class Html {
 
 type Part = Html | string | number | boolean | null | undefined | readonly Part[];
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (c) => ESCAPES[c]!);
-}
+export { escapeHtml };
 
 function render(part: Part): string {
   if (part instanceof Html) return part.value;

@@ -2,15 +2,12 @@
 // operator approved it (saying what happened to the webhook settings). Plain text and HTML carry
 // the same content.
 import type { MergedWebhooks } from '../../domain/merge-webhooks.js';
+import { escapeHtml } from '../../domain/html-escape.js';
 
 export interface MergeEmail {
   subject: string;
   text: string;
   html: string;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Paragraphs as text (blank-line separated) and HTML; each paragraph is a list of text and code parts. */

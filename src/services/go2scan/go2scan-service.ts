@@ -13,6 +13,7 @@ import type { OrderTransitions } from '../orders/order-transitions.js';
 import { ordersRepo } from '../orders/orders-repo.js';
 import { enterPending } from '../production/production-schedule.js';
 import { productionDelayFor } from '../sandbox/company-timing.js';
+import { escapeHtml } from '../../domain/html-escape.js';
 
 export const GO2SCAN_LINK_DAYS = 30;
 export const MAX_SCAN_FILES = 20;
@@ -29,10 +30,6 @@ export interface UploadPart {
 }
 
 const LINK_INVALID = 'This GoToScan link is not valid.';
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 export function go2scanServiceFactory({
   db,

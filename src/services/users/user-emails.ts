@@ -1,13 +1,10 @@
 // The invitation and password-reset emails: plain text and HTML with the same content.
+import { escapeHtml } from '../../domain/html-escape.js';
 
 export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 function utc(us: number): string {
