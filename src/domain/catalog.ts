@@ -13,6 +13,12 @@ export type Role = (typeof ROLES)[number];
 
 export const WEBHOOK_TRIGGERS = ['moved_to_draft', 'moved_to_pending', 'moved_to_ready', 'moved_to_fixing', 'moved_to_failed'] as const;
 export type WebhookTrigger = (typeof WEBHOOK_TRIGGERS)[number];
+
+/** A company's webhook settings: where events go and which events. */
+export interface WebhookLists {
+  webhook_urls: string[];
+  webhook_triggers: WebhookTrigger[];
+}
 /** How many webhook URLs a company may list. */
 export const MAX_WEBHOOK_URLS = 10;
 

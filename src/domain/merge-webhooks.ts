@@ -1,16 +1,11 @@
 // What a company merge does to the target's webhook settings. The target keeps its own unless the
 // operator approving the merge explicitly takes the requester's: a merge must never point the
 // target's events at URLs the requester chose without someone deciding so (issue 16, item 7).
-import { MAX_WEBHOOK_URLS, type WebhookTrigger } from './catalog.js';
+import { MAX_WEBHOOK_URLS, type WebhookLists, type WebhookTrigger } from './catalog.js';
 
 export const MERGE_WEBHOOK_CHOICES = ['keep_target', 'add_source'] as const;
 export type MergeWebhookChoice = (typeof MERGE_WEBHOOK_CHOICES)[number];
 export const DEFAULT_MERGE_WEBHOOK_CHOICE: MergeWebhookChoice = 'keep_target';
-
-export interface WebhookLists {
-  webhook_urls: string[];
-  webhook_triggers: WebhookTrigger[];
-}
 
 export interface MergedWebhooks {
   choice: MergeWebhookChoice;

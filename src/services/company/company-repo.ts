@@ -2,7 +2,7 @@
 // company leaves this module with arrays.
 import type { Db } from '../../db/dialect.js';
 import type { CompanyRow } from '../../db/schema.js';
-import type { AddOn, CustomerType, PackageType, WebhookTrigger } from '../../domain/catalog.js';
+import type { AddOn, CustomerType, PackageType, WebhookLists, WebhookTrigger } from '../../domain/catalog.js';
 
 /** A company row with its list columns decoded. */
 export interface Company {
@@ -19,11 +19,6 @@ export interface Company {
   default_add_ons: AddOn[];
   merged_into: string | null;
   created_at: number;
-}
-
-export interface CompanyWebhookLists {
-  webhook_urls: string[];
-  webhook_triggers: WebhookTrigger[];
 }
 
 /** A stored JSON list; anything but strings is dropped, so a hand-edited row cannot break a reader. */
@@ -43,7 +38,7 @@ function decode(row: CompanyRow): Company {
   };
 }
 
-function encodeWebhooks(lists: CompanyWebhookLists) {
+function encodeWebhooks(lists: WebhookLists) {
   return { webhook_urls: JSON.stringify(lists.webhook_urls), webhook_triggers: JSON.stringify(lists.webhook_triggers) };
 }
 
@@ -76,7 +71,7 @@ export const companyRepo = {
         return row && { packageType: row.default_package_type as PackageType, addOns: stringList<AddOn>(row.default_add_ons) };
       },
 
-      setWebhook: async (db: Db, lists: CompanyWebhookLists): Promise<void> => {
+      setWebhook: async (db: Db, lists: WebhookLists): Promise<void> => {
         await db.updateTable('companies').set(encodeWebhooks(lists)).where('id', '=', companyId).execute();
       },
     };
