@@ -44,6 +44,17 @@ export function parseSvg(text: string): ParsedSvg {
   };
 }
 
+/** The area line of every room label that shows one (a small room's label may drop it). */
+export function areaLines(svg: ParsedSvg): string[] {
+  return svg.rooms.filter((r) => r.texts.length >= 2).map((r) => r.texts[1]!);
+}
+
+/** Whether the drawing shows area lines and every one is in the given unit. */
+export function areasIn(svg: ParsedSvg, unit: RegExp): boolean {
+  const lines = areaLines(svg);
+  return lines.length > 0 && lines.every((l) => unit.test(l));
+}
+
 export async function imageSize(data: Buffer): Promise<{ format: string; width: number; height: number }> {
   const meta = await sharp(data).metadata();
   return { format: meta.format!, width: meta.width!, height: meta.height! };
