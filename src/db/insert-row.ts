@@ -52,22 +52,40 @@ export async function insertRowReturning<T extends keyof Database>(
 // and prepared per table, and a batch of n rows takes at most n/100 + 18 of them.
 const CHUNKS = [100, 10, 1];
 
-/** The INSERT of `count` rows of these columns, built once per dialect, table, columns and count. */
-function multiInsertSql(db: Db, table: keyof Database, columns: string[], count: number): string {
-  return builtOnce(db, `${table} rows ${count} ${columns.join(',')}`, () => {
+/** A row whose `key` column is already taken updates the `update` columns to the new row's values instead. */
+export interface Upsert {
+  key: string;
+  update: string[];
+}
+
+/** The INSERT of `count` rows of these columns, built once per dialect, table, columns, count and upsert. */
+function multiInsertSql(db: Db, table: keyof Database, columns: string[], count: number, upsert: Upsert | undefined): string {
+  const upsertShape = upsert ? ` upsert ${upsert.key}:${upsert.update.join(',')}` : '';
+  return builtOnce(db, `${table} rows ${count} ${columns.join(',')}${upsertShape}`, () => {
     const row = Object.fromEntries(columns.map((c) => [c, null]));
-    return db
-      .insertInto(table)
-      .values(Array.from({ length: count }, () => row) as never)
+    const query = db.insertInto(table).values(Array.from({ length: count }, () => row) as never);
+    if (!upsert) return query.compile().sql;
+    return query
+      .onConflict((oc) =>
+        oc
+          .column(upsert.key as never)
+          .doUpdateSet((eb) => Object.fromEntries(upsert.update.map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never),
+      )
       .compile().sql;
   });
 }
 
 /**
  * Inserts many rows of the same columns (every row names the columns of the first) with a few
- * multi-row statements; in the caller's connection or transaction.
+ * multi-row statements; in the caller's connection or transaction. With `upsert`, the rows' keys
+ * must differ from each other (PostgreSQL refuses a statement that updates one row twice).
  */
-export async function insertRows<T extends keyof Database>(db: Db, table: T, rows: readonly Insertable<Database[T]>[]): Promise<void> {
+export async function insertRows<T extends keyof Database>(
+  db: Db,
+  table: T,
+  rows: readonly Insertable<Database[T]>[],
+  upsert?: Upsert,
+): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
   let at = 0;
@@ -78,7 +96,7 @@ export async function insertRows<T extends keyof Database>(db: Db, table: T, row
         const row = rows[i] as Record<string, unknown>;
         for (const c of columns) params.push(row[c] ?? null);
       }
-      await db.executeQuery(CompiledQuery.raw(multiInsertSql(db, table, columns, size), params));
+      await db.executeQuery(CompiledQuery.raw(multiInsertSql(db, table, columns, size, upsert), params));
       at += size;
     }
   }

@@ -93,13 +93,12 @@ export const requestLogRepo = {
     async insertMany(db: Db, entries: NewRequestLogEntry[], bodies: ReadonlyMap<string, string>, nowUs: number): Promise<void> {
       if (entries.length === 0) return;
       await db.transaction().execute(async (tx) => {
-        for (const [hash, body] of bodies) {
-          await tx
-            .insertInto('request_log_bodies')
-            .values({ hash, body, last_used_at: nowUs })
-            .onConflict((oc) => oc.column('hash').doUpdateSet({ last_used_at: nowUs }))
-            .execute();
-        }
+        await insertRows(
+          tx,
+          'request_log_bodies',
+          [...bodies].map(([hash, body]) => ({ hash, body, last_used_at: nowUs })),
+          { key: 'hash', update: ['last_used_at'] },
+        );
         await insertRows(
           tx,
           'request_log',
