@@ -1,13 +1,15 @@
-// DXF (R12, ASCII) of one floor: walls, doors, windows, stairs, rooms and fixtures each on their own layer,
-// in metres, y pointing up (the plan's y is flipped so the drawing reads the same way).
-import { boundingBox, polygonArea, rotatedRect, wallFrame, wallRectangle } from './geometry.js';
+// DXF (R12, ASCII) of one floor: walls, doors, windows, stairs, rooms and fixtures (as their plan
+// symbols) each on their own layer, in metres, y pointing up (the plan's y is flipped so the
+// drawing reads the same way).
+import { boundingBox, localToPage, polygonArea, wallFrame, wallRectangle } from './geometry.js';
 import { dimensionChains } from './dimension-chains.js';
+import { symbolShapes, type SymbolShape } from './fixture-symbols.js';
 import { labelObstacles, placeRoomLabel } from './room-label-layout.js';
 import { textWidth } from './text-width.js';
 import { formatArea, formatLength } from './units.js';
 import { leafTip, placedDoors } from './openings.js';
 import { roomLabel } from './labels.js';
-import type { Floor, Point } from './model.js';
+import type { Fixture, Floor, Point } from './model.js';
 import type { Language } from './labels.js';
 
 export const DXF_LAYERS = [
@@ -55,14 +57,14 @@ class DxfWriter {
     this.xy(b, 11);
     this.pair(31, 0);
   }
-  polyline(layer: Layer, points: Point[]): void {
+  polyline(layer: Layer, points: Point[], closed = true): void {
     this.pair(0, 'POLYLINE');
     this.pair(8, layer);
     this.int(66, 1);
     this.pair(10, 0);
     this.pair(20, 0);
     this.pair(30, 0);
-    this.int(70, 1);
+    this.int(70, closed ? 1 : 0);
     for (const p of points) {
       this.pair(0, 'VERTEX');
       this.pair(8, layer);
@@ -71,6 +73,13 @@ class DxfWriter {
     }
     this.pair(0, 'SEQEND');
     this.pair(8, layer);
+  }
+  circle(layer: Layer, center: Point, radius: number): void {
+    this.pair(0, 'CIRCLE');
+    this.pair(8, layer);
+    this.xy(center);
+    this.pair(30, 0);
+    this.pair(40, radius);
   }
   /** A counter-clockwise arc (in DXF's y-up frame) from `startDeg` to `endDeg`. */
   arc(layer: Layer, center: Point, radius: number, startDeg: number, endDeg: number): void {
@@ -105,6 +114,50 @@ class DxfWriter {
 function angle(a: Point, b: Point): number {
   const deg = (Math.atan2(-(b[1] - a[1]), b[0] - a[0]) * 180) / Math.PI;
   return Math.round((((deg % 360) + 360) % 360) * 1e4) / 1e4;
+}
+
+/** One pixel of the page drawings, in metres: the size of a symbol's fixed details (corner rounding, hanger pitch). */
+const SYMBOL_PX = 0.015;
+/** Straight segments standing for a whole ellipse, and for a rounded corner's quarter turn. */
+const ELLIPSE_SEGMENTS = 32;
+const CORNER_SEGMENTS = 4;
+
+/** A symbol shape's outline in the fixture's frame: a rectangle's corners (rounded ones as short segments), or an ellipse as a polygon. */
+function shapeOutline(s: Extract<SymbolShape, { kind: 'rect' | 'ellipse' }>): Point[] {
+  const turn = (cx: number, cy: number, rx: number, ry: number, from: number, steps: number, span: number): Point[] =>
+    Array.from({ length: steps + 1 }, (_, i) => {
+      const t = from + (span * i) / steps;
+      return [cx + rx * Math.cos(t), cy + ry * Math.sin(t)];
+    });
+  if (s.kind === 'ellipse') return turn(s.cx, s.cy, s.rx, s.ry, 0, ELLIPSE_SEGMENTS, 2 * Math.PI).slice(0, -1);
+  const { x, y, width, height } = s;
+  const r = Math.min(s.radius, width / 2, height / 2);
+  if (r <= 0)
+    return [
+      [x, y],
+      [x + width, y],
+      [x + width, y + height],
+      [x, y + height],
+    ];
+  // Corners clockwise on the page (y down) from the top left, each a quarter turn about its centre.
+  const q = Math.PI / 2;
+  return [
+    ...turn(x + r, y + r, r, r, 2 * q, CORNER_SEGMENTS, q),
+    ...turn(x + width - r, y + r, r, r, 3 * q, CORNER_SEGMENTS, q),
+    ...turn(x + width - r, y + height - r, r, r, 0, CORNER_SEGMENTS, q),
+    ...turn(x + r, y + height - r, r, r, q, CORNER_SEGMENTS, q),
+  ];
+}
+
+/** A fixture's plan symbol (fixture-symbols.ts) placed and turned like the fixture: circles stay circles, other curves become polylines. */
+function fixtureEntities(w: DxfWriter, f: Fixture): void {
+  const at = (p: Point) => localToPage(f.position, f.rotation, p);
+  for (const s of symbolShapes(f, 1, SYMBOL_PX)) {
+    if (s.kind === 'line') w.line('FIXTURES', at(s.from), at(s.to));
+    else if (s.kind === 'path') w.polyline('FIXTURES', s.points.map(at), false);
+    else if (s.kind === 'ellipse' && s.rx === s.ry) w.circle('FIXTURES', at([s.cx, s.cy]), s.rx);
+    else w.polyline('FIXTURES', shapeOutline(s).map(at));
+  }
 }
 
 /** Room label heights tried, in metres, largest first. */
@@ -228,7 +281,7 @@ export function floorDxf(floor: Floor, language: Language): Buffer {
     w.line('WINDOWS', glass[3]!, glass[2]!);
   }
   for (const s of floor.stairs) w.polyline('STAIRS', s.polygon);
-  for (const f of floor.fixtures ?? []) w.polyline('FIXTURES', rotatedRect(f.position, f.width, f.depth, f.rotation));
+  for (const f of floor.fixtures ?? []) fixtureEntities(w, f);
   const obstacles = labelObstacles(floor);
   for (const room of floor.rooms) {
     w.polyline('ROOMS', room.polygon);

@@ -4,8 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import { renderProducts } from '../../src/render/deliverable-files.js';
+import { floorDxf } from '../../src/render/dxf.js';
+import { FIXTURE_TYPES, type Fixture } from '../../src/render/model.js';
 import { fixtureInput, smallModelV2 } from './fixture.js';
-import { imageSize, parseDxf } from './format-checks.js';
+import { imageSize, parseDxf, type DxfEntity } from './format-checks.js';
 
 type Node = Record<string, unknown>;
 const parser = new XMLParser({
@@ -86,11 +88,22 @@ describe('render: a version 2 model', async () => {
       assert.deepEqual(await imageSize(files.find((f) => f.name === name)!.data), { format, width: 1600, height: 1200 });
   });
 
-  it('DXF puts one outline per fixture on the FIXTURES layer and parses clean', () => {
+  it('DXF draws each fixture within its footprint, a hinged door as leaf and arc, a sliding one as two leaves', () => {
     model.floors.forEach((floor, i) => {
       const dxf = parseDxf(files.find((f) => f.name === `floor-${i + 1}.dxf`)!.data);
       assert.ok(dxf.layers.includes('FIXTURES'));
-      assert.equal(dxf.entities.filter((e) => e.layer === 'FIXTURES').length, floor.fixtures!.length);
+      const symbols = dxf.entities.filter((e) => e.layer === 'FIXTURES');
+      assert.ok(symbols.length >= floor.fixtures!.length);
+      for (const e of symbols)
+        assert.ok(
+          floor.fixtures!.some((f) => entityWithin(e, f)),
+          `${e.type} lies on a fixture`,
+        );
+      for (const f of floor.fixtures!)
+        assert.ok(
+          symbols.some((e) => entityWithin(e, f)),
+          `${f.id} is drawn`,
+        );
       // A sliding door is two leaves and no arc; a hinged door a leaf and an arc.
       const doors = dxf.entities.filter((e) => e.layer === 'DOORS');
       const hinged = floor.doors.filter((d) => (d.swing ?? 'in') === 'in' || d.swing === 'out').length;
@@ -98,5 +111,94 @@ describe('render: a version 2 model', async () => {
       assert.equal(doors.filter((e) => e.type === 'ARC').length, hinged);
       assert.equal(doors.length, hinged * 2 + sliding * 2);
     });
+  });
+});
+
+/** Every fixture type side by side, 2.5 m apart, turned a different way each. */
+function everyFixture(): Fixture[] {
+  const rotations = [0, 90, 180, 270, 30];
+  return FIXTURE_TYPES.map((type, i) => {
+    const [width, depth] = type === 'bathtub' ? [1.7, 0.75] : type === 'kitchen_counter' || type === 'wardrobe' ? [1.8, 0.6] : [0.6, 0.65];
+    return {
+      id: type,
+      type,
+      room_id: 'r',
+      position: [1.5 + 2.5 * (i % 5), 1.5 + 2.5 * Math.floor(i / 5)],
+      rotation: rotations[i % 5]!,
+      width,
+      depth,
+    };
+  });
+}
+
+/** A point of the DXF (y up) in the fixture's own frame: along its width, from its back (-depth/2) to its front. */
+function local(f: Fixture, p: { x: number; y: number }): [number, number] {
+  const t = (f.rotation * Math.PI) / 180;
+  const dx = p.x - f.position[0];
+  const dy = -p.y - f.position[1];
+  return [dx * Math.cos(t) + dy * Math.sin(t), -dx * Math.sin(t) + dy * Math.cos(t)];
+}
+
+/** Whether an entity (its vertices, or its whole circle) lies within the fixture's turned rectangle. */
+function entityWithin(e: DxfEntity, f: Fixture, tol = 1e-3): boolean {
+  const fits = ([u, v]: [number, number], r = 0) => Math.abs(u) + r <= f.width / 2 + tol && Math.abs(v) + r <= f.depth / 2 + tol;
+  if (e.type === 'CIRCLE') return fits(local(f, e.center!), e.radius);
+  return (e.vertices ?? []).length > 0 && e.vertices!.every((p) => fits(local(f, p)));
+}
+
+describe('DXF: fixtures as their plan symbols', () => {
+  const fixtures = everyFixture();
+  const floor = { ...smallModelV2().floors[0]!, fixtures };
+  const symbols = parseDxf(floorDxf(floor, 'en')).entities.filter((e) => e.layer === 'FIXTURES');
+  const of = (type: Fixture['type']) => {
+    const f = fixtures.find((x) => x.type === type)!;
+    return { f, entities: symbols.filter((e) => entityWithin(e, f)) };
+  };
+  const closed = (e: DxfEntity) => e.type === 'POLYLINE' && e.shape === true;
+
+  it('keeps every entity of a symbol within its fixture’s turned rectangle', () => {
+    for (const e of symbols) assert.equal(fixtures.filter((f) => entityWithin(e, f)).length, 1, JSON.stringify(e));
+    for (const f of fixtures) assert.ok(of(f.type).entities.length >= 1, `${f.type} is drawn`);
+  });
+
+  it('draws a toilet as its tank at the back and a round bowl in front of it', () => {
+    const { f, entities } = of('toilet');
+    const polys = entities.filter(closed);
+    assert.equal(polys.length, 2);
+    assert.ok(
+      polys.some((e) => e.vertices!.every((p) => local(f, p)[1] <= -f.depth / 2 + 0.3 * f.depth + 1e-3)),
+      'the tank is against the wall, turned with the fixture',
+    );
+    assert.ok(
+      polys.some((e) => e.vertices!.length > 8 && e.vertices!.some((p) => local(f, p)[1] > 0.3 * f.depth)),
+      'the bowl reaches to the front',
+    );
+  });
+
+  it('draws a bathtub as its rim with the tub inside it', () => {
+    const { f, entities } = of('bathtub');
+    const polys = entities.filter(closed);
+    assert.equal(polys.length, 2);
+    const inner = polys.filter((e) =>
+      e.vertices!.every((p) => {
+        const [u, v] = local(f, p);
+        return Math.abs(u) < f.width / 2 - 0.05 && Math.abs(v) < f.depth / 2 - 0.05;
+      }),
+    );
+    assert.equal(inner.length, 1, 'the tub lies clear inside the rim');
+  });
+
+  it('draws a stove’s four burners as circles, one in each quarter', () => {
+    const { f, entities } = of('stove');
+    const burners = entities.filter((e) => e.type === 'CIRCLE').map((e) => local(f, e.center!));
+    assert.equal(burners.length, 4);
+    assert.deepEqual(burners.map(([u, v]) => `${Math.sign(u)},${Math.sign(v)}`).sort(), ['-1,-1', '-1,1', '1,-1', '1,1']);
+    assert.equal(entities.filter(closed).length, 1, 'and its outline');
+  });
+
+  it('draws a shower tray crossed corner to corner, with its drain', () => {
+    const { entities } = of('shower');
+    assert.equal(entities.filter((e) => e.type === 'LINE').length, 2);
+    assert.equal(entities.filter((e) => e.type === 'CIRCLE').length, 1);
   });
 });

@@ -89,10 +89,22 @@ export function zipEntries(data: Buffer): Promise<{ name: string; size: number }
   });
 }
 
-export function parseDxf(data: Buffer): { entities: { type: string; layer: string; text?: string }[]; layers: string[] } {
+/** What the tests read of a DXF entity (dxf-parser's names): a LINE's or POLYLINE's vertices, a CIRCLE's centre and radius. */
+export interface DxfEntity {
+  type: string;
+  layer: string;
+  text?: string;
+  vertices?: { x: number; y: number }[];
+  /** A closed polyline. */
+  shape?: boolean;
+  center?: { x: number; y: number };
+  radius?: number;
+}
+
+export function parseDxf(data: Buffer): { entities: DxfEntity[]; layers: string[] } {
   const parsed = new DxfParser().parseSync(data.toString('latin1'));
   if (!parsed) throw new Error('DXF did not parse');
-  return { entities: parsed.entities as { type: string; layer: string; text?: string }[], layers: Object.keys(parsed.tables.layer.layers) };
+  return { entities: parsed.entities as unknown as DxfEntity[], layers: Object.keys(parsed.tables.layer.layers) };
 }
 
 export async function gltfIssues(data: Buffer): Promise<{ errors: number; warnings: number; messages: unknown[] }> {
