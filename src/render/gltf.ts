@@ -1,7 +1,8 @@
 // glTF 2.0 (binary .glb) of the house, one node per level (named as the plans name it, its level
 // in `extras`), stacked by level, each holding:
-//   slab      the level's slab (its outline, SLAB thick, under the floor) and a thin deck under outdoor spaces;
-//   floors    each room's floor just above the slab, coloured by room type;
+//   slab      the level's slab (its outline, SLAB thick, under the floor) and a thin deck under outdoor spaces,
+//             open over each flight that arrives from the level below (the stairwell);
+//   floors    each room's floor just above the slab, coloured by room type, open over the same flights;
 //   walls     each wall extruded to the ceiling with its openings cut: doors up to their head, windows
 //             between sill and head;
 //   windows   a pane of glass in each window;
@@ -9,13 +10,13 @@
 //   fixtures  each fixture as a few boxes and rounds of named materials (fixture-solids.ts).
 // Y is up; the plan's x and y become X and Z. `level` renders that one level alone (the viewer
 // shows one level at a time).
-import { boundingBox, wallLength, wallRectangle } from './geometry.js';
+import { boundingBox, polygonsOverlap, wallLength, wallRectangle } from './geometry.js';
 import { fixtureParts } from './fixture-solids.js';
 import { GlbWriter } from './glb-writer.js';
 import { MATERIALS, floorMaterial, gltfMaterial, type MaterialKey } from './gltf-materials.js';
 import { floorName } from './labels.js';
 import { MeshBuilder } from './mesh-builder.js';
-import { WINDOW_DEFAULTS, floorsInOrder, isOutdoor, type Floor, type FloorPlanModel, type Stairs, type Wall } from './model.js';
+import { WINDOW_DEFAULTS, floorsInOrder, isOutdoor, type Floor, type FloorPlanModel, type Point, type Stairs, type Wall } from './model.js';
 
 const DOOR_HEAD = 2.1;
 const SLAB = 0.25;
@@ -105,12 +106,26 @@ function steps(mesh: MeshBuilder, stairs: Stairs, rise: number): void {
   }
 }
 
-function levelMeshes(floor: Floor, elevation: Map<number, number>): Record<LevelPart, Meshes> {
+/** The flights that climb to each level (those levelMeshes steps up), by the level they reach: its stairwell openings. */
+function stairOpenings(floors: Floor[], elevation: Map<number, number>): Map<number, Point[][]> {
+  const out = new Map<number, Point[][]>();
+  for (const floor of floors) {
+    for (const s of floor.stairs) {
+      const there = elevation.get(s.to_level);
+      if (there === undefined || there <= elevation.get(floor.level)!) continue;
+      out.set(s.to_level, [...(out.get(s.to_level) ?? []), s.polygon]);
+    }
+  }
+  return out;
+}
+
+function levelMeshes(floor: Floor, elevation: Map<number, number>, openings: Point[][]): Record<LevelPart, Meshes> {
   const parts = Object.fromEntries(LEVEL_PARTS.map((p) => [p, new Meshes()])) as Record<LevelPart, Meshes>;
-  parts.slab.in('slab').prism(floor.outline, -SLAB, 0);
+  const through = (poly: Point[]) => openings.filter((o) => polygonsOverlap(poly, o));
+  parts.slab.in('slab').prism(floor.outline, -SLAB, 0, through(floor.outline));
   for (const room of floor.rooms) {
     if (isOutdoor(room.type)) parts.slab.in('slab').prism(room.polygon, -OUTDOOR_DECK, 0);
-    parts.floors.in(floorMaterial(room.type)).flat(room.polygon, FLOOR_FINISH);
+    parts.floors.in(floorMaterial(room.type)).flat(room.polygon, FLOOR_FINISH, true, through(room.polygon));
   }
   for (const wall of floor.walls) wallPieces(parts.walls.in('wall'), parts.windows.in('glass'), wall, floor);
   const here = elevation.get(floor.level)!;
@@ -133,9 +148,10 @@ export interface GlbOptions {
 export function modelGlb(model: FloorPlanModel, opts: GlbOptions = {}): Buffer {
   const floors = floorsInOrder(model);
   const elevation = elevations(floors);
+  const openings = stairOpenings(floors, elevation);
   const shown = floors
     .filter((f) => opts.level === undefined || f.level === opts.level)
-    .map((floor) => ({ floor, parts: levelMeshes(floor, elevation) }));
+    .map((floor) => ({ floor, parts: levelMeshes(floor, elevation, openings.get(floor.level) ?? []) }));
 
   // Only the materials in use, in the palette's order.
   const used = new Set(

@@ -2,6 +2,7 @@
 // face with its own outward normals (flat shading). Y is up; a plan point [x, y] becomes (x, z).
 import { signedArea, triangulate } from './geometry.js';
 import type { Point } from './model.js';
+import { boundaryOutside, piecesOutside } from './polygon-holes.js';
 
 type Vec3 = [number, number, number];
 
@@ -33,8 +34,12 @@ export class MeshBuilder {
     this.indices.push(base, base + 1, base + 2, base, base + 2, base + 3);
   }
 
-  /** A flat polygon at height y, facing up (or down). */
-  flat(poly: readonly Point[], y: number, up = true): void {
+  /** A flat polygon at height y, facing up (or down), with `holes` cut out of it. */
+  flat(poly: readonly Point[], y: number, up = true, holes: readonly (readonly Point[])[] = []): void {
+    if (holes.length) {
+      for (const piece of piecesOutside(poly, holes)) this.flat(piece, y, up);
+      return;
+    }
     const base = this.positions.length / 3;
     for (const [x, z] of poly) {
       this.positions.push(x, y, z);
@@ -44,9 +49,24 @@ export class MeshBuilder {
     for (const [i, j, k] of triangulate(poly)) this.indices.push(base + i, ...(up ? [base + k, base + j] : [base + j, base + k]));
   }
 
-  /** A solid standing on a plan polygon from height y0 to y1: top, bottom and one quad per edge. */
-  prism(poly: readonly Point[], y0: number, y1: number): void {
+  /** A solid standing on a plan polygon from height y0 to y1: top, bottom and one quad per edge; `holes` go through it. */
+  prism(poly: readonly Point[], y0: number, y1: number, holes: readonly (readonly Point[])[] = []): void {
     if (y1 - y0 < 1e-6 || poly.length < 3) return;
+    if (holes.length) {
+      this.flat(poly, y1, true, holes);
+      this.flat(poly, y0, false, holes);
+      for (const { a, b, outward } of boundaryOutside(poly, holes))
+        this.quad(
+          [
+            [a[0], y0, a[1]],
+            [b[0], y0, b[1]],
+            [b[0], y1, b[1]],
+            [a[0], y1, a[1]],
+          ],
+          [outward[0], 0, outward[1]],
+        );
+      return;
+    }
     this.flat(poly, y1, true);
     this.flat(poly, y0, false);
     // For a polygon of positive plan area the outward normal of edge (dx, dy) is (dy, -dx).

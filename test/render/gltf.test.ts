@@ -1,13 +1,22 @@
 // The 3D model (issue 18 part 4) read back from its bytes: valid for the Khronos validator, one
-// node per level, a slab under each level, each room's floor in its room type's colour, walls with
-// doors and windows cut through (rays through an opening meet no wall), fixtures made of named
-// materials where the model puts them, stairs up to the next floor, and faces wound outward.
+// node per level, a slab under each level open over the stairs that arrive from below, each room's
+// floor in its room type's colour, walls with doors and windows cut through (rays through an
+// opening meet no wall), fixtures made of named materials where the model puts them, stairs up to
+// the next floor, and faces wound outward.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { generateModel } from '../../src/render/generate-model.js';
 import { modelGlb } from '../../src/render/gltf.js';
 import { floorName } from '../../src/render/labels.js';
-import { floorsInOrder, type Fixture, type FloorPlanModel, type RoomType, type Wall } from '../../src/render/model.js';
+import {
+  floorsInOrder,
+  type Fixture,
+  type Floor,
+  type FloorPlanModel,
+  type Point,
+  type RoomType,
+  type Wall,
+} from '../../src/render/model.js';
 import { FIXTURE_MODEL, shoelace, smallModelV2 } from './fixture.js';
 import { gltfIssues } from './format-checks.js';
 import { levels, readGlb, segmentHits, triangleArea, windingNormal, type Triangle, type V3 } from './glb-reader.js';
@@ -71,6 +80,31 @@ const srgbToLinear = (v: number) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1
 /** The viewer's background (site.css, model-viewer). */
 const VIEWER_BACKGROUND = luminance([0xee, 0xf1, 0xf4].map((v) => srgbToLinear(v / 255)));
 
+/** The polygons of the flights from lower levels that arrive on `floors[i]`: where its stairwells are. */
+const arriving = (floors: Floor[], i: number): Point[][] =>
+  floors
+    .slice(0, i)
+    .flatMap((f) => f.stairs)
+    .filter((s) => s.to_level === floors[i]!.level)
+    .map((s) => s.polygon);
+
+/** The mean of a polygon's corners (the middle of a rectangle). */
+const middle = (poly: Point[]): [number, number] => [
+  poly.reduce((s, p) => s + p[0], 0) / poly.length,
+  poly.reduce((s, p) => s + p[1], 0) / poly.length,
+];
+
+/** Even-odd point in polygon. */
+function inside(p: [number, number], poly: Point[]): boolean {
+  let odd = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [xi, yi] = poly[i]!;
+    const [xj, yj] = poly[j]!;
+    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) odd = !odd;
+  }
+  return odd;
+}
+
 /** Points through an opening of `wall` between along-wall distances a..b and heights y0..y1, as segments across the wall. */
 function raysThrough(wall: Wall, a: number, b: number, y0: number, y1: number): { origin: V3; dir: V3 }[] {
   const len = Math.hypot(wall.end[0] - wall.start[0], wall.end[1] - wall.start[1]);
@@ -114,20 +148,28 @@ describe('glTF: the 3D model', () => {
         assert.equal(scene.find((l) => l.level === 0)!.y, 0);
       });
 
-      it('lays a slab under each level and each room’s floor on it in its room type’s colour', () => {
+      it('lays a slab under each level and each room’s floor on it in its room type’s colour, open over the stairs that arrive', () => {
         scene.forEach((level, i) => {
           const floor = floors[i]!;
+          const openings = arriving(floors, i);
           const slab = level.parts.get('slab');
           assert.deepEqual([...slab!.keys()], ['Slab']);
           const slabTop = all(slab).filter((t) => windingNormal(t)[1] > 0.99 && Math.abs(t.a[1]) < 1e-6);
           const outdoor = floor.rooms.filter((r) => FLOOR_OF[r.type] === 'Floor outdoor').reduce((s, r) => s + shoelace(r.polygon), 0);
-          assert.ok(Math.abs(planArea(slabTop) - shoelace(floor.outline) - outdoor) < 1e-3, `${level.name}: the slab covers the outline`);
+          const open = openings.reduce((s, o) => s + shoelace(o), 0);
+          assert.ok(
+            Math.abs(planArea(slabTop) - (shoelace(floor.outline) - open) - outdoor) < 1e-3,
+            `${level.name}: the slab covers the outline but the stairwells`,
+          );
           assert.ok(Math.min(...all(slab).map((t) => t.a[1])) < -0.2, 'the slab has thickness');
 
           const surfaces = level.parts.get('floors')!;
           const expected = new Map<string, number>();
-          for (const room of floor.rooms)
-            expected.set(FLOOR_OF[room.type], (expected.get(FLOOR_OF[room.type]) ?? 0) + shoelace(room.polygon));
+          for (const room of floor.rooms) {
+            // Each stairwell of these models lies in one room.
+            const cut = openings.filter((o) => inside(middle(o), room.polygon)).reduce((s, o) => s + shoelace(o), 0);
+            expected.set(FLOOR_OF[room.type], (expected.get(FLOOR_OF[room.type]) ?? 0) + shoelace(room.polygon) - cut);
+          }
           assert.deepEqual([...surfaces.keys()].sort(), [...expected.keys()].sort(), level.name);
           for (const [material, area] of expected) {
             const tris = surfaces.get(material)!;
@@ -141,6 +183,42 @@ describe('glTF: the 3D model', () => {
             );
           }
         });
+      });
+
+      it('leaves the stairwell open: nothing of the slab or floor over a flight arriving from below, a lined opening, a floor elsewhere', () => {
+        let checked = 0;
+        scene.forEach((level, i) => {
+          const floor = floors[i]!;
+          const cover = [...all(level.parts.get('slab')), ...all(level.parts.get('floors'))];
+          // A plumb line from under the slab to above the floor, at plan point [x, z].
+          const covered = ([x, z]: [number, number]) => cover.some((t) => segmentHits(t, [x, -0.5, z], [0, 0.6, 0]));
+          for (const o of arriving(floors, i)) {
+            const [cx, cz] = middle(o);
+            for (const p of o) {
+              const q: [number, number] = [cx + (p[0] - cx) * 0.8, cz + (p[1] - cz) * 0.8];
+              assert.ok(!covered(q), `${level.name}: open over the stairs at ${q}`);
+            }
+            assert.ok(!covered([cx, cz]), `${level.name}: open over the middle of the stairs`);
+            // Sideways from the middle of the opening at mid-slab, out past its edges either way: the slab's cut faces.
+            const slabSides = all(level.parts.get('slab'));
+            const [x0, x1] = [Math.min(...o.map((p) => p[0])), Math.max(...o.map((p) => p[0]))];
+            assert.ok(
+              slabSides.some((t) => segmentHits(t, [cx, -0.12, cz], [x1 - cx + 0.05, 0, 0])) &&
+                slabSides.some((t) => segmentHits(t, [cx, -0.12, cz], [x0 - cx - 0.05, 0, 0])),
+              `${level.name}: the opening is lined by the slab's edge`,
+            );
+            checked++;
+          }
+          // Every room clear of the stairwells still has its floor and the slab under it.
+          for (const room of floor.rooms.filter((r) => FLOOR_OF[r.type] !== 'Floor outdoor')) {
+            const m = middle(room.polygon);
+            if (!inside(m, room.polygon) || [...floor.stairs.map((s) => s.polygon), ...arriving(floors, i)].some((o) => inside(m, o)))
+              continue;
+            const hits = (tris: Triangle[]) => tris.some((t) => segmentHits(t, [m[0], -0.5, m[1]], [0, 0.6, 0]));
+            assert.ok(hits(all(level.parts.get('slab'))) && hits(all(level.parts.get('floors'))), `${level.name} ${room.id} has a floor`);
+          }
+        });
+        assert.equal(checked > 0, floors.length > 1, 'the stacked models have stairwells');
       });
 
       it('cuts each door through its wall up to the head and each window between its sill and head', () => {
