@@ -42,8 +42,7 @@ export function webhookDeliveryServiceFactory(
       try {
         const companyIds = [...new Set(claimed.map((d) => d.company_id))];
         const secretRows = await webhookSecretsRepo.system.findMany(db, companyIds);
-        // The outbox makes the secret with the first delivery; deliveries moved by a company merge
-        // may belong to a company that has none yet.
+        // A company's secret is made here, before its first webhook leaves, unless the operator read it first.
         for (const companyId of companyIds) {
           if (!secretRows.some((r) => r.company_id === companyId)) secretRows.push(await secretsService.ensure(db, companyId));
         }

@@ -8,7 +8,6 @@ import { secondsToUs } from '../../domain/clock.js';
 import type { ServiceDeps } from '../deps.js';
 import { companyRepo } from '../company/company-repo.js';
 import { webhookBody } from './webhook-payload.js';
-import { webhookSecretsFactory } from './webhook-secrets.js';
 import { webhookDeliveriesRepo } from './webhook-deliveries-repo.js';
 import { sandboxRepo, type StoredSandbox } from '../sandbox/sandbox-repo.js';
 import { sandboxStreams, type SandboxStreams } from '../sandbox/sandbox-streams.js';
@@ -20,7 +19,6 @@ export function webhookOutboxFactory(deps: Pick<ServiceDeps, 'clock' | 'ids' | '
   const { clock, ids, config } = deps;
   // Shared with the API faults in one process (createServices), so a written document restarts both.
   const streams = deps.streams ?? sandboxStreams();
-  const secrets = webhookSecretsFactory(deps);
 
   /**
    * The company's webhook chaos on the deliveries of one event, drawn from its seeded stream: a
@@ -56,7 +54,6 @@ export function webhookOutboxFactory(deps: Pick<ServiceDeps, 'clock' | 'ids' | '
       if (!settings || !settings.triggers.includes(event.trigger)) return;
       const urls = [...new Set(settings.urls)];
       if (urls.length === 0) return;
-      await secrets.ensure(tx, event.company_id);
       const now = clock.nowUs();
       const body = webhookBody(event);
       // A company's sandbox may give its own retry schedule; the delivery keeps the one it was queued with.
