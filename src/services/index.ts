@@ -52,7 +52,8 @@ export function createServices(deps: ServiceDeps) {
   const emails = emailsServiceFactory(deps);
   const mergeRequests = mergeRequestsServiceFactory({ ...deps, emails, webhookOutbox });
   const idempotency = idempotencyServiceFactory(deps);
-  const dataReset = dataResetServiceFactory(deps);
+  const requestLog = requestLogServiceFactory(deps);
+  const dataReset = dataResetServiceFactory({ ...deps, requestLog });
   const users = usersServiceFactory({ ...deps, emails });
   const webhooks = webhooksServiceFactory(deps);
   const webhookDeliveries = webhookDeliveryServiceFactory(deps);
@@ -93,7 +94,7 @@ export function createServices(deps: ServiceDeps) {
     webPages,
     health,
     sandbox,
-    requestLog: requestLogServiceFactory(deps),
+    requestLog,
   };
 }
 
