@@ -15,6 +15,8 @@ export interface Config {
   sqliteBackgroundCheckpoint: boolean;
   /** Keep answers to hot reads while the database is unchanged (SQLite only). */
   readCache: boolean;
+  /** PostgreSQL: queries with parameters run as named prepared statements. */
+  pgPreparedStatements: boolean;
   adminKey: string | null;
   /** A second way into the operator console besides the admin key (12 characters at least). */
   consolePassword: string | null;
@@ -183,6 +185,7 @@ export function loadConfig(env: Env = process.env): Config {
     sqliteSynchronous: sqliteSynchronous(env.CASA_SQLITE_SYNCHRONOUS),
     sqliteBackgroundCheckpoint: bool(env, 'CASA_SQLITE_BACKGROUND_CHECKPOINT', true),
     readCache: bool(env, 'CASA_READ_CACHE', true),
+    pgPreparedStatements: bool(env, 'CASA_PG_PREPARED_STATEMENTS', true),
     adminKey: env.CASA_ADMIN_KEY || null,
     consolePassword: consolePassword(env.CASA_CONSOLE_PASSWORD),
     trustProxy: trustProxy(env.CASA_TRUST_PROXY),

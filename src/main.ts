@@ -14,6 +14,7 @@ import { openFileStorage } from './storage/open-file-storage.js';
 export async function openConfiguredStorage(config: Config): Promise<Storage> {
   return openStorage({
     databaseUrl: config.databaseUrl,
+    pgPreparedStatements: config.pgPreparedStatements,
     sqliteFile: path.join(config.dataDir, 'casa.sqlite'),
     sqliteSynchronous: config.sqliteSynchronous,
     sqliteBackgroundCheckpoint: config.sqliteBackgroundCheckpoint,

@@ -52,6 +52,8 @@ export interface OpenOptions {
   /** PostgreSQL schema to use (created if missing); tests isolate themselves this way. */
   pgSchema?: string;
   pgPoolSize?: number;
+  /** PostgreSQL: run queries with parameters as named prepared statements (off behind a pooler that cannot keep them). */
+  pgPreparedStatements?: boolean;
   /**
    * SQLite durability. NORMAL (default) in WAL mode survives any process crash; only a power loss
    * or OS crash can drop the last commits. FULL fsyncs every commit and survives those too.
@@ -132,7 +134,32 @@ export function openSqlite(file: string, synchronous: 'NORMAL' | 'FULL' = 'NORMA
   };
 }
 
-export async function openPostgres(url: string, schema?: string, poolSize = 10): Promise<Storage> {
+// Named statements, by SQL text, shared by every connection of the process: a connection prepares
+// each on first use and keeps it while it lives (node-pg). The queries' shapes are few; the bound
+// only keeps an unforeseen source of distinct SQL from filling the server's memory.
+const statementNames = new Map<string, string>();
+const MAX_NAMED_STATEMENTS = 2000;
+
+/**
+ * Queries with parameters run as named prepared statements, so PostgreSQL parses and plans each
+ * once per connection instead of on every call (docs/performance.md). Queries without parameters
+ * (BEGIN, COMMIT, DDL, several statements in one text) keep the simple protocol.
+ */
+function preparedByName(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((text: unknown, values?: unknown) => {
+    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0) return query(text, values);
+    let name = statementNames.get(text);
+    if (name === undefined) {
+      if (statementNames.size >= MAX_NAMED_STATEMENTS) return query(text, values);
+      name = `casa_${statementNames.size}`;
+      statementNames.set(text, name);
+    }
+    return query({ name, text, values });
+  }) as typeof client.query;
+}
+
+export async function openPostgres(url: string, schema?: string, poolSize = 10, preparedStatements = true): Promise<Storage> {
   if (schema) {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
@@ -152,7 +179,10 @@ export async function openPostgres(url: string, schema?: string, poolSize = 10):
   // idle ones report on the pool, checked-out ones on themselves. The query in hand fails (a 503),
   // the client is no longer queryable and the pool drops it when it is released.
   pool.on('error', () => {});
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    if (preparedStatements) preparedByName(client);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
@@ -170,6 +200,6 @@ export async function openPostgres(url: string, schema?: string, poolSize = 10):
 }
 
 export async function openStorage(options: OpenOptions): Promise<Storage> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.pgSchema, options.pgPoolSize);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.pgSchema, options.pgPoolSize, options.pgPreparedStatements);
   return openSqlite(options.sqliteFile ?? ':memory:', options.sqliteSynchronous, options.sqliteBackgroundCheckpoint);
 }
