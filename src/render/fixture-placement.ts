@@ -15,6 +15,8 @@ export interface FixtureWant {
   depth: number;
   /** Another fixture to try when this one finds no place. */
   instead?: FixtureWant;
+  /** The room is not what it is called without it (a kitchen's stove, a bathroom's toilet). */
+  needed?: boolean;
 }
 
 export interface RoomForFixtures {
@@ -59,31 +61,55 @@ function candidates(inner: Rect, side: Side, w: number, d: number): Rect[] {
   return out;
 }
 
-/** Places `wants` in order; a want with no free place (and no alternative that has one) is left out. */
+/**
+ * Places `wants` in order; a want with no free place (and no alternative that has one) is left out.
+ * The order makes the run a drafter draws (a kitchen's counters between its appliances); where it
+ * leaves out a fixture the room needs, the needed ones are placed first, then alone.
+ */
 export function placeFixtures(room: RoomForFixtures, wants: FixtureWant[], nextId: () => string): Fixture[] {
-  const placed: Fixture[] = [];
+  const needed = wants.filter((w) => w.needed);
+  const orders = [wants, [...needed, ...wants.filter((w) => !w.needed)], needed];
+  let best: { placed: Placed[]; missing: number } | null = null;
+  for (const order of orders) {
+    const placed = placeInOrder(room, order);
+    const missing = needed.filter((w) => !placed.some((p) => p.want === w)).length;
+    if (!best || missing < best.missing) best = { placed, missing };
+    if (missing === 0) break;
+  }
+  return best!.placed.map(({ fixture }) => ({ id: nextId(), ...fixture }));
+}
+
+interface Placed {
+  want: FixtureWant;
+  fixture: Omit<Fixture, 'id'>;
+}
+
+function placeInOrder(room: RoomForFixtures, wants: FixtureWant[]): Placed[] {
+  const placed: Placed[] = [];
   const taken: Rect[] = [];
-  const tryPlace = (want: FixtureWant): boolean => {
+  const tryPlace = (want: FixtureWant, as: FixtureWant): boolean => {
     for (const side of room.sides) {
-      for (const r of candidates(room.inner, side, want.width, want.depth)) {
+      for (const r of candidates(room.inner, side, as.width, as.depth)) {
         if (room.keepClear.some((k) => overlaps(k, r)) || taken.some((k) => overlaps(k, r))) continue;
-        if (TALL.includes(want.type) && room.keepLow.some((k) => overlaps(k, r))) continue;
+        if (TALL.includes(as.type) && room.keepLow.some((k) => overlaps(k, r))) continue;
         taken.push(r);
         placed.push({
-          id: nextId(),
-          type: want.type,
-          room_id: room.id,
-          position: [fix((r.x0 + r.x1) / 2), fix((r.y0 + r.y1) / 2)],
-          rotation: ROTATION[side],
-          width: want.width,
-          depth: want.depth,
+          want,
+          fixture: {
+            type: as.type,
+            room_id: room.id,
+            position: [fix((r.x0 + r.x1) / 2), fix((r.y0 + r.y1) / 2)],
+            rotation: ROTATION[side],
+            width: as.width,
+            depth: as.depth,
+          },
         });
         return true;
       }
     }
-    return want.instead ? tryPlace(want.instead) : false;
+    return as.instead ? tryPlace(want, as.instead) : false;
   };
-  for (const want of wants) tryPlace(want);
+  for (const want of wants) tryPlace(want, want);
   return placed;
 }
 
@@ -93,6 +119,7 @@ const want = (type: FixtureType, width: number, depth: number, instead?: Fixture
   depth,
   ...(instead ? { instead } : {}),
 });
+const needed = (w: FixtureWant): FixtureWant => ({ ...w, needed: true });
 
 /** What a room of `type` gets, for a room `inner` wide and deep; `rnd` picks the optional ones. */
 export function fixturesFor(type: RoomType, inner: Rect, rnd: () => number): FixtureWant[] {
@@ -103,27 +130,31 @@ export function fixturesFor(type: RoomType, inner: Rect, rnd: () => number): Fix
     case 'bathroom': {
       const shower = want('shower', 0.9, 0.9, want('shower', 0.8, 0.8));
       const bath = long >= 2.2 && Math.min(w, d) >= 1.6 ? want('bathtub', 1.7, 0.75, shower) : shower;
-      return [bath, want('toilet', 0.4, 0.7), want('sink', 0.6, 0.45, want('sink', 0.45, 0.35))];
+      return [needed(bath), needed(want('toilet', 0.4, 0.7)), needed(want('sink', 0.6, 0.45, want('sink', 0.45, 0.35)))];
     }
     case 'toilet':
-      return [want('toilet', 0.4, 0.65), want('sink', 0.45, 0.3)];
+      return [needed(want('toilet', 0.4, 0.65)), want('sink', 0.45, 0.3)];
     case 'kitchen': {
       const list = [
-        want('fridge', 0.7, 0.65, want('fridge', 0.6, 0.6)),
-        want('kitchen_counter', 0.6, 0.6),
-        want('kitchen_sink', 0.8, 0.6, want('kitchen_sink', 0.6, 0.5)),
+        needed(want('fridge', 0.7, 0.65, want('fridge', 0.6, 0.6))),
+        needed(want('kitchen_counter', 0.6, 0.6)),
+        needed(want('kitchen_sink', 0.8, 0.6, want('kitchen_sink', 0.6, 0.5))),
       ];
       if (long >= 3.2) list.push(want('dishwasher', 0.6, 0.6));
-      list.push(want('kitchen_counter', 0.4, 0.6), want('stove', 0.6, 0.6, want('stove', 0.5, 0.55)), want('kitchen_counter', 0.6, 0.6));
+      list.push(
+        want('kitchen_counter', 0.4, 0.6),
+        needed(want('stove', 0.6, 0.6, want('stove', 0.5, 0.55))),
+        want('kitchen_counter', 0.6, 0.6),
+      );
       if (long >= 3.8) list.push(want('kitchen_counter', 0.8, 0.6));
       return list;
     }
     case 'laundry':
-      return [want('washer', 0.6, 0.6), want('dryer', 0.6, 0.6), want('sink', 0.5, 0.4)];
+      return [needed(want('washer', 0.6, 0.6)), want('dryer', 0.6, 0.6), want('sink', 0.5, 0.4)];
     case 'utility':
       return rnd() < 0.5 ? [want('washer', 0.6, 0.6)] : [];
     case 'bedroom':
-      return [want('wardrobe', Math.min(2.4, Math.max(1.0, Math.round(long * 0.45 * 10) / 10)), 0.6, want('wardrobe', 1.0, 0.55))];
+      return [needed(want('wardrobe', Math.min(2.4, Math.max(1.0, Math.round(long * 0.45 * 10) / 10)), 0.6, want('wardrobe', 1.0, 0.55)))];
     case 'closet':
       return long >= 1.6 ? [want('wardrobe', Math.min(2.0, Math.round((long - 0.7) * 10) / 10), 0.55)] : [];
     case 'entrance':

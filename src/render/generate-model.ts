@@ -11,7 +11,8 @@
 import crypto from 'node:crypto';
 import { fixturesFor, overlaps, placeFixtures, type Side } from './fixture-placement.js';
 import { homeProgramme } from './home-programme.js';
-import { fix, layoutFloor, planFootprint, snap, type FloorLayout, type Rect } from './home-layout.js';
+import { fitHome } from './home-fit.js';
+import { fix, planFootprint, snap, type FloorLayout, type Rect } from './home-layout.js';
 import { pointInsideOrOn, pointStrictlyInside } from './geometry.js';
 import type { Door, Fixture, Floor, FloorPlanModel, Point, RoomType, Stairs, Wall, Window } from './model.js';
 import { SQFT_TO_M2 } from './units.js';
@@ -238,7 +239,9 @@ function placeDoors(layout: FloorLayout, walls: PlannedWall[], stairs: Point[][]
   return { layout, walls, doors, clear };
 }
 
-const rank = (t: RoomType) => (HOSTS.includes(t) ? HOSTS.indexOf(t) : 100);
+// A closet opens from a WC or a bathroom only where no other room is beside it: the way in would
+// take the floor the WC's fixtures need.
+const rank = (t: RoomType) => (HOSTS.includes(t) ? HOSTS.indexOf(t) : t === 'toilet' || t === 'bathroom' ? 200 : 100);
 
 function placeWindows(plan: FloorPlan, level: number, height: number, key: string): Window[] {
   const windows: Window[] = [];
@@ -347,14 +350,16 @@ export function generateModel(seed: string, scannedAreaSqft: number, floors?: nu
   const first = basement ? -1 : 0;
   const levels = Array.from({ length: count }, (_, i) => first + i);
   const programme = homeProgramme(totalM2, levels, rnd);
-  const footprint = planFootprint(totalM2 / count, count > 1, rnd);
+  const keyOf = (index: number) => (levels[index]! < 0 ? `b${-levels[index]!}` : `f${levels[index]!}`);
+  // Flight i joins levels[i] and levels[i + 1]; a floor has the flights below and above it.
+  const flightsOf = (index: number) => [index - 1, index].filter((i) => i >= 0 && i < levels.length - 1);
+  const { layouts } = fitHome(() => planFootprint(totalM2 / count, count > 1, rnd), programme, flightsOf, keyOf);
   return {
     version: 2,
     floors: levels.map((level, index) => {
-      const key = level < 0 ? `b${-level}` : `f${level}`;
-      // Flight i joins levels[i] and levels[i + 1]; a floor has the flights below and above it.
-      const flights = [index - 1, index].filter((i) => i >= 0 && i < levels.length - 1);
-      const layout = layoutFloor(footprint, programme.floors[index]!, flights, key);
+      const key = keyOf(index);
+      const flights = flightsOf(index);
+      const layout = layouts[index]!;
       const height = level < 0 ? 2.4 : 2.6;
       const walls = wallsFromRooms(layout.rooms, key);
       const stairPolygons = flights.map((i) => layout.flights.get(i)!);

@@ -6,7 +6,7 @@
 // range. An end room may reach across the spine's end (the hallway then stops at its wall); a small
 // room (WC, linen closet) takes the hallway side of a cell with a closet behind it, reached from the
 // room beside the cell.
-import { ROOM_SIZES, spec, type FloorProgramme, type RoomSpec } from './home-programme.js';
+import { ONE_PER_FLOOR, ROOM_SIZES, spec, type FloorProgramme, type RoomSpec } from './home-programme.js';
 import type { Point, RoomType } from './model.js';
 
 export const snap = (v: number) => Math.round(v * 20) / 20; // 5 cm grid
@@ -209,6 +209,8 @@ export interface FloorLayout {
   /** Flights of stairs, by their index among the home's flights (flight i joins levels i and i+1). */
   flights: Map<number, Point[]>;
   outline: Point[];
+  /** Metres of band length the rooms lack for their smallest sizes: 0 when every room fits its range. */
+  shortfall: number;
 }
 
 const END_TYPES: RoomType[] = ['living_room', 'kitchen', 'dining_room', 'bedroom', 'office', 'recreation_room', 'storage'];
@@ -232,20 +234,24 @@ function widthRange(s: RoomSpec, d: number): { min: number; pref: number; max: n
   return { min, pref: clamp(s.pref / d, min, s.max / d), max: Math.max(min, s.max / d) };
 }
 
+/** Rooms whose fixtures need their full smallest size: a squeezed band takes its length from the others. */
+const FITTED: RoomType[] = ['kitchen', 'bathroom', 'toilet', 'laundry'];
+
 /**
  * Widths for `list` filling `length` at depth `d`: each as near its preferred width as the others
  * allow, inside its range. Optional rooms go first when it is too short; filler rooms come when it
- * is too long. Returns the widths and the rooms that did not fit at all.
+ * is too long (a type of ONE_PER_FLOOR only while `present` says the floor has none). Returns the
+ * rooms, their widths and the shortfall: the length the rooms' smallest widths lack (0 when they fit).
  */
 function sliceBand(
   list: RoomSpec[],
   length: number,
   d: number,
   fillers: RoomType[],
-  keepAll = false,
-): { specs: RoomSpec[]; widths: number[]; spill: RoomSpec[] } {
+  present: (t: RoomType) => boolean,
+): { specs: RoomSpec[]; widths: number[]; shortfall: number } {
   const specs = [...list];
-  const spill: RoomSpec[] = [];
+  const mayFill = (t: RoomType) => !ONE_PER_FLOOR.includes(t) || !(present(t) || specs.some((s) => s.type === t));
   for (let guard = 0; guard < 12; guard++) {
     const ranges = specs.map((s) => widthRange(s, d));
     const sumMin = ranges.reduce((s, r) => s + r.min, 0);
@@ -253,22 +259,17 @@ function sliceBand(
     const sumPref = ranges.reduce((s, r) => s + r.pref, 0);
     if (sumMin > length + 1e-6 || (sumPref > length * 1.25 && specs.some((s) => s.optional))) {
       const i = specs.map((s) => s.optional).lastIndexOf(true);
-      if (i >= 0) {
-        specs.splice(i, 1);
-        continue;
-      }
-      if (sumMin <= length + 1e-6) break;
-      else if (specs.length > 1 && !keepAll) spill.unshift(specs.pop()!);
-      else break;
+      if (i < 0) break;
+      specs.splice(i, 1);
       continue;
     }
     if (sumMax < length - 1e-6) {
       const gap = length - sumMin;
-      const type = [...fillers, 'storage' as const, 'closet' as const].find((t) => widthRange(spec(t, 0), d).min <= gap - 0.05);
+      const type = [...fillers, 'storage' as const, 'closet' as const].find(
+        (t) => mayFill(t) && widthRange(spec(t, 0), d).min <= gap - 0.05,
+      );
       if (!type) break;
-      const room = spec(type, (length - sumMax) * d, { optional: true });
-      // A filler sits beside a room of its kind's neighbours, not between a pair and its host.
-      specs.push(room);
+      specs.push(spec(type, (length - sumMax) * d, { optional: true }));
       continue;
     }
     break;
@@ -284,28 +285,64 @@ function sliceBand(
   }
   let widths = ranges.map((r) => clamp(r.pref * lo, r.min, r.max));
   const sum = widths.reduce((s, w) => s + w, 0);
-  if (sum > length + 1e-6) widths = widths.map((w) => (w * length) / sum);
-  else if (sum < length - 1e-6) {
+  const shortfall = Math.max(0, sum - length);
+  if (sum > length + 1e-6) {
+    // Too short even for the smallest sizes (the home's fitting moves rooms elsewhere where it can):
+    // the rooms with fixtures keep theirs while the others can give up to half of their width.
+    const fitted = specs.map((s) => FITTED.includes(s.type));
+    const kept = widths.reduce((s, w, i) => s + (fitted[i] ? w : 0), 0);
+    const f = (length - kept) / (sum - kept);
+    widths = f >= 0.5 && f < 1 ? widths.map((w, i) => (fitted[i] ? w : w * f)) : widths.map((w) => (w * length) / sum);
+  } else if (sum < length - 1e-6) {
     // Length no filler could take goes to the rooms whose size matters least.
     const roomy = specs.map((s) => !['bathroom', 'toilet', 'closet', 'kitchen', 'bedroom'].includes(s.type));
     const pick = roomy.some(Boolean) ? roomy : specs.map(() => true);
     const base = widths.reduce((s, w, i) => s + (pick[i] ? w : 0), 0);
     widths = widths.map((w, i) => (pick[i] ? w + ((length - sum) * w) / base : w));
   }
-  return { specs, widths, spill };
+  return { specs, widths, shortfall };
 }
 
-/** Chooses the room for an end cell of `area` m²: the programme room that fits best, or a filler. */
-function endOccupant(area: number, reaching: number, width: number, pool: RoomSpec[], fillers: RoomType[]): RoomSpec {
+/**
+ * The band whose end cell at `side` reaches across the spine's end, or null: the narrower of the
+ * two, when the other is a metre wider (so the rooms beyond it still meet the hallway) and the
+ * stairs are not in its way.
+ */
+function reachingBand(fp: Footprint, side: 'l' | 'r'): 'top' | 'bottom' | null {
+  const i = side === 'l' ? 0 : 1;
+  const bottom = fp.ends.bottom[i];
+  const top = fp.ends.top[i];
+  let band: 'top' | 'bottom';
+  if (!fp.twoBands) {
+    if (bottom <= 0) return null;
+    band = 'bottom';
+  } else {
+    if (top <= 0 || bottom <= 0 || Math.abs(top - bottom) < 1.0 - 1e-9) return null;
+    band = top < bottom ? 'top' : 'bottom';
+  }
+  const e = fp.ends[band][i];
+  const limit = side === 'l' ? e : fix(fp.width - e);
+  if (fp.stairs && (side === 'l' ? limit > fp.stairs[0] : limit < fp.stairs[1])) return null;
+  return band;
+}
+
+/**
+ * Chooses the room for an end cell of `area` m² (`reaching` m² if it reaches across the spine's
+ * end, null if it cannot): the programme room that fits best, or a filler.
+ */
+function endOccupant(area: number, reaching: number | null, width: number, pool: RoomSpec[], fillers: RoomType[]): RoomSpec {
+  // The area the room ends up with: it reaches across whenever it may and stays in its range.
+  const sized = (s: { min: number; max: number }): number | null => {
+    if (reaching !== null && reaching >= s.min && reaching <= s.max) return reaching;
+    return area >= s.min && area <= s.max ? area : null;
+  };
   let best: RoomSpec | null = null;
   let score = Infinity;
   for (const s of pool) {
     if (!END_TYPES.includes(s.type) || s.open || s.back || width < s.minWidth) continue;
-    if (area < s.min || area > s.max) {
-      if (reaching < s.min || reaching > s.max) continue;
-      area = reaching;
-    }
-    const sc = Math.abs(Math.log(area / s.pref));
+    const a = sized(s);
+    if (a === null) continue;
+    const sc = Math.abs(Math.log(a / s.pref));
     if (sc < score) {
       best = s;
       score = sc;
@@ -316,11 +353,9 @@ function endOccupant(area: number, reaching: number, width: number, pool: RoomSp
     return best;
   }
   const type =
-    [...fillers, 'office' as const, 'storage' as const].find((t) => {
-      const size = ROOM_SIZES[t]!;
-      return area >= size.min && area <= size.max && width >= size.minWidth;
-    }) ?? 'storage';
-  return spec(type, area, { optional: true });
+    [...fillers, 'office' as const, 'storage' as const].find((t) => sized(ROOM_SIZES[t]!) !== null && width >= ROOM_SIZES[t]!.minWidth) ??
+    'storage';
+  return spec(type, sized(ROOM_SIZES[type]!) ?? area, { optional: true });
 }
 
 /** The rooms of one floor on the footprint. `flights` lists the flights this floor has. */
@@ -336,13 +371,16 @@ export function layoutFloor(fp: Footprint, prog: FloorProgramme, flights: number
 
   // End cells first: they have fixed widths, so they take the programme room that fits them.
   const cells: Cell[] = [];
+  const present = (t: RoomType) => cells.some((c) => c.spec.type === t) || bands.some((b) => lists[b].some((s) => s.type === t));
+  const mayFill = (t: RoomType) => !ONE_PER_FLOOR.includes(t) || !present(t);
   const pool = [...lists.top, ...lists.bottom];
   for (const side of ['l', 'r'] as const) {
     for (const band of bands) {
       const e = fp.ends[band][side === 'l' ? 0 : 1];
       if (e <= 0) continue;
       const [y0, y1] = rows(band, side);
-      const occupant = endOccupant(e * (y1 - y0), e * (y1 - y0 + fp.hallWidth), e, pool, prog.fillers);
+      const reaching = reachingBand(fp, side) === band ? e * (y1 - y0 + fp.hallWidth) : null;
+      const occupant = endOccupant(e * (y1 - y0), reaching, e, pool, prog.fillers.filter(mayFill));
       for (const b of bands) {
         const i = lists[b].indexOf(occupant);
         if (i >= 0) lists[b].splice(i, 1);
@@ -408,7 +446,9 @@ export function layoutFloor(fp: Footprint, prog: FloorProgramme, flights: number
   const sliced = new Map<'top' | 'bottom', ReturnType<typeof sliceBand>>();
   for (const band of bands) {
     const m = middle(band);
-    sliced.set(band, sliceBand(lists[band], m.end - m.start, m.d, prog.fillers, true));
+    const slice = sliceBand(lists[band], m.end - m.start, m.d, prog.fillers, present);
+    sliced.set(band, slice);
+    lists[band] = slice.specs;
   }
   for (const band of bands) {
     const { start, end, y0, y1 } = middle(band);
@@ -423,20 +463,11 @@ export function layoutFloor(fp: Footprint, prog: FloorProgramme, flights: number
 
   // Where the hallway stops: at an end room reaching across its end, or at the outer wall.
   const reach = (side: 'l' | 'r'): Cell | null => {
-    const ends = cells.filter((c) => c.end === side);
-    const narrow = [...ends].sort((a, b) => a.x1 - a.x0 - (b.x1 - b.x0))[0];
+    const band = reachingBand(fp, side);
+    const narrow = cells.find((c) => c.end === side && c.band === band);
     if (!narrow) return null;
-    const e = narrow.x1 - narrow.x0;
-    const grown = e * (narrow.y1 - narrow.y0 + fp.hallWidth);
-    if (grown > narrow.spec.max || !END_TYPES.includes(narrow.spec.type)) return null;
-    const limit = side === 'l' ? e : fix(W - e);
-    if (fp.stairs && (side === 'l' ? limit > fp.stairs[0] : limit < fp.stairs[1])) return null;
-    // Every room of the other band crossing the end room's reach must meet the hallway beyond it.
-    const other = cells.filter((c) => c.band !== narrow.band);
-    const ok = other.every((c) =>
-      side === 'l' ? c.x0 >= limit - 1e-9 || c.x1 >= limit + 1.0 - 1e-9 : c.x1 <= limit + 1e-9 || c.x0 <= limit - 1.0 + 1e-9,
-    );
-    return ok ? narrow : null;
+    const grown = (narrow.x1 - narrow.x0) * (narrow.y1 - narrow.y0 + fp.hallWidth);
+    return grown <= narrow.spec.max && END_TYPES.includes(narrow.spec.type) ? narrow : null;
   };
   const left = reach('l');
   const right = reach('r');
@@ -512,7 +543,8 @@ export function layoutFloor(fp: Footprint, prog: FloorProgramme, flights: number
     });
   }
   const entry = prog.level === 0 ? (rooms.find((r) => r.type === 'entrance' && r !== hall)?.id ?? hall.id) : null;
-  return { rooms, hallId: hall.id, links, entry, flights: flightPolygons, outline: outlineOf(fp) };
+  const shortfall = bands.reduce((s, b) => s + sliced.get(b)!.shortfall, 0);
+  return { rooms, hallId: hall.id, links, entry, flights: flightPolygons, outline: outlineOf(fp), shortfall };
 }
 
 /** Length of the edge two rectangles share (0 when they only touch at a corner or not at all). */

@@ -31,6 +31,9 @@ export const ROOM_SIZES: Partial<Record<RoomType, Omit<RoomSize, 'pref'>>> = {
   recreation_room: { min: 12, max: 45, minWidth: 3.0 },
 };
 
+/** Rooms a floor has at most one of: the layout adds no second one to fill spare length. */
+export const ONE_PER_FLOOR: RoomType[] = ['living_room', 'dining_room'];
+
 export interface RoomSpec extends RoomSize {
   type: RoomType;
   /** Dropped first when a floor has no room for everything. */
@@ -168,3 +171,72 @@ function spreadBedrooms(floor: FloorProgramme, bedrooms: RoomSpec[], bathrooms: 
 }
 
 const total = (list: RoomSpec[]) => list.reduce((s, r) => s + r.pref, 0);
+
+/** A programme with one room moved off a crowded floor (`to` the level that takes it, null when dropped). */
+export interface Relief {
+  programme: HomeProgramme;
+  to: number | null;
+}
+
+/**
+ * Ways to take a room off the crowded floor at `level`, best first: an optional room dropped, a
+ * bedroom (with the closet beside it) moved to another floor where bedrooms belong, a bathroom the
+ * floor can spare moved to a floor with bedrooms, the laundry moved from the entrance level; then
+ * rooms the home can do without dropped: a closet pair while another closet remains, the entrance
+ * room of a one-floor home (the hallway is then the entrance). Floors that take a room are tried
+ * lightest first.
+ */
+export function reliefs(p: HomeProgramme, level: number): Relief[] {
+  const floor = p.floors.find((f) => f.level === level)!;
+  const rooms = (f: FloorProgramme) => [...f.top, ...f.bottom];
+  const count = (f: FloorProgramme, t: RoomType) => rooms(f).filter((r) => r.type === t).length;
+  const others = p.floors.filter((f) => f !== floor).sort((a, b) => total(rooms(a)) - total(rooms(b)));
+  const out: Relief[] = [];
+  // The unit at `side[i]`: the room and the closet pair standing beside it.
+  const unit = (side: RoomSpec[], i: number) => (side[i + 1]?.back && side[i + 1]!.type === 'closet' ? 2 : 1);
+  const edit = (change: (q: HomeProgramme, from: FloorProgramme) => void, to: number | null) => {
+    const q: HomeProgramme = { ...p, floors: p.floors.map((f) => ({ ...f, top: [...f.top], bottom: [...f.bottom] })) };
+    const from = q.floors.find((f) => f.level === level)!;
+    change(q, from);
+    out.push({ programme: q, to });
+  };
+  const move = (type: RoomType, targets: FloorProgramme[]) => {
+    for (const sideName of ['top', 'bottom'] as const) {
+      const i = floor[sideName].map((r) => r.type).lastIndexOf(type);
+      if (i < 0) continue;
+      for (const target of targets) {
+        edit((q, from) => {
+          const moved = from[sideName].splice(i, unit(floor[sideName], i));
+          const to = q.floors.find((f) => f.level === target.level)!;
+          (total(to.top) <= total(to.bottom) ? to.top : to.bottom).push(...moved);
+        }, target.level);
+      }
+    }
+  };
+  const drop = (test: (r: RoomSpec, side: RoomSpec[], i: number) => boolean) => {
+    for (const sideName of ['top', 'bottom'] as const) {
+      const i = floor[sideName].findIndex((r, k) => test(r, floor[sideName], k));
+      if (i >= 0) edit((_, from) => from[sideName].splice(i, 1), null);
+    }
+  };
+
+  // An optional room (a dining room, an office) may hold a place a room the home needs could take.
+  drop((r) => r.optional);
+  // Bedrooms go upstairs, or down to the entrance level of a home with more than three; an upper
+  // floor keeps one.
+  const sleeps = (f: FloorProgramme) => f.level > 0 || (f.level === 0 && p.bedrooms > 3);
+  if (count(floor, 'bedroom') > (level > 0 ? 1 : 0)) move('bedroom', others.filter(sleeps));
+  // A bathroom goes with bedrooms; the entrance level keeps one (or its WC).
+  const spare = count(floor, 'bathroom') - (level > 0 || (level === 0 && count(floor, 'toilet') === 0) ? 1 : 0);
+  if (spare > 0)
+    move(
+      'bathroom',
+      others.filter((f) => count(f, 'bedroom') > 0),
+    );
+  if (level === 0) move('laundry', others);
+  const closets = p.floors.reduce((s, f) => s + rooms(f).filter((r) => r.back === 'closet').length, 0);
+  if (closets > 1) drop((r, side, i) => r.type === 'closet' && r.back === 'closet' && !side[i - 1]?.main);
+  // Only without stairs: they stand in a hallway, which the entrance level's would no longer be.
+  if (level === 0 && p.floors.length === 1) drop((r) => r.type === 'entrance');
+  return out;
+}
