@@ -73,9 +73,8 @@ export function pointOnBoundary(p: Point, poly: readonly Point[], tol = 1e-6): b
   return poly.some((a, i) => pointOnSegment(p, a, poly[(i + 1) % poly.length]!, tol));
 }
 
-/** Strictly inside (points on the boundary are not inside). */
-export function pointStrictlyInside(p: Point, poly: readonly Point[]): boolean {
-  if (pointOnBoundary(p, poly)) return false;
+/** Even-odd point in polygon; a point on the boundary may fall either way. */
+export function pointInPolygon(p: Point, poly: readonly Point[]): boolean {
   let inside = false;
   for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
     const [xi, yi] = poly[i]!;
@@ -83,6 +82,11 @@ export function pointStrictlyInside(p: Point, poly: readonly Point[]): boolean {
     if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
+}
+
+/** Strictly inside (points on the boundary are not inside). */
+export function pointStrictlyInside(p: Point, poly: readonly Point[]): boolean {
+  return !pointOnBoundary(p, poly) && pointInPolygon(p, poly);
 }
 
 export function pointInsideOrOn(p: Point, poly: readonly Point[], tol = 1e-6): boolean {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { generateModel } from '../../src/render/generate-model.js';
 import { modelGlb } from '../../src/render/gltf.js';
+import { pointInPolygon } from '../../src/render/geometry.js';
 import { floorName } from '../../src/render/labels.js';
 import {
   floorsInOrder,
@@ -94,17 +95,6 @@ const middle = (poly: Point[]): [number, number] => [
   poly.reduce((s, p) => s + p[1], 0) / poly.length,
 ];
 
-/** Even-odd point in polygon. */
-function inside(p: [number, number], poly: Point[]): boolean {
-  let odd = false;
-  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const [xi, yi] = poly[i]!;
-    const [xj, yj] = poly[j]!;
-    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) odd = !odd;
-  }
-  return odd;
-}
-
 /** Points through an opening of `wall` between along-wall distances a..b and heights y0..y1, as segments across the wall. */
 function raysThrough(wall: Wall, a: number, b: number, y0: number, y1: number): { origin: V3; dir: V3 }[] {
   const len = Math.hypot(wall.end[0] - wall.start[0], wall.end[1] - wall.start[1]);
@@ -167,7 +157,7 @@ describe('glTF: the 3D model', () => {
           const expected = new Map<string, number>();
           for (const room of floor.rooms) {
             // Each stairwell of these models lies in one room.
-            const cut = openings.filter((o) => inside(middle(o), room.polygon)).reduce((s, o) => s + shoelace(o), 0);
+            const cut = openings.filter((o) => pointInPolygon(middle(o), room.polygon)).reduce((s, o) => s + shoelace(o), 0);
             expected.set(FLOOR_OF[room.type], (expected.get(FLOOR_OF[room.type]) ?? 0) + shoelace(room.polygon) - cut);
           }
           assert.deepEqual([...surfaces.keys()].sort(), [...expected.keys()].sort(), level.name);
@@ -212,7 +202,10 @@ describe('glTF: the 3D model', () => {
           // Every room clear of the stairwells still has its floor and the slab under it.
           for (const room of floor.rooms.filter((r) => FLOOR_OF[r.type] !== 'Floor outdoor')) {
             const m = middle(room.polygon);
-            if (!inside(m, room.polygon) || [...floor.stairs.map((s) => s.polygon), ...arriving(floors, i)].some((o) => inside(m, o)))
+            if (
+              !pointInPolygon(m, room.polygon) ||
+              [...floor.stairs.map((s) => s.polygon), ...arriving(floors, i)].some((o) => pointInPolygon(m, o))
+            )
               continue;
             const hits = (tris: Triangle[]) => tris.some((t) => segmentHits(t, [m[0], -0.5, m[1]], [0, 0.6, 0]));
             assert.ok(hits(all(level.parts.get('slab'))) && hits(all(level.parts.get('floors'))), `${level.name} ${room.id} has a floor`);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Point } from '../../src/render/model.js';
 import { boundaryOutside, piecesOutside } from '../../src/render/polygon-holes.js';
+import { pointInPolygon } from '../../src/render/geometry.js';
 import { shoelace } from './fixture.js';
 
 const rect = (x0: number, y0: number, x1: number, y1: number): Point[] => [
@@ -22,17 +23,6 @@ const L: Point[] = [
   [5, 6],
   [0, 6],
 ];
-
-/** Even-odd point in polygon. */
-function inside(p: Point, poly: Point[]): boolean {
-  let odd = false;
-  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const [xi, yi] = poly[i]!;
-    const [xj, yj] = poly[j]!;
-    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) odd = !odd;
-  }
-  return odd;
-}
 
 // [what, outline, openings, area left, length of its boundary]
 const CASES: [string, Point[], Point[][], number, number][] = [
@@ -59,7 +49,7 @@ describe('a polygon with holes cut out', () => {
     it(what, () => {
       const pieces = piecesOutside(poly, holes);
       assert.ok(Math.abs(pieces.reduce((s, p) => s + shoelace(p), 0) - area) < 1e-9, 'the pieces cover what is left');
-      const left = (p: Point) => inside(p, poly) && !holes.some((h) => inside(p, h));
+      const left = (p: Point) => pointInPolygon(p, poly) && !holes.some((h) => pointInPolygon(p, h));
       for (const piece of pieces) {
         const mid: Point = [piece.reduce((s, p) => s + p[0], 0) / piece.length, piece.reduce((s, p) => s + p[1], 0) / piece.length];
         assert.ok(left(mid), `piece ${JSON.stringify(piece)} lies in what is left`);
