@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { svgToPng } from '../../src/render/raster.js';
 import { STYLE_TEMPLATES } from '../../src/render/style.js';
 import { floorSvg } from '../../src/render/svg.js';
+import { generateModel } from '../../src/render/generate-model.js';
 import { FIXTURE_MODEL, fixtureInput } from './fixture.js';
 
 const GOLDEN_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'golden');
@@ -21,6 +22,39 @@ async function pixels(png: Buffer) {
   return { data, width: info.width, height: info.height };
 }
 
+/** Compares the PNG with the committed `name`.png (written first when missing or with UPDATE_GOLDEN=1). */
+async function assertMatchesGolden(png: Buffer, name: string): Promise<void> {
+  const file = path.join(GOLDEN_DIR, `${name}.png`);
+  if (process.env.UPDATE_GOLDEN === '1' || !fs.existsSync(file)) {
+    fs.mkdirSync(GOLDEN_DIR, { recursive: true });
+    fs.writeFileSync(file, png);
+    if (process.env.UPDATE_GOLDEN !== '1') assert.fail(`no golden image for ${name}: written, commit it`);
+  }
+  const [got, want] = await Promise.all([pixels(png), pixels(fs.readFileSync(file))]);
+  assert.deepEqual([got.width, got.height], [want.width, want.height]);
+  let differing = 0;
+  for (let i = 0; i < got.data.length; i += 3) {
+    if (
+      Math.max(
+        Math.abs(got.data[i]! - want.data[i]!),
+        Math.abs(got.data[i + 1]! - want.data[i + 1]!),
+        Math.abs(got.data[i + 2]! - want.data[i + 2]!),
+      ) > CHANNEL_TOLERANCE
+    )
+      differing++;
+  }
+  const share = differing / (got.width * got.height);
+  assert.ok(share <= MAX_DIFFERING, `${name}: ${(share * 100).toFixed(3)} % of pixels differ from ${path.relative(process.cwd(), file)}`);
+}
+
+// Homes of other sizes and shapes from fixed orders, in the default style: a studio, the upper
+// floor of a family house, a large one-floor home.
+const FIXED_ORDERS = [
+  { name: 'order-studio', id: 'golden-studio', sqft: 450, floors: 1, level: 0 },
+  { name: 'order-family-upstairs', id: 'golden-family', sqft: 1800, floors: 2, level: 1 },
+  { name: 'order-large-one-floor', id: 'golden-large', sqft: 3600, floors: 1, level: 0 },
+];
+
 describe('golden floor-plan images', () => {
   const ground = FIXTURE_MODEL.floors.find((f) => f.level === 0)!;
   for (const template of STYLE_TEMPLATES) {
@@ -30,31 +64,16 @@ describe('golden floor-plan images', () => {
         units: template === 'classic' ? 'imperial' : 'metric',
         language: template === 'blueprint' ? 'de' : 'en',
       }).opts;
-      const png = await svgToPng(floorSvg(FIXTURE_MODEL, ground, opts, true));
-      const file = path.join(GOLDEN_DIR, `${template}.png`);
-      if (process.env.UPDATE_GOLDEN === '1' || !fs.existsSync(file)) {
-        fs.mkdirSync(GOLDEN_DIR, { recursive: true });
-        fs.writeFileSync(file, png);
-        if (process.env.UPDATE_GOLDEN !== '1') assert.fail(`no golden image for ${template}: written, commit it`);
-      }
-      const [got, want] = await Promise.all([pixels(png), pixels(fs.readFileSync(file))]);
-      assert.deepEqual([got.width, got.height], [want.width, want.height]);
-      let differing = 0;
-      for (let i = 0; i < got.data.length; i += 3) {
-        if (
-          Math.max(
-            Math.abs(got.data[i]! - want.data[i]!),
-            Math.abs(got.data[i + 1]! - want.data[i + 1]!),
-            Math.abs(got.data[i + 2]! - want.data[i + 2]!),
-          ) > CHANNEL_TOLERANCE
-        )
-          differing++;
-      }
-      const share = differing / (got.width * got.height);
-      assert.ok(
-        share <= MAX_DIFFERING,
-        `${template}: ${(share * 100).toFixed(3)} % of pixels differ from ${path.relative(process.cwd(), file)}`,
-      );
+      await assertMatchesGolden(await svgToPng(floorSvg(FIXTURE_MODEL, ground, opts, true)), template);
+    });
+  }
+
+  for (const order of FIXED_ORDERS) {
+    it(`${order.name} looks as committed`, async () => {
+      const model = generateModel(order.id, order.sqft, order.floors);
+      const floor = model.floors.find((f) => f.level === order.level)!;
+      const { opts } = fixtureInput({ units: 'metric', language: 'en' }, model);
+      await assertMatchesGolden(await svgToPng(floorSvg(model, floor, opts, true)), order.name);
     });
   }
 
