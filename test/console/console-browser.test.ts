@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { buildTestApp } from '../helpers/app.js';
+import { requestMerge } from '../helpers/merges.js';
 import { assertAccessible, launchBrowser, openPage, serve } from '../helpers/browser.js';
 import { ALL_TRIGGERS, startReceiver, subscribe, testDispatcher, waitFor } from '../helpers/webhooks.js';
 import { createUser, uniqueEmail } from '../helpers/users.js';
@@ -243,13 +244,7 @@ test('an operator approving a merge sees the requester’s webhook URLs and take
   const dependable = await ctx.createCompany('Dependable');
   await subscribe(ctx, crafty, ['https://attacker.c.example/steal'], ['moved_to_ready']);
   await subscribe(ctx, dependable, ['https://dependable.example/hook'], ['moved_to_ready']);
-  const asked = await ctx.inject({
-    method: 'POST',
-    url: '/api/integrate/v3/companies/merge-request',
-    headers: crafty.headers,
-    payload: { email: dependable.managerEmail },
-  });
-  assert.equal(asked.statusCode, 200, asked.body);
+  await requestMerge(ctx, crafty, dependable);
   const w = await openPage(browser, origin);
   t.after(() => w.close());
   const { page } = w;

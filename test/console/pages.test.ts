@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildTestApp } from '../helpers/app.js';
+import { requestMerge } from '../helpers/merges.js';
+import { subscribe } from '../helpers/webhooks.js';
 import { createDraft } from '../orders/order-helpers.js';
 import { generateModel } from '../../src/render/generate-model.js';
 import { createRequestStats } from '../../src/services/console/request-stats.js';
@@ -78,13 +80,7 @@ describe('company page', () => {
     );
     assert.ok(!(await get(ctx, s, `/console/companies/${a.id}`)).body.includes(key));
 
-    const asked = await ctx.inject({
-      method: 'POST',
-      url: '/api/integrate/v3/companies/merge-request',
-      headers: a.headers,
-      payload: { email: b.managerEmail },
-    });
-    assert.equal(asked.statusCode, 200, asked.body);
+    await requestMerge(ctx, a, b);
     const list = await get(ctx, s, '/console/companies');
     const approve = /action="(\/console\/merge-requests\/[0-9a-f-]+\/approve)"/.exec(list.body)![1]!;
     const res = await post(ctx, s, approve);
@@ -96,25 +92,11 @@ describe('company page', () => {
   test('a merge approval shows the requester’s webhook URLs, keeps the target’s by default, and takes them only when chosen', async (t) => {
     const ctx = await buildTestApp(t);
     const s = await signIn(ctx);
-    const webhooks = (company: { headers: Record<string, string> }, urls: string[]) =>
-      ctx.inject({
-        method: 'PATCH',
-        url: '/api/integrate/v3/companies/webhook',
-        headers: company.headers,
-        payload: { webhook_urls: urls, webhook_triggers: ['moved_to_ready'] },
-      });
+    const webhooks = (company: { headers: Record<string, string> }, urls: string[]) => subscribe(ctx, company, urls, ['moved_to_ready']);
     const urlsOf = async (company: { headers: Record<string, string> }) =>
       (await ctx.inject({ method: 'GET', url: '/api/integrate/v3/companies/info', headers: company.headers })).json().webhook_urls;
-    const ask = async (from: { headers: Record<string, string> }, to: { managerEmail: string }) => {
-      const res = await ctx.inject({
-        method: 'POST',
-        url: '/api/integrate/v3/companies/merge-request',
-        headers: from.headers,
-        payload: { email: to.managerEmail },
-      });
-      assert.equal(res.statusCode, 200, res.body);
-      return `/console/merge-requests/${res.json().id}/approve`;
-    };
+    const ask = async (from: { headers: Record<string, string> }, to: { managerEmail: string }) =>
+      `/console/merge-requests/${await requestMerge(ctx, from, to)}/approve`;
 
     const crafty = await ctx.createCompany('Crafty');
     const dependable = await ctx.createCompany('Dependable');

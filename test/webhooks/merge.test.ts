@@ -4,20 +4,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, type TestApp, type TestCompany } from '../helpers/app.js';
+import { requestMerge } from '../helpers/merges.js';
 import { type Receiver, recordEvent, startReceiver, subscribe, testDispatcher, verifyWebhook, webhookSecret } from '../helpers/webhooks.js';
 
 const BASE = '/api/integrate/v3';
-
-async function requestMerge(ctx: TestApp, from: TestCompany, target: TestCompany): Promise<string> {
-  const request = await ctx.inject({
-    method: 'POST',
-    url: `${BASE}/companies/merge-request`,
-    headers: from.headers,
-    payload: { email: target.managerEmail },
-  });
-  assert.equal(request.statusCode, 200, request.body);
-  return request.json().id;
-}
 
 async function approve(ctx: TestApp, id: string, payload?: object) {
   const res = await ctx.inject({
