@@ -42,7 +42,7 @@ export function webhookDeliveryServiceFactory(
       try {
         const companyIds = [...new Set(claimed.map((d) => d.company_id))];
         const secretRows = await webhookSecretsRepo.system.findMany(db, companyIds);
-        // A company's secret is made here, before its first webhook leaves, unless the operator read it first.
+        // A company whose secret nobody has read yet gets it here, before its first webhook leaves.
         for (const companyId of companyIds) {
           if (!secretRows.some((r) => r.company_id === companyId)) secretRows.push(await secretsService.ensure(db, companyId));
         }

@@ -1,6 +1,6 @@
 // One signing secret per company, made on first need (the first delivery the dispatcher signs, or
-// the first read by the operator). Rotation keeps the old secret
-// signing beside the new one for 24 hours, so receivers can switch without losing a message.
+// the first time the secret is read). Rotation keeps the old secret signing beside the new one for
+// 24 hours, so receivers can switch without losing a message.
 import type { Db } from '../../db/dialect.js';
 import type { WebhookSecretRow } from '../../db/tables/webhooks.js';
 import type { ServiceDeps } from '../deps.js';
