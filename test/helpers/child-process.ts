@@ -37,6 +37,8 @@ export async function cliEnvironment(t: TestContext, { embedded = false } = {}):
     env.DATABASE_URL = url.toString();
   }
   t.after(async () => {
+    // A server still running would go on writing into the directory while it is removed.
+    await Promise.all([...(running.get(dataDir) ?? [])].map((child) => stop(child)));
     fs.rmSync(dataDir, { recursive: true, force: true });
     if (schema) {
       const client = new pg.Client({ connectionString: TEST_DATABASE_URL! });
@@ -55,10 +57,28 @@ export async function cliEnvironment(t: TestContext, { embedded = false } = {}):
   };
 }
 
+/** Children still alive, by data directory, so that the directory outlives every writer. */
+const running = new Map<string, Set<ChildProcessWithoutNullStreams>>();
+
 export function spawnCli(args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
   for (const name of ['DATABASE_URL', 'CASA_ADMIN_KEY', 'PORT', 'REDIS_URL', 'SMTP_URL']) if (!(name in env)) delete childEnv[name];
-  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: childEnv });
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: childEnv });
+  const dir = env.CASA_DATA_DIR;
+  if (dir) {
+    const set = running.get(dir) ?? running.set(dir, new Set()).get(dir)!;
+    set.add(child);
+    child.on('exit', () => set.delete(child));
+  }
+  return child;
+}
+
+/** Kills a child that is still running and resolves once it has exited. */
+async function stop(child: ChildProcessWithoutNullStreams): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
 }
 
 export interface CliResult {
