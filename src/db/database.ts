@@ -6,6 +6,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { BUSY_TIMEOUT_MS, SqliteDriver, sqliteDialect } from './sqlite-driver.js';
+import { identityVersion, trackIdentityWrites } from './pg-identity-version.js';
 import { withStatementCache } from './statement-cache.js';
 import { ANALYSIS_LIMIT, BACKSTOP_AUTOCHECKPOINT_PAGES, startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../storage/private-files.js';
@@ -18,9 +19,9 @@ export interface Storage {
   dialect: DialectName;
   /**
    * A value that changes whenever any committed data may have changed, in this process or another;
-   * null where no cheap one exists (PostgreSQL), and then nothing may be cached across requests.
-   * With `identity`, only writes to companies, users and api keys count in this process (any
-   * commit by another process still does).
+   * null where none exists, and then nothing may be cached across requests. With `identity`, only
+   * writes to companies, users and api keys count in this process (on SQLite any commit by another
+   * process still does). PostgreSQL has only the identity version (pg-identity-version.ts).
    */
   dataVersion(scope?: VersionScope): string | null;
   /**
@@ -169,31 +170,35 @@ export async function openPostgres(url: string, schema?: string, poolSize = 10, 
       await admin.end();
     }
   }
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolSize,
-    connectionTimeoutMillis: 5000,
-    ...(schema ? { options: `-c search_path="${schema}"` } : {}),
-  });
+  const searchPath = schema ? { options: `-c search_path="${schema}"` } : {};
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, ...searchPath });
   // A client losing its connection (database restart, network cut) must not crash the process:
   // idle ones report on the pool, checked-out ones on themselves. The query in hand fails (a 503),
   // the client is no longer queryable and the pool drops it when it is released.
   pool.on('error', () => {});
+  const identity = identityVersion({
+    connectionString: url,
+    // Named, so an operator can tell it in pg_stat_activity: one long-lived connection per process.
+    application_name: `casa-integrate identity ${schema ?? ''}`.trim().slice(0, 63),
+    ...searchPath,
+  });
   pool.on('connect', (client) => {
     client.on('error', () => {});
     if (preparedStatements) preparedByName(client);
+    trackIdentityWrites(client, identity.bump);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
     db,
     dialect: 'postgres',
-    dataVersion: () => null,
+    dataVersion: (scope = 'all') => (scope === 'identity' && !closed ? identity.current() : null),
     resample: () => {},
     requestArrived: () => {},
     async close() {
       if (closed) return;
       closed = true;
+      await identity.close();
       await db.destroy();
     },
   };

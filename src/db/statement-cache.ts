@@ -10,12 +10,12 @@ const MAX_STATEMENTS = 500;
 
 /**
  * The tables behind identity reads (who a key belongs to with its sandbox settings, a company's settings, a user by email).
- * A write naming one of them moves the identity count (see sqlite-driver.ts). The schema has no foreign keys or triggers,
- * so no write changes these tables without naming them.
+ * A write naming one of them moves the identity count (see sqlite-driver.ts and, on PostgreSQL, pg-identity-version.ts).
+ * The schema has no foreign keys, so no write changes these tables without naming them.
  */
-const IDENTITY_TABLES = /"(companies|users|api_keys|sandbox_settings)"/;
+export const IDENTITY_TABLES = /"(companies|users|api_keys|sandbox_settings)"/;
 
-const SCHEMA_CHANGE = /^\s*(create|alter|drop)\b/i;
+export const SCHEMA_CHANGE = /^\s*(create|alter|drop)\b/i;
 
 /** A compiled statement and what running it does. */
 export interface Prepared {

@@ -3,8 +3,9 @@
 // the version is still the same, so a write anywhere (any process) ends every entry at once: an
 // answer is never older than the last commit. Identity reads (keys, users, company settings) are
 // kept in their own scope, which only writes to those tables end in this process, so order writes
-// do not send every request back to the api-key lookup. Where the database has no cheap version
-// (PostgreSQL), nothing is kept. Values are shared between requests: callers must not mutate them.
+// do not send every request back to the api-key lookup. Where the database has no version for a
+// scope (PostgreSQL keeps only identity answers), nothing is kept. Values are shared between
+// requests: callers must not mutate them.
 // Only reads outside a transaction may go through here (a read inside one could see writes that
 // are later rolled back).
 import type { VersionScope } from '../db/database.js';

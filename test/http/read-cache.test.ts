@@ -251,7 +251,7 @@ describe('read cache', () => {
 
   it(
     'sees writes committed by another connection to the same SQLite file, as another process makes them',
-    { skip: dialectName !== 'sqlite' && 'SQLite only: PostgreSQL keeps no answers' },
+    { skip: dialectName !== 'sqlite' && 'SQLite only (read-cache-postgres.test.ts)' },
     async (t) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casa-read-cache-'));
       const file = path.join(dir, 'casa.sqlite');

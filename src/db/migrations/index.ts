@@ -16,6 +16,7 @@ import { sandboxWebhooks } from './011-sandbox-webhooks.js';
 import { consoleCredential } from './013-console-credential.js';
 import { requestLog } from './012-request-log.js';
 import { idempotencySealed } from './014-idempotency-sealed.js';
+import { identityNotices } from './015-identity-notices.js';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '013-console-credential': consoleCredential,
   '012-request-log': requestLog,
   '014-idempotency-sealed': idempotencySealed,
+  '015-identity-notices': identityNotices,
 };
 
 function provider(dialect: DialectName): MigrationProvider {
