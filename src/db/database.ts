@@ -192,7 +192,7 @@ export async function openPostgres(url: string, schema?: string, poolSize = 10, 
   return {
     db,
     dialect: 'postgres',
-    dataVersion: (scope = 'all') => (scope === 'identity' && !closed ? identity.current() : null),
+    dataVersion: (scope = 'all') => (scope === 'identity' ? identity.current() : null),
     resample: () => {},
     requestArrived: () => {},
     async close() {

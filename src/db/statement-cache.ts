@@ -11,7 +11,8 @@ const MAX_STATEMENTS = 500;
 /**
  * The tables behind identity reads (who a key belongs to with its sandbox settings, a company's settings, a user by email).
  * A write naming one of them moves the identity count (see sqlite-driver.ts and, on PostgreSQL, pg-identity-version.ts).
- * The schema has no foreign keys, so no write changes these tables without naming them.
+ * The schema has no foreign keys, so no write changes these tables without naming them. A table added here also needs
+ * the PostgreSQL trigger that announces its writes to other processes (migration 015 sets it on these four).
  */
 export const IDENTITY_TABLES = /"(companies|users|api_keys|sandbox_settings)"/;
 

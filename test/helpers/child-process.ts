@@ -75,10 +75,9 @@ export function spawnCli(args: string[], env: Record<string, string>): ChildProc
 
 /** Kills a child that is still running and resolves once it has exited. */
 async function stop(child: ChildProcessWithoutNullStreams): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  if (hasExited(child)) return;
   child.kill('SIGKILL');
-  await exited;
+  await exitOf(child);
 }
 
 export interface CliResult {
@@ -128,7 +127,12 @@ export function waitForOutput(child: ChildProcessWithoutNullStreams, pattern: Re
   });
 }
 
+/** A child killed by a signal has a signalCode and no exitCode. */
+function hasExited(child: ChildProcessWithoutNullStreams): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
 export function exitOf(child: ChildProcessWithoutNullStreams): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (hasExited(child)) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
