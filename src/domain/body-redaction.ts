@@ -21,9 +21,14 @@ function redactString(value: string): string {
 
 // Every credential word of isCredentialName, the secret prefixes and the link pages' paths, as
 // substrings; `%`, `\u` and `\/` because a name or path may be spelled in escapes. Text without
-// any of them has nothing to redact, so most bodies are kept as they are, without a walk.
-const MAY_HOLD_CREDENTIAL =
-  /key|token|secret|pass|pwd|sig|credential|auth|session|jwt|bearer|casa_|whsec_|\/(go2scan|invite|reset-password)\/|%|\\u|\\\//i;
+// any of them has nothing to redact, so most bodies are kept as they are, without a walk. Tested on
+// the lowercased text: the same words with the `i` flag take twice as long on a 16 KiB list page.
+const CREDENTIAL_HINT =
+  /key|token|secret|pass|pwd|sig|credential|auth|session|jwt|bearer|casa_|whsec_|\/(go2scan|invite|reset-password)\/|%|\\u|\\\//;
+
+function mayHoldCredential(text: string): boolean {
+  return CREDENTIAL_HINT.test(text.toLowerCase());
+}
 
 /** Deeper than any body the server takes (32 levels), and well inside the stack for `redactValue`. */
 const MAX_KEPT_DEPTH = 64;
@@ -78,12 +83,12 @@ export function keptBody(body: unknown, maxBytes: number): KeptBody | null {
     if (tooDeepField(body, MAX_KEPT_DEPTH) !== null)
       return { text: `[nested more than ${MAX_KEPT_DEPTH} levels deep: not kept]`, truncated: true };
     const text = JSON.stringify(body);
-    return cut(MAY_HOLD_CREDENTIAL.test(text) ? JSON.stringify(redactValue(body)) : text, maxBytes);
+    return cut(mayHoldCredential(text) ? JSON.stringify(redactValue(body)) : text, maxBytes);
   }
   const first = body.charCodeAt(0);
   // `{` or `[`: most answers are JSON documents.
   if (first === 0x7b || first === 0x5b) {
-    if (!MAY_HOLD_CREDENTIAL.test(body)) return cut(body, maxBytes);
+    if (!mayHoldCredential(body)) return cut(body, maxBytes);
     try {
       return cut(JSON.stringify(redactValue(JSON.parse(body))), maxBytes);
     } catch {

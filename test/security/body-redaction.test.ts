@@ -9,7 +9,20 @@ import { keptBody, redactValue, REDACTED } from '../../src/domain/body-redaction
 const MAX = 16 * 1024;
 
 const keys = fc.oneof(
-  fc.constantFrom('street', 'info', 'go2scan', 'url', 'api_key', 'apiKey', 'x%2Dtoken', 'Password', 'client-secret', 'designer', 'monkey'),
+  fc.constantFrom(
+    'street',
+    'info',
+    'go2scan',
+    'url',
+    'api_key',
+    'apiKey',
+    'x%2Dtoken',
+    'Password',
+    'client-secret',
+    'X-AUTH-TOKEN',
+    'designer',
+    'monkey',
+  ),
   fc.string({ maxLength: 8 }),
 );
 const strings = fc.oneof(
@@ -20,6 +33,8 @@ const strings = fc.oneof(
     'casa_0123456789abcdef',
     'see whsec_c2VjcmV0c2VjcmV0',
     'plain words',
+    'Bearer Abc123',
+    'https://cubi.example/GO2SCAN/abcdef123',
     'a\\/b',
   ),
   fc.string({ maxLength: 12 }),

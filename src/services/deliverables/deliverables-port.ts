@@ -54,8 +54,15 @@ export const EMPTY_ASSETS: Record<Product, Record<string, unknown>> = {
   cad_files: { dxf_urls: [] },
 };
 
+/** A product's empty shape with lists of its own, which a read fills (its values are empty lists or scalars). */
+function emptyCopy(shape: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key in shape) copy[key] = Array.isArray(shape[key]) ? [] : shape[key];
+  return copy;
+}
+
 /** Every key present; products not bought are null; bought ones start empty. */
 export function undeliveredAssets(order: Pick<Order, 'package_type' | 'add_ons'>): DeliveryAssets {
   const bought = new Set(boughtProducts(order.package_type as PackageType, order.add_ons));
-  return Object.fromEntries(PRODUCTS.map((p) => [p, bought.has(p) ? structuredClone(EMPTY_ASSETS[p]) : null])) as DeliveryAssets;
+  return Object.fromEntries(PRODUCTS.map((p) => [p, bought.has(p) ? emptyCopy(EMPTY_ASSETS[p]) : null])) as DeliveryAssets;
 }
