@@ -6,8 +6,9 @@
 // (docs/performance.md gives what that cost under the mixed load).
 //
 // Here a file database has two connections:
-// - reads outside a transaction run at once on the reading connection, never waiting for a
-//   transaction of this process (WAL readers see the last commit and block nobody);
+// - reads outside a transaction run at once, never waiting for a transaction of this process: on
+//   the writing connection while it is free, on the reading one while a transaction holds it (WAL
+//   readers see the last commit and block nobody);
 // - transactions, and writes outside one, run one at a time on the writing connection, which takes
 //   SQLite's write lock with BEGIN IMMEDIATE. While another process holds it, the attempt is
 //   retried from the event loop (at once, then on short growing timers), so this process keeps
@@ -171,9 +172,13 @@ export class SqliteDriver implements Driver {
 
   async execute(session: Session, { sql, parameters }: CompiledQuery): Promise<QueryResult<unknown>> {
     if (session.inTransaction) return this.onWriter(session, sql, parameters);
-    const p = this.reader.statements.prepare(sql);
+    const idle = !this.mutex.locked;
+    // SQLite empties a connection's page cache whenever another connection has committed, but not
+    // after its own commits: while no transaction holds it, the writing connection reads with the
+    // pages this process's last writes left warm (docs/performance.md).
+    const p = (idle ? this.writer : this.reader).statements.prepare(sql);
     if (!p.write) {
-      if (!this.single || !this.mutex.locked) return result(p, parameters);
+      if (!this.single || idle) return result(p, parameters);
       await this.mutex.lock();
       try {
         return result(p, parameters);

@@ -83,6 +83,36 @@ describe('SQLite driver on a file', () => {
     other.close();
   });
 
+  it('reads on the writing connection while no transaction holds it (its own commits keep its pages), on the reading one while one does', async () => {
+    const file = path.join(dir, `db-${++files}.sqlite`);
+    const other = new SQLite(file);
+    other.pragma('journal_mode = WAL');
+    other.exec('create table items (id integer primary key, name text not null)');
+    const ran = { reader: [] as string[], writer: [] as string[] };
+    const counted = (name: keyof typeof ran) => {
+      const c = connection(file);
+      const prepare = c.statements.prepare.bind(c.statements);
+      return { ...c, statements: { ...c.statements, prepare: (text: string) => (ran[name].push(text), prepare(text)) } };
+    };
+    const db = new Kysely<{ items: { id: number; name: string } }>({
+      dialect: sqliteDialect(new SqliteDriver(counted('reader'), counted('writer'))),
+    });
+    const selects = (name: keyof typeof ran) => ran[name].filter((text) => text.startsWith('select')).length;
+
+    await db.insertInto('items').values({ id: 1, name: 'one' }).execute();
+    assert.deepEqual(await names(db), ['one']);
+    assert.deepEqual([selects('writer'), selects('reader')], [1, 0], 'no transaction open: the writing connection read');
+
+    const tx = await heldTransaction(db, (trx) => trx.insertInto('items').values({ id: 2, name: 'two' }).execute());
+    assert.deepEqual(await names(db), ['one'], 'the open transaction is not seen');
+    assert.deepEqual([selects('writer'), selects('reader')], [1, 1], 'a transaction open: the reading connection read');
+    await tx.commit();
+    assert.deepEqual(await names(db), ['one', 'two']);
+    assert.deepEqual([selects('writer'), selects('reader')], [2, 1]);
+    await db.destroy();
+    other.close();
+  });
+
   it('keeps answering while another process holds the write lock; the write waits and then commits', async () => {
     const { db, other } = openFile();
     other.exec("insert into items values (1, 'one')");
