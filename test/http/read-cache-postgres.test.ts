@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { trackIdentityWrites } from '../../src/db/pg-identity-version.js';
+import { IDENTITY_TABLES } from '../../src/db/statement-cache.js';
 import { buildTestApp, dialectName, TEST_DATABASE_URL, type TestApp } from '../helpers/app.js';
 
 const onlyPostgres = { skip: dialectName !== 'postgres' && 'PostgreSQL only' };
@@ -80,6 +81,25 @@ describe('read cache on PostgreSQL', onlyPostgres, () => {
     const revoked = await ctx.inject({ method: 'DELETE', url: `/admin/v1/api-keys/${company.apiKeyId}`, headers: ctx.adminHeaders });
     assert.equal(revoked.statusCode, 200, revoked.body);
     assert.equal((await ctx.inject({ method: 'GET', url: '/api/integrate/v3/users', headers: company.headers })).statusCode, 401);
+  });
+
+  it('every table whose writes end kept identity answers announces them to other processes, and no other table does', async (t) => {
+    // IDENTITY_TABLES (what this process counts) and migration 015 (what sends notices) each name
+    // the tables; a table added to one and not the other would let another process serve a revoked key.
+    const ctx = await buildTestApp(t);
+    const schema = await schemaOf(ctx);
+    const { rows } = await sql<{ table: string; announced: boolean }>`
+      select t.table_name as "table",
+             exists (select 1 from information_schema.triggers g
+                     where g.event_object_schema = t.table_schema and g.event_object_table = t.table_name
+                       and g.trigger_name = 'identity_changed') as announced
+      from information_schema.tables t
+      where t.table_schema = ${schema} and t.table_type = 'BASE TABLE'
+      order by t.table_name`.execute(ctx.storage.db);
+    const announced = rows.filter((r) => r.announced).map((r) => r.table);
+    const counted = rows.filter((r) => IDENTITY_TABLES.test(`"${r.table}"`)).map((r) => r.table);
+    assert.deepEqual(announced, counted);
+    assert.deepEqual(counted, ['api_keys', 'companies', 'sandbox_settings', 'users']);
   });
 
   it('counts a write to an identity table when it commits, and nothing else', async (t) => {
