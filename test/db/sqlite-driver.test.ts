@@ -26,12 +26,15 @@ function connection(file: string) {
 }
 
 /** A file with an `items` table, a driver over two connections to it, and a third connection: "another process". */
-function openFile(busyTimeoutMs?: number) {
+function openFile(
+  busyTimeoutMs?: number,
+  connect: (file: string, role: 'reader' | 'writer') => ReturnType<typeof connection> = connection,
+) {
   const file = path.join(dir, `db-${++files}.sqlite`);
   const other = new SQLite(file);
   other.pragma('journal_mode = WAL');
   other.exec('create table items (id integer primary key, name text not null)');
-  const driver = new SqliteDriver(connection(file), connection(file), busyTimeoutMs);
+  const driver = new SqliteDriver(connect(file, 'reader'), connect(file, 'writer'), busyTimeoutMs);
   const db = new Kysely<{ items: { id: number; name: string } }>({ dialect: sqliteDialect(driver) });
   return { db, other, driver };
 }
@@ -84,18 +87,11 @@ describe('SQLite driver on a file', () => {
   });
 
   it('reads on the writing connection while no transaction holds it (its own commits keep its pages), on the reading one while one does', async () => {
-    const file = path.join(dir, `db-${++files}.sqlite`);
-    const other = new SQLite(file);
-    other.pragma('journal_mode = WAL');
-    other.exec('create table items (id integer primary key, name text not null)');
     const ran = { reader: [] as string[], writer: [] as string[] };
-    const counted = (name: keyof typeof ran) => {
+    const { db, other } = openFile(undefined, (file, role) => {
       const c = connection(file);
       const prepare = c.statements.prepare.bind(c.statements);
-      return { ...c, statements: { ...c.statements, prepare: (text: string) => (ran[name].push(text), prepare(text)) } };
-    };
-    const db = new Kysely<{ items: { id: number; name: string } }>({
-      dialect: sqliteDialect(new SqliteDriver(counted('reader'), counted('writer'))),
+      return { ...c, statements: { ...c.statements, prepare: (text: string) => (ran[role].push(text), prepare(text)) } };
     });
     const selects = (name: keyof typeof ran) => ran[name].filter((text) => text.startsWith('select')).length;
 
