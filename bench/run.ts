@@ -16,11 +16,10 @@
 //   BENCH_LOG_LEVEL    the server's log level (default warn: no per-request lines)
 //   BENCH_PROFILE      a directory: the server writes a V8 CPU profile there (open it in Chrome DevTools)
 //   BENCH_NODE_ARGS    more node options for the server processes run from dist/ (e.g. --max-old-space-size=200)
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { scenarios, type ScenarioTarget } from './scenarios/index.js';
 import { WEBHOOKS_BENCH, formatWebhookBench, runWebhookBench } from './scenarios/webhooks.js';
@@ -28,11 +27,12 @@ import { formatDeliveryBench, runDeliveryBench } from './scenarios/delivery.js';
 import { formatDownloadBench, runDownloadBench } from './scenarios/downloads.js';
 import { MIXED_BENCH, MIXED_PG_BENCH, formatMixedBench, runMixedBench, type MixedResult } from './scenarios/mixed.js';
 import { PRISM_BENCH, runPrismBench } from './scenarios/prism.js';
-import { SERVER_ENV, SERVER_NODE_ARGS, buildServer, formatPeaks, sampleRss, type ProcessPeak } from './procs.js';
+import { formatPeaks, sampleRss, type ProcessPeak } from './procs.js';
+import { serverCpuUs, startTarget, stopTarget } from './target-process.js';
 
 /** Scenarios that are not HTTP request loads: each runs, prints its own figures and verdict. */
 const DELIVERY_BENCH = 'delivery';
-import type { BenchTarget, TargetReady } from './target.js';
+import type { BenchTarget } from './target.js';
 
 const DURATION = Number(process.env.BENCH_DURATION || 10);
 const ACCEPTANCE_DURATION = Number(process.env.BENCH_DURATION || 60);
@@ -58,18 +58,6 @@ interface Measured {
 }
 
 type Target = BenchTarget & { after?: BenchTarget };
-
-function serverCpuUs(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    const onMessage = (m: { type?: string; us?: number }) => {
-      if (m.type !== 'cpu') return;
-      child.off('message', onMessage);
-      resolve(m.us!);
-    };
-    child.on('message', onMessage);
-    child.send('cpu');
-  });
-}
 
 function describeTarget(t: ScenarioTarget): string {
   const parts = [];
@@ -156,29 +144,6 @@ async function measurePair(child: ChildProcess, bare: Target, api: Target): Prom
     errors: ms.reduce((a, m) => a + m.errors, 0),
   });
   return [combine(runs[0]), combine(runs[1]), sampler.stop()];
-}
-
-function startTarget(name: string, dataDir: string): Promise<{ child: ChildProcess; ready: TargetReady }> {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
-  buildServer();
-  const child = fork(path.join(here, 'target.ts'), [name, dataDir], {
-    execArgv: ['--import', 'tsx', ...SERVER_NODE_ARGS, ...profile],
-    env: { ...process.env, ...SERVER_ENV },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve({ child, ready: m as TargetReady }));
-    child.once('exit', (code) => reject(new Error(`bench target for ${name} exited with ${code}`)));
-  });
-}
-
-function stopTarget(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.send('stop');
-  });
 }
 
 function table(rows: string[][]): string {

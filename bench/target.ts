@@ -14,7 +14,9 @@ import type * as MainModule from '../src/main.js';
 import { ROOT } from './procs.js';
 import { scenarios } from './scenarios/index.js';
 
-const compiled = <T>(module: string): Promise<T> => import(pathToFileURL(path.join(ROOT, 'dist', module)).href) as Promise<T>;
+// BENCH_ROOT: another checkout's compiled server (`npm run bench:ab -- … --against <ref>`).
+const serverRoot = process.env.BENCH_ROOT || ROOT;
+const compiled = <T>(module: string): Promise<T> => import(pathToFileURL(path.join(serverRoot, 'dist', module)).href) as Promise<T>;
 const [{ buildApp }, { loadConfig }, { migrate, resolveAdminKey }, { randomIds, systemClock }, { openConfiguredStorage }] =
   await Promise.all([
     compiled<typeof AppModule>('app.js'),
