@@ -85,58 +85,67 @@ function load(target: Target, seconds: number) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
-  const base = options.against ? checkout(options.against) : null;
-  const sides = [
-    { label: options.against ? `base (${options.against})` : 'base (working tree)', env: base ? { BENCH_ROOT: base.root } : {} },
-    {
-      label: `change (working tree${
-        Object.keys(options.env).length
-          ? `, ${Object.entries(options.env)
-              .map(([k, v]) => `${k}=${v}`)
-              .join(' ')}`
-          : ''
-      })`,
-      env: options.env,
-    },
-  ];
+/** One round: a fresh server of each side (two processes differ by a few per cent on their own), loaded at once. */
+async function round(scenario: string, sides: Side[], first: number): Promise<{ perUnit: number[]; unit: string }> {
   const dirs = sides.map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'casa-bench-')));
   try {
-    const targets = await Promise.all(sides.map((side, i) => startTarget(options.scenario, dirs[i]!, side.env)));
+    const targets = await Promise.all(sides.map((side, i) => startTarget(scenario, dirs[i]!, side.env)));
     try {
-      for (const t of targets)
-        if (t.ready.status !== 200) throw new Error(`${options.scenario}: the request answered ${t.ready.status}, not 200`);
-      const unit = targets[0]!.ready.api.after ? 'pair' : 'request';
-      console.log(`${options.scenario}: ${sides[0]!.label} against ${sides[1]!.label}`);
-      console.log(
-        `both loaded at once, ${CONNECTIONS} connections each; ${options.rounds} rounds of ${DURATION} s after ${WARMUP} s of warm-up\n`,
-      );
-      await Promise.all(targets.map((t) => load(t.ready.api, WARMUP)));
-      const ratios: number[] = [];
-      console.log(`round  base µs/${unit}  change µs/${unit}  change/base`);
-      for (let round = 1; round <= options.rounds; round++) {
-        const before = await Promise.all(targets.map((t) => serverCpuUs(t.child)));
-        const results = await Promise.all(targets.map((t) => load(t.ready.api, DURATION)));
-        const after = await Promise.all(targets.map((t) => serverCpuUs(t.child)));
-        const perUnit = results.map((r, i) => {
-          if (r.non2xx || r.errors) throw new Error(`${sides[i]!.label}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
-          return (after[i]! - before[i]!) / Math.max(1, r.requests.total / steps(targets[i]!.ready.api).length);
-        });
-        const ratio = perUnit[1]! / perUnit[0]!;
-        ratios.push(ratio);
-        console.log(
-          `${String(round).padStart(5)}  ${perUnit[0]!.toFixed(0).padStart(12)}  ${perUnit[1]!.toFixed(0).padStart(14)}  ${ratio.toFixed(3).padStart(11)}`,
-        );
-      }
-      console.log(
-        `\nchange/base CPU per ${unit}: median ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})`,
-      );
+      for (const t of targets) if (t.ready.status !== 200) throw new Error(`${scenario}: the request answered ${t.ready.status}, not 200`);
+      // Whichever load starts first may have an edge: the sides take turns.
+      const both = (seconds: number) => {
+        const started = new Map([first, 1 - first].map((i) => [i, load(targets[i]!.ready.api, seconds)]));
+        return Promise.all(targets.map((_, i) => started.get(i)!));
+      };
+      await both(WARMUP);
+      const before = await Promise.all(targets.map((t) => serverCpuUs(t.child)));
+      const results = await both(DURATION);
+      const after = await Promise.all(targets.map((t) => serverCpuUs(t.child)));
+      const perUnit = results.map((r, i) => {
+        if (r.non2xx || r.errors) throw new Error(`${sides[i]!.label}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+        return (after[i]! - before[i]!) / Math.max(1, r.requests.total / steps(targets[i]!.ready.api).length);
+      });
+      return { perUnit, unit: targets[0]!.ready.api.after ? 'pair' : 'request' };
     } finally {
       await Promise.all(targets.map((t) => stopTarget(t.child)));
     }
   } finally {
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Side {
+  label: string;
+  env: Record<string, string>;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const base = options.against ? checkout(options.against) : null;
+  const settings = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
+  const sides: Side[] = [
+    { label: `base (${options.against ?? 'working tree'})`, env: base ? { BENCH_ROOT: base.root } : {} },
+    { label: `change (working tree${settings.length ? `, ${settings.join(' ')}` : ''})`, env: options.env },
+  ];
+  try {
+    console.log(`${options.scenario}: ${sides[0]!.label} against ${sides[1]!.label}`);
+    console.log(
+      `${options.rounds} rounds, each a fresh server of each side loaded at once (${CONNECTIONS} connections each, ${WARMUP} s of warm-up, ${DURATION} s measured)\n`,
+    );
+    const ratios: number[] = [];
+    for (let i = 1; i <= options.rounds; i++) {
+      const { perUnit, unit } = await round(options.scenario, sides, i % 2);
+      if (i === 1) console.log(`round  base µs/${unit}  change µs/${unit}  change/base`);
+      const ratio = perUnit[1]! / perUnit[0]!;
+      ratios.push(ratio);
+      console.log(
+        `${String(i).padStart(5)}  ${perUnit[0]!.toFixed(0).padStart(12)}  ${perUnit[1]!.toFixed(0).padStart(14)}  ${ratio.toFixed(3).padStart(11)}`,
+      );
+    }
+    console.log(
+      `\nchange/base CPU: median ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})`,
+    );
+  } finally {
     base?.remove();
   }
 }
