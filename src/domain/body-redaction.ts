@@ -64,9 +64,8 @@ export interface KeptBody {
 /** Cuts `text` to at most `maxBytes` of UTF-8, never inside a character. */
 function cut(text: string, maxBytes: number): KeptBody {
   // Most bodies are short: a character is at most 3 UTF-8 bytes per UTF-16 unit.
-  if (text.length * 3 <= maxBytes) return { text, truncated: false };
+  if (text.length * 3 <= maxBytes || Buffer.byteLength(text, 'utf8') <= maxBytes) return { text, truncated: false };
   const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= maxBytes) return { text, truncated: false };
   let end = maxBytes;
   while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
   return { text: bytes.subarray(0, end).toString('utf8'), truncated: true };

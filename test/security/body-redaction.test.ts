@@ -66,6 +66,23 @@ describe('request log body redaction', () => {
     );
   });
 
+  it('keeps at most the bound in UTF-8 bytes, cut only when over it and never inside a character', () => {
+    const pieces = fc.constantFrom('a', 'é', '€', '😀', '"', '\\');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 200 }), fc.integer({ min: 8, max: 400 }), (chars, bound) => {
+        const text = `[${chars.join('')}]`;
+        const kept = keptBody(text, bound)!;
+        const bytes = Buffer.byteLength(text, 'utf8');
+        assert.equal(kept.truncated, bytes > bound);
+        assert.ok(Buffer.byteLength(kept.text, 'utf8') <= bound);
+        assert.ok(text.startsWith(kept.text));
+        if (!kept.truncated) assert.equal(kept.text, text);
+        else assert.ok(bound - Buffer.byteLength(kept.text, 'utf8') < 4);
+      }),
+      { numRuns: 2000, seed: 2108 },
+    );
+  });
+
   it('blanks credentials however they are named or placed, and keeps a clean answer byte for byte', () => {
     const answer = '{"id":"7f3e","go2scan":null,"street":"615 Bourbon St","info":"Extra"}';
     assert.equal(keptBody(answer, MAX)!.text, answer);
