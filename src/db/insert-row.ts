@@ -2,21 +2,10 @@
 // and compiles an INSERT anew on every call, which for the ~45 columns of an order costs as much as
 // SQLite takes to run it (docs/performance.md). The SQL depends only on the dialect, the
 // table, the column names and whether the row is returned, so it is built once for each.
-import { CompiledQuery, type DialectAdapter, type Insertable, type Selectable } from 'kysely';
+import { CompiledQuery, type Insertable, type Selectable } from 'kysely';
+import { builtOnce } from './compiled-once.js';
 import type { Db } from './dialect.js';
 import type { Database } from './schema.js';
-
-const built = new WeakMap<DialectAdapter, Map<string, string>>();
-
-/** The SQL `build` makes, built once per dialect and `shape` (everything the SQL depends on). */
-function builtOnce(db: Db, shape: string, build: () => string): string {
-  const adapter = db.getExecutor().adapter;
-  let byShape = built.get(adapter);
-  if (!byShape) built.set(adapter, (byShape = new Map()));
-  let sql = byShape.get(shape);
-  if (sql === undefined) byShape.set(shape, (sql = build()));
-  return sql;
-}
 
 /** The INSERT for `row` and its parameters; like Kysely, columns left undefined are not named. */
 function insertQuery<T extends keyof Database>(db: Db, table: T, row: Insertable<Database[T]>, returning: boolean): CompiledQuery {

@@ -2,6 +2,7 @@
 // lookup, like the operator's revocation by id, lives under `system`.
 import type { Db } from '../../db/dialect.js';
 import type { ApiKeyRow } from '../../db/schema.js';
+import { compiledOnce, firstRow } from '../../db/compiled-once.js';
 
 export interface KeyOwner {
   keyId: string;
@@ -61,22 +62,23 @@ export const apiKeysRepo = {
   system: {
     /** The authentication of every request: one query, the key with its user's email and its company's sandbox settings. */
     async findActiveByHash(db: Db, keyHash: string): Promise<KeyOwner | undefined> {
-      const row = await db
-        .selectFrom('api_keys as k')
-        .leftJoin('users as u', 'u.id', 'k.user_id')
-        .leftJoin('sandbox_settings as s', 's.company_id', 'k.company_id')
-        .select([
-          'k.id as keyId',
-          'k.company_id as companyId',
-          'k.user_id as userId',
-          'u.email as userEmail',
-          's.document as sandbox',
-          's.updated_at as sandboxAt',
-        ])
-        .where('k.key_hash', '=', keyHash)
-        .where('k.revoked_at', 'is', null)
-        .executeTakeFirst();
-      return row ?? undefined;
+      const query = compiledOnce(db, 'api key by hash', [keyHash], ([hash]) =>
+        db
+          .selectFrom('api_keys as k')
+          .leftJoin('users as u', 'u.id', 'k.user_id')
+          .leftJoin('sandbox_settings as s', 's.company_id', 'k.company_id')
+          .select([
+            'k.id as keyId',
+            'k.company_id as companyId',
+            'k.user_id as userId',
+            'u.email as userEmail',
+            's.document as sandbox',
+            's.updated_at as sandboxAt',
+          ])
+          .where('k.key_hash', '=', hash!)
+          .where('k.revoked_at', 'is', null),
+      );
+      return firstRow(db, query);
     },
 
     async revoke(db: Db, keyId: string, at: number): Promise<boolean> {

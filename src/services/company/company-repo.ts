@@ -3,6 +3,7 @@
 import type { Db } from '../../db/dialect.js';
 import type { CompanyRow } from '../../db/schema.js';
 import type { AddOn, CustomerType, PackageType, WebhookLists, WebhookTrigger } from '../../domain/catalog.js';
+import { compiledOnce, firstRow } from '../../db/compiled-once.js';
 
 /** A company row with its list columns decoded. */
 export interface Company {
@@ -53,21 +54,19 @@ export const companyRepo = {
 
       /** The webhook lists alone, read inside an order transition for every event. */
       webhookSettings: async (db: Db): Promise<{ urls: string[]; triggers: string[] } | undefined> => {
-        const row = await db
-          .selectFrom('companies')
-          .select(['webhook_urls', 'webhook_triggers'])
-          .where('id', '=', companyId)
-          .executeTakeFirst();
+        const query = compiledOnce(db, 'company webhooks', [companyId], ([company]) =>
+          db.selectFrom('companies').select(['webhook_urls', 'webhook_triggers']).where('id', '=', company!),
+        );
+        const row = await firstRow(db, query);
         return row && { urls: stringList(row.webhook_urls), triggers: stringList(row.webhook_triggers) };
       },
 
       /** The product a new order gets when it names none. */
       orderDefaults: async (db: Db): Promise<{ packageType: PackageType; addOns: AddOn[] } | undefined> => {
-        const row = await db
-          .selectFrom('companies')
-          .select(['default_package_type', 'default_add_ons'])
-          .where('id', '=', companyId)
-          .executeTakeFirst();
+        const query = compiledOnce(db, 'company order defaults', [companyId], ([company]) =>
+          db.selectFrom('companies').select(['default_package_type', 'default_add_ons']).where('id', '=', company!),
+        );
+        const row = await firstRow(db, query);
         return row && { packageType: row.default_package_type as PackageType, addOns: stringList<AddOn>(row.default_add_ons) };
       },
 

@@ -10,6 +10,7 @@ import type { Page } from '../../domain/pagination.js';
 import { insertRow } from '../../db/insert-row.js';
 import { leaseQueue, type Backlog } from '../../db/lease-queue.js';
 import { moveCompanyRows } from '../../db/company-rows.js';
+import { allRows, compiledOnce, firstRow } from '../../db/compiled-once.js';
 
 /** Production's work queue: an order is due from `due_at` unless the operator holds it. */
 const productionQueue = leaseQueue({
@@ -146,7 +147,10 @@ export const ordersRepo = {
       },
 
       async find(db: Db, id: string): Promise<Order | undefined> {
-        const row = await db.selectFrom('orders').selectAll().where('company_id', '=', companyId).where('id', '=', id).executeTakeFirst();
+        const query = compiledOnce(db, 'order by id', [companyId, id], ([company, order]) =>
+          db.selectFrom('orders').selectAll().where('company_id', '=', company!).where('id', '=', order!),
+        );
+        const row = await firstRow(db, query);
         return row && decodeOrder(row);
       },
 
@@ -176,18 +180,29 @@ export const ordersRepo = {
        * (cheap even at a deep offset), then only those rows are read.
        */
       async list(db: Db, filter: OrderFilter, page: Page): Promise<Order[]> {
-        let ids = db.selectFrom('orders').select('id').where('company_id', '=', companyId);
-        if (filter.statuses?.length) ids = ids.where('status', 'in', filter.statuses);
-        if (filter.externalId !== undefined) ids = ids.where('external_id', '=', filter.externalId);
-        if (filter.ownerEmail !== undefined) ids = ids.where('owner_email', '=', filter.ownerEmail.toLowerCase());
-        if (filter.createdAfterUs !== undefined) ids = ids.where('created_at', '>=', filter.createdAfterUs);
-        if (filter.createdBeforeUs !== undefined) ids = ids.where('created_at', '<', filter.createdBeforeUs);
-        ids = ids
-          .orderBy('created_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(page.limit + 1)
-          .offset(page.offset);
-        const rows = await db.selectFrom('orders').selectAll().where('id', 'in', ids).execute();
+        const statuses = filter.statuses ?? [];
+        const { externalId, createdAfterUs, createdBeforeUs } = filter;
+        const ownerEmail = filter.ownerEmail?.toLowerCase();
+        const optional = { externalId, ownerEmail, createdAfterUs, createdBeforeUs };
+        const given = Object.entries(optional).filter(([, value]) => value !== undefined);
+        const shape = `order page ${statuses.length} ${given.map(([name]) => name).join(' ')}`;
+        const values = [companyId, page.limit + 1, page.offset, ...statuses, ...given.map(([, value]) => value)];
+        const query = compiledOnce(db, shape, values, ([company, limit, offset, ...rest]) => {
+          const slot = (name: keyof typeof optional) => rest[statuses.length + given.findIndex(([n]) => n === name)]!;
+          let ids = db.selectFrom('orders').select('id').where('company_id', '=', company!);
+          if (statuses.length) ids = ids.where('status', 'in', rest.slice(0, statuses.length));
+          if (externalId !== undefined) ids = ids.where('external_id', '=', slot('externalId'));
+          if (ownerEmail !== undefined) ids = ids.where('owner_email', '=', slot('ownerEmail'));
+          if (createdAfterUs !== undefined) ids = ids.where('created_at', '>=', slot('createdAfterUs') as never);
+          if (createdBeforeUs !== undefined) ids = ids.where('created_at', '<', slot('createdBeforeUs') as never);
+          ids = ids
+            .orderBy('created_at', 'desc')
+            .orderBy('id', 'desc')
+            .limit(limit as never)
+            .offset(offset as never);
+          return db.selectFrom('orders').selectAll().where('id', 'in', ids);
+        });
+        const rows = await allRows(db, query);
         return rows.sort(byNewest).map(decodeOrder);
       },
 

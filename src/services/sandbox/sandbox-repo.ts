@@ -1,6 +1,7 @@
 // The sandbox_settings table: one settings document per company, decoded here once.
 import type { Db } from '../../db/dialect.js';
 import { completeSandboxSettings, type SandboxSettings } from '../../domain/sandbox-settings.js';
+import { compiledOnce, firstRow } from '../../db/compiled-once.js';
 
 export interface StoredSandbox {
   settings: SandboxSettings;
@@ -15,11 +16,10 @@ export const sandboxRepo = {
   forCompany(companyId: string) {
     return {
       async find(db: Db): Promise<StoredSandbox | undefined> {
-        const row = await db
-          .selectFrom('sandbox_settings')
-          .select(['document', 'updated_at'])
-          .where('company_id', '=', companyId)
-          .executeTakeFirst();
+        const query = compiledOnce(db, 'sandbox settings', [companyId], ([company]) =>
+          db.selectFrom('sandbox_settings').select(['document', 'updated_at']).where('company_id', '=', company!),
+        );
+        const row = await firstRow(db, query);
         return row && { settings: decodeSandboxDocument(row.document), updatedAt: row.updated_at };
       },
 

@@ -7,6 +7,7 @@ import type { NewUser, UserRow, UserUpdate } from '../../db/schema.js';
 import type { Role } from '../../domain/catalog.js';
 import type { Page } from '../../domain/pagination.js';
 import { moveCompanyRows } from '../../db/company-rows.js';
+import { compiledOnce, firstRow } from '../../db/compiled-once.js';
 
 export type TokenKind = 'invite' | 'reset';
 
@@ -58,12 +59,10 @@ export const usersRepo = {
       },
 
       findByEmail: async (db: Db, email: string): Promise<UserRow | undefined> => {
-        return db
-          .selectFrom('users')
-          .selectAll()
-          .where('company_id', '=', companyId)
-          .where('email', '=', email.toLowerCase())
-          .executeTakeFirst();
+        const query = compiledOnce(db, 'user by email', [companyId, email.toLowerCase()], ([company, address]) =>
+          db.selectFrom('users').selectAll().where('company_id', '=', company!).where('email', '=', address!),
+        );
+        return firstRow(db, query);
       },
 
       findById: async (db: Db, id: string): Promise<UserRow | undefined> => {
