@@ -4,6 +4,7 @@ import type { Db } from '../../db/dialect.js';
 import type { ChangeRequest, ChangeRequestRow } from '../../db/tables/orders.js';
 import type { Page } from '../../domain/pagination.js';
 import { moveCompanyRows } from '../../db/company-rows.js';
+import { allRows, compiledOnce } from '../../db/compiled-once.js';
 
 function decodeChangeRequest(row: ChangeRequestRow): ChangeRequest {
   return { ...row, attachment_urls: JSON.parse(row.attachment_urls) as string[] };
@@ -26,16 +27,19 @@ export const changeRequestsRepo = {
       },
 
       async list(db: Db, orderId: string, page: Page): Promise<ChangeRequest[]> {
-        const rows = await db
-          .selectFrom('change_requests')
-          .selectAll()
-          .where('company_id', '=', companyId)
-          .where('order_id', '=', orderId)
-          .orderBy('created_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(page.limit + 1)
-          .offset(page.offset)
-          .execute();
+        const values = [companyId, orderId, page.limit + 1, page.offset];
+        const query = compiledOnce(db, 'change requests page', values, ([company, order, limit, offset]) =>
+          db
+            .selectFrom('change_requests')
+            .selectAll()
+            .where('company_id', '=', company!)
+            .where('order_id', '=', order!)
+            .orderBy('created_at', 'desc')
+            .orderBy('id', 'desc')
+            .limit(limit as never)
+            .offset(offset as never),
+        );
+        const rows = await allRows(db, query);
         return rows.map(decodeChangeRequest);
       },
 

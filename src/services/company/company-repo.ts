@@ -48,7 +48,10 @@ export const companyRepo = {
   forCompany(companyId: string) {
     return {
       get: async (db: Db): Promise<Company | undefined> => {
-        const row = await db.selectFrom('companies').selectAll().where('id', '=', companyId).executeTakeFirst();
+        const query = compiledOnce(db, 'company', [companyId], ([company]) =>
+          db.selectFrom('companies').selectAll().where('id', '=', company!),
+        );
+        const row = await firstRow(db, query);
         return row && decode(row);
       },
 

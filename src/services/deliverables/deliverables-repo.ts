@@ -5,6 +5,7 @@ import type { Db } from '../../db/dialect.js';
 import type { DeliveredFileRow, FloorPlanModelRow } from '../../db/tables/assets.js';
 import type { FloorPlanModel } from '../../render/model.js';
 import type { DrawOptions } from '../../render/style.js';
+import { allRows, compiledOnce } from '../../db/compiled-once.js';
 
 /** The model row without the model itself: what deciding on the cached combined PDF needs. */
 export interface ModelState extends Omit<FloorPlanModelRow, 'model_json' | 'style_json'> {
@@ -101,15 +102,17 @@ export const deliverablesRepo = {
       },
 
       async listFiles(db: Db, orderId: string): Promise<DeliveredFileRow[]> {
-        return db
-          .selectFrom('delivered_files')
-          .selectAll()
-          .where('company_id', '=', companyId)
-          .where('order_id', '=', orderId)
-          .orderBy('product')
-          .orderBy('field')
-          .orderBy('position')
-          .execute();
+        const query = compiledOnce(db, 'delivered files of an order', [companyId, orderId], ([company, order]) =>
+          db
+            .selectFrom('delivered_files')
+            .selectAll()
+            .where('company_id', '=', company!)
+            .where('order_id', '=', order!)
+            .orderBy('product')
+            .orderBy('field')
+            .orderBy('position'),
+        );
+        return allRows(db, query);
       },
 
       /** Replaces the order's files of `products` with `files`; answers the storage keys that were dropped. */

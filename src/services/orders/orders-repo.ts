@@ -156,18 +156,26 @@ export const ordersRepo = {
 
       /** See `lockQuery`. */
       async lock(db: Db, id: string): Promise<Order | undefined> {
-        const row = await lockQuery(db, id).where('company_id', '=', companyId).returningAll().executeTakeFirst();
+        const query = compiledOnce(db, 'order lock', [id, companyId], ([order, company]) =>
+          lockQuery(db, order!).where('company_id', '=', company!).returningAll(),
+        );
+        const row = await firstRow(db, query);
         return row && decodeOrder(row);
       },
 
       async update(db: Db, id: string, changes: OrderChanges): Promise<Order> {
-        const row = await db
-          .updateTable('orders')
-          .set(encodeChanges(changes))
-          .where('company_id', '=', companyId)
-          .where('id', '=', id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
+        const set = Object.entries(encodeChanges(changes)).filter(([, value]) => value !== undefined);
+        const values = [...set.map(([, value]) => value), companyId, id];
+        const query = compiledOnce(db, `order update ${set.map(([column]) => column).join(',')}`, values, (slots) =>
+          db
+            .updateTable('orders')
+            .set(Object.fromEntries(set.map(([column], n) => [column, slots[n]])))
+            .where('company_id', '=', slots[set.length]!)
+            .where('id', '=', slots[set.length + 1]!)
+            .returningAll(),
+        );
+        const row = await firstRow(db, query);
+        if (!row) throw new Error(`order ${id} of company ${companyId} to update was not found`);
         return decodeOrder(row);
       },
 

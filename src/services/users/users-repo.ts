@@ -7,7 +7,7 @@ import type { NewUser, UserRow, UserUpdate } from '../../db/schema.js';
 import type { Role } from '../../domain/catalog.js';
 import type { Page } from '../../domain/pagination.js';
 import { moveCompanyRows } from '../../db/company-rows.js';
-import { compiledOnce, firstRow } from '../../db/compiled-once.js';
+import { allRows, compiledOnce, firstRow } from '../../db/compiled-once.js';
 
 export type TokenKind = 'invite' | 'reset';
 
@@ -47,15 +47,20 @@ export const usersRepo = {
         .orderBy('id', 'asc');
     return {
       list: async (db: Db, page: Page, filter: UserListFilter = {}): Promise<ListedUserRow[]> => {
-        let q = db.selectFrom('users').select(LISTED_COLUMNS).where('company_id', '=', companyId);
-        if (filter.roles && filter.roles.length > 0) q = q.where('role', 'in', filter.roles);
-        if (filter.officeId) q = q.where('office_id', '=', filter.officeId);
-        return q
-          .orderBy('created_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(page.limit + 1)
-          .offset(page.offset)
-          .execute();
+        const roles = filter.roles ?? [];
+        const office = filter.officeId ? [filter.officeId] : [];
+        const values = [companyId, page.limit + 1, page.offset, ...office, ...roles];
+        const query = compiledOnce(db, `users page ${office.length} ${roles.length}`, values, ([company, limit, offset, ...rest]) => {
+          let q = db.selectFrom('users').select(LISTED_COLUMNS).where('company_id', '=', company!);
+          if (office.length) q = q.where('office_id', '=', rest[0]!);
+          if (roles.length) q = q.where('role', 'in', rest.slice(office.length));
+          return q
+            .orderBy('created_at', 'desc')
+            .orderBy('id', 'desc')
+            .limit(limit as never)
+            .offset(offset as never);
+        });
+        return allRows(db, query);
       },
 
       findByEmail: async (db: Db, email: string): Promise<UserRow | undefined> => {
