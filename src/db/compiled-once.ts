@@ -32,7 +32,9 @@ const slot = (n: number) => `\u0000compiled-once slot ${n}\u0000`;
 /**
  * The query `build` makes from `values`, compiled once per dialect and `shape`. `build` gets
  * stand-ins for the values and must put each where its value goes; anything else the query holds
- * (a limit, a column list, how many items an IN list has) must be fixed by `shape`.
+ * (a limit, a column list, how many items an IN list has) must be fixed by `shape`. Shapes are kept
+ * for the life of the process, so there must be few of them: an IN list of a request's values
+ * has its repeats removed first, so its length is bounded by the values that exist.
  */
 export function compiledOnce<R>(
   db: Db,

@@ -109,6 +109,7 @@ describe('GET /users', () => {
         .items.map((u: { id: string }) => u.id);
     assert.deepEqual(await list('role=Collaborator'), [collaborator.id]);
     assert.deepEqual(await list('role=Collaborator&role=Manager'), [collaborator.id, company.managerId]);
+    assert.deepEqual(await list('role=Manager&role=Collaborator&role=Manager'), [collaborator.id, company.managerId]);
     assert.deepEqual(await list(`office_id=${office.id}`), [user.id]);
     assert.deepEqual(await list(`office_id=${company.mainOfficeId}&role=User`), []);
     assert.deepEqual(await list(`office_id=${office.id}&role=User`), [user.id]);

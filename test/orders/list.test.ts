@@ -74,6 +74,12 @@ describe('GET /orders', () => {
       expectIds((r) => r.status === 'Pending' || r.status === 'Ready'),
     );
     assert.equal(pendingReady.length, 3334);
+    // A repeated status selects nothing more (the query takes each status once).
+    const repeated = await pageAll(ctx, company, 'status=Ready&status=Pending&status=Ready&status=Ready');
+    assert.deepEqual(
+      repeated.map((i) => i.id),
+      pendingReady.map((i) => i.id),
+    );
 
     const shared = await pageAll(ctx, company, 'external_id=EXT-SHARED', 3);
     assert.deepEqual(

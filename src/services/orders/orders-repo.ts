@@ -188,7 +188,8 @@ export const ordersRepo = {
        * (cheap even at a deep offset), then only those rows are read.
        */
       async list(db: Db, filter: OrderFilter, page: Page): Promise<Order[]> {
-        const statuses = filter.statuses ?? [];
+        // Each status once: the shapes stay few (at most one per count of statuses), whatever the request repeats.
+        const statuses = [...new Set(filter.statuses ?? [])];
         const { externalId, createdAfterUs, createdBeforeUs } = filter;
         const ownerEmail = filter.ownerEmail?.toLowerCase();
         const optional = { externalId, ownerEmail, createdAfterUs, createdBeforeUs };

@@ -47,7 +47,7 @@ export const usersRepo = {
         .orderBy('id', 'asc');
     return {
       list: async (db: Db, page: Page, filter: UserListFilter = {}): Promise<ListedUserRow[]> => {
-        const roles = filter.roles ?? [];
+        const roles = [...new Set(filter.roles ?? [])];
         const office = filter.officeId ? [filter.officeId] : [];
         const values = [companyId, page.limit + 1, page.offset, ...office, ...roles];
         const query = compiledOnce(db, `users page ${office.length} ${roles.length}`, values, ([company, limit, offset, ...rest]) => {
