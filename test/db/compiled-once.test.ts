@@ -1,5 +1,7 @@
 // Queries compiled once per shape: each run takes its own values, a value the shape left out of the
 // SQL is refused at once, and constants of the shape stay as they were built; on both databases.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { allRows, compiledOnce, firstRow } from '../../src/db/compiled-once.js';
@@ -62,5 +64,31 @@ describe('compiledOnce', () => {
       () => compiledOnce(db, 'test value left out', ['a'], () => db.selectFrom('server_settings').select('value').where('name', '=', 'a')),
       /compiled query test value left out: value 0 has no place in the SQL/,
     );
+  });
+});
+
+describe('compiledOnce shapes in the code', () => {
+  it('are named once each, so no two queries can share a compiled shape', () => {
+    const heads: { head: string; open: boolean; where: string }[] = [];
+    const walk = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    for (const file of walk('src').filter((f) => f.endsWith('.ts'))) {
+      const text = fs.readFileSync(file, 'utf8');
+      // The shape is the second argument, or a `shape` constant passed there.
+      for (const m of text.matchAll(/compiledOnce\(\s*\w+,\s*(['`])(.*?)\1|const shape = (`)(.*?)`/gs)) {
+        const literal = m[2] ?? m[4]!;
+        const cut = literal.indexOf('${');
+        heads.push({ head: cut < 0 ? literal : literal.slice(0, cut), open: cut >= 0, where: file });
+      }
+    }
+    assert.ok(heads.length >= 12, `found ${heads.length} shapes`);
+    for (const a of heads)
+      for (const b of heads) {
+        if (a === b) continue;
+        const clash = a.head === b.head || (a.open && b.head.startsWith(a.head));
+        assert.ok(!clash, `shape "${a.head}" (${a.where}) and "${b.head}" (${b.where}) can name the same query`);
+      }
   });
 });
