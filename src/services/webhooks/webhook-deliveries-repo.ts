@@ -11,6 +11,7 @@ import type { WebhookAttemptRow, WebhookDeliveriesTable, WebhookDeliveryRow } fr
 import { ACTIVE_STATUSES, type DeliveryStatus } from './delivery-status.js';
 import { moveCompanyRows } from '../../db/company-rows.js';
 import { encodeChaos, REORDER_MARK, type DeliveryChaos } from './webhook-chaos.js';
+import { insertRows } from '../../db/insert-row.js';
 
 export interface DeliveryFilter {
   orderId?: string;
@@ -130,18 +131,16 @@ export const webhookDeliveriesRepo = {
       },
 
       async insertMany(db: Db, rows: NewDelivery[]): Promise<void> {
-        if (rows.length)
-          await db
-            .insertInto('webhook_deliveries')
-            .values(
-              rows.map((r) => ({
-                ...r,
-                company_id: companyId,
-                schedule: r.schedule ? JSON.stringify(r.schedule) : null,
-                chaos: encodeChaos(r.chaos ?? null),
-              })),
-            )
-            .execute();
+        await insertRows(
+          db,
+          'webhook_deliveries',
+          rows.map((r) => ({
+            ...r,
+            company_id: companyId,
+            schedule: r.schedule ? JSON.stringify(r.schedule) : null,
+            chaos: encodeChaos(r.chaos ?? null),
+          })),
+        );
       },
 
       /** Whether a reordered delivery of this order to this URL is still waiting to be overtaken. */
