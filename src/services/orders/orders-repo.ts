@@ -188,22 +188,23 @@ export const ordersRepo = {
        * (cheap even at a deep offset), then only those rows are read.
        */
       async list(db: Db, filter: OrderFilter, page: Page): Promise<Order[]> {
-        // Each status once: the shapes stay few (at most one per count of statuses), whatever the request repeats.
-        const statuses = [...new Set(filter.statuses ?? [])];
-        const { externalId, createdAfterUs, createdBeforeUs } = filter;
-        const ownerEmail = filter.ownerEmail?.toLowerCase();
-        const optional = { externalId, ownerEmail, createdAfterUs, createdBeforeUs };
-        const given = Object.entries(optional).filter(([, value]) => value !== undefined);
-        const shape = `order page ${statuses.length} ${given.map(([name]) => name).join(' ')}`;
-        const values = [companyId, page.limit + 1, page.offset, ...statuses, ...given.map(([, value]) => value)];
+        // The filters given, in the order they are applied; each status once, so the shapes stay
+        // few (one per combination and count of statuses), whatever the request repeats.
+        const conditions: [column: string, op: '=' | 'in' | '>=' | '<', values: unknown[]][] = [];
+        if (filter.statuses?.length) conditions.push(['status', 'in', [...new Set(filter.statuses)]]);
+        if (filter.externalId !== undefined) conditions.push(['external_id', '=', [filter.externalId]]);
+        if (filter.ownerEmail !== undefined) conditions.push(['owner_email', '=', [filter.ownerEmail.toLowerCase()]]);
+        if (filter.createdAfterUs !== undefined) conditions.push(['created_at', '>=', [filter.createdAfterUs]]);
+        if (filter.createdBeforeUs !== undefined) conditions.push(['created_at', '<', [filter.createdBeforeUs]]);
+        const shape = `order page ${conditions.map(([column, op, v]) => `${column} ${op} ${v.length}`).join(', ')}`;
+        const values = [companyId, page.limit + 1, page.offset, ...conditions.flatMap(([, , v]) => v)];
         const query = compiledOnce(db, shape, values, ([company, limit, offset, ...rest]) => {
-          const slot = (name: keyof typeof optional) => rest[statuses.length + given.findIndex(([n]) => n === name)]!;
           let ids = db.selectFrom('orders').select('id').where('company_id', '=', company!);
-          if (statuses.length) ids = ids.where('status', 'in', rest.slice(0, statuses.length));
-          if (externalId !== undefined) ids = ids.where('external_id', '=', slot('externalId'));
-          if (ownerEmail !== undefined) ids = ids.where('owner_email', '=', slot('ownerEmail'));
-          if (createdAfterUs !== undefined) ids = ids.where('created_at', '>=', slot('createdAfterUs') as never);
-          if (createdBeforeUs !== undefined) ids = ids.where('created_at', '<', slot('createdBeforeUs') as never);
+          let at = 0;
+          for (const [column, op, v] of conditions) {
+            const taken = rest.slice(at, (at += v.length));
+            ids = ids.where(column as 'status', op, (op === 'in' ? taken : taken[0]) as never);
+          }
           ids = ids
             .orderBy('created_at', 'desc')
             .orderBy('id', 'desc')
