@@ -9,6 +9,7 @@ import type { Storage } from './db/database.js';
 import type { Clock, Ids } from './domain/clock.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { validatorCompiler } from './http/validation.js';
+import { serializerCompiler } from './http/serialization.js';
 import { registerBodyDepthLimit } from './http/body-depth.js';
 import { lazyChildLogger, loggerOptions } from './http/logging.js';
 import { registerDocs } from './http/plugins/docs.js';
@@ -104,6 +105,7 @@ function createServer(deps: AppDeps) {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   // Bodies are JSON only (multipart and forms are added by the routes that take them): text is a 415.
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);

@@ -35,6 +35,21 @@ function makeAjv(coerce: boolean) {
 const bodyAjv = makeAjv(false);
 const paramAjv = makeAjv(true);
 
+// Ajv keeps what it compiled by schema object, but routes write some schemas inline (a path's
+// parameters), so every app built in the process (the tests build hundreds) would compile those
+// again: they are kept by their text.
+const validators = new Map<string, ValidateFunction>();
+
+function compiledValidator(httpPart: string | undefined, schema: object): ValidateFunction {
+  const key = `${httpPart === 'body' ? 'body' : 'param'} ${JSON.stringify(schema)}`;
+  let validate = validators.get(key);
+  if (validate === undefined) {
+    validate = (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema);
+    validators.set(key, validate);
+  }
+  return validate;
+}
+
 const PART: Record<string, ValidationPart> = {
   body: 'body_params',
   querystring: 'query_params',
@@ -149,8 +164,7 @@ export function toValidationEntries(errors: ErrorObject[], schema: { properties?
 }
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  const ajv = httpPart === 'body' ? bodyAjv : paramAjv;
-  const validate: ValidateFunction = ajv.compile(schema as object);
+  const validate = compiledValidator(httpPart, schema as object);
   const part = PART[httpPart ?? 'body'] ?? 'body_params';
   // A body declared with Type.Optional (TypeBox marks it `~optional`) may be left out altogether
   // (Fastify hands a request without one over as null).
