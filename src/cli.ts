@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from './config.js';
 import { createServicesOn, type Services } from './services/index.js';
 import { migrate } from './bootstrap.js';
-import { openConfiguredStorage, serve } from './main.js';
+import { openConfiguredStorage } from './db/database.js';
 import { openFileStorage } from './storage/open-file-storage.js';
 import { copyFiles, type CopySummary } from './storage/storage-copy.js';
 import pino from 'pino';
@@ -12,7 +12,6 @@ import { CreateCompanyBody } from './http/routes/admin/companies.js';
 import { validatorCompiler } from './http/validation.js';
 import { RequestValidationError } from './errors.js';
 import type { CreateCompanyInput } from './services/company/company-service.js';
-import { restoreSnapshot, saveSnapshot } from './services/db-snapshot/db-snapshot.js';
 import { COMPARE_USAGE, CompareUsageError } from './compare/command-line.js';
 import { printRequests, putSandbox, readSandboxDocument } from './sandbox-commands.js';
 
@@ -99,11 +98,12 @@ export async function run(argv: string[]): Promise<number> {
     return command ? 0 : 1;
   }
   switch (command) {
+    // The server is loaded only by the commands that run it.
     case 'serve':
-      await serve(loadConfig());
+      await (await import('./main.js')).serve(loadConfig());
       return -1; // keeps running
     case 'worker':
-      await serve({ ...loadConfig(), role: 'worker' });
+      await (await import('./main.js')).serve({ ...loadConfig(), role: 'worker' });
       return -1;
     case 'migrate': {
       const config = loadConfig();
@@ -192,6 +192,7 @@ export async function run(argv: string[]): Promise<number> {
       const [file, ...extra] = rest;
       if ((sub !== 'save' && sub !== 'restore') || !file || extra.length > 0)
         throw new UsageError('snapshot needs save or restore and one FILE');
+      const { restoreSnapshot, saveSnapshot } = await import('./services/db-snapshot/db-snapshot.js');
       const config = loadConfig();
       const files = await openFileStorage(config);
       const storage = await openConfiguredStorage(config);

@@ -1,8 +1,7 @@
 // Starts the server: config → storage → migrations → app → listen, and the workers unless CASA_ROLE=api
 // (CASA_ROLE=worker: the workers alone, without the app).
-import path from 'node:path';
 import { loadConfig, type Config } from './config.js';
-import { openStorage, type Storage } from './db/database.js';
+import { openConfiguredStorage } from './db/database.js';
 import { randomIds, systemClock } from './domain/clock.js';
 import { backgroundServices } from './background.js';
 import { migrate, resolveAdminKey, seedDemoCompany } from './bootstrap.js';
@@ -11,15 +10,8 @@ import { isClusterChild, runCluster } from './cluster.js';
 import { onShutdown } from './graceful-shutdown.js';
 import { openFileStorage } from './storage/open-file-storage.js';
 
-export async function openConfiguredStorage(config: Config): Promise<Storage> {
-  return openStorage({
-    databaseUrl: config.databaseUrl,
-    pgPreparedStatements: config.pgPreparedStatements,
-    sqliteFile: path.join(config.dataDir, 'casa.sqlite'),
-    sqliteSynchronous: config.sqliteSynchronous,
-    sqliteBackgroundCheckpoint: config.sqliteBackgroundCheckpoint,
-  });
-}
+// The bench's servers (and other checkouts' builds in `npm run bench:ab`) take it from here.
+export { openConfiguredStorage };
 
 function banner(lines: string[]): void {
   const width = Math.max(...lines.map((l) => l.length));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
+import type { Config } from '../config.js';
 import type { Database } from './schema.js';
 import { BUSY_TIMEOUT_MS, SqliteDriver, sqliteDialect } from './sqlite-driver.js';
 import { identityVersion, trackIdentityWrites } from './pg-identity-version.js';
@@ -207,4 +208,15 @@ export async function openPostgres(url: string, schema?: string, poolSize = 10, 
 export async function openStorage(options: OpenOptions): Promise<Storage> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.pgSchema, options.pgPoolSize, options.pgPreparedStatements);
   return openSqlite(options.sqliteFile ?? ':memory:', options.sqliteSynchronous, options.sqliteBackgroundCheckpoint);
+}
+
+/** The database the configuration names: PostgreSQL at DATABASE_URL, or the data directory's SQLite file. */
+export async function openConfiguredStorage(config: Config): Promise<Storage> {
+  return openStorage({
+    databaseUrl: config.databaseUrl,
+    pgPreparedStatements: config.pgPreparedStatements,
+    sqliteFile: path.join(config.dataDir, 'casa.sqlite'),
+    sqliteSynchronous: config.sqliteSynchronous,
+    sqliteBackgroundCheckpoint: config.sqliteBackgroundCheckpoint,
+  });
 }

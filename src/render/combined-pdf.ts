@@ -13,8 +13,8 @@ export interface CombinedParts {
   gla: boolean;
 }
 
-export function combinedPdf(input: RenderInput, parts: CombinedParts): Promise<Buffer> {
-  const doc = newPdf(`${term('floorPlan', input.opts.language)} – ${input.property.address}`);
+export async function combinedPdf(input: RenderInput, parts: CombinedParts): Promise<Buffer> {
+  const doc = await newPdf(`${term('floorPlan', input.opts.language)} – ${input.property.address}`);
   drawFloorPlanPages(doc, input, input.opts.showDimensions);
   if (parts.homeReport) drawHomeReport(doc, input);
   if (parts.snapshot) drawSnapshot(doc, input);

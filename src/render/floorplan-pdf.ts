@@ -12,8 +12,8 @@ export function drawFloorPlanPages(doc: PDFKit.PDFDocument, input: RenderInput, 
   }
 }
 
-export function floorPlansPdf(input: RenderInput, dimensions: boolean): Promise<Buffer> {
-  const doc = newPdf(`${term('floorPlan', input.opts.language)} – ${input.property.address}`);
+export async function floorPlansPdf(input: RenderInput, dimensions: boolean): Promise<Buffer> {
+  const doc = await newPdf(`${term('floorPlan', input.opts.language)} – ${input.property.address}`);
   drawFloorPlanPages(doc, input, dimensions);
   return pdfBuffer(doc);
 }

@@ -82,8 +82,8 @@ export function drawGla(doc: PDFKit.PDFDocument, input: RenderInput): void {
   }
 }
 
-export function glaPdf(input: RenderInput): Promise<Buffer> {
-  const doc = newPdf(`${term('gla', input.opts.language)} – ${input.property.address}`);
+export async function glaPdf(input: RenderInput): Promise<Buffer> {
+  const doc = await newPdf(`${term('gla', input.opts.language)} – ${input.property.address}`);
   drawGla(doc, input);
   return pdfBuffer(doc);
 }

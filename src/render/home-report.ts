@@ -38,8 +38,8 @@ export function drawHomeReport(doc: PDFKit.PDFDocument, input: RenderInput): voi
   }
 }
 
-export function homeReportPdf(input: RenderInput): Promise<Buffer> {
-  const doc = newPdf(`${term('homeReport', input.opts.language)} – ${input.property.address}`);
+export async function homeReportPdf(input: RenderInput): Promise<Buffer> {
+  const doc = await newPdf(`${term('homeReport', input.opts.language)} – ${input.property.address}`);
   drawHomeReport(doc, input);
   return pdfBuffer(doc);
 }

@@ -1,9 +1,19 @@
 // PDF documents with pdfkit: fixed metadata dates (so bytes repeat), text in the PDF standard
 // Helvetica (its WinAnsi set covers every label language we print, needs no embedding and lays out
 // several times faster than an embedded TrueType font), and SVG drawings placed as vector graphics
-// (svg-to-pdfkit), never as rasters.
-import PDFDocument from 'pdfkit';
-import SVGtoPDF from 'svg-to-pdfkit';
+// (svg-to-pdfkit), never as rasters. Both are loaded with the first document, not by every process
+// (a command line, an API process) that only might draw one: they and their font tables are about
+// a fifth of the modules a process would load.
+
+let libs: { PDFDocument: typeof import('pdfkit'); SVGtoPDF: typeof import('svg-to-pdfkit').default } | undefined;
+
+async function pdfLibs() {
+  if (!libs) {
+    const [pdfkit, svgToPdf] = await Promise.all([import('pdfkit'), import('svg-to-pdfkit')]);
+    libs = { PDFDocument: pdfkit.default, SVGtoPDF: svgToPdf.default };
+  }
+  return libs;
+}
 
 /** Every PDF claims this creation date: output depends on the model only, not on the clock. */
 export const PDF_DATE = new Date(Date.UTC(2024, 0, 1, 0, 0, 0));
@@ -15,7 +25,8 @@ export const PAGE_MARGIN = 40;
 export const SANS = 'Helvetica';
 export const SANS_BOLD = 'Helvetica-Bold';
 
-export function newPdf(title: string): PDFKit.PDFDocument {
+export async function newPdf(title: string): Promise<PDFKit.PDFDocument> {
+  const { PDFDocument } = await pdfLibs();
   const doc = new PDFDocument({
     autoFirstPage: false,
     compress: true,
@@ -42,9 +53,9 @@ export function pdfBuffer(doc: PDFKit.PDFDocument): Promise<Buffer> {
   });
 }
 
-/** Draws an SVG drawing as vectors, fitted into the box. */
+/** Draws an SVG drawing as vectors, fitted into the box (of a document from `newPdf`, which loaded the library). */
 export function drawSvg(doc: PDFKit.PDFDocument, svg: string, box: { x: number; y: number; width: number; height: number }): void {
-  SVGtoPDF(doc, svg, box.x, box.y, {
+  libs!.SVGtoPDF(doc, svg, box.x, box.y, {
     width: box.width,
     height: box.height,
     preserveAspectRatio: 'xMidYMid meet',

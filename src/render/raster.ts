@@ -14,16 +14,25 @@
 // after every image itself (cheap on its small heap).
 import v8 from 'node:v8';
 import type { Worker } from 'node:worker_threads';
-import sharp from 'sharp';
 import { BOLD_FONT_PATH, REGULAR_FONT_PATH } from './fonts.js';
 import { FONT_FAMILY } from './svg.js';
 import { startThread } from '../thread.js';
 import type { RasterAnswer, RasterRequest, RasterThreadData } from './raster-thread.js';
 
-// One libvips thread per JPG: our images are small, and each extra thread keeps a malloc arena of
-// its own resident on glibc, for little speed.
-sharp.cache(false);
-sharp.concurrency(1);
+let sharp: typeof import('sharp').default | undefined;
+
+/** sharp (libvips) is loaded with the first JPG, not by every process that only might make one. */
+async function loadedSharp(): Promise<typeof import('sharp').default> {
+  if (!sharp) {
+    const lib = (await import('sharp')).default;
+    // One libvips thread per JPG: our images are small, and each extra thread keeps a malloc arena
+    // of its own resident on glibc, for little speed.
+    lib.cache(false);
+    lib.concurrency(1);
+    sharp = lib;
+  }
+  return sharp;
+}
 
 const RESVG_OPTIONS = {
   font: {
@@ -98,7 +107,7 @@ export interface Raster {
 export async function rasterize(svg: string, opts: { jpg?: boolean } = {}): Promise<Raster> {
   const png = await renderPng(svg);
   if (!opts.jpg) return { png };
-  const jpg = await sharp(png).removeAlpha().jpeg({ quality: 88, chromaSubsampling: '4:4:4', mozjpeg: false }).toBuffer();
+  const jpg = await (await loadedSharp())(png).removeAlpha().jpeg({ quality: 88, chromaSubsampling: '4:4:4', mozjpeg: false }).toBuffer();
   return { png, jpg };
 }
 

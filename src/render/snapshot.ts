@@ -67,8 +67,8 @@ export function drawSnapshot(doc: PDFKit.PDFDocument, input: RenderInput): void 
   drawSvg(doc, snapshotSvg(input), box);
 }
 
-export function snapshotPdf(input: RenderInput): Promise<Buffer> {
-  const doc = newPdf(`${term('snapshot', input.opts.language)} – ${input.property.address}`);
+export async function snapshotPdf(input: RenderInput): Promise<Buffer> {
+  const doc = await newPdf(`${term('snapshot', input.opts.language)} – ${input.property.address}`);
   drawSnapshot(doc, input);
   return pdfBuffer(doc);
 }

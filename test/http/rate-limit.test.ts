@@ -108,8 +108,8 @@ describe('bucket stores', () => {
 
   it('Redis: two processes share one bucket per key, atomically', async (t) => {
     const prefix = `casa:test:${crypto.randomUUID()}:`;
-    const a = redisBucketStore(REDIS_URL, prefix);
-    const b = redisBucketStore(REDIS_URL, prefix);
+    const a = await redisBucketStore(REDIS_URL, prefix);
+    const b = await redisBucketStore(REDIS_URL, prefix);
     t.after(async () => {
       await a.close();
       await b.close();

@@ -4,7 +4,7 @@
 // process shares one bucket per key.
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Clock } from '../../domain/clock.js';
@@ -80,7 +80,9 @@ return {allowed, string.format('%.17g', tokens)}
 
 type RedisWithTake = Redis & { casaTakeToken(key: string, rate: string, burst: string, now: string): Promise<[number, string]> };
 
-export function redisBucketStore(url: string, prefix = 'casa:rl:'): BucketStore {
+export async function redisBucketStore(url: string, prefix = 'casa:rl:'): Promise<BucketStore> {
+  // Loaded only when Redis is configured, not by every process.
+  const { Redis } = await import('ioredis');
   // One retry, then the request fails open (see skipOnError below) instead of waiting on reconnects.
   const redis = new Redis(url, { maxRetriesPerRequest: 1 }) as RedisWithTake;
   redis.on('error', () => {}); // reported per request through the store's rejection
@@ -134,7 +136,7 @@ export interface RateLimitOptions {
 export const apiKeyRateLimit = fp<RateLimitOptions>(
   async (app, { config, clock, redisPrefix }) => {
     const limits = { perSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst };
-    const store = config.redisUrl ? redisBucketStore(config.redisUrl, redisPrefix) : memoryBucketStore();
+    const store = config.redisUrl ? await redisBucketStore(config.redisUrl, redisPrefix) : memoryBucketStore();
     app.addHook('onClose', async () => store.close());
     await app.register(rateLimit, {
       global: true,

@@ -1,6 +1,6 @@
 // Emails: written to the outbox inside the caller's transaction (so none is lost or invented),
 // then sent through SMTP after commit when SMTP_URL is set. Without SMTP the outbox is the mailbox.
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { toEpochSeconds } from '../../domain/clock.js';
 import { paginate, type Page } from '../../domain/pagination.js';
 import { NotFoundError } from '../../errors.js';
@@ -37,12 +37,16 @@ export function emailView(row: EmailRow) {
 }
 
 export function emailsServiceFactory({ db, clock, ids, config, log }: Pick<ServiceDeps, 'db' | 'clock' | 'ids' | 'config' | 'log'>) {
-  const transport: Transporter | null = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
+  // nodemailer is loaded only where mail is sent (SMTP_URL set), not by every process.
+  const opened: Promise<Transporter> | null = config.smtpUrl
+    ? import('nodemailer').then((m) => m.default.createTransport(config.smtpUrl!))
+    : null;
   let flushing: Promise<void> | null = null;
   let again = false;
 
   async function flushOnce(): Promise<void> {
-    if (!transport) return;
+    if (!opened) return;
+    const transport = await opened;
     for (;;) {
       const batch = await emailsRepo.system.unsent(db, 20, MAX_ATTEMPTS);
       if (batch.length === 0) return;
@@ -86,7 +90,7 @@ export function emailsServiceFactory({ db, clock, ids, config, log }: Pick<Servi
 
     /** Sends what is queued, in the background; concurrent kicks coalesce. Resolves when sent. */
     kick(): Promise<void> {
-      if (!transport) return Promise.resolve();
+      if (!opened) return Promise.resolve();
       if (flushing) {
         again = true;
         return flushing;
@@ -120,7 +124,7 @@ export function emailsServiceFactory({ db, clock, ids, config, log }: Pick<Servi
     },
 
     close(): void {
-      transport?.close();
+      void opened?.then((transport) => transport.close());
     },
   };
 }
