@@ -44,7 +44,18 @@ const QUERY_BUILDERS = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'test-results/**', 'packages/*/dist/**', '**/*.generated.ts', 'public/vendor/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      'dist/**',
+      'dist.*/**',
+      'test-results/**',
+      'packages/*/dist/**',
+      '**/*.generated.ts',
+      'public/vendor/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

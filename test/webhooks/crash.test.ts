@@ -10,6 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { TEST_DATABASE_URL, testConfig } from '../helpers/app.js';
 import { startReceiver, waitFor } from '../helpers/webhooks.js';
+import { compiledCli } from '../helpers/child-process.js';
 import { openStorage } from '../../src/db/database.js';
 import { migrate } from '../../src/bootstrap.js';
 import { createServicesOn } from '../../src/services/index.js';
@@ -19,7 +20,7 @@ const EVENTS = 1000;
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 function startServer(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'serve'], {
+  const child = spawn(process.execPath, [compiledCli(), 'serve'], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
