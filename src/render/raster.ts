@@ -52,6 +52,12 @@ interface Pending {
 
 const PROCESS_EXPOSES_GC = typeof (globalThis as { gc?: unknown }).gc === 'function';
 
+/**
+ * The rasterising thread's nice value on Linux (the process runs at 0; 19 is the lowest priority):
+ * production's heaviest work yields the CPU to the threads answering requests.
+ */
+export const RASTER_NICE = 10;
+
 let thread: Worker | null = null;
 let nextId = 0;
 const pending = new Map<number, Pending>();
@@ -64,7 +70,7 @@ function rasterThread(): Worker {
   // the process was started with it.
   v8.setFlagsFromString('--expose-gc');
   const worker = startThread(new URL('./raster-thread.js', import.meta.url), {
-    workerData: { options: RESVG_OPTIONS } satisfies RasterThreadData,
+    workerData: { options: RESVG_OPTIONS, nice: RASTER_NICE } satisfies RasterThreadData,
   });
   const stopExposing = () => PROCESS_EXPOSES_GC || v8.setFlagsFromString('--no-expose-gc');
   worker.once('online', stopExposing);
