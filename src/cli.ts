@@ -98,13 +98,13 @@ export async function run(argv: string[]): Promise<number> {
     return command ? 0 : 1;
   }
   switch (command) {
-    // The server is loaded only by the commands that run it.
     case 'serve':
-      await (await import('./main.js')).serve(loadConfig());
+    case 'worker': {
+      // The server is loaded only by the commands that run it.
+      const { serve } = await import('./main.js');
+      await serve(command === 'worker' ? { ...loadConfig(), role: 'worker' } : loadConfig());
       return -1; // keeps running
-    case 'worker':
-      await (await import('./main.js')).serve({ ...loadConfig(), role: 'worker' });
-      return -1;
+    }
     case 'migrate': {
       const config = loadConfig();
       const storage = await openConfiguredStorage(config);

@@ -3,6 +3,7 @@ import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { RequestValidationError, type ValidationEntry, type ValidationPart } from '../errors.js';
+import { compiledPerSchema } from './per-schema.js';
 
 // Both packages are CommonJS with a default export.
 const Ajv = AjvModule as unknown as typeof AjvModule.default;
@@ -35,20 +36,9 @@ function makeAjv(coerce: boolean) {
 const bodyAjv = makeAjv(false);
 const paramAjv = makeAjv(true);
 
-// Ajv keeps what it compiled by schema object, but routes write some schemas inline (a path's
-// parameters), so every app built in the process (the tests build hundreds) would compile those
-// again: they are kept by their text.
-const validators = new Map<string, ValidateFunction>();
-
-function compiledValidator(httpPart: string | undefined, schema: object): ValidateFunction {
-  const key = `${httpPart === 'body' ? 'body' : 'param'} ${JSON.stringify(schema)}`;
-  let validate = validators.get(key);
-  if (validate === undefined) {
-    validate = (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema);
-    validators.set(key, validate);
-  }
-  return validate;
-}
+// Made once per schema for the process (per-schema.ts).
+const bodyValidator = compiledPerSchema((schema) => bodyAjv.compile(schema));
+const paramValidator = compiledPerSchema((schema) => paramAjv.compile(schema));
 
 const PART: Record<string, ValidationPart> = {
   body: 'body_params',
@@ -164,7 +154,7 @@ export function toValidationEntries(errors: ErrorObject[], schema: { properties?
 }
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  const validate = compiledValidator(httpPart, schema as object);
+  const validate: ValidateFunction = (httpPart === 'body' ? bodyValidator : paramValidator)(schema as object);
   const part = PART[httpPart ?? 'body'] ?? 'body_params';
   // A body declared with Type.Optional (TypeBox marks it `~optional`) may be left out altogether
   // (Fastify hands a request without one over as null).
