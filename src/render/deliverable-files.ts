@@ -111,9 +111,9 @@ async function productFiles(product: Product, input: RenderInput): Promise<Rende
 }
 
 /**
- * The files of `products`, in product order. Products are rendered one after the other: PDF
- * drawing is synchronous work on this thread anyway, and one document alive at a time keeps the
- * heap small; the images of each product still rasterise on the thread pool meanwhile.
+ * The files of `products`, in product order. Products are rendered one after the other: one
+ * document alive at a time keeps the heap small. The server calls this on its render thread
+ * (renderer.ts).
  */
 export async function renderProducts(input: RenderInput, products: readonly Product[]): Promise<RenderedFile[]> {
   const files: RenderedFile[] = [];

@@ -1,5 +1,5 @@
 // `npm run build` compiles every module, worker threads' included: the compiled server starts its
-// rasterising and checkpointing threads from their compiled files, without tsx.
+// render and checkpointing threads from their compiled files, without tsx.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -21,7 +21,7 @@ describe('the build', () => {
       fs.rmSync(data, { recursive: true, force: true });
     });
     execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--out', name], { cwd: ROOT, stdio: 'pipe' });
-    assert.ok(fs.existsSync(path.join(out, 'render/raster-thread.js')));
+    assert.ok(fs.existsSync(path.join(out, 'render/render-thread.js')));
     assert.ok(fs.existsSync(path.join(out, 'db/wal-checkpoint-thread.js')));
     assert.equal(fs.existsSync(path.join(out, 'thread-from-source.mjs')), false, 'the entry for threads run from the sources stays out');
 
@@ -32,9 +32,14 @@ describe('the build', () => {
       script,
       `
       import SQLite from 'better-sqlite3';
-      import { rasterize } from ${module('render/raster.js')};
+      import { renderProductsOffThread } from ${module('render/renderer.js')};
+      import { generateModel } from ${module('render/generate-model.js')};
+      import { DEFAULT_DRAW_OPTIONS } from ${module('render/style.js')};
       import { startWalCheckpointer } from ${module('db/wal-checkpointer.js')};
-      const { png, jpg } = await rasterize('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="48"><rect width="64" height="48" fill="#fff"/><text x="4" y="30">Plan</text></svg>', { jpg: true });
+      const property = { orderId: 'o', modelId: 'm', address: 'a' };
+      const files = await renderProductsOffThread({ model: generateModel('build', 900, 1), opts: DEFAULT_DRAW_OPTIONS, property }, ['listing_floorplans']);
+      const png = files.find((f) => f.name.endsWith('.png')).data;
+      const jpg = files.find((f) => f.name.endsWith('.jpg')).data;
       const file = ${JSON.stringify(path.join(data, 'casa.sqlite'))};
       const db = new SQLite(file);
       db.pragma('journal_mode = WAL');

@@ -11,7 +11,8 @@ import type { Product } from '../../domain/catalog.js';
 import { randomBase62, sha256Hex } from '../../domain/clock.js';
 import { resolvedStyle } from '../../domain/order-style.js';
 import { ForbiddenError, NotFoundError, RequestValidationError } from '../../errors.js';
-import { FILE_PRODUCTS, STYLED_PRODUCTS, renderCombinedPdf, renderProducts } from '../../render/deliverable-files.js';
+import { FILE_PRODUCTS, STYLED_PRODUCTS } from '../../render/deliverable-files.js';
+import { renderCombinedPdfOffThread, renderProductsOffThread } from '../../render/renderer.js';
 import { generateModel } from '../../render/generate-model.js';
 import { languageOf } from '../../render/labels.js';
 import { modelProblems } from '../../render/model-validation.js';
@@ -117,7 +118,7 @@ export function deliverablesServiceFactory({
       const model = await ensureModel(order);
       const opts = drawOptionsFor(order);
       const fileProducts = products.filter((p) => FILE_PRODUCTS.includes(p));
-      const rendered = await renderProducts(renderInput(order, model, opts), fileProducts);
+      const rendered = await renderProductsOffThread(renderInput(order, model, opts), fileProducts);
       const now = clock.nowUs();
       const positions = new Map<string, number>();
       // Content-addressed keys: a re-render of the same bytes lands on the same key, a new style on
@@ -211,7 +212,7 @@ export function deliverablesServiceFactory({
       const row = await models.findModel(db, order.id);
       if (!row) return null;
       const { style, key } = cacheOf(row);
-      const pdf = await renderCombinedPdf(renderInput(order, row.model, style), done);
+      const pdf = await renderCombinedPdfOffThread(renderInput(order, row.model, style), done);
       // The cache is a nicety: a disk refusing the write still gets the customer the PDF.
       const cached = await files.put(key, pdf).then(
         () => true,
