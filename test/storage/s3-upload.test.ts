@@ -36,9 +36,12 @@ async function server(t: TestContext) {
     CASA_S3_PREFIX: settings.prefix,
     CASA_S3_ENDPOINT: S3_ENDPOINT!,
     CASA_PRODUCTION_DELAY_S: '3600',
-    // The allocator settings `npm start` runs with (package.json): measured as in production.
+    // The allocator settings and young generation `npm start` runs with (package.json): measured as
+    // in production. V8 grows a fast-allocating process's young generation to 16 MB semi-spaces
+    // otherwise, tens of MB of RSS that depend on the machine's speed, not on the upload.
     MALLOC_ARENA_MAX: '2',
     MALLOC_MMAP_THRESHOLD_: '131072',
+    NODE_OPTIONS: '--max-semi-space-size=4',
   });
   t.after(() => child.kill('SIGKILL'));
   await waitForOutput(child, /casa-integrate listening on/, 120_000);
@@ -110,7 +113,7 @@ function sendScan(port: number, token: string, size: number, cutAt?: number): Pr
 }
 
 describe('GoToScan uploads into S3', { skip: S3_ENDPOINT ? false : NO_S3 }, () => {
-  it('a 200 MiB scan goes up as it arrives: peak RSS within 60 MB of idle, the object whole', async (t) => {
+  it('a 200 MiB scan goes up as it arrives: peak RSS within 100 MB of idle, the object whole', async (t) => {
     const srv = await server(t);
     const { orderId, token } = await srv.link();
     // Warm: the upload route and the SDK's modules are loaded by a first small upload on another order.
@@ -124,7 +127,10 @@ describe('GoToScan uploads into S3', { skip: S3_ENDPOINT ? false : NO_S3 }, () =
     assert.equal(res.status, 200, res.body);
     const growth = peak - idle;
     t.diagnostic(`idle RSS ${(idle / MiB).toFixed(1)} MiB, peak ${(peak / MiB).toFixed(1)} MiB, growth ${(growth / MiB).toFixed(1)} MiB`);
-    assert.ok(growth < 60 * 1e6, `peak RSS grew by ${(growth / MiB).toFixed(1)} MiB during the upload`);
+    // Parts in flight are ~15 MiB; freed parts stay until V8 collects, which it does once external
+    // memory has grown by about 64 MB since its last collection: 42–66 MiB of growth seen across
+    // machines. Holding the scan whole would add its 200 MiB.
+    assert.ok(growth < 100 * 1e6, `peak RSS grew by ${(growth / MiB).toFixed(1)} MiB during the upload`);
     const [file] = (JSON.parse(res.body) as { files: { id: string; size: number }[] }).files;
     assert.equal(file!.size, 200 * MiB);
     assert.equal((await srv.files.stat(`scans/${orderId}/${file!.id}`))?.size, 200 * MiB);
