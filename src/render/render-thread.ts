@@ -32,20 +32,12 @@ async function answer(id: number, job: RenderJob): Promise<RenderAnswer> {
   }
 }
 
-/** Memory a file's bytes own alone moves to the caller instead of being copied; a slice of a shared pool is copied. */
-function movable(reply: RenderAnswer): ArrayBuffer[] {
-  if (reply.error !== undefined) return [];
-  const owned = (bytes: Uint8Array) => bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  const all = reply.result instanceof Uint8Array ? [reply.result] : reply.result.map((f) => f.data);
-  return [...new Set(all.filter(owned).map((bytes) => bytes.buffer as ArrayBuffer))];
-}
-
 let queue = Promise.resolve();
 port.on('message', ({ id, job }: RenderRequest) => {
   queue = queue.then(async () => {
     const reply = await answer(id, job);
     try {
-      port.postMessage(reply, movable(reply));
+      port.postMessage(reply);
     } catch (err) {
       port.postMessage({ id, error: `the answer could not be sent: ${(err as Error).message}` } satisfies RenderAnswer);
     }

@@ -42,7 +42,7 @@ describe('the render thread', () => {
   it('answers the same files, byte for byte, as drawing them on this thread', async () => {
     const input = fixtureInput({ units: 'imperial', template: 'classic' });
     const here = await renderProducts(input, PRODUCTS);
-    // Twice: the thread hands over the memory of what it drew, so nothing it keeps may be handed over.
+    // Twice: a second job on the same thread draws the same bytes.
     for (const off of [await renderProductsOffThread(input, PRODUCTS), await renderProductsOffThread(input, PRODUCTS)]) {
       assert.deepEqual(
         off.map(({ product, field, name, contentType }) => ({ product, field, name, contentType })),
