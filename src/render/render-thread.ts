@@ -7,7 +7,9 @@ import { renderCombinedPdf, renderProducts } from './deliverable-files.js';
 import type { RenderAnswer, RenderJob, RenderRequest, RenderThreadData } from './renderer.js';
 
 const port = parentPort!;
-const collect = (globalThis as { gc?: () => void }).gc!;
+const collect = (globalThis as { gc?: () => void }).gc;
+// Without it every image's pixels would stay until a collection nothing triggers (raster.ts).
+if (!collect) throw new Error('the render thread was started without gc exposed');
 const { nice } = workerData as RenderThreadData;
 
 // No client is waiting on a connection for a drawing: it yields the CPU to the threads answering

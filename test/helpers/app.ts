@@ -57,11 +57,13 @@ async function onAdminConnection<T>(work: (client: pg.Client) => Promise<T>): Pr
   }
 }
 
+const openSchema = (schema: string) => openStorage({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema, pgPoolSize: 5 });
+
 /** A fresh, isolated database: `:memory:` SQLite or a new PostgreSQL schema. */
 export async function openTestStorage(): Promise<{ storage: Storage; drop(): Promise<void> }> {
   if (!TEST_DATABASE_URL) return { storage: await openStorage({ databaseUrl: null, sqliteFile: ':memory:' }), drop: async () => {} };
   const schema = newSchemaName();
-  const storage = await openStorage({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema, pgPoolSize: 5 });
+  const storage = await openSchema(schema);
   return { storage, drop: () => onAdminConnection((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).then(() => {}) };
 }
 
@@ -103,7 +105,7 @@ async function openMigratedStorage(): Promise<{ storage: Storage; drop(): Promis
   }
   const spare = spareSchemas.pop();
   const schema = spare ?? newSchemaName();
-  const storage = await openStorage({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema, pgPoolSize: 5 });
+  const storage = await openSchema(schema);
   if (!spare) {
     await migrate(storage);
     migratedTables ??= await onAdminConnection(async (client) => (await tablesOf(client, schema)).join());
