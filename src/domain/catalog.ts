@@ -63,6 +63,15 @@ export const PRODUCT_TYPE: Record<Product, ProductType> = {
   tour: 'tour',
 };
 
+/** Products whose files are drawings in the order's 2D style (redelivered when the style changes). */
+export const STYLED_PRODUCTS: Product[] = ['listing_floorplans', 'home_report', 'snapshot', 'property_data', 'gla_package'];
+
+/**
+ * Products that are files made here (the tour is a page, video is not made). Kept here rather than
+ * beside the drawing code, so a process that only serves requests never loads that code.
+ */
+export const FILE_PRODUCTS: Product[] = [...STYLED_PRODUCTS, 'cad_files', 'floorplans_3d'];
+
 const PACKAGE_PRODUCTS: Record<PackageType, Product[]> = {
   base: ['listing_floorplans'],
   plus: ['listing_floorplans', 'home_report', 'snapshot', 'property_data', 'tour'],

@@ -44,12 +44,6 @@ export function floorSlug(floor: Pick<Floor, 'level'>): string {
   return floor.level < 0 ? `basement-${-floor.level}` : `floor-${floor.level + 1}`;
 }
 
-/** Products whose files are drawings in the order's 2D style (redelivered when the style changes). */
-export const STYLED_PRODUCTS: Product[] = ['listing_floorplans', 'home_report', 'snapshot', 'property_data', 'gla_package'];
-
-/** Products that are files made here (the tour is a page, video is not made). */
-export const FILE_PRODUCTS: Product[] = [...STYLED_PRODUCTS, 'cad_files', 'floorplans_3d'];
-
 async function listingFloorplans(input: RenderInput): Promise<RenderedFile[]> {
   const files: RenderedFile[] = [];
   const add = (field: string, name: string, data: Buffer) =>

@@ -8,22 +8,8 @@
 // young, at a fraction of a full collection's cost on the render thread's heap (docs/performance.md).
 import { Resvg } from '@resvg/resvg-js';
 import { BOLD_FONT_PATH, REGULAR_FONT_PATH } from './fonts.js';
+import { loadedSharp } from './sharp.js';
 import { FONT_FAMILY } from './svg.js';
-
-let sharp: typeof import('sharp').default | undefined;
-
-/** sharp (libvips) is loaded with the first JPG, not by every process that only might make one. */
-export async function loadedSharp(): Promise<typeof import('sharp').default> {
-  if (!sharp) {
-    const lib = (await import('sharp')).default;
-    // One libvips thread per JPG: our images are small, and each extra thread keeps a malloc arena
-    // of its own resident on glibc, for little speed.
-    lib.cache(false);
-    lib.concurrency(1);
-    sharp = lib;
-  }
-  return sharp;
-}
 
 const RESVG_OPTIONS = {
   font: {

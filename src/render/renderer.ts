@@ -10,7 +10,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Product } from '../domain/catalog.js';
 import { startThread } from '../thread.js';
 import type { RenderedFile } from './deliverable-files.js';
-import { loadedSharp } from './raster.js';
+import { loadedSharp } from './sharp.js';
 import type { RenderInput } from './summary.js';
 
 /** The render thread's nice value on Linux (the process runs at 0; 19 is the lowest priority). */
