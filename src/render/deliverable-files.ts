@@ -6,7 +6,7 @@ import { floorDxf } from './dxf.js';
 import { floorPlansPdf } from './floorplan-pdf.js';
 import { glaJson, glaPdf } from './gla.js';
 import { homeReportPdf } from './home-report.js';
-import { floorsInOrder, type Floor } from './model.js';
+import { floorSlug, floorsInOrder } from './model.js';
 import { modelGlb } from './gltf.js';
 import { propertyDataJson } from './property-data.js';
 import { rasterize } from './raster.js';
@@ -39,11 +39,6 @@ export function contentTypeOf(name: string): string {
   return CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'application/octet-stream';
 }
 
-/** `floor-1`, `floor-2`, … above grade; `basement-1`, … below. */
-export function floorSlug(floor: Pick<Floor, 'level'>): string {
-  return floor.level < 0 ? `basement-${-floor.level}` : `floor-${floor.level + 1}`;
-}
-
 async function listingFloorplans(input: RenderInput): Promise<RenderedFile[]> {
   const files: RenderedFile[] = [];
   const add = (field: string, name: string, data: Buffer) =>
@@ -58,7 +53,7 @@ async function listingFloorplans(input: RenderInput): Promise<RenderedFile[]> {
     const jpgs = rasters.map((r) => r.jpg!);
     const zipEntries: { name: string; data: Buffer }[] = [];
     floors.forEach((f, i) => {
-      const base = `${floorSlug(f)}${tag}`;
+      const base = `${floorSlug(f.level)}${tag}`;
       add(`svg_urls${suffix}`, `${base}.svg`, Buffer.from(svgs[i]!));
       add(`png_urls${suffix}`, `${base}.png`, pngs[i]!);
       add(`jpg_urls${suffix}`, `${base}.jpg`, jpgs[i]!);
@@ -95,7 +90,7 @@ async function productFiles(product: Product, input: RenderInput): Promise<Rende
     case 'gla_package':
       return [file('json_urls', 'gla.json', glaJson(input)), file('pdf_urls', 'gla.pdf', await glaPdf(input))];
     case 'cad_files':
-      return floorsInOrder(input.model).map((f) => file('dxf_urls', `${floorSlug(f)}.dxf`, floorDxf(f, input.opts.language)));
+      return floorsInOrder(input.model).map((f) => file('dxf_urls', `${floorSlug(f.level)}.dxf`, floorDxf(f, input.opts.language)));
     case 'floorplans_3d':
       return [file('gltf_urls', 'model.glb', modelGlb(input.model))];
     case 'tour':

@@ -147,6 +147,11 @@ export interface FloorPlanModel {
   floors: Floor[];
 }
 
+/** A level as files, the tour and the viewer name it: `floor-1`, `floor-2`, … above grade; `basement-1`, … below. */
+export function floorSlug(level: number): string {
+  return level < 0 ? `basement-${-level}` : `floor-${level + 1}`;
+}
+
 /** Floors from the lowest level up, as every renderer lists them. */
 export function floorsInOrder(model: FloorPlanModel): Floor[] {
   return [...model.floors].sort((a, b) => a.level - b.level);

@@ -9,7 +9,7 @@ import { NotFoundError } from '../../errors.js';
 import { generateModel } from '../../render/generate-model.js';
 import { modelGlb } from '../../render/gltf.js';
 import { floorName, languageOf, roomLabel } from '../../render/labels.js';
-import { floorsInOrder, type FloorPlanModel } from '../../render/model.js';
+import { floorSlug, floorsInOrder, type FloorPlanModel } from '../../render/model.js';
 import type { DrawOptions, StyleTemplate } from '../../render/style.js';
 import { summarize } from '../../render/summary.js';
 import { floorSvg } from '../../render/svg.js';
@@ -38,11 +38,6 @@ export interface TourView {
   totalArea: string;
   floors: TourFloor[];
   has3d: boolean;
-}
-
-/** A level as the tour and the viewer name it in their addresses (`?floor=floor-2`). */
-export function floorSlug(level: number): string {
-  return level < 0 ? `basement-${-level}` : `floor-${level + 1}`;
 }
 
 export interface ViewerView {
