@@ -4,6 +4,7 @@ import type { Db } from '../../db/dialect.js';
 import type { CompanyRow } from '../../db/schema.js';
 import type { AddOn, CustomerType, PackageType, WebhookLists, WebhookTrigger } from '../../domain/catalog.js';
 import { compiledOnce, firstRow } from '../../db/compiled-once.js';
+import { decodeSandboxDocument, type StoredSandbox } from '../sandbox/sandbox-repo.js';
 
 /** A company row with its list columns decoded. */
 export interface Company {
@@ -55,13 +56,23 @@ export const companyRepo = {
         return row && decode(row);
       },
 
-      /** The webhook lists alone, read inside an order transition for every event. */
-      webhookSettings: async (db: Db): Promise<{ urls: string[]; triggers: string[] } | undefined> => {
+      /**
+       * What an order event needs to queue its webhooks, read inside the transition for every
+       * event in one statement: the webhook lists and the company's sandbox document (its retry
+       * schedule and webhook chaos), if it has one.
+       */
+      webhookSettings: async (db: Db): Promise<{ urls: string[]; triggers: string[]; sandbox: StoredSandbox | undefined } | undefined> => {
         const query = compiledOnce(db, 'company webhooks', [companyId], ([company]) =>
-          db.selectFrom('companies').select(['webhook_urls', 'webhook_triggers']).where('id', '=', company!),
+          db
+            .selectFrom('companies')
+            .leftJoin('sandbox_settings', 'sandbox_settings.company_id', 'companies.id')
+            .select(['companies.webhook_urls', 'companies.webhook_triggers', 'sandbox_settings.document', 'sandbox_settings.updated_at'])
+            .where('companies.id', '=', company!),
         );
         const row = await firstRow(db, query);
-        return row && { urls: stringList(row.webhook_urls), triggers: stringList(row.webhook_triggers) };
+        if (!row) return undefined;
+        const sandbox = row.document === null ? undefined : { settings: decodeSandboxDocument(row.document), updatedAt: row.updated_at! };
+        return { urls: stringList(row.webhook_urls), triggers: stringList(row.webhook_triggers), sandbox };
       },
 
       /** The product a new order gets when it names none. */

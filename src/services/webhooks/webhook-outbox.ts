@@ -9,7 +9,7 @@ import type { ServiceDeps } from '../deps.js';
 import { companyRepo } from '../company/company-repo.js';
 import { webhookBody } from './webhook-payload.js';
 import { webhookDeliveriesRepo } from './webhook-deliveries-repo.js';
-import { sandboxRepo, type StoredSandbox } from '../sandbox/sandbox-repo.js';
+import type { StoredSandbox } from '../sandbox/sandbox-repo.js';
 import { sandboxStreams, type SandboxStreams } from '../sandbox/sandbox-streams.js';
 import { hasWebhookChaos, planWebhookChaos } from '../../domain/sandbox-settings.js';
 import type { NewDelivery } from './webhook-deliveries-repo.js';
@@ -57,7 +57,7 @@ export function webhookOutboxFactory(deps: Pick<ServiceDeps, 'clock' | 'ids' | '
       const now = clock.nowUs();
       const body = webhookBody(event);
       // A company's sandbox may give its own retry schedule; the delivery keeps the one it was queued with.
-      const sandbox = await sandboxRepo.forCompany(event.company_id).find(tx);
+      const { sandbox } = settings;
       const schedule = sandbox?.settings.webhook_schedule_s ?? null;
       const deliveries = urls.map((url): NewDelivery => ({
         id: ids.uuid(),
