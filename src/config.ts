@@ -76,12 +76,21 @@ export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;
 
-function int(env: Env, name: string, fallback: number, min = 0): number {
+/** A decimal number, for settings where a fraction means something (seconds of delay, a rate). */
+function decimal(env: Env, name: string, fallback: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < min) throw new ConfigError(`${name} must be a number ≥ ${min}, got "${raw}"`);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < min) throw new ConfigError(`${name} must be a number ≥ ${min}, got "${raw}"`);
   return value;
+}
+
+/** A whole number: a port, a count, bytes, days. `1.5` processes is a mistake, not a setting to round. */
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\s*\d+\s*$/.test(raw) || Number(raw) < min) throw new ConfigError(`${name} must be a whole number ≥ ${min}, got "${raw}"`);
+  return Number(raw);
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -191,17 +200,17 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxy(env.CASA_TRUST_PROXY),
     role,
     processes: int(env, 'CASA_PROCESSES', 1, 1),
-    productionDelayS: int(env, 'CASA_PRODUCTION_DELAY_S', 20),
+    productionDelayS: decimal(env, 'CASA_PRODUCTION_DELAY_S', 20),
     webhookSchedule: schedule(env.CASA_WEBHOOK_SCHEDULE),
     webhookAllowPrivate: bool(env, 'CASA_WEBHOOK_ALLOW_PRIVATE', databaseUrl === null),
     webhookRequireHttps: bool(env, 'CASA_WEBHOOK_REQUIRE_HTTPS', false),
     webhookRetentionDays: int(env, 'CASA_WEBHOOK_RETENTION_DAYS', 30),
-    webhookTimeoutS: int(env, 'CASA_WEBHOOK_TIMEOUT_S', 10, 0.01),
+    webhookTimeoutS: decimal(env, 'CASA_WEBHOOK_TIMEOUT_S', 10, 0.01),
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.CASA_MAIL_FROM || 'casa-integrate <no-reply@casa-integrate.local>',
     emailRetentionDays: int(env, 'CASA_EMAIL_RETENTION_DAYS', 30, 1),
     redisUrl: env.REDIS_URL || null,
-    rateLimitPerSecond: int(env, 'CASA_RATE_LIMIT_PER_S', 50, 1),
+    rateLimitPerSecond: decimal(env, 'CASA_RATE_LIMIT_PER_S', 50, 1),
     rateLimitBurst: int(env, 'CASA_RATE_LIMIT_BURST', 100, 1),
     allowReset: bool(env, 'CASA_ALLOW_RESET', false),
     logLevel: env.LOG_LEVEL || 'info',
