@@ -4,7 +4,7 @@ import type { Db } from '../../db/dialect.js';
 import type { CompanyRow } from '../../db/schema.js';
 import type { AddOn, CustomerType, PackageType, WebhookLists, WebhookTrigger } from '../../domain/catalog.js';
 import { compiledOnce, firstRow } from '../../db/compiled-once.js';
-import { decodeSandboxDocument, type StoredSandbox } from '../sandbox/sandbox-repo.js';
+import { storedSandbox, type StoredSandbox } from '../sandbox/sandbox-repo.js';
 
 /** A company row with its list columns decoded. */
 export interface Company {
@@ -71,7 +71,7 @@ export const companyRepo = {
         );
         const row = await firstRow(db, query);
         if (!row) return undefined;
-        const sandbox = row.document === null ? undefined : { settings: decodeSandboxDocument(row.document), updatedAt: row.updated_at! };
+        const sandbox = row.document === null ? undefined : storedSandbox({ document: row.document, updated_at: row.updated_at! });
         return { urls: stringList(row.webhook_urls), triggers: stringList(row.webhook_triggers), sandbox };
       },
 

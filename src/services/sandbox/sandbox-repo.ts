@@ -12,6 +12,11 @@ export function decodeSandboxDocument(document: string): SandboxSettings {
   return completeSandboxSettings(JSON.parse(document) as Partial<SandboxSettings>);
 }
 
+/** A sandbox_settings row (or its columns joined onto another table's) as the services use it. */
+export function storedSandbox(row: { document: string; updated_at: number }): StoredSandbox {
+  return { settings: decodeSandboxDocument(row.document), updatedAt: row.updated_at };
+}
+
 export const sandboxRepo = {
   forCompany(companyId: string) {
     return {
@@ -20,7 +25,7 @@ export const sandboxRepo = {
           db.selectFrom('sandbox_settings').select(['document', 'updated_at']).where('company_id', '=', company!),
         );
         const row = await firstRow(db, query);
-        return row && { settings: decodeSandboxDocument(row.document), updatedAt: row.updated_at };
+        return row && storedSandbox(row);
       },
 
       async put(db: Db, settings: SandboxSettings, at: number): Promise<void> {
