@@ -4,6 +4,7 @@
 // with CASA_ROLE=api and restarts any that dies. Further worker processes (`casa-integrate worker`)
 // may run beside it: job claims are leased, so several job loops never take the same job.
 import cluster, { type Worker } from 'node:cluster';
+import os from 'node:os';
 import { onShutdown } from './graceful-shutdown.js';
 import type { Config } from './config.js';
 import { backgroundServices } from './background.js';
@@ -48,6 +49,7 @@ export async function runCluster(config: Config, deps: ClusterDeps): Promise<voi
 
   let stopping = false;
   const childEnv = { CASA_ROLE: 'api', CASA_PROCESSES: '1' };
+  cluster.setupPrimary({ execArgv: apiExecArgv(process.execArgv, config.processes, os.availableParallelism(), process.env.NODE_OPTIONS) });
   const fork = (): Worker => cluster.fork(childEnv);
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
@@ -87,4 +89,15 @@ export async function runCluster(config: Config, deps: ClusterDeps): Promise<voi
     `  ${config.processes} API processes${config.role === 'all' ? ', background workers in the primary process' : ', no background workers (CASA_ROLE=api)'}`,
   );
   deps.banner(notes);
+}
+
+/**
+ * The API processes' node options: the primary's, and one V8 helper thread instead of four when
+ * the API processes alone fill the cores (docs/operations.md). Helper threads beyond one then only
+ * wait for a core beside the other processes' request threads. An operator's own
+ * `--v8-pool-size` (command line or NODE_OPTIONS) is kept.
+ */
+export function apiExecArgv(execArgv: string[], processes: number, cores: number, nodeOptions = ''): string[] {
+  const chosen = [...execArgv, nodeOptions].some((option) => option.includes('--v8-pool-size'));
+  return chosen || processes < cores ? execArgv : [...execArgv, '--v8-pool-size=1'];
 }

@@ -2,6 +2,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import { apiExecArgv } from '../../src/cluster.js';
 import { cliEnvironment, exitOf, freePort, spawnCli, waitForOutput } from '../helpers/child-process.js';
 
 const READY = /casa-integrate listening on/;
@@ -52,6 +55,16 @@ describe('CASA_PROCESSES=2', () => {
     const pids = requestPids(log);
     assert.equal(pids.size, 2, `two API processes answered: ${[...pids].join(', ')}`);
     assert.ok(!pids.has(child.pid!), 'the primary serves no HTTP');
+    if (process.platform === 'linux') {
+      // Two API processes fill a machine of up to two cores: each then runs one V8 helper thread.
+      const fillsCores = 2 >= os.availableParallelism();
+      for (const pid of pids) {
+        const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        assert.equal(args.includes('--v8-pool-size=1'), fillsCores, `API process ${pid}: ${args.join(' ')}`);
+      }
+      const primary = fs.readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+      assert.ok(!primary.includes('--v8-pool-size=1'), 'the primary keeps its helper threads for the renders');
+    }
 
     // Kill one API process: the other keeps answering and a replacement is started.
     const [victim] = [...pids];
@@ -76,5 +89,16 @@ describe('CASA_PROCESSES=2', () => {
     child.kill('SIGTERM');
     assert.equal(await exitOf(child), 0);
     await assert.rejects(get(port, '/healthz'), 'nothing listens after shutdown');
+  });
+});
+
+describe("the API processes' node options", () => {
+  it("add one V8 helper thread when the API processes fill the cores, and keep an operator's own choice", () => {
+    const base = ['--max-semi-space-size=4'];
+    assert.deepEqual(apiExecArgv(base, 2, 2), ['--max-semi-space-size=4', '--v8-pool-size=1']);
+    assert.deepEqual(apiExecArgv(base, 4, 2), ['--max-semi-space-size=4', '--v8-pool-size=1']);
+    assert.deepEqual(apiExecArgv(base, 2, 8), base, 'cores to spare: V8 keeps its default');
+    assert.deepEqual(apiExecArgv([...base, '--v8-pool-size=3'], 2, 2), [...base, '--v8-pool-size=3']);
+    assert.deepEqual(apiExecArgv(base, 2, 2, '--v8-pool-size=2 --max-old-space-size=300'), base, 'NODE_OPTIONS chose already');
   });
 });
