@@ -115,6 +115,12 @@ export const SERVER_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '1310
 /** The V8 settings `npm start` passes (package.json): 4 MB semi-spaces, the old generation collected at 1.5× its live size. */
 export const SERVER_NODE_ARGS = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
 
+/** Node options that make a server process write V8 CPU profiles (one per thread) into BENCH_PROFILE, when it is set. */
+export function profileArgs(): string[] {
+  const dir = process.env.BENCH_PROFILE;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : [];
+}
+
 let built = false;
 /** Compiles the server into dist/ (once per bench run), as `npm start` does before it starts. */
 export function buildServer(): void {

@@ -3,7 +3,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVER_ENV, SERVER_NODE_ARGS, buildServer } from './procs.js';
+import { SERVER_ENV, SERVER_NODE_ARGS, buildServer, profileArgs } from './procs.js';
 import type { TargetReady } from './target.js';
 
 /** Starts target.ts for `name` on a fresh data dir; `env` adds settings (BENCH_ROOT: another checkout's server). */
@@ -13,10 +13,9 @@ export function startTarget(
   env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; ready: TargetReady }> {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
   buildServer();
   const child = fork(path.join(here, 'target.ts'), [name, dataDir], {
-    execArgv: ['--import', 'tsx', ...SERVER_NODE_ARGS, ...profile],
+    execArgv: ['--import', 'tsx', ...SERVER_NODE_ARGS, ...profileArgs()],
     env: { ...process.env, ...SERVER_ENV, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

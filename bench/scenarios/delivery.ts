@@ -5,6 +5,7 @@
 //
 //   BENCH_DELIVERY_RUNS  deliveries measured per process after the first (default 7)
 //   BENCH_DELIVERY_SQFT  scanned area of the orders (default 2,600 ft²: two or three floors)
+//   BENCH_PROFILE        a directory: the measured process writes V8 CPU profiles there (one per thread)
 //   S3_ENDPOINT          (with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) also deliver into that S3 server
 //
 // The measured process (bench/delivery-measure.mjs) runs the server code as `npm start` does:
@@ -15,7 +16,7 @@ import { fork } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROOT, SERVER_ENV, SERVER_NODE_ARGS, buildServer } from '../procs.js';
+import { ROOT, SERVER_ENV, SERVER_NODE_ARGS, buildServer, profileArgs } from '../procs.js';
 
 export const TARGET_MEDIAN_MS = 1500;
 export const TARGET_PEAK_RSS_MB = 300;
@@ -51,7 +52,7 @@ export async function runDeliveryBench(
   const sqft = opts.sqft ?? Number(process.env.BENCH_DELIVERY_SQFT || 2600);
   buildServer();
   const child = fork(path.join(ROOT, 'bench/delivery-measure.mjs'), [String(runs), String(sqft), storage], {
-    execArgv: SERVER_NODE_ARGS,
+    execArgv: [...SERVER_NODE_ARGS, ...profileArgs()],
     env: { ...process.env, ...SERVER_ENV },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

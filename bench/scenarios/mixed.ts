@@ -33,7 +33,7 @@ import { boughtProducts } from '../../src/domain/catalog.js';
 import { createServicesOn } from '../../src/services/index.js';
 import { seedOrders } from '../../test/orders/seed.js';
 import { startBareCluster } from '../bare-cluster.js';
-import { freePort, sampleRss, spawnCli, stopProcess, waitForOutput, type ProcessPeak } from '../procs.js';
+import { freePort, profileArgs, sampleRss, spawnCli, stopProcess, waitForOutput, type ProcessPeak } from '../procs.js';
 import { startWebhookCounter, type WebhookCounter } from './webhook-counter.js';
 
 export const MIXED_BENCH = 'mixed';
@@ -559,7 +559,7 @@ export async function runMixedBench(opts: MixedOptions): Promise<MixedResult> {
       CASA_RATE_LIMIT_BURST: '1000000000',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl, CASA_ROLE: 'api' } : { CASA_ROLE: 'all' }),
     };
-    const nodeArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
+    const nodeArgs = profileArgs();
     const server = spawnCli(['serve'], env, nodeArgs);
     processes.push(server);
     await waitForOutput(server, /casa-integrate listening on/);
