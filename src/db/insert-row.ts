@@ -38,8 +38,9 @@ export async function insertRowReturning<T extends keyof Database>(
 }
 
 // Rows per statement of insertRows: a few fixed sizes, so only a few statements are ever built
-// and prepared per table, and a batch of n rows takes at most n/100 + 18 of them.
-const CHUNKS = [100, 10, 1];
+// and prepared per table; powers of two, so a batch of n rows takes at most n/64 + 6 of them (on
+// PostgreSQL each is a round trip: docs/performance.md measured the request log's flush).
+const CHUNKS = [64, 32, 16, 8, 4, 2, 1];
 
 /** A row whose `key` column is already taken updates the `update` columns to the new row's values instead. */
 export interface Upsert {

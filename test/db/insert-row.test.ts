@@ -1,8 +1,9 @@
 // Whole-row inserts with their SQL built once: the row reads back exactly as Kysely would have
-// written it, on both databases, generated keys included and undefined columns left out.
+// written it, on both databases, generated keys included and undefined columns left out; batches
+// of any size are stored whole and in order, whatever statements they are cut into.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { insertRow, insertRowReturning } from '../../src/db/insert-row.js';
+import { insertRow, insertRowReturning, insertRows } from '../../src/db/insert-row.js';
 import { migrate } from '../../src/bootstrap.js';
 import { openTestStorage } from '../helpers/app.js';
 
@@ -43,6 +44,53 @@ describe('insertRow', () => {
         ['event-3', null, 1_700_000_000_000_003],
         ['event-4', null, 1_700_000_000_000_004],
       ],
+    );
+  });
+});
+
+describe('insertRows', () => {
+  it('stores every row of batches of any size, in order, and updates existing keys when asked', async (t) => {
+    const { storage, drop } = await openTestStorage();
+    t.after(async () => {
+      await storage.close();
+      await drop();
+    });
+    await migrate(storage);
+    let n = 0;
+    // Sizes around each statement size, so each batch is cut into several statements.
+    for (const size of [1, 2, 7, 63, 64, 65, 127, 200]) {
+      const batch = Array.from({ length: size }, () => event(++n, 'New'));
+      await storage.db.transaction().execute((tx) => insertRows(tx, 'order_events', batch));
+    }
+    const rows = await storage.db.selectFrom('order_events').select(['id', 'seq']).orderBy('seq').execute();
+    assert.equal(rows.length, n);
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      Array.from({ length: n }, (_, i) => `event-${i + 1}`),
+    );
+
+    const body = (hash: string, text: string) => ({ hash, body: text, last_used_at: 1 });
+    await insertRows(
+      storage.db,
+      'request_log_bodies',
+      Array.from({ length: 70 }, (_, i) => body(`h${i}`, `first ${i}`)),
+    );
+    await insertRows(
+      storage.db,
+      'request_log_bodies',
+      Array.from({ length: 75 }, (_, i) => ({ ...body(`h${i}`, `second ${i}`), last_used_at: 2 })),
+      { key: 'hash', update: ['last_used_at'] },
+    );
+    const bodies = await storage.db.selectFrom('request_log_bodies').selectAll().orderBy('hash').execute();
+    assert.equal(bodies.length, 75);
+    assert.deepEqual(
+      bodies.find((b) => b.hash === 'h3'),
+      { hash: 'h3', body: 'first 3', last_used_at: 2 },
+      'a stored body keeps its text, its use moves on',
+    );
+    assert.deepEqual(
+      bodies.find((b) => b.hash === 'h72'),
+      { hash: 'h72', body: 'second 72', last_used_at: 2 },
     );
   });
 });
