@@ -1,11 +1,12 @@
 // Whole-row inserts with their SQL built once: the row reads back exactly as Kysely would have
 // written it, on both databases, generated keys included and undefined columns left out; batches
 // of any size are stored whole and in order, whatever statements they are cut into.
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { insertRow, insertRowReturning, insertRows } from '../../src/db/insert-row.js';
 import { migrate } from '../../src/bootstrap.js';
 import { openTestStorage } from '../helpers/app.js';
+import type { Storage } from '../../src/db/database.js';
 
 const event = (n: number, previous?: string | null) => ({
   id: `event-${n}`,
@@ -20,14 +21,20 @@ const event = (n: number, previous?: string | null) => ({
   created_at: 1_700_000_000_000_000 + n,
 });
 
+/** A migrated test database, closed and dropped after the test. */
+async function migratedStorage(t: TestContext): Promise<Storage> {
+  const { storage, drop } = await openTestStorage();
+  t.after(async () => {
+    await storage.close();
+    await drop();
+  });
+  await migrate(storage);
+  return storage;
+}
+
 describe('insertRow', () => {
   it('stores rows of different shapes and answers the stored row with its generated key', async (t) => {
-    const { storage, drop } = await openTestStorage();
-    t.after(async () => {
-      await storage.close();
-      await drop();
-    });
-    await migrate(storage);
+    const storage = await migratedStorage(t);
     const first = await insertRowReturning(storage.db, 'order_events', event(1, 'New'));
     const second = await insertRowReturning(storage.db, 'order_events', event(2, 'New'));
     assert.deepEqual({ ...second, seq: undefined }, { ...event(2, 'New'), seq: undefined });
@@ -50,12 +57,7 @@ describe('insertRow', () => {
 
 describe('insertRows', () => {
   it('stores every row of batches of any size, in order, and updates existing keys when asked', async (t) => {
-    const { storage, drop } = await openTestStorage();
-    t.after(async () => {
-      await storage.close();
-      await drop();
-    });
-    await migrate(storage);
+    const storage = await migratedStorage(t);
     let n = 0;
     // Sizes around each statement size, so each batch is cut into several statements.
     for (const size of [1, 2, 7, 63, 64, 65, 127, 200]) {
